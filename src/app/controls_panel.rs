@@ -1,0 +1,153 @@
+//! The left panel: dataset, model and training settings, run buttons and progress.
+
+use egui::{ComboBox, DragValue, ProgressBar, Slider};
+
+use super::settings::Settings;
+use super::training_progress::{RunState, TrainingProgress};
+use crate::device::DeviceChoice;
+use crate::model::{Architecture, MAX_LATENT_DIM, ReconstructionLoss};
+
+/// What the user asked for in the panel this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PanelAction {
+    /// Start training with the current settings.
+    Train,
+    /// Hold the running training.
+    Pause,
+    /// Continue the held training.
+    Resume,
+    /// End the running training.
+    Stop,
+    /// Ask for an IDX folder through a dialog.
+    OpenFolderDialog,
+    /// Ask for a saved model folder through a dialog.
+    OpenModelDialog,
+}
+
+/// Draws the panel, editing `settings` in place, and returns the actions clicked.
+pub fn show(ui: &mut egui::Ui, settings: &mut Settings, progress: &TrainingProgress) -> Vec<PanelAction> {
+    let mut actions = Vec::new();
+    let editable = !progress.state.is_active();
+    ui.add_enabled_ui(editable, |ui| {
+        data_section(ui, settings, &mut actions);
+        ui.separator();
+        model_section(ui, settings);
+        ui.separator();
+        training_section(ui, settings);
+    });
+    ui.separator();
+    run_buttons(ui, progress, &mut actions);
+    if ui.add_enabled(!progress.state.is_active(), egui::Button::new("Open model…")).clicked() {
+        actions.push(PanelAction::OpenModelDialog);
+    }
+    progress_section(ui, progress);
+    actions
+}
+
+fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<PanelAction>) {
+    ui.heading("Data");
+    let choices = settings.data_choices();
+    ComboBox::from_label("dataset").selected_text(settings.data.to_string()).show_ui(ui, |ui| {
+        for choice in choices {
+            let label = choice.to_string();
+            ui.selectable_value(&mut settings.data, choice, label);
+        }
+    });
+    if ui.button("Open IDX folder…").clicked() {
+        actions.push(PanelAction::OpenFolderDialog);
+    }
+}
+
+fn model_section(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.heading("Model");
+    let training = &mut settings.training;
+    ComboBox::from_label("architecture").selected_text(training.model.architecture.name()).show_ui(ui, |ui| {
+        for architecture in Architecture::ALL {
+            ui.selectable_value(&mut training.model.architecture, architecture, architecture.name());
+        }
+    });
+    ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
+    ComboBox::from_label("reconstruction loss").selected_text(training.loss.name()).show_ui(ui, |ui| {
+        for loss in ReconstructionLoss::ALL {
+            ui.selectable_value(&mut training.loss, loss, loss.name());
+        }
+    });
+    ui.horizontal(|ui| {
+        ui.add(DragValue::new(&mut training.beta).range(0.0..=100.0).speed(0.05).prefix("β "));
+        ui.add(DragValue::new(&mut training.kl_warmup_epochs).range(0..=100).prefix("KL warm-up ").suffix(" epochs"));
+    });
+}
+
+fn training_section(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.heading("Training");
+    let training = &mut settings.training;
+    egui::Grid::new("training_grid").num_columns(2).show(ui, |ui| {
+        ui.label("learning rate");
+        ui.add(DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6));
+        ui.end_row();
+        ui.label("batch size");
+        ui.add(DragValue::new(&mut training.batch_size).range(1..=8192));
+        ui.end_row();
+        ui.label("epochs");
+        ui.add(DragValue::new(&mut training.epochs).range(1..=10_000));
+        ui.end_row();
+        ui.label("seed");
+        ui.add(DragValue::new(&mut training.seed));
+        ui.end_row();
+        ui.label("device");
+        ComboBox::from_id_salt("device").selected_text(settings.device.name()).show_ui(ui, |ui| {
+            for device in DeviceChoice::ALL {
+                ui.selectable_value(&mut settings.device, device, device.name());
+            }
+        });
+        ui.end_row();
+    });
+}
+
+fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<PanelAction>) {
+    let state = &progress.state;
+    ui.horizontal(|ui| {
+        if ui.add_enabled(!state.is_active(), egui::Button::new("Train")).clicked() {
+            actions.push(PanelAction::Train);
+        }
+        let (label, action) =
+            if *state == RunState::Paused { ("Resume", PanelAction::Resume) } else { ("Pause", PanelAction::Pause) };
+        let can_pause = matches!(state, RunState::Running | RunState::Paused);
+        if ui.add_enabled(can_pause, egui::Button::new(label)).clicked() {
+            actions.push(action);
+        }
+        if ui.add_enabled(state.is_active(), egui::Button::new("Stop")).clicked() {
+            actions.push(PanelAction::Stop);
+        }
+    });
+}
+
+fn progress_section(ui: &mut egui::Ui, progress: &TrainingProgress) {
+    if progress.state == RunState::Idle {
+        return;
+    }
+    let (epoch, step) = progress.position;
+    ui.add(
+        ProgressBar::new(progress.fraction_done())
+            .text(format!("epoch {epoch}/{}, step {step}/{}", progress.total_epochs, progress.steps_per_epoch)),
+    );
+    let eta = progress.eta_secs().map(format_duration).unwrap_or_else(|| "—".to_string());
+    ui.label(format!("{:.0} images/s, ETA {eta}", progress.images_per_sec));
+    if let Some(last) = progress.epochs.last() {
+        ui.label(format!(
+            "held-out −ELBO {:.2} nats (recon {:.2}, KL {:.2})",
+            last.heldout.neg_elbo_nats(),
+            last.heldout.reconstruction_nats,
+            last.heldout.kl_nats
+        ));
+    }
+}
+
+fn format_duration(secs: f64) -> String {
+    let secs = secs.round() as u64;
+    if secs >= 3600 {
+        format!("{}h {:02}m", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    }
+}

@@ -1,0 +1,108 @@
+//! What the latent views show, built only from inference results (no tensors, no egui).
+
+use std::sync::Arc;
+
+use crate::data::Dataset;
+use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot};
+
+/// A decoded result with a generation number that changes whenever the data does.
+#[derive(Clone, Debug)]
+pub struct Versioned<T> {
+    /// The data, once it has arrived.
+    pub value: Option<T>,
+    /// Bumped on every change.
+    pub generation: u64,
+}
+
+impl<T> Default for Versioned<T> {
+    fn default() -> Self {
+        Self { value: None, generation: 0 }
+    }
+}
+
+impl<T> Versioned<T> {
+    /// Replaces the value.
+    pub fn set(&mut self, value: T) {
+        self.value = Some(value);
+        self.generation += 1;
+    }
+}
+
+/// A point picked on the scatter: which set and which image.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PointRef {
+    /// True for the training set.
+    pub train: bool,
+    /// Image index in that set.
+    pub index: usize,
+}
+
+/// Everything the latent views draw.
+#[derive(Default)]
+pub struct ExplorerState {
+    /// The model served by the inference thread.
+    pub model: Option<Arc<ModelSnapshot>>,
+    /// The dataset whose images the views show.
+    pub dataset: Option<Arc<Dataset>>,
+    /// Encoded points.
+    pub cloud: Versioned<Arc<LatentCloud>>,
+    /// The sliders' latent point and its image.
+    pub decoded: Versioned<(Vec<f32>, Vec<f32>)>,
+    /// The decoder sweep.
+    pub grid: Versioned<(GridRequest, Vec<f32>)>,
+    /// Prior samples and their seed.
+    pub samples: Versioned<(u64, Vec<f32>)>,
+    /// Held-out originals and reconstructions.
+    pub reconstructions: Versioned<(Vec<f32>, Vec<f32>)>,
+    /// The reconstruction of the point under the pointer.
+    pub hovered: Versioned<(PointRef, Vec<f32>)>,
+}
+
+impl ExplorerState {
+    /// Folds one inference result into the state.
+    pub fn apply(&mut self, result: InferenceResult) {
+        match result {
+            InferenceResult::ModelReady(model) => self.model = Some(model),
+            InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
+            InferenceResult::LoadFailed(_) => {}
+            InferenceResult::Scatter(cloud) => self.cloud.set(cloud),
+            InferenceResult::Decoded { latent, image } => self.decoded.set((latent, image)),
+            InferenceResult::Grid { request, images } => self.grid.set((request, images)),
+            InferenceResult::Samples { seed, images } => self.samples.set((seed, images)),
+            InferenceResult::Reconstructions { originals, reconstructions } => {
+                self.reconstructions.set((originals, reconstructions));
+            }
+            InferenceResult::Reconstructed { train, index, image } => {
+                self.hovered.set((PointRef { train, index }, image))
+            }
+        }
+    }
+
+    /// Latent size of the served model.
+    pub fn latent_dim(&self) -> Option<usize> {
+        self.model.as_ref().map(|model| model.latent_dim())
+    }
+
+    /// Image height and width of the served model.
+    pub fn image_shape(&self) -> Option<(usize, usize)> {
+        self.model.as_ref().map(|model| model.image_shape())
+    }
+
+    /// The encoder mean of a picked point, if the scatter holds it.
+    pub fn mean_of(&self, point: PointRef) -> Option<Vec<f32>> {
+        let cloud = self.cloud.value.as_ref()?;
+        let train = cloud.source == crate::inference::ScatterSource::Train;
+        if train != point.train {
+            return None;
+        }
+        let position = cloud.indices.iter().position(|&index| index == point.index)?;
+        Some(cloud.mean(position).to_vec())
+    }
+
+    /// The pixels of a dataset image as floats in [0, 1].
+    pub fn original(&self, point: PointRef) -> Option<Vec<f32>> {
+        let dataset = self.dataset.as_ref()?;
+        let set = if point.train { &dataset.train } else { &dataset.heldout };
+        (point.index < set.len()).then(|| set.image(point.index).iter().map(|&byte| f32::from(byte) / 255.0).collect())
+    }
+}

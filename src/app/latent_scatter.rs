@@ -1,0 +1,200 @@
+//! The 2D latent scatter: encoder means coloured by class, hover for images, click to pick.
+
+use std::collections::BTreeSet;
+
+use egui::{Color32, Vec2b};
+use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+
+use super::explorer_state::PointRef;
+use super::palette::class_color;
+use crate::inference::{LatentCloud, ScatterSource};
+use crate::latent::{GridSpec, Projection};
+
+/// Pointer distance (screen points) within which a point counts as hovered.
+const PICK_RADIUS: f32 = 8.0;
+
+/// What the user did on the scatter this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScatterAction {
+    /// The pointer rests on this point.
+    Hover(PointRef),
+    /// Click: make this point A (or B with shift held).
+    Pick {
+        /// The point.
+        point: PointRef,
+        /// True for the morph's second image.
+        second: bool,
+    },
+    /// The current-point marker was dragged here (plane coordinates).
+    MoveMarker([f32; 2]),
+}
+
+/// Overlays drawn on top of the points.
+pub struct ScatterOverlays<'a> {
+    /// The sweep's rectangle.
+    pub grid: Option<&'a GridSpec>,
+    /// The sliders' point, projected.
+    pub marker: Option<[f32; 2]>,
+    /// Picked points A and B, projected.
+    pub picks: [Option<[f32; 2]>; 2],
+    /// True when the marker may be dragged (2D latent spaces).
+    pub marker_draggable: bool,
+}
+
+/// The scatter view and its caches.
+#[derive(Default)]
+pub struct LatentScatter {
+    /// Points per class, projected, for the cloud generation in `projected_for`.
+    by_class: Vec<(u8, Vec<PlotPoint>, Vec<usize>)>,
+    projected_for: Option<(u64, Projection)>,
+    hidden: BTreeSet<u8>,
+    dragging_marker: bool,
+}
+
+impl LatentScatter {
+    /// Draws the scatter of `cloud` and returns what the user did.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        cloud: &LatentCloud,
+        generation: u64,
+        projection: &Projection,
+        class_names: &[String],
+        overlays: &ScatterOverlays<'_>,
+        hover_ui: impl FnOnce(&mut egui::Ui, PointRef),
+    ) -> Vec<ScatterAction> {
+        self.reproject(cloud, generation, projection);
+        self.class_toggles(ui, class_names);
+        let [x_name, y_name] = projection.axis_names();
+        let train = cloud.source == ScatterSource::Train;
+        let allow_drag = !self.dragging_marker;
+        let response = Plot::new("latent_scatter")
+            .data_aspect(1.0)
+            .x_axis_label(x_name)
+            .y_axis_label(y_name)
+            .allow_drag(Vec2b::new(allow_drag, allow_drag))
+            .show(ui, |plot_ui| {
+                for (label, points, _) in &self.by_class {
+                    if self.hidden.contains(label) {
+                        continue;
+                    }
+                    let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
+                    plot_ui
+                        .points(Points::new(name, PlotPoints::Borrowed(points)).color(class_color(*label)).radius(1.5));
+                }
+                draw_overlays(plot_ui, overlays);
+                let pointer = plot_ui.pointer_coordinate();
+                let hovered = pointer.and_then(|pointer| self.nearest(plot_ui, pointer));
+                let near_marker = pointer.zip(overlays.marker).is_some_and(|(pointer, marker)| {
+                    let marker_screen = plot_ui.screen_from_plot(PlotPoint::new(marker[0], marker[1]));
+                    plot_ui.screen_from_plot(pointer).distance(marker_screen) < PICK_RADIUS * 1.5
+                });
+                (hovered, pointer, near_marker)
+            });
+        let (hovered, pointer, near_marker) = response.inner;
+        let mut actions = Vec::new();
+        let plot_response = &response.response;
+        if overlays.marker_draggable && plot_response.drag_started() && near_marker {
+            self.dragging_marker = true;
+        }
+        if !plot_response.dragged() {
+            self.dragging_marker = false;
+        }
+        if self.dragging_marker
+            && let Some(pointer) = pointer
+        {
+            actions.push(ScatterAction::MoveMarker([pointer.x as f32, pointer.y as f32]));
+            return actions;
+        }
+        if let Some(index) = hovered {
+            let point = PointRef { train, index };
+            actions.push(ScatterAction::Hover(point));
+            if plot_response.clicked() {
+                let second = ui.input(|input| input.modifiers.shift);
+                actions.push(ScatterAction::Pick { point, second });
+            }
+            response.response.on_hover_ui_at_pointer(|ui| hover_ui(ui, point));
+        }
+        actions
+    }
+
+    fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
+        ui.horizontal_wrapped(|ui| {
+            for (label, _, _) in &self.by_class {
+                let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
+                let mut shown = !self.hidden.contains(label);
+                let text = egui::RichText::new(format!("● {name}")).color(class_color(*label));
+                if ui.toggle_value(&mut shown, text).changed() {
+                    if shown {
+                        self.hidden.remove(label);
+                    } else {
+                        self.hidden.insert(*label);
+                    }
+                }
+            }
+        });
+    }
+
+    fn reproject(&mut self, cloud: &LatentCloud, generation: u64, projection: &Projection) {
+        if self
+            .projected_for
+            .as_ref()
+            .is_some_and(|(done, done_projection)| *done == generation && done_projection == projection)
+        {
+            return;
+        }
+        let classes = cloud.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
+        let mut by_class: Vec<(u8, Vec<PlotPoint>, Vec<usize>)> =
+            (0..classes).map(|label| (label as u8, Vec::new(), Vec::new())).collect();
+        for (position, &label) in cloud.labels.iter().enumerate() {
+            let [x, y] = projection.project(cloud.mean(position));
+            let (_, points, indices) = &mut by_class[usize::from(label)];
+            points.push(PlotPoint::new(x, y));
+            indices.push(cloud.indices[position]);
+        }
+        by_class.retain(|(_, points, _)| !points.is_empty());
+        self.by_class = by_class;
+        self.projected_for = Some((generation, projection.clone()));
+    }
+
+    /// The image index of the visible point nearest the pointer, within the pick radius.
+    fn nearest(&self, plot_ui: &egui_plot::PlotUi<'_>, pointer: PlotPoint) -> Option<usize> {
+        let pointer_screen = plot_ui.screen_from_plot(pointer);
+        let mut best: Option<(f32, usize)> = None;
+        for (label, points, indices) in &self.by_class {
+            if self.hidden.contains(label) {
+                continue;
+            }
+            for (point, &index) in points.iter().zip(indices) {
+                let distance = plot_ui.screen_from_plot(*point).distance(pointer_screen);
+                if distance < PICK_RADIUS && best.is_none_or(|(nearest, _)| distance < nearest) {
+                    best = Some((distance, index));
+                }
+            }
+        }
+        best.map(|(_, index)| index)
+    }
+}
+
+fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays<'_>) {
+    if let Some(grid) = overlays.grid {
+        let [x0, x1] = grid.x_range.map(f64::from);
+        let [y0, y1] = grid.y_range.map(f64::from);
+        let outline = vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
+        plot_ui.line(Line::new("sweep extent", PlotPoints::new(outline)).color(Color32::from_gray(160)).width(1.0));
+    }
+    for (pick, name, color) in [
+        (overlays.picks[0], "A", Color32::from_rgb(255, 220, 0)),
+        (overlays.picks[1], "B", Color32::from_rgb(255, 80, 200)),
+    ] {
+        if let Some([x, y]) = pick {
+            let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
+            plot_ui.points(Points::new(name, points).color(color).shape(MarkerShape::Square).radius(6.0).filled(false));
+        }
+    }
+    if let Some([x, y]) = overlays.marker {
+        let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
+        plot_ui
+            .points(Points::new("current point", points).color(Color32::WHITE).shape(MarkerShape::Diamond).radius(7.0));
+    }
+}

@@ -1,0 +1,81 @@
+//! Live loss curves: training terms per step (smoothed) and held-out terms per epoch.
+
+use egui::Color32;
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points};
+
+use super::training_progress::TrainingProgress;
+use crate::training::LossParts;
+
+/// Weight of the newest step in the exponential moving average of the training curves.
+const SMOOTHING_WEIGHT: f64 = 0.1;
+
+/// One of the three plotted loss terms.
+#[derive(Clone, Copy)]
+struct Term {
+    name: &'static str,
+    color: Color32,
+    value: fn(&LossParts) -> f64,
+}
+
+const TERMS: [Term; 3] = [
+    Term { name: "−ELBO", color: Color32::from_rgb(90, 160, 255), value: LossParts::neg_elbo_nats },
+    Term { name: "reconstruction", color: Color32::from_rgb(255, 160, 60), value: |parts| parts.reconstruction_nats },
+    Term { name: "KL", color: Color32::from_rgb(110, 210, 110), value: |parts| parts.kl_nats },
+];
+
+/// Draws the loss curves of `progress`; `log_scale` plots log10 of the losses.
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool) {
+    let to_y = move |nats: f64| if log_scale { nats.max(1e-3).log10() } else { nats };
+    let mut plot = Plot::new("loss_curves")
+        .legend(Legend::default())
+        .x_axis_label("epoch")
+        .y_axis_label(if log_scale { "nats per image (log scale)" } else { "nats per image" });
+    if log_scale {
+        plot = plot.y_axis_formatter(|mark, _range| format_nats(10f64.powf(mark.value)));
+    }
+    plot.show(ui, |plot_ui| {
+        for term in TERMS {
+            let smoothed = smoothed_series(progress, term.value, to_y);
+            plot_ui.line(
+                Line::new(format!("train {}", term.name), PlotPoints::new(smoothed)).color(term.color).width(1.5),
+            );
+            let heldout: Vec<[f64; 2]> = progress
+                .epochs
+                .iter()
+                .map(|report| [report.epoch as f64, to_y((term.value)(&report.heldout))])
+                .collect();
+            let name = format!("held-out {}", term.name);
+            plot_ui.line(
+                Line::new(name.clone(), PlotPoints::new(heldout.clone()))
+                    .color(term.color)
+                    .style(LineStyle::dashed_loose())
+                    .width(2.0),
+            );
+            plot_ui.points(Points::new(name, PlotPoints::new(heldout)).color(term.color).radius(3.5));
+        }
+    });
+}
+
+/// Exponential moving average of one term over the steps, as plot points.
+fn smoothed_series(
+    progress: &TrainingProgress,
+    value: fn(&LossParts) -> f64,
+    to_y: impl Fn(f64) -> f64,
+) -> Vec<[f64; 2]> {
+    let mut average: Option<f64> = None;
+    progress
+        .steps
+        .iter()
+        .filter(|point| (value)(&point.loss).is_finite())
+        .map(|point| {
+            let current = (value)(&point.loss);
+            let smoothed = average.map_or(current, |previous| previous + SMOOTHING_WEIGHT * (current - previous));
+            average = Some(smoothed);
+            [point.epoch_position, to_y(smoothed)]
+        })
+        .collect()
+}
+
+fn format_nats(nats: f64) -> String {
+    if nats >= 10.0 { format!("{nats:.0}") } else { format!("{nats:.2}") }
+}

@@ -1,0 +1,64 @@
+//! What the window remembers between runs (eframe persistence).
+
+use std::path::PathBuf;
+
+use serde::{Deserialize, Serialize};
+
+use super::view_settings::ViewSettings;
+use crate::data::DataSource;
+use crate::device::DeviceChoice;
+use crate::training::TrainingConfig;
+
+/// Persisted choices of the controls panel.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    /// The dataset selected for training.
+    pub data: DataSource,
+    /// IDX folders the user opened, offered in the dataset list.
+    pub extra_folders: Vec<PathBuf>,
+    /// Model and optimisation settings for the next run.
+    pub training: TrainingConfig,
+    /// Device for the next run.
+    pub device: DeviceChoice,
+    /// Loss curves on a logarithmic y axis.
+    pub log_scale: bool,
+    /// The latent views' choices.
+    pub views: ViewSettings,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            data: DataSource::Bundled,
+            extra_folders: Vec::new(),
+            training: TrainingConfig::default(),
+            device: DeviceChoice::Auto,
+            log_scale: true,
+            views: ViewSettings::default(),
+        }
+    }
+}
+
+impl Settings {
+    /// Every dataset to offer: bundled, Fashion-MNIST when installed, then opened folders.
+    pub fn data_choices(&self) -> Vec<DataSource> {
+        let mut choices = vec![DataSource::Bundled];
+        choices.extend(DataSource::installed_fashion_mnist());
+        for folder in &self.extra_folders {
+            let source = DataSource::Folder(folder.clone());
+            if !choices.contains(&source) {
+                choices.push(source);
+            }
+        }
+        choices
+    }
+
+    /// Selects `folder` and remembers it in the list.
+    pub fn add_folder(&mut self, folder: PathBuf) {
+        if !self.extra_folders.contains(&folder) {
+            self.extra_folders.push(folder.clone());
+        }
+        self.data = DataSource::Folder(folder);
+    }
+}

@@ -1,0 +1,43 @@
+//! The bottom bar: device, run state and the last error.
+
+use egui::{Color32, RichText};
+
+use super::training_progress::{RunState, TrainingProgress};
+
+/// Draws the status line of `progress`.
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress) {
+    ui.horizontal_wrapped(|ui| {
+        match &progress.device {
+            Some(device) => {
+                ui.label(format!("device: {}", device.name));
+                if let Some(reason) = &device.fallback_reason {
+                    ui.label(RichText::new(format!("(GPU not used: {reason})")).weak());
+                }
+            }
+            None => {
+                ui.label("device: chosen when training starts");
+            }
+        }
+        ui.separator();
+        ui.label(state_text(progress));
+        if let Some(error) = &progress.last_error {
+            ui.separator();
+            ui.label(RichText::new(format!("error: {error}")).color(Color32::from_rgb(255, 110, 110)));
+        }
+    });
+}
+
+fn state_text(progress: &TrainingProgress) -> String {
+    if progress.is_compiling_kernels() {
+        return "compiling GPU kernels (the first run takes a few minutes; later runs are cached)…".to_string();
+    }
+    match progress.state {
+        RunState::Idle => "ready: click Train".to_string(),
+        RunState::Starting => "loading data and device…".to_string(),
+        RunState::Running => format!("training on {}", progress.dataset),
+        RunState::Paused => "paused".to_string(),
+        RunState::Finished => format!("finished {} epochs", progress.epochs.len()),
+        RunState::Stopped => format!("stopped after {} full epochs", progress.epochs.len()),
+        RunState::Failed => "failed".to_string(),
+    }
+}

@@ -1,0 +1,190 @@
+//! The eframe application: panels emit actions, actions become worker commands and inference
+//! requests, and the events and results coming back update the state once per frame.
+
+use std::path::PathBuf;
+
+use super::controls_panel::{self, PanelAction};
+use super::explorer::Explorer;
+use super::settings::Settings;
+use super::training_progress::{RunState, TrainingProgress};
+use super::{loss_plot, status_bar};
+use crate::data::DataSource;
+use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
+use crate::worker::{Command, Event, TrainRequest, Worker};
+
+const SETTINGS_KEY: &str = "vae-explorer-settings";
+
+/// The window's state.
+pub struct VaeApp {
+    settings: Settings,
+    progress: TrainingProgress,
+    explorer: Explorer,
+    worker: Option<Worker>,
+    inference: Option<InferenceService>,
+}
+
+impl VaeApp {
+    /// Restores the settings and starts the worker and inference threads.
+    pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
+        let settings =
+            cc.storage.and_then(|storage| eframe::get_value::<Settings>(storage, SETTINGS_KEY)).unwrap_or_default();
+        Self::with_settings(&cc.egui_ctx, settings)
+    }
+
+    /// An app with the given settings (tests start from the defaults).
+    pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
+        let mut progress = TrainingProgress::default();
+        let repaint = ctx.clone();
+        let worker = Worker::spawn(move || repaint.request_repaint())
+            .map_err(|error| progress.last_error = Some(format!("cannot start the training thread: {error}")))
+            .ok();
+        let repaint = ctx.clone();
+        let inference = InferenceService::spawn(move || repaint.request_repaint())
+            .map_err(|error| progress.last_error = Some(format!("cannot start the inference thread: {error}")))
+            .ok();
+        let app = Self { settings, progress, explorer: Explorer::default(), worker, inference };
+        app.request(InferenceRequest::LoadDataset(app.settings.data.clone()));
+        app
+    }
+
+    /// The current settings.
+    pub fn settings_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+
+    /// The record of the current run.
+    pub fn progress(&self) -> &TrainingProgress {
+        &self.progress
+    }
+
+    /// The latent views' state.
+    pub fn explorer(&self) -> &Explorer {
+        &self.explorer
+    }
+
+    /// The latent views, for tests that drive them directly.
+    pub fn explorer_mut(&mut self) -> &mut Explorer {
+        &mut self.explorer
+    }
+
+    /// Applies an action as if it was clicked (also how dialogs' results arrive).
+    pub fn apply(&mut self, action: PanelAction) {
+        let command = match action {
+            PanelAction::Train => {
+                let training = &self.settings.training;
+                self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
+                self.request(InferenceRequest::LoadDataset(self.settings.data.clone()));
+                Command::Train(TrainRequest {
+                    config: training.clone(),
+                    data: self.settings.data.clone(),
+                    device: self.settings.device,
+                    resume: None,
+                    autosave_dir: None,
+                })
+            }
+            PanelAction::Pause => Command::Pause,
+            PanelAction::Resume => Command::Resume,
+            PanelAction::Stop => Command::Stop,
+            PanelAction::OpenFolderDialog => {
+                if let Some(folder) = rfd::FileDialog::new().set_title("Open an IDX dataset folder").pick_folder() {
+                    self.open_folder(folder);
+                }
+                return;
+            }
+            PanelAction::OpenModelDialog => {
+                if let Some(folder) = rfd::FileDialog::new().set_title("Open a saved model folder").pick_folder() {
+                    self.open_model(folder);
+                }
+                return;
+            }
+        };
+        let sent = match &self.worker {
+            Some(worker) => worker.send(command),
+            None => Err("the training thread is not running; restart the app".to_string()),
+        };
+        if let Err(error) = sent {
+            self.progress.last_error = Some(error);
+            self.progress.state = RunState::Failed;
+        }
+    }
+
+    /// Selects an IDX folder as the dataset, after checking it loads.
+    pub fn open_folder(&mut self, folder: PathBuf) {
+        match DataSource::Folder(folder.clone()).load() {
+            Ok(_) => {
+                self.settings.add_folder(folder);
+                self.progress.last_error = None;
+            }
+            Err(error) => self.progress.last_error = Some(format!("{error}")),
+        }
+    }
+
+    /// Loads a saved model folder into the latent views.
+    pub fn open_model(&mut self, folder: PathBuf) {
+        self.request(InferenceRequest::LoadModel(ModelSource::Folder(folder)));
+    }
+
+    fn request(&self, request: InferenceRequest) {
+        if let Some(inference) = &self.inference {
+            inference.request(request);
+        }
+    }
+
+    fn poll_threads(&mut self) {
+        let events = self.worker.as_ref().map(Worker::drain_events).unwrap_or_default();
+        for event in events {
+            match event {
+                Event::Model(snapshot) => self.request(InferenceRequest::SetModel(snapshot)),
+                Event::SaveFailed(message) => self.progress.last_error = Some(message),
+                other => self.progress.apply(other),
+            }
+        }
+        let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
+        for result in results {
+            if let InferenceResult::LoadFailed(message) = &result {
+                self.progress.last_error = Some(message.clone());
+            }
+            self.explorer.apply(result);
+        }
+        self.explorer.request_missing(&self.settings.views);
+    }
+}
+
+impl eframe::App for VaeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.poll_threads();
+        let mut actions = Vec::new();
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress));
+        egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
+            egui::ScrollArea::vertical().show(ui, |ui| {
+                actions = controls_panel::show(ui, &mut self.settings, &self.progress);
+            });
+        });
+        egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
+            ui.heading("Latent point");
+            self.explorer.show_sliders(ui);
+        });
+        egui::CentralPanel::default().show(ui, |ui| {
+            let loss_height = (ui.available_height() * 0.32).max(140.0);
+            ui.allocate_ui(egui::vec2(ui.available_width(), loss_height), |ui| {
+                ui.horizontal(|ui| {
+                    ui.heading("Loss");
+                    ui.checkbox(&mut self.settings.log_scale, "log scale");
+                });
+                loss_plot::show(ui, &self.progress, self.settings.log_scale);
+            });
+            ui.separator();
+            self.explorer.show_views(ui, &mut self.settings.views);
+        });
+        for action in actions {
+            self.apply(action);
+        }
+        for request in self.explorer.take_requests() {
+            self.request(request);
+        }
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

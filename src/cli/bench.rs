@@ -1,0 +1,96 @@
+//! `vae-explorer bench`: training throughput per device and architecture.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{Context, Result};
+
+use super::BenchArgs;
+use crate::data::DataSource;
+use crate::device::DevicePicker;
+use crate::model::{ReconstructionLoss, Vae, VaeConfig};
+use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+
+/// Runs `vae-explorer bench` and prints one line per measurement.
+pub fn run_bench(args: &BenchArgs) -> Result<()> {
+    let dataset = Arc::new(DataSource::Bundled.load().context("cannot load the bundled digits")?);
+    let mut devices = DevicePicker::default();
+    println!("training throughput, bundled MNIST, batch {}, latent {}", args.batch_size, args.latent_dim);
+    for &choice in &args.devices {
+        let (device, info) = match devices.pick(choice) {
+            Ok(picked) => picked,
+            Err(reason) => {
+                println!("{:<4} skipped: {reason}", choice.name());
+                continue;
+            }
+        };
+        for &architecture in &args.architectures {
+            let config = TrainingConfig {
+                model: VaeConfig::new().with_architecture(architecture).with_latent_dim(args.latent_dim),
+                loss: ReconstructionLoss::Bce,
+                batch_size: args.batch_size,
+                epochs: usize::MAX,
+                ..TrainingConfig::default()
+            };
+            let mut trainer = Trainer::new(config, Arc::clone(&dataset), &device).map_err(anyhow::Error::msg)?;
+            let mut timer = StepTimer::new(args.warmup_steps, args.steps.max(1));
+            trainer.run(&mut timer);
+            let images_per_sec = args.batch_size as f64 / timer.secs_per_step().max(1e-12);
+            println!(
+                "{:<4} {:<4} {:>9.0} images/s  ({} steps timed after {} warm-up, on {})",
+                choice.name(),
+                architecture.name(),
+                images_per_sec,
+                args.steps,
+                args.warmup_steps,
+                info.name
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Stops training after warm-up plus timed steps; sums the time of the timed steps.
+///
+/// The interval before each epoch's first step holds the held-out evaluation, so it is not counted.
+struct StepTimer {
+    warmup_steps: usize,
+    timed_steps: usize,
+    steps_seen: usize,
+    counted_steps: usize,
+    last_step: Option<Instant>,
+    timed_secs: f64,
+}
+
+impl StepTimer {
+    fn new(warmup_steps: usize, timed_steps: usize) -> Self {
+        Self { warmup_steps, timed_steps, steps_seen: 0, counted_steps: 0, last_step: None, timed_secs: 0.0 }
+    }
+
+    /// Seconds per counted step.
+    fn secs_per_step(&self) -> f64 {
+        self.timed_secs / self.counted_steps.max(1) as f64
+    }
+}
+
+impl TrainingObserver for StepTimer {
+    fn on_step(&mut self, report: &StepReport, _model: &Vae) -> Control {
+        let now = Instant::now();
+        self.steps_seen += 1;
+        if self.steps_seen > self.warmup_steps && report.step > 1 {
+            if let Some(last) = self.last_step {
+                self.timed_secs += now.duration_since(last).as_secs_f64();
+                self.counted_steps += 1;
+            }
+        }
+        self.last_step = Some(now);
+        if self.counted_steps >= self.timed_steps {
+            return Control::Stop;
+        }
+        Control::Continue
+    }
+
+    fn on_epoch(&mut self, _report: &EpochReport, _model: &Vae) -> Control {
+        Control::Continue
+    }
+}

@@ -1,0 +1,160 @@
+//! Datasets the app can train on: the bundled MNIST subset, and IDX folders on disk.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::idx::{find_file, gunzip_if_compressed, parse_images, parse_labels, read_images, read_labels};
+use super::{DataError, ImageSet};
+
+/// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
+pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// Share of the bundled digits held out for evaluation.
+pub const BUNDLED_HELDOUT_FRACTION: f64 = 0.1;
+/// Seed of the bundled digits' train / held-out split.
+pub const BUNDLED_SPLIT_SEED: u64 = 20_261_122;
+
+const BUNDLED_IMAGES_GZ: &[u8] = include_bytes!("../../assets/mnist/train-images-idx3-ubyte.gz");
+const BUNDLED_LABELS_GZ: &[u8] = include_bytes!("../../assets/mnist/train-labels-idx1-ubyte.gz");
+
+const DIGIT_NAMES: [&str; 10] = ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"];
+const FASHION_NAMES: [&str; 10] =
+    ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+
+/// Which data to load.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub enum DataSource {
+    /// The 10,000 MNIST digits shipped inside the app.
+    #[default]
+    Bundled,
+    /// A folder with IDX files under their standard names.
+    Folder(PathBuf),
+}
+
+impl DataSource {
+    /// Parses a command-line value: `bundled` or a folder path.
+    pub fn from_arg(arg: &str) -> Self {
+        if arg == "bundled" { Self::Bundled } else { Self::Folder(PathBuf::from(arg)) }
+    }
+
+    /// Fashion-MNIST, when Debian's package has installed it.
+    pub fn installed_fashion_mnist() -> Option<Self> {
+        let dir = Path::new(FASHION_MNIST_DIR);
+        find_file(dir, "train-images-idx3-ubyte").map(|_| Self::Folder(dir.to_path_buf()))
+    }
+
+    /// Reads the images and labels into memory.
+    pub fn load(&self) -> Result<Dataset, DataError> {
+        match self {
+            Self::Bundled => load_bundled(),
+            Self::Folder(dir) => load_folder(dir),
+        }
+    }
+}
+
+impl fmt::Display for DataSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Bundled => write!(f, "MNIST 10k (bundled)"),
+            Self::Folder(dir) if dir == Path::new(FASHION_MNIST_DIR) => write!(f, "Fashion-MNIST"),
+            Self::Folder(dir) => write!(f, "{}", dir.display()),
+        }
+    }
+}
+
+/// Training and held-out images with their class names.
+#[derive(Clone, Debug)]
+pub struct Dataset {
+    /// Human-readable name.
+    pub name: String,
+    /// Name of each class index.
+    pub class_names: Vec<String>,
+    /// Images to train on.
+    pub train: ImageSet,
+    /// Images to evaluate on, never trained on.
+    pub heldout: ImageSet,
+}
+
+fn load_bundled() -> Result<Dataset, DataError> {
+    let images_path = Path::new("<bundled>/train-images-idx3-ubyte.gz");
+    let labels_path = Path::new("<bundled>/train-labels-idx1-ubyte.gz");
+    let images = parse_images(&gunzip_if_compressed(BUNDLED_IMAGES_GZ.to_vec(), images_path)?, images_path)?;
+    let labels = parse_labels(&gunzip_if_compressed(BUNDLED_LABELS_GZ.to_vec(), labels_path)?, labels_path)?;
+    let all = pair(images, labels, images_path, labels_path)?;
+    let (train, heldout) = all.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
+    Ok(Dataset { name: DataSource::Bundled.to_string(), class_names: names(&DIGIT_NAMES), train, heldout })
+}
+
+fn load_folder(dir: &Path) -> Result<Dataset, DataError> {
+    let missing = || DataError::MissingFiles { dir: dir.to_path_buf() };
+    let train_images = find_file(dir, "train-images-idx3-ubyte").ok_or_else(missing)?;
+    let train_labels = find_file(dir, "train-labels-idx1-ubyte").ok_or_else(missing)?;
+    let train = read_pair(&train_images, &train_labels)?;
+    let test_files = find_file(dir, "t10k-images-idx3-ubyte").zip(find_file(dir, "t10k-labels-idx1-ubyte"));
+    let (train, heldout) = match test_files {
+        Some((test_images, test_labels)) => {
+            let test = read_pair(&test_images, &test_labels)?;
+            if (test.height, test.width) != (train.height, train.width) {
+                return Err(DataError::ShapeMismatch {
+                    train: train_images,
+                    train_size: format!("{}×{}", train.height, train.width),
+                    test: test_images,
+                    test_size: format!("{}×{}", test.height, test.width),
+                });
+            }
+            (train, test)
+        }
+        None => train.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED),
+    };
+    let classes = train.labels.iter().chain(&heldout.labels).copied().max().map_or(0, usize::from) + 1;
+    Ok(Dataset {
+        name: DataSource::Folder(dir.to_path_buf()).to_string(),
+        class_names: class_names(dir, classes),
+        train,
+        heldout,
+    })
+}
+
+fn read_pair(images_path: &Path, labels_path: &Path) -> Result<ImageSet, DataError> {
+    pair(read_images(images_path)?, read_labels(labels_path)?, images_path, labels_path)
+}
+
+fn pair(
+    images: super::idx::IdxImages,
+    labels: Vec<u8>,
+    images_path: &Path,
+    labels_path: &Path,
+) -> Result<ImageSet, DataError> {
+    if images.count != labels.len() {
+        return Err(DataError::CountMismatch {
+            images: images_path.to_path_buf(),
+            labels: labels_path.to_path_buf(),
+            image_count: images.count,
+            label_count: labels.len(),
+        });
+    }
+    Ok(ImageSet { height: images.height, width: images.width, pixels: images.pixels, labels })
+}
+
+/// Class names: `classes.txt` in the folder (one per line), Fashion-MNIST's, or the digits.
+fn class_names(dir: &Path, classes: usize) -> Vec<String> {
+    if let Ok(text) = std::fs::read_to_string(dir.join("classes.txt")) {
+        let listed: Vec<String> =
+            text.lines().map(str::trim).filter(|line| !line.is_empty()).map(String::from).collect();
+        if listed.len() >= classes {
+            return listed;
+        }
+    }
+    let looks_like_fashion = dir.to_string_lossy().to_lowercase().contains("fashion");
+    match (looks_like_fashion, classes <= 10) {
+        (true, true) => names(&FASHION_NAMES),
+        (false, true) => names(&DIGIT_NAMES),
+        _ => (0..classes).map(|class| class.to_string()).collect(),
+    }
+}
+
+fn names(list: &[&str]) -> Vec<String> {
+    list.iter().map(|name| name.to_string()).collect()
+}

@@ -1,0 +1,90 @@
+//! Errors about the user's data files: each names the file and says what to do.
+
+use std::path::PathBuf;
+
+/// Something wrong with a dataset on disk.
+#[derive(Debug, thiserror::Error)]
+pub enum DataError {
+    /// The file could not be opened or read.
+    #[error("cannot read {path}: {source}")]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// The file starts like gzip but does not decompress.
+    #[error("{path} is not a valid gzip file ({source}); download it again")]
+    CorruptGzip {
+        /// The file.
+        path: PathBuf,
+        /// What the decoder said.
+        source: std::io::Error,
+    },
+    /// The first four bytes are not the expected IDX magic number.
+    #[error("{path} is not an IDX {kind} file: magic number is 0x{found:08x}, expected 0x{expected:08x}")]
+    WrongMagic {
+        /// The file.
+        path: PathBuf,
+        /// "images" or "labels".
+        kind: &'static str,
+        /// Magic number found.
+        found: u32,
+        /// Magic number expected.
+        expected: u32,
+    },
+    /// The file ends before the data its header announces.
+    #[error("{path} is truncated: its header announces {expected} bytes, the file holds {found}")]
+    Truncated {
+        /// The file.
+        path: PathBuf,
+        /// Bytes the header announces (header included).
+        expected: usize,
+        /// Bytes present.
+        found: usize,
+    },
+    /// Image and label files disagree on the number of items.
+    #[error("{images} holds {image_count} images but {labels} holds {label_count} labels")]
+    CountMismatch {
+        /// Images file.
+        images: PathBuf,
+        /// Labels file.
+        labels: PathBuf,
+        /// Number of images.
+        image_count: usize,
+        /// Number of labels.
+        label_count: usize,
+    },
+    /// The images have a zero dimension or there are none.
+    #[error("{path} holds no usable images ({count} images of {height}×{width} pixels)")]
+    Empty {
+        /// The file.
+        path: PathBuf,
+        /// Number of images.
+        count: usize,
+        /// Image height.
+        height: usize,
+        /// Image width.
+        width: usize,
+    },
+    /// A folder does not hold the standard file names.
+    #[error(
+        "{dir} holds no IDX dataset: expected train-images-idx3-ubyte and train-labels-idx1-ubyte (optionally .gz)"
+    )]
+    MissingFiles {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Training and test files have different image sizes.
+    #[error("{train} has {train_size} images but {test} has {test_size} images; use files of one size")]
+    ShapeMismatch {
+        /// Training images file.
+        train: PathBuf,
+        /// Training image size, "h×w".
+        train_size: String,
+        /// Test images file.
+        test: PathBuf,
+        /// Test image size, "h×w".
+        test_size: String,
+    },
+}

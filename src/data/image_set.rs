@@ -1,0 +1,118 @@
+//! An in-memory set of labelled grayscale images, and its deterministic stratified split.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+/// Labelled grayscale images held as bytes.
+#[derive(Clone, Debug, Default)]
+pub struct ImageSet {
+    /// Rows per image.
+    pub height: usize,
+    /// Columns per image.
+    pub width: usize,
+    /// [len, height, width] bytes, 0 = background.
+    pub pixels: Vec<u8>,
+    /// One class index per image.
+    pub labels: Vec<u8>,
+}
+
+impl ImageSet {
+    /// Number of images.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when the set holds no image.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// Pixels per image.
+    pub fn pixels_per_image(&self) -> usize {
+        self.height * self.width
+    }
+
+    /// The bytes of image `index`: [height, width].
+    pub fn image(&self, index: usize) -> &[u8] {
+        let size = self.pixels_per_image();
+        &self.pixels[index * size..(index + 1) * size]
+    }
+
+    /// A new set of the images at `indices`, in that order.
+    pub fn select(&self, indices: &[usize]) -> Self {
+        let mut pixels = Vec::with_capacity(indices.len() * self.pixels_per_image());
+        for &index in indices {
+            pixels.extend_from_slice(self.image(index));
+        }
+        Self {
+            height: self.height,
+            width: self.width,
+            pixels,
+            labels: indices.iter().map(|&index| self.labels[index]).collect(),
+        }
+    }
+
+    /// Writes images `indices` as floats in [0, 1] into `out`: [indices.len(), pixels].
+    pub fn write_batch(&self, indices: &[usize], out: &mut Vec<f32>) {
+        out.clear();
+        out.reserve(indices.len() * self.pixels_per_image());
+        for &index in indices {
+            out.extend(self.image(index).iter().map(|&byte| f32::from(byte) / 255.0));
+        }
+    }
+
+    /// Splits into (train, held-out) with `heldout_fraction` of every class held out.
+    ///
+    /// The same seed always gives the same split.
+    pub fn stratified_split(&self, heldout_fraction: f64, seed: u64) -> (Self, Self) {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let classes = self.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
+        let (mut train, mut heldout) = (Vec::new(), Vec::new());
+        for class in 0..classes {
+            let mut members: Vec<usize> =
+                (0..self.len()).filter(|&index| usize::from(self.labels[index]) == class).collect();
+            members.shuffle(&mut rng);
+            let held = (members.len() as f64 * heldout_fraction).round() as usize;
+            heldout.extend_from_slice(&members[..held]);
+            train.extend_from_slice(&members[held..]);
+        }
+        train.sort_unstable();
+        heldout.sort_unstable();
+        (self.select(&train), self.select(&heldout))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn toy_set(len: usize) -> ImageSet {
+        ImageSet {
+            height: 1,
+            width: 2,
+            pixels: (0..len * 2).map(|value| (value % 256) as u8).collect(),
+            labels: (0..len).map(|index| (index % 10) as u8).collect(),
+        }
+    }
+
+    #[test]
+    fn split_is_stratified_disjoint_and_deterministic() {
+        let set = toy_set(1000);
+        let (train, heldout) = set.stratified_split(0.1, 7);
+        assert_eq!((train.len(), heldout.len()), (900, 100));
+        for class in 0..10u8 {
+            assert_eq!(heldout.labels.iter().filter(|&&label| label == class).count(), 10);
+        }
+        let (_, again) = set.stratified_split(0.1, 7);
+        assert_eq!(heldout.pixels, again.pixels);
+    }
+
+    #[test]
+    fn batches_are_scaled_to_unit_range() {
+        let set = ImageSet { height: 1, width: 2, pixels: vec![0, 255, 51, 102], labels: vec![0, 1] };
+        let mut batch = Vec::new();
+        set.write_batch(&[1, 0], &mut batch);
+        assert_eq!(batch, vec![0.2, 0.4, 0.0, 1.0]);
+    }
+}

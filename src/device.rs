@@ -1,0 +1,108 @@
+//! Choosing the compute device: burn's wgpu device on a real GPU, else the pure-Rust CPU device.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use burn::prelude::Device;
+use burn::tensor::wgpu::wgpu::DeviceType;
+use serde::{Deserialize, Serialize};
+
+/// What the user asked for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum DeviceChoice {
+    /// The GPU when a hardware adapter exists, else the CPU.
+    #[default]
+    Auto,
+    /// burn's wgpu device, software adapters included.
+    Gpu,
+    /// burn's pure-Rust CPU device (Flex).
+    Cpu,
+}
+
+impl DeviceChoice {
+    /// Every choice, in the order the UI lists them.
+    pub const ALL: [Self; 3] = [Self::Auto, Self::Gpu, Self::Cpu];
+
+    /// Short lowercase name, as on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Gpu => "gpu",
+            Self::Cpu => "cpu",
+        }
+    }
+}
+
+/// The device in use, described for people.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    /// E.g. "GPU: NVIDIA GeForce RTX 3060 (Vulkan)" or "CPU (burn Flex)".
+    pub name: String,
+    /// True for the wgpu device.
+    pub is_gpu: bool,
+    /// Why `auto` did not pick the GPU, when it did not.
+    pub fallback_reason: Option<String>,
+}
+
+/// The outcome of initialising burn's wgpu runtime, which may happen only once per process.
+struct WgpuAdapter {
+    device: Device,
+    name: String,
+    is_software: bool,
+}
+
+/// Hands out devices, initialising burn's wgpu runtime at most once per process.
+#[derive(Default)]
+pub struct DevicePicker {
+    wgpu: Option<Result<WgpuAdapter, String>>,
+}
+
+impl DevicePicker {
+    /// The device for `choice`, or why the GPU cannot be had.
+    pub fn pick(&mut self, choice: DeviceChoice) -> Result<(Device, DeviceInfo), String> {
+        match choice {
+            DeviceChoice::Cpu => Ok(cpu(None)),
+            DeviceChoice::Gpu => match self.wgpu() {
+                Ok(adapter) => Ok(gpu(adapter)),
+                Err(reason) => Err(format!("no GPU device: {reason}; use the cpu device instead")),
+            },
+            DeviceChoice::Auto => match self.wgpu() {
+                Ok(adapter) if !adapter.is_software => Ok(gpu(adapter)),
+                Ok(adapter) => {
+                    Ok(cpu(Some(format!("only a software GPU adapter ({}), slower than the CPU device", adapter.name))))
+                }
+                Err(reason) => Ok(cpu(Some(reason))),
+            },
+        }
+    }
+
+    fn wgpu(&mut self) -> Result<&WgpuAdapter, String> {
+        self.wgpu.get_or_insert_with(init_wgpu).as_ref().map_err(Clone::clone)
+    }
+}
+
+fn cpu(fallback_reason: Option<String>) -> (Device, DeviceInfo) {
+    let info = DeviceInfo { name: "CPU (burn Flex)".to_string(), is_gpu: false, fallback_reason };
+    (Device::flex(), info)
+}
+
+fn gpu(adapter: &WgpuAdapter) -> (Device, DeviceInfo) {
+    let info = DeviceInfo { name: format!("GPU: {}", adapter.name), is_gpu: true, fallback_reason: None };
+    (adapter.device.clone(), info)
+}
+
+fn init_wgpu() -> Result<WgpuAdapter, String> {
+    let initialised = catch_unwind(AssertUnwindSafe(|| Device::wgpu_options().init_with_setup()));
+    match initialised {
+        Ok(Ok((device, setup))) => {
+            let info = setup.adapter.get_info();
+            Ok(WgpuAdapter {
+                device,
+                name: format!("{} ({:?})", info.name, info.backend),
+                is_software: info.device_type == DeviceType::Cpu,
+            })
+        }
+        Ok(Err(error)) => Err(format!("no usable GPU adapter ({error})")),
+        Err(_) => Err("the GPU runtime failed to start".to_string()),
+    }
+}

@@ -1,0 +1,145 @@
+//! Requests to the inference thread and its answers: plain data, no tensors.
+
+use std::sync::Arc;
+
+use super::{ModelSnapshot, ModelSource};
+use crate::data::{DataSource, Dataset};
+use crate::latent::{GridSpec, Pca, Projection};
+
+/// Number of original / reconstruction pairs shown.
+pub const RECONSTRUCTION_PAIRS: usize = 16;
+/// Side of the prior sample grid.
+pub const SAMPLE_GRID_SIDE: usize = 8;
+/// Most training images encoded for the scatter.
+pub const MAX_TRAIN_POINTS: usize = 60_000;
+
+/// Which images the scatter shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+pub enum ScatterSource {
+    /// The held-out images.
+    #[default]
+    Heldout,
+    /// Up to 60,000 training images.
+    Train,
+}
+
+/// A decoder sweep to compute.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GridRequest {
+    /// Rectangle and resolution.
+    pub spec: GridSpec,
+    /// Plane of the scatter.
+    pub projection: Projection,
+    /// Latent values of the directions the plane does not show.
+    pub base: Vec<f32>,
+}
+
+/// What the UI asks of the inference thread. Of each kind only the newest pending one is served.
+#[derive(Clone, Debug)]
+pub enum InferenceRequest {
+    /// Use this model from now on; every view is recomputed.
+    SetModel(Arc<ModelSnapshot>),
+    /// Load a saved model and serve it.
+    LoadModel(ModelSource),
+    /// Load this dataset and use it for the scatter and reconstructions.
+    LoadDataset(DataSource),
+    /// Encode this set for the scatter.
+    Scatter(ScatterSource),
+    /// Decode one latent point (the sliders).
+    Decode(Vec<f32>),
+    /// Decode a grid (the sweep).
+    Grid(GridRequest),
+    /// Decode 8 × 8 prior samples with this seed.
+    Samples(u64),
+    /// Reconstruct one held-out (`false`) or training (`true`) image, for a tooltip.
+    Reconstruct {
+        /// True for the training set.
+        train: bool,
+        /// Image index in that set.
+        index: usize,
+    },
+}
+
+/// Encoded points for the scatter.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LatentCloud {
+    /// Which set was encoded.
+    pub source: ScatterSource,
+    /// Latent size.
+    pub latent_dim: usize,
+    /// Encoder means: [n, latent_dim] row-major.
+    pub means: Vec<f32>,
+    /// Class of each point.
+    pub labels: Vec<u8>,
+    /// Image index of each point in its set.
+    pub indices: Vec<usize>,
+    /// Principal components of the means (latent_dim ≥ 2).
+    pub pca: Option<Pca>,
+}
+
+impl LatentCloud {
+    /// Number of points.
+    pub fn len(&self) -> usize {
+        self.labels.len()
+    }
+
+    /// True when there is no point.
+    pub fn is_empty(&self) -> bool {
+        self.labels.is_empty()
+    }
+
+    /// The mean of point `index`.
+    pub fn mean(&self, index: usize) -> &[f32] {
+        &self.means[index * self.latent_dim..(index + 1) * self.latent_dim]
+    }
+}
+
+/// What the inference thread answers. Images are floats in [0, 1], row-major.
+#[derive(Clone, Debug)]
+pub enum InferenceResult {
+    /// The model now served.
+    ModelReady(Arc<ModelSnapshot>),
+    /// The dataset now used.
+    DatasetReady(Arc<Dataset>),
+    /// A model or dataset could not be loaded; the message says what to do.
+    LoadFailed(String),
+    /// The scatter's points.
+    Scatter(Arc<LatentCloud>),
+    /// One decoded point.
+    Decoded {
+        /// The latent point.
+        latent: Vec<f32>,
+        /// Its image: [pixels].
+        image: Vec<f32>,
+    },
+    /// A decoded sweep.
+    Grid {
+        /// What was computed.
+        request: GridRequest,
+        /// [size², pixels].
+        images: Vec<f32>,
+    },
+    /// Decoded prior samples.
+    Samples {
+        /// Their seed.
+        seed: u64,
+        /// [64, pixels].
+        images: Vec<f32>,
+    },
+    /// Held-out originals and their reconstructions.
+    Reconstructions {
+        /// [16, pixels].
+        originals: Vec<f32>,
+        /// [16, pixels].
+        reconstructions: Vec<f32>,
+    },
+    /// One image's reconstruction.
+    Reconstructed {
+        /// True for the training set.
+        train: bool,
+        /// Image index in that set.
+        index: usize,
+        /// [pixels].
+        image: Vec<f32>,
+    },
+}

@@ -1,0 +1,14 @@
+//! Serving the latent views: a thread that encodes and decodes with the newest model snapshot.
+
+mod compute;
+mod messages;
+mod service;
+mod snapshot;
+
+pub use compute::{decode, encode_means, prior_samples};
+pub use messages::{
+    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS,
+    SAMPLE_GRID_SIDE, ScatterSource,
+};
+pub use service::InferenceService;
+pub use snapshot::{ModelSnapshot, ModelSource};

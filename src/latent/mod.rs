@@ -1,0 +1,9 @@
+//! Latent-space geometry for the views: PCA, projections and the decoder grid.
+
+mod grid;
+mod pca;
+mod projection;
+
+pub use grid::{GridSpec, MAX_GRID_SIZE};
+pub use pca::Pca;
+pub use projection::Projection;

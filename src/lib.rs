@@ -1,0 +1,12 @@
+//! vae-explorer: train or load a variational autoencoder and explore its latent space.
+
+pub mod app;
+pub mod checkpoint;
+pub mod cli;
+pub mod data;
+pub mod device;
+pub mod inference;
+pub mod latent;
+pub mod model;
+pub mod training;
+pub mod worker;

@@ -1,0 +1,23 @@
+//! Entry point: no arguments opens the window; subcommands run headless.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use vae_explorer::cli::{Cli, CliCommand, run_bench, run_train};
+
+fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        None => vae_explorer::app::run().map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),
+        Some(CliCommand::Train(args)) => run_train(args),
+        Some(CliCommand::Bench(args)) => run_bench(args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,64 @@
+//! Dense encoder and decoder: pixels → 512 → 256 → latent and back.
+
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+
+use super::DiagonalGaussian;
+
+const HIDDEN_WIDE: usize = 512;
+const HIDDEN_NARROW: usize = 256;
+
+/// Dense encoder producing a diagonal Gaussian.
+#[derive(Module, Debug)]
+pub struct MlpEncoder {
+    wide: Linear,
+    narrow: Linear,
+    mean: Linear,
+    log_var: Linear,
+}
+
+impl MlpEncoder {
+    /// A fresh encoder for `pixels` inputs and `latent_dim` outputs.
+    pub fn new(pixels: usize, latent_dim: usize, device: &Device) -> Self {
+        Self {
+            wide: LinearConfig::new(pixels, HIDDEN_WIDE).init(device),
+            narrow: LinearConfig::new(HIDDEN_WIDE, HIDDEN_NARROW).init(device),
+            mean: LinearConfig::new(HIDDEN_NARROW, latent_dim).init(device),
+            log_var: LinearConfig::new(HIDDEN_NARROW, latent_dim).init(device),
+        }
+    }
+
+    /// images: [batch, pixels] in [0, 1] → q(z | x)
+    pub fn forward(&self, images: Tensor<2>) -> DiagonalGaussian {
+        let hidden = relu(self.wide.forward(images)); // [batch, 512]
+        let hidden = relu(self.narrow.forward(hidden)); // [batch, 256]
+        DiagonalGaussian { mean: self.mean.forward(hidden.clone()), log_var: self.log_var.forward(hidden) }
+    }
+}
+
+/// Dense decoder producing pixel logits.
+#[derive(Module, Debug)]
+pub struct MlpDecoder {
+    narrow: Linear,
+    wide: Linear,
+    pixels: Linear,
+}
+
+impl MlpDecoder {
+    /// A fresh decoder from `latent_dim` to `pixels`.
+    pub fn new(latent_dim: usize, pixels: usize, device: &Device) -> Self {
+        Self {
+            narrow: LinearConfig::new(latent_dim, HIDDEN_NARROW).init(device),
+            wide: LinearConfig::new(HIDDEN_NARROW, HIDDEN_WIDE).init(device),
+            pixels: LinearConfig::new(HIDDEN_WIDE, pixels).init(device),
+        }
+    }
+
+    /// latents: [batch, latent] → logits: [batch, pixels]
+    pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
+        let hidden = relu(self.narrow.forward(latents)); // [batch, 256]
+        let hidden = relu(self.wide.forward(hidden)); // [batch, 512]
+        self.pixels.forward(hidden)
+    }
+}

@@ -1,0 +1,13 @@
+//! The variational autoencoder: config, layers, Gaussian posterior and loss terms.
+
+mod config;
+mod conv;
+mod gaussian;
+mod loss;
+mod mlp;
+mod vae;
+
+pub use config::{Architecture, MAX_LATENT_DIM, ReconstructionLoss, VaeConfig};
+pub use gaussian::DiagonalGaussian;
+pub use loss::reconstruction_loss;
+pub use vae::{LossTerms, Vae};

@@ -1,0 +1,90 @@
+//! The VAE module: an encoder to a diagonal Gaussian and a decoder back to pixels.
+
+use burn::prelude::*;
+use burn::tensor::activation::sigmoid;
+
+use super::conv::{ConvDecoder, ConvEncoder};
+use super::loss::reconstruction_loss;
+use super::mlp::{MlpDecoder, MlpEncoder};
+use super::{Architecture, DiagonalGaussian, ReconstructionLoss, VaeConfig};
+
+/// The encoder of either architecture.
+#[derive(Module, Debug)]
+pub enum Encoder {
+    /// Dense encoder.
+    Mlp(MlpEncoder),
+    /// Convolutional encoder.
+    Conv(ConvEncoder),
+}
+
+/// The decoder of either architecture.
+#[derive(Module, Debug)]
+pub enum Decoder {
+    /// Dense decoder.
+    Mlp(MlpDecoder),
+    /// Convolutional decoder.
+    Conv(ConvDecoder),
+}
+
+/// A variational autoencoder over flattened grayscale images.
+#[derive(Module, Debug)]
+pub struct Vae {
+    encoder: Encoder,
+    decoder: Decoder,
+}
+
+/// Per-image loss terms of one batch, in nats.
+#[derive(Clone, Debug)]
+pub struct LossTerms {
+    /// Reconstruction loss: [batch]
+    pub reconstruction: Tensor<1>,
+    /// KL(q(z|x) || p(z)): [batch]
+    pub kl: Tensor<1>,
+}
+
+impl Vae {
+    /// A VAE with fresh weights for `config` (which must have passed `validate`).
+    pub fn new(config: &VaeConfig, device: &Device) -> Self {
+        let (height, width, latent) = (config.image_height, config.image_width, config.latent_dim);
+        match config.architecture {
+            Architecture::Mlp => Self {
+                encoder: Encoder::Mlp(MlpEncoder::new(height * width, latent, device)),
+                decoder: Decoder::Mlp(MlpDecoder::new(latent, height * width, device)),
+            },
+            Architecture::Conv => Self {
+                encoder: Encoder::Conv(ConvEncoder::new(height, width, latent, device)),
+                decoder: Decoder::Conv(ConvDecoder::new(latent, height, width, device)),
+            },
+        }
+    }
+
+    /// images: [batch, pixels] in [0, 1] → q(z | x)
+    pub fn encode(&self, images: Tensor<2>) -> DiagonalGaussian {
+        match &self.encoder {
+            Encoder::Mlp(encoder) => encoder.forward(images),
+            Encoder::Conv(encoder) => encoder.forward(images),
+        }
+    }
+
+    /// latents: [batch, latent] → logits: [batch, pixels]
+    pub fn decode_logits(&self, latents: Tensor<2>) -> Tensor<2> {
+        match &self.decoder {
+            Decoder::Mlp(decoder) => decoder.forward(latents),
+            Decoder::Conv(decoder) => decoder.forward(latents),
+        }
+    }
+
+    /// latents: [batch, latent] → images: [batch, pixels] in [0, 1]
+    pub fn decode(&self, latents: Tensor<2>) -> Tensor<2> {
+        sigmoid(self.decode_logits(latents))
+    }
+
+    /// Encodes, samples one z per image and scores the reconstruction.
+    ///
+    /// images: [batch, pixels] in [0, 1].
+    pub fn loss_terms(&self, images: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
+        let posterior = self.encode(images.clone());
+        let logits = self.decode_logits(posterior.sample());
+        LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
+    }
+}

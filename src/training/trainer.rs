@@ -1,0 +1,217 @@
+//! The training loop: shuffled batches, Adam steps, per-step and per-epoch reports.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
+use burn::prelude::*;
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use rand::seq::SliceRandom;
+
+use super::evaluate::{batch_loss_parts, evaluate};
+use super::{EpochReport, LossAccumulator, StepReport, TrainingConfig};
+use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
+use crate::data::Dataset;
+use crate::model::Vae;
+
+/// What an observer tells the loop after each report.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Control {
+    /// Go on training.
+    Continue,
+    /// Stop now; the model keeps the steps taken so far.
+    Stop,
+}
+
+/// Receives reports while training runs, and may stop it.
+pub trait TrainingObserver {
+    /// Called after every step.
+    fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control;
+    /// Called after every epoch, once the held-out loss is known.
+    fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control;
+}
+
+/// Owns the model and optimizer of one training run.
+pub struct Trainer {
+    config: TrainingConfig,
+    dataset: Arc<Dataset>,
+    device: Device,
+    model: Vae,
+    optimizer: ModuleOptimizer,
+    epochs_done: usize,
+    global_step: usize,
+    history: Vec<EpochReport>,
+}
+
+impl Trainer {
+    /// A trainer for a fresh model. `device` is a plain device; autodiff is added here.
+    pub fn new(config: TrainingConfig, dataset: Arc<Dataset>, device: &Device) -> Result<Self, String> {
+        config.validate()?;
+        check_shape(&config, &dataset)?;
+        device.seed(config.seed);
+        let device = device.clone().autodiff();
+        let model = config.model.init(&device);
+        let optimizer = AdamConfig::new().init();
+        Ok(Self { config, dataset, device, model, optimizer, epochs_done: 0, global_step: 0, history: Vec::new() })
+    }
+
+    /// A trainer that continues a saved model until `total_epochs` epochs are done.
+    ///
+    /// The epoch count, step count and history go on from `info`; Adam starts afresh.
+    pub fn resume(
+        model: &Vae,
+        info: &CheckpointInfo,
+        total_epochs: usize,
+        dataset: Arc<Dataset>,
+        device: &Device,
+    ) -> Result<Self, String> {
+        let config = TrainingConfig { epochs: total_epochs, ..info.training.clone() };
+        config.validate()?;
+        check_shape(&config, &dataset)?;
+        if total_epochs <= info.epochs_done {
+            return Err(format!(
+                "the model has already trained {} epochs: ask for more than that to continue",
+                info.epochs_done
+            ));
+        }
+        device.seed(config.seed ^ info.global_step as u64);
+        let device = device.clone().autodiff();
+        let model = model.clone().fork(&device).train();
+        Ok(Self {
+            config,
+            dataset,
+            device,
+            model,
+            optimizer: AdamConfig::new().init(),
+            epochs_done: info.epochs_done,
+            global_step: info.global_step,
+            history: info.history.clone(),
+        })
+    }
+
+    /// The description a checkpoint of the current state carries.
+    pub fn checkpoint_info(&self) -> CheckpointInfo {
+        CheckpointInfo {
+            format_version: FORMAT_VERSION,
+            training: self.config.clone(),
+            dataset: self.dataset.name.clone(),
+            epochs_done: self.epochs_done,
+            global_step: self.global_step,
+            history: self.history.clone(),
+            weights_file: String::new(),
+        }
+    }
+
+    /// Every completed epoch's report, resumed runs included.
+    pub fn history(&self) -> &[EpochReport] {
+        &self.history
+    }
+
+    /// The model being trained.
+    pub fn model(&self) -> &Vae {
+        &self.model
+    }
+
+    /// The training configuration.
+    pub fn config(&self) -> &TrainingConfig {
+        &self.config
+    }
+
+    /// Epochs completed so far.
+    pub fn epochs_done(&self) -> usize {
+        self.epochs_done
+    }
+
+    /// Steps completed so far.
+    pub fn global_step(&self) -> usize {
+        self.global_step
+    }
+
+    /// Trains until `config.epochs` epochs are done or the observer says stop.
+    ///
+    /// Returns the reports of the epochs completed in this call.
+    pub fn run(&mut self, observer: &mut dyn TrainingObserver) -> Vec<EpochReport> {
+        let mut reports = Vec::new();
+        while self.epochs_done < self.config.epochs {
+            let Some(report) = self.run_epoch(observer) else { break };
+            reports.push(report);
+            self.history.push(report);
+            if observer.on_epoch(&report, &self.model) == Control::Stop {
+                break;
+            }
+        }
+        reports
+    }
+
+    /// One pass over the shuffled training images, then the held-out evaluation.
+    ///
+    /// Returns `None` when the observer stopped it part-way.
+    fn run_epoch(&mut self, observer: &mut dyn TrainingObserver) -> Option<EpochReport> {
+        let train = &self.dataset.train;
+        let batch_size = self.config.batch_size.min(train.len());
+        let mut order: Vec<usize> = (0..train.len()).collect();
+        order.shuffle(&mut StdRng::seed_from_u64(self.config.seed ^ (self.epochs_done as u64 + 1)));
+        let batches: Vec<&[usize]> = order.chunks(batch_size).collect();
+        let steps_per_epoch = batches.len();
+        let epoch = self.epochs_done + 1;
+
+        let mut pixels = Vec::new();
+        let mut accumulator = LossAccumulator::default();
+        let started = Instant::now();
+        for (index, batch) in batches.into_iter().enumerate() {
+            train.write_batch(batch, &mut pixels);
+            let images = Tensor::<2>::from_data(
+                TensorData::new(std::mem::take(&mut pixels), [batch.len(), train.pixels_per_image()]),
+                &self.device,
+            );
+            let kl_weight = self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64);
+            let terms = self.model.loss_terms(images, self.config.loss);
+            let objective = (terms.reconstruction.clone() + terms.kl.clone() * kl_weight).mean();
+            let gradients = GradientsParams::from_grads(objective.backward(), &self.model);
+            self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), gradients);
+            self.global_step += 1;
+
+            let loss = batch_loss_parts(terms);
+            accumulator.add(loss, batch.len());
+            let seconds = started.elapsed().as_secs_f64().max(1e-9);
+            let report = StepReport {
+                epoch,
+                step: index + 1,
+                steps_per_epoch,
+                global_step: self.global_step,
+                loss,
+                images_per_sec: ((index + 1) * batch_size) as f64 / seconds,
+            };
+            if observer.on_step(&report, &self.model) == Control::Stop {
+                return None;
+            }
+        }
+        let train_secs = started.elapsed().as_secs_f64();
+        self.epochs_done += 1;
+        let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.loss);
+        Some(EpochReport {
+            epoch,
+            global_step: self.global_step,
+            train: accumulator.mean(),
+            heldout,
+            images_per_sec: train.len() as f64 / train_secs.max(1e-9),
+            train_secs,
+        })
+    }
+}
+
+fn check_shape(config: &TrainingConfig, dataset: &Dataset) -> Result<(), String> {
+    let data_shape = (dataset.train.height, dataset.train.width);
+    let model_shape = (config.model.image_height, config.model.image_width);
+    if data_shape != model_shape {
+        return Err(format!(
+            "the model expects {}×{} images but {} holds {}×{} images",
+            model_shape.0, model_shape.1, dataset.name, data_shape.0, data_shape.1
+        ));
+    }
+    if dataset.train.is_empty() || dataset.heldout.is_empty() {
+        return Err(format!("{} has no training or no held-out images", dataset.name));
+    }
+    Ok(())
+}

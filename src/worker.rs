@@ -1,0 +1,291 @@
+//! The training worker: a named thread that owns the device, model and optimizer.
+//!
+//! The UI sends [`Command`]s and polls [`Event`]s; it never waits on the worker. The worker
+//! wakes the UI through a callback (in the app, `egui::Context::request_repaint`).
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::thread::JoinHandle;
+
+use crate::checkpoint;
+use crate::data::DataSource;
+use crate::device::{DeviceChoice, DeviceInfo, DevicePicker};
+use crate::inference::ModelSnapshot;
+use crate::model::Vae;
+use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+
+const COMMAND_CAPACITY: usize = 16;
+/// Steps between model snapshots sent to the views (every epoch end sends one too).
+const SNAPSHOT_EVERY_STEPS: usize = 200;
+const EVENT_CAPACITY: usize = 1024;
+
+/// What to train.
+#[derive(Clone, Debug)]
+pub struct TrainRequest {
+    /// Model and optimisation settings.
+    pub config: TrainingConfig,
+    /// The data to train on.
+    pub data: DataSource,
+    /// Where to train.
+    pub device: DeviceChoice,
+    /// Continue this model (its config wins over `config`, except for the epoch count).
+    pub resume: Option<Arc<ModelSnapshot>>,
+    /// Save a checkpoint here at every epoch end.
+    pub autosave_dir: Option<PathBuf>,
+}
+
+/// Orders from the UI to the worker.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Start a new training run (ignored while one is running).
+    Train(TrainRequest),
+    /// Hold the running training after the current batch.
+    Pause,
+    /// Continue a paused training.
+    Resume,
+    /// End the running training after the current batch.
+    Stop,
+}
+
+/// News from the worker to the UI.
+#[derive(Clone, Debug)]
+pub enum Event {
+    /// Data loaded, device chosen, first step about to run.
+    Started {
+        /// The device in use.
+        device: DeviceInfo,
+        /// Dataset name.
+        dataset: String,
+        /// Training images.
+        train_images: usize,
+        /// Held-out images.
+        heldout_images: usize,
+        /// Steps in one epoch.
+        steps_per_epoch: usize,
+    },
+    /// One step done (may be dropped when the UI falls behind).
+    Step(StepReport),
+    /// One epoch done, with its held-out loss.
+    Epoch(EpochReport),
+    /// A fresh inference copy of the model, for the latent views.
+    Model(Arc<ModelSnapshot>),
+    /// Saving the epoch's checkpoint failed; training goes on.
+    SaveFailed(String),
+    /// Training is held.
+    Paused,
+    /// Training goes on.
+    Resumed,
+    /// Training ended, by finishing its epochs or by a stop.
+    Finished {
+        /// Epochs completed in total.
+        epochs_done: usize,
+        /// True when a stop command ended it early.
+        stopped: bool,
+    },
+    /// Training could not start or failed; the message says what to do.
+    Failed(String),
+}
+
+/// The worker thread and its channels. Dropping it stops training and joins the thread.
+pub struct Worker {
+    commands: Option<SyncSender<Command>>,
+    events: Option<Receiver<Event>>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Worker {
+    /// Starts the worker thread. `wake` is called after every event is queued.
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        let (command_sender, command_receiver) = sync_channel(COMMAND_CAPACITY);
+        let (event_sender, event_receiver) = sync_channel(EVENT_CAPACITY);
+        let events = EventSender { sender: event_sender, wake: Box::new(wake) };
+        let thread = std::thread::Builder::new()
+            .name("vae-training".to_string())
+            .spawn(move || serve(&command_receiver, &events))?;
+        Ok(Self { commands: Some(command_sender), events: Some(event_receiver), thread: Some(thread) })
+    }
+
+    /// Queues a command; fails only when the worker is gone or flooded.
+    pub fn send(&self, command: Command) -> Result<(), String> {
+        let Some(commands) = &self.commands else {
+            return Err("the training worker has shut down".to_string());
+        };
+        commands.try_send(command).map_err(|error| match error {
+            TrySendError::Full(_) => "the training worker is busy; try again".to_string(),
+            TrySendError::Disconnected(_) => "the training worker has stopped; restart the app".to_string(),
+        })
+    }
+
+    /// Every event queued since the last call, oldest first, without waiting.
+    pub fn drain_events(&self) -> Vec<Event> {
+        self.events.as_ref().map(|events| events.try_iter().collect()).unwrap_or_default()
+    }
+}
+
+impl Drop for Worker {
+    fn drop(&mut self) {
+        if let Some(commands) = self.commands.take() {
+            let _ignored = commands.try_send(Command::Stop);
+        }
+        self.events = None;
+        if let Some(thread) = self.thread.take() {
+            let _ignored = thread.join();
+        }
+    }
+}
+
+/// The worker's end of the event channel, waking the UI after each send.
+struct EventSender {
+    sender: SyncSender<Event>,
+    wake: Box<dyn Fn() + Send>,
+}
+
+impl EventSender {
+    /// Sends an event that must arrive; false when the UI is gone.
+    fn send(&self, event: Event) -> bool {
+        let delivered = self.sender.send(event).is_ok();
+        (self.wake)();
+        delivered
+    }
+
+    /// Sends an event that may be dropped when the UI is behind; false when the UI is gone.
+    fn offer(&self, event: Event) -> bool {
+        let gone = matches!(self.sender.try_send(event), Err(TrySendError::Disconnected(_)));
+        (self.wake)();
+        !gone
+    }
+}
+
+fn serve(commands: &Receiver<Command>, events: &EventSender) {
+    let mut devices = DevicePicker::default();
+    while let Ok(command) = commands.recv() {
+        if let Command::Train(request) = command {
+            train(request, &mut devices, commands, events);
+        }
+    }
+}
+
+fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<Command>, events: &EventSender) {
+    let dataset = match request.data.load() {
+        Ok(dataset) => Arc::new(dataset),
+        Err(error) => {
+            events.send(Event::Failed(format!("cannot load the dataset: {error}")));
+            return;
+        }
+    };
+    let (device, device_info) = match devices.pick(request.device) {
+        Ok(picked) => picked,
+        Err(error) => {
+            events.send(Event::Failed(error));
+            return;
+        }
+    };
+    let mut config = request.config;
+    config.model.image_height = dataset.train.height;
+    config.model.image_width = dataset.train.width;
+    let started = match &request.resume {
+        Some(snapshot) => {
+            Trainer::resume(&snapshot.model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device)
+        }
+        None => Trainer::new(config, Arc::clone(&dataset), &device),
+    };
+    let mut trainer = match started {
+        Ok(trainer) => trainer,
+        Err(error) => {
+            events.send(Event::Failed(error));
+            return;
+        }
+    };
+    let batch_size = trainer.config().batch_size.min(dataset.train.len());
+    events.send(Event::Started {
+        device: device_info,
+        dataset: dataset.name.clone(),
+        train_images: dataset.train.len(),
+        heldout_images: dataset.heldout.len(),
+        steps_per_epoch: dataset.train.len().div_ceil(batch_size),
+    });
+    let mut observer = WorkerObserver {
+        commands,
+        events,
+        stopped: false,
+        autosave_dir: request.autosave_dir,
+        info: trainer.checkpoint_info(),
+    };
+    trainer.run(&mut observer);
+    events.send(Event::Finished { epochs_done: trainer.epochs_done(), stopped: observer.stopped });
+}
+
+/// Forwards reports as events and applies pause, resume and stop between batches.
+struct WorkerObserver<'a> {
+    commands: &'a Receiver<Command>,
+    events: &'a EventSender,
+    stopped: bool,
+    autosave_dir: Option<PathBuf>,
+    /// Checkpoint description, kept up to date from the reports.
+    info: checkpoint::CheckpointInfo,
+}
+
+impl WorkerObserver<'_> {
+    /// Applies queued commands; while paused, waits for the next one.
+    fn control(&mut self) -> Control {
+        let mut paused = false;
+        loop {
+            let next = if paused {
+                self.commands.recv().map_err(|_| TryRecvError::Disconnected)
+            } else {
+                self.commands.try_recv()
+            };
+            match next {
+                Ok(Command::Pause) if !paused => {
+                    paused = true;
+                    self.events.send(Event::Paused);
+                }
+                Ok(Command::Resume) if paused => {
+                    paused = false;
+                    self.events.send(Event::Resumed);
+                }
+                Ok(Command::Stop) | Err(TryRecvError::Disconnected) => {
+                    self.stopped = true;
+                    return Control::Stop;
+                }
+                Ok(_) => {}
+                Err(TryRecvError::Empty) => return Control::Continue,
+            }
+        }
+    }
+}
+
+impl TrainingObserver for WorkerObserver<'_> {
+    fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control {
+        self.info.global_step = report.global_step;
+        let mut delivered = self.events.offer(Event::Step(*report));
+        if report.global_step % SNAPSHOT_EVERY_STEPS == 0 {
+            delivered &=
+                self.events.send(Event::Model(Arc::new(ModelSnapshot::from_training(model, self.info.clone()))));
+        }
+        if !delivered {
+            self.stopped = true;
+            return Control::Stop;
+        }
+        self.control()
+    }
+
+    fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control {
+        self.info.epochs_done = report.epoch;
+        self.info.global_step = report.global_step;
+        self.info.history.push(*report);
+        let snapshot = Arc::new(ModelSnapshot::from_training(model, self.info.clone()));
+        if let Some(dir) = &self.autosave_dir
+            && let Err(error) = checkpoint::save(dir, &snapshot.model, &snapshot.info)
+        {
+            self.events.send(Event::SaveFailed(format!("autosave failed: {error}")));
+        }
+        let delivered = self.events.send(Event::Epoch(*report)) && self.events.send(Event::Model(snapshot));
+        if !delivered {
+            self.stopped = true;
+            return Control::Stop;
+        }
+        self.control()
+    }
+}

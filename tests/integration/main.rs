@@ -1,0 +1,9 @@
+//! Integration tests, in one binary so the large dependencies are linked once.
+
+mod cli;
+mod data_files;
+mod gpu;
+mod learning;
+mod support;
+mod ui;
+mod worker;

@@ -1,0 +1,38 @@
+//! Helpers shared by the integration tests.
+
+use std::io::Write;
+use std::path::Path;
+
+use flate2::Compression;
+use flate2::write::GzEncoder;
+
+/// Writes an idx3 images file of `count` images of `side × side`, gzip-compressed when `gzip`.
+pub fn write_images(path: &Path, count: u32, side: u32, gzip: bool) {
+    let mut bytes = Vec::new();
+    for word in [0x0000_0803u32, count, side, side] {
+        bytes.extend_from_slice(&word.to_be_bytes());
+    }
+    bytes.extend((0..count * side * side).map(|index| (index % 251) as u8));
+    write_file(path, &bytes, gzip);
+}
+
+/// Writes an idx1 labels file with labels 0, 1, …, 9, 0, … .
+pub fn write_labels(path: &Path, count: u32, gzip: bool) {
+    let mut bytes = Vec::new();
+    for word in [0x0000_0801u32, count] {
+        bytes.extend_from_slice(&word.to_be_bytes());
+    }
+    bytes.extend((0..count).map(|index| (index % 10) as u8));
+    write_file(path, &bytes, gzip);
+}
+
+fn write_file(path: &Path, bytes: &[u8], gzip: bool) {
+    let content = if gzip {
+        let mut encoder = GzEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(bytes).expect("gzip in memory");
+        encoder.finish().expect("gzip in memory")
+    } else {
+        bytes.to_vec()
+    };
+    std::fs::write(path, content).expect("write test file");
+}

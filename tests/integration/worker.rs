@@ -1,0 +1,89 @@
+//! The worker thread: step events arrive, stop ends training within one batch.
+
+use std::time::{Duration, Instant};
+
+use vae_explorer::data::DataSource;
+use vae_explorer::device::DeviceChoice;
+use vae_explorer::training::TrainingConfig;
+use vae_explorer::worker::{Command, Event, TrainRequest, Worker};
+
+const PATIENCE: Duration = Duration::from_secs(120);
+
+fn wait_for(worker: &Worker, seen: &mut Vec<Event>, done: impl Fn(&[Event]) -> bool) {
+    let started = Instant::now();
+    while !done(seen) {
+        assert!(started.elapsed() < PATIENCE, "timed out; events so far: {seen:?}");
+        seen.extend(worker.drain_events());
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn steps(events: &[Event]) -> usize {
+    events.iter().filter(|event| matches!(event, Event::Step(_))).count()
+}
+
+#[test]
+fn stop_ends_training_within_one_batch() {
+    let worker = Worker::spawn(|| {}).expect("worker thread");
+    let request = TrainRequest {
+        config: TrainingConfig { epochs: 50, ..TrainingConfig::default() },
+        data: DataSource::Bundled,
+        device: DeviceChoice::Cpu,
+        resume: None,
+        autosave_dir: None,
+    };
+    worker.send(Command::Train(request)).expect("send");
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, |events| steps(events) >= 3);
+    assert!(matches!(events[0], Event::Started { .. }), "{:?}", events[0]);
+
+    worker.send(Command::Stop).expect("send");
+    let steps_at_stop = steps(&events);
+    wait_for(&worker, &mut events, |events| events.iter().any(|event| matches!(event, Event::Finished { .. })));
+    let finished = events.iter().find(|event| matches!(event, Event::Finished { .. }));
+    assert!(matches!(finished, Some(Event::Finished { stopped: true, .. })), "{finished:?}");
+    // Steps already queued when Stop was sent, plus at most the one batch in flight.
+    let late_steps = steps(&events) - steps_at_stop;
+    assert!(late_steps <= 2, "{late_steps} steps ran after stop");
+}
+
+#[test]
+fn pause_holds_and_resume_continues() {
+    let worker = Worker::spawn(|| {}).expect("worker thread");
+    let request = TrainRequest {
+        config: TrainingConfig { epochs: 50, ..TrainingConfig::default() },
+        data: DataSource::Bundled,
+        device: DeviceChoice::Cpu,
+        resume: None,
+        autosave_dir: None,
+    };
+    worker.send(Command::Train(request)).expect("send");
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, |events| steps(events) >= 1);
+    worker.send(Command::Pause).expect("send");
+    wait_for(&worker, &mut events, |events| events.iter().any(|event| matches!(event, Event::Paused)));
+    std::thread::sleep(Duration::from_millis(200));
+    events.extend(worker.drain_events());
+    let steps_while_paused = steps(&events);
+    std::thread::sleep(Duration::from_millis(300));
+    events.extend(worker.drain_events());
+    assert_eq!(steps(&events), steps_while_paused, "steps ran while paused");
+    worker.send(Command::Resume).expect("send");
+    wait_for(&worker, &mut events, |events| steps(events) > steps_while_paused);
+}
+
+#[test]
+fn a_bad_dataset_is_a_failed_event_not_a_panic() {
+    let worker = Worker::spawn(|| {}).expect("worker thread");
+    let request = TrainRequest {
+        config: TrainingConfig::default(),
+        data: DataSource::Folder("/nonexistent/data".into()),
+        device: DeviceChoice::Cpu,
+        resume: None,
+        autosave_dir: None,
+    };
+    worker.send(Command::Train(request)).expect("send");
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, |events| !events.is_empty());
+    assert!(matches!(&events[0], Event::Failed(message) if message.contains("train-images-idx3-ubyte")), "{events:?}");
+}
