@@ -4,7 +4,6 @@
 //! a fresh file name first and `checkpoint.json` is replaced last by a rename, so a crash at any
 //! point leaves the previous checkpoint loadable.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use burn::prelude::*;
@@ -177,13 +176,8 @@ fn build_model(
     info.training.model.init(device).try_load_record(record).map_err(|error| weights_error(error.to_string()))
 }
 
-/// Writes `bytes` to a temporary file beside `path`, syncs it, then renames it over `path`.
+/// Writes `bytes` to `path` atomically, naming the path in the error.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
-    let dir = path.parent().filter(|dir| !dir.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let io = |source| CheckpointError::Io { path: path.to_path_buf(), source };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    file.write_all(bytes).map_err(io)?;
-    file.as_file().sync_all().map_err(io)?;
-    file.persist(path).map_err(|error| io(error.error))?;
-    Ok(())
+    crate::atomic_file::write_atomically(path, bytes)
+        .map_err(|source| CheckpointError::Io { path: path.to_path_buf(), source })
 }

@@ -1,10 +1,12 @@
 //! vae-explorer: train or load a variational autoencoder and explore its latent space.
 
 pub mod app;
+pub mod atomic_file;
 pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod device;
+pub mod export;
 pub mod inference;
 pub mod latent;
 pub mod model;

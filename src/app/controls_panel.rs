@@ -82,26 +82,33 @@ fn training_section(ui: &mut egui::Ui, settings: &mut Settings) {
     ui.heading("Training");
     let training = &mut settings.training;
     egui::Grid::new("training_grid").num_columns(2).show(ui, |ui| {
-        ui.label("learning rate");
-        ui.add(DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6));
-        ui.end_row();
-        ui.label("batch size");
-        ui.add(DragValue::new(&mut training.batch_size).range(1..=8192));
-        ui.end_row();
-        ui.label("epochs");
-        ui.add(DragValue::new(&mut training.epochs).range(1..=10_000));
-        ui.end_row();
-        ui.label("seed");
-        ui.add(DragValue::new(&mut training.seed));
-        ui.end_row();
-        ui.label("device");
-        ComboBox::from_id_salt("device").selected_text(settings.device.name()).show_ui(ui, |ui| {
-            for device in DeviceChoice::ALL {
-                ui.selectable_value(&mut settings.device, device, device.name());
-            }
-        });
+        labelled(
+            ui,
+            "learning rate",
+            DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6),
+        );
+        labelled(ui, "batch size", DragValue::new(&mut training.batch_size).range(1..=8192));
+        labelled(ui, "epochs", DragValue::new(&mut training.epochs).range(1..=10_000));
+        labelled(ui, "seed", DragValue::new(&mut training.seed));
+        let label = ui.label("device");
+        ComboBox::from_id_salt("device")
+            .selected_text(settings.device.name())
+            .show_ui(ui, |ui| {
+                for device in DeviceChoice::ALL {
+                    ui.selectable_value(&mut settings.device, device, device.name());
+                }
+            })
+            .response
+            .labelled_by(label.id);
         ui.end_row();
     });
+}
+
+/// A grid row: a label and the widget it names (so screen readers and tests find it by name).
+fn labelled(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
+    let label = ui.label(name);
+    ui.add(widget).labelled_by(label.id);
+    ui.end_row();
 }
 
 fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<PanelAction>) {

@@ -23,8 +23,16 @@ fn a_missing_data_folder_fails_with_a_message() {
 #[test]
 fn a_corrupt_data_folder_fails_with_a_message() {
     let data = tempfile::tempdir().expect("temp dir");
-    std::fs::write(data.path().join("train-images-idx3-ubyte"), b"not an idx file").expect("write");
-    std::fs::write(data.path().join("train-labels-idx1-ubyte"), b"nor this").expect("write");
+    std::fs::write(
+        data.path().join("train-images-idx3-ubyte"),
+        b"PK\x03\x04 a zip archive, not an IDX images file at all",
+    )
+    .expect("write");
+    std::fs::write(
+        data.path().join("train-labels-idx1-ubyte"),
+        b"PK\x03\x04 a zip archive, not an IDX labels file at all",
+    )
+    .expect("write");
     let out = tempfile::tempdir().expect("temp dir");
     let output = vae_explorer()
         .args(["train", "--device", "cpu", "--data"])

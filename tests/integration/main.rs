@@ -2,6 +2,7 @@
 
 mod cli;
 mod data_files;
+mod export_files;
 mod gpu;
 mod learning;
 mod support;

@@ -1,0 +1,192 @@
+//! What can go wrong while exporting, with advice on what to do.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Why a write failed and what the user can do about it, for [`ExportError::Write`] messages.
+fn write_advice(path: &Path, error: &io::Error) -> String {
+    let folder = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    match error.kind() {
+        io::ErrorKind::PermissionDenied => "permission denied; choose a folder you can write to".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => "the disk is read-only; choose a folder you can write to".to_owned(),
+        io::ErrorKind::NotFound => {
+            format!("the folder {} does not exist; create it or choose another folder", folder.display())
+        }
+        io::ErrorKind::NotADirectory => {
+            format!("{} is a file, not a folder; choose a folder to save into", folder.display())
+        }
+        io::ErrorKind::IsADirectory => "a folder with that name already exists; choose a file name".to_owned(),
+        io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {
+            "the disk is full; free some space or choose another disk".to_owned()
+        }
+        _ => format!("{error}; try another folder or file name"),
+    }
+}
+
+/// Why a read failed and what the user can do about it, for [`ExportError::Read`] messages.
+fn read_advice(error: &io::Error) -> String {
+    match error.kind() {
+        io::ErrorKind::NotFound => "the file does not exist; check the file name and folder".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied; choose a file you can read".to_owned(),
+        io::ErrorKind::IsADirectory => "it is a folder; choose a file".to_owned(),
+        _ => error.to_string(),
+    }
+}
+
+/// Everything that can go wrong while rendering, exporting or reading back images.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    /// The destination could not be written; no file was created or changed at `path`.
+    #[error("cannot write {}: {}", .path.display(), write_advice(.path, .source))]
+    Write {
+        /// The requested destination.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+    /// The destination path does not name a file (e.g. `/` or `..`).
+    #[error("cannot write {}: it does not name a file; choose a file name such as grid.png", .path.display())]
+    NoFileName {
+        /// The requested destination.
+        path: PathBuf,
+    },
+    /// A file could not be opened for reading.
+    #[error("cannot read {}: {}", .path.display(), read_advice(.source))]
+    Read {
+        /// The file that was to be read.
+        path: PathBuf,
+        /// The underlying I/O error.
+        source: io::Error,
+    },
+    /// PNG encoding failed.
+    #[error("cannot write {}: PNG encoding failed: {source}", .path.display())]
+    PngEncode {
+        /// The requested destination.
+        path: PathBuf,
+        /// The encoder's error.
+        source: png::EncodingError,
+    },
+    /// The file is not a valid PNG, or one of its text chunks is malformed.
+    #[error("cannot read {}: not a valid PNG file ({source})", .path.display())]
+    PngDecode {
+        /// The file that was read.
+        path: PathBuf,
+        /// The decoder's error.
+        source: png::DecodingError,
+    },
+    /// GIF encoding failed.
+    #[error("cannot write {}: GIF encoding failed: {source}", .path.display())]
+    GifEncode {
+        /// The requested destination.
+        path: PathBuf,
+        /// The encoder's error.
+        source: gif::EncodingError,
+    },
+    /// The file is not a valid GIF.
+    #[error("cannot read {}: not a valid GIF file ({source})", .path.display())]
+    GifDecode {
+        /// The file that was read.
+        path: PathBuf,
+        /// The decoder's error.
+        source: gif::DecodingError,
+    },
+    /// The grid has no cells or its cells have no pixels.
+    #[error(
+        "the image grid is empty ({rows}×{cols} cells of {cell_height}×{cell_width} pixels); \
+         generate at least one image before exporting"
+    )]
+    EmptyGrid {
+        /// Number of cell rows.
+        rows: usize,
+        /// Number of cell columns.
+        cols: usize,
+        /// Cell height in pixels.
+        cell_height: usize,
+        /// Cell width in pixels.
+        cell_width: usize,
+    },
+    /// The grid's pixel buffer does not match its dimensions.
+    #[error(
+        "the image grid has {actual} pixel values, but {rows}×{cols} cells of {cell_height}×{cell_width} pixels \
+         need {expected}"
+    )]
+    PixelCountMismatch {
+        /// Number of cell rows.
+        rows: usize,
+        /// Number of cell columns.
+        cols: usize,
+        /// Cell height in pixels.
+        cell_height: usize,
+        /// Cell width in pixels.
+        cell_width: usize,
+        /// Number of values the dimensions require.
+        expected: usize,
+        /// Number of values present.
+        actual: usize,
+    },
+    /// [`GridStyle::scale`] is outside `1..=8`.
+    #[error("scale {scale} is out of range; choose a scale from 1 to 8")]
+    ScaleOutOfRange {
+        /// The rejected scale.
+        scale: u32,
+    },
+    /// The rendered grid would be too large to hold in memory or describe in `u32` pixels.
+    #[error("the exported image would be too large; reduce the scale, the gutter or the number of cells")]
+    ImageTooLarge,
+    /// An image to be written has zero width or height.
+    #[error("cannot export an empty {width}×{height} image; it needs at least one pixel")]
+    EmptyImage {
+        /// Image width in pixels.
+        width: u32,
+        /// Image height in pixels.
+        height: u32,
+    },
+    /// A PNG text key breaks the PNG keyword rules.
+    #[error("invalid PNG text key {key:?}: {reason}")]
+    InvalidTextKey {
+        /// The rejected key.
+        key: String,
+        /// Which rule it breaks.
+        reason: &'static str,
+    },
+    /// An animation was requested without any frames.
+    #[error("the animation has no frames; generate at least one frame before exporting")]
+    NoFrames,
+    /// Animation frames differ in size.
+    #[error(
+        "frame {index} is {found_width}×{found_height} pixels but frame 0 is {expected_width}×{expected_height}; \
+         all animation frames must be the same size"
+    )]
+    FrameSizeMismatch {
+        /// Index of the first frame whose size differs from frame 0.
+        index: usize,
+        /// Width of frame 0.
+        expected_width: u32,
+        /// Height of frame 0.
+        expected_height: u32,
+        /// Width of the offending frame.
+        found_width: u32,
+        /// Height of the offending frame.
+        found_height: u32,
+    },
+    /// The frame rate is zero, negative, infinite or NaN.
+    #[error("frames per second must be a positive number, got {frames_per_sec}")]
+    InvalidFrameRate {
+        /// The rejected frame rate.
+        frames_per_sec: f32,
+    },
+    /// The frames exceed the GIF limit of 65535 pixels on a side.
+    #[error(
+        "the animation is {width}×{height} pixels but GIF allows at most 65535 on a side; \
+         reduce the scale or the image size"
+    )]
+    TooLargeForGif {
+        /// Frame width in pixels.
+        width: u32,
+        /// Frame height in pixels.
+        height: u32,
+    },
+}

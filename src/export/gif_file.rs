@@ -1,0 +1,106 @@
+//! Animated GIF files: morphs and the scatter's evolution over training.
+
+use std::borrow::Cow;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::Path;
+
+use image::GrayImage;
+
+use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, write_file};
+
+/// Writes `frames` as an infinitely looping GIF animation.
+///
+/// Frames are stored with a 256-entry grey palette, so grey levels are kept exactly. The frame
+/// delay is `round(100 / frames_per_sec)` hundredths of a second, at least
+/// [`MIN_GIF_DELAY_CENTISECONDS`] (i.e. at most 50 fps). With `ping_pong`, the frames are followed
+/// by the same frames in reverse without repeating the last and first frame, so `k >= 2` frames
+/// become `2k - 2` frames (`0, 1, …, k-1, k-2, …, 1`) that loop seamlessly. The file is written
+/// atomically like [`write_png`].
+///
+/// # Errors
+///
+/// [`ExportError::NoFrames`], [`ExportError::InvalidFrameRate`], [`ExportError::EmptyImage`],
+/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::TooLargeForGif`]
+/// beyond 65535 pixels on a side, [`ExportError::Write`] if the destination cannot be written
+/// (nothing is left behind), and [`ExportError::GifEncode`] if encoding fails.
+pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_pong: bool) -> Result<(), ExportError> {
+    let Some(first) = frames.first() else {
+        return Err(ExportError::NoFrames);
+    };
+    if !(frames_per_sec.is_finite() && frames_per_sec > 0.0) {
+        return Err(ExportError::InvalidFrameRate { frames_per_sec });
+    }
+    let (width, height) = first.dimensions();
+    if width == 0 || height == 0 {
+        return Err(ExportError::EmptyImage { width, height });
+    }
+    for (index, frame) in frames.iter().enumerate() {
+        if frame.dimensions() != (width, height) {
+            let (found_width, found_height) = frame.dimensions();
+            return Err(ExportError::FrameSizeMismatch {
+                index,
+                expected_width: width,
+                expected_height: height,
+                found_width,
+                found_height,
+            });
+        }
+    }
+    let too_large = || ExportError::TooLargeForGif { width, height };
+    let gif_width = u16::try_from(width).map_err(|_| too_large())?;
+    let gif_height = u16::try_from(height).map_err(|_| too_large())?;
+    // Clamped into the u16 range before the cast, so the cast is exact.
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+    let delay =
+        (100.0 / frames_per_sec).round().clamp(f32::from(MIN_GIF_DELAY_CENTISECONDS), f32::from(u16::MAX)) as u16;
+
+    let gif_error = |source| ExportError::GifEncode { path: path.to_path_buf(), source };
+    let palette: Vec<u8> = (0..=255u8).flat_map(|level| [level, level, level]).collect();
+    let mut bytes = Vec::new();
+    let mut encoder = gif::Encoder::new(&mut bytes, gif_width, gif_height, &palette).map_err(gif_error)?;
+    encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_error)?;
+    for frame in playback_order(frames, ping_pong) {
+        let gif_frame = gif::Frame {
+            delay,
+            dispose: gif::DisposalMethod::Keep,
+            width: gif_width,
+            height: gif_height,
+            buffer: Cow::Borrowed(frame.as_raw().as_slice()),
+            ..gif::Frame::default()
+        };
+        encoder.write_frame(&gif_frame).map_err(gif_error)?;
+    }
+    encoder.into_inner().map_err(gif_error)?;
+
+    write_file(path, &bytes)
+}
+
+/// Frames in playback order: all frames, then (for ping-pong) the inner frames in reverse.
+fn playback_order(frames: &[GrayImage], ping_pong: bool) -> impl Iterator<Item = &GrayImage> {
+    let inner_reversed = match (ping_pong, frames.len()) {
+        (true, len) if len > 2 => &frames[1..len - 1],
+        _ => &[],
+    };
+    frames.iter().chain(inner_reversed.iter().rev())
+}
+
+/// Counts the frames of a GIF file.
+///
+/// # Errors
+///
+/// [`ExportError::Read`] if the file cannot be opened, [`ExportError::GifDecode`] if it is not a
+/// valid GIF.
+pub fn gif_frame_count(path: &Path) -> Result<usize, ExportError> {
+    let gif_error = |source| ExportError::GifDecode { path: path.to_path_buf(), source };
+    let file = File::open(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
+    let mut options = gif::DecodeOptions::new();
+    // Only count: hand back the compressed frame data instead of decompressing it.
+    options.skip_frame_decoding(true);
+    let mut decoder = options.read_info(BufReader::new(file)).map_err(gif_error)?;
+    let mut count = 0;
+    while decoder.read_next_frame().map_err(gif_error)?.is_some() {
+        count += 1;
+    }
+    Ok(count)
+}

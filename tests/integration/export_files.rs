@@ -1,0 +1,356 @@
+//! Exported PNG and GIF files: sizes, pixels, text chunks, frame counts and write errors.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::fs::File;
+use std::path::Path;
+
+use image::{GrayImage, Luma};
+use vae_explorer::export::*;
+
+/// A grid whose every value is `fill`.
+fn grid(rows: usize, cols: usize, cell_height: usize, cell_width: usize, fill: f32) -> ImageGrid {
+    ImageGrid { rows, cols, cell_height, cell_width, pixels: vec![fill; rows * cols * cell_height * cell_width] }
+}
+
+/// A `width`×`height` image filled with `level`.
+fn frame(width: u32, height: u32, level: u8) -> GrayImage {
+    GrayImage::from_pixel(width, height, Luma([level]))
+}
+
+/// Names of all entries in `dir`, sorted.
+fn entries(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+fn text(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
+
+#[test]
+fn png_size_is_cells_times_cell_size_times_scale_plus_gutters() {
+    let image = grid(3, 4, 5, 7, 0.5).to_gray_image(&GridStyle { scale: 2, gutter_px: 3 }).unwrap();
+    assert_eq!(image.dimensions(), (4 * 7 * 2 + 3 * 3, 3 * 5 * 2 + 2 * 3));
+
+    let single = grid(1, 1, 28, 28, 0.5).to_gray_image(&GridStyle { scale: 8, gutter_px: 10 }).unwrap();
+    assert_eq!(single.dimensions(), (224, 224), "no gutter around a single cell");
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grid.png");
+    write_png(&path, &image, &[]).unwrap();
+    let decoded = image::open(&path).unwrap().to_luma8();
+    assert_eq!(decoded, image, "the PNG decodes to exactly the rendered grid");
+}
+
+#[test]
+fn white_cell_lands_at_expected_offset() {
+    let (rows, cols, cell_h, cell_w) = (2, 3, 2, 3);
+    let mut g = grid(rows, cols, cell_h, cell_w, 0.0);
+    let cell = cols + 2; // row 1, column 2
+    g.pixels[cell * cell_h * cell_w..(cell + 1) * cell_h * cell_w].fill(1.0);
+    let (scale, gutter) = (2u32, 3u32);
+    let image = g.to_gray_image(&GridStyle { scale, gutter_px: gutter }).unwrap();
+
+    let x0 = 2 * (3 * scale + gutter);
+    let y0 = 2 * scale + gutter;
+    let (white_w, white_h) = (3 * scale, 2 * scale);
+    for (x, y, pixel) in image.enumerate_pixels() {
+        let in_white = (x0..x0 + white_w).contains(&x) && (y0..y0 + white_h).contains(&y);
+        let in_cell_x = x % (3 * scale + gutter) < 3 * scale;
+        let in_cell_y = y % (2 * scale + gutter) < 2 * scale;
+        let expected = match (in_white, in_cell_x && in_cell_y) {
+            (true, _) => 255,
+            (false, true) => 0,
+            (false, false) => GUTTER_GRAY,
+        };
+        assert_eq!(pixel.0[0], expected, "pixel ({x}, {y})");
+    }
+    assert_eq!(image.get_pixel(x0 + white_w - 1, y0 + white_h - 1).0[0], 255);
+    assert_eq!(image.get_pixel(x0 - 1, y0).0[0], GUTTER_GRAY);
+}
+
+#[test]
+fn nearest_neighbour_scaling_keeps_pixel_positions() {
+    let g = ImageGrid { rows: 1, cols: 1, cell_height: 2, cell_width: 2, pixels: vec![0.0, 1.0, 0.5, 0.25] };
+    let image = g.to_gray_image(&GridStyle { scale: 3, gutter_px: 5 }).unwrap();
+    for (x, y, pixel) in image.enumerate_pixels() {
+        let expected = [[0, 255], [128, 64]][(y / 3) as usize][(x / 3) as usize];
+        assert_eq!(pixel.0[0], expected, "pixel ({x}, {y})");
+    }
+}
+
+#[test]
+fn out_of_range_values_are_clamped_and_nan_is_black() {
+    let g = ImageGrid {
+        rows: 1,
+        cols: 5,
+        cell_height: 1,
+        cell_width: 1,
+        pixels: vec![-3.0, 7.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY],
+    };
+    let image = g.to_gray_image(&GridStyle { scale: 1, gutter_px: 0 }).unwrap();
+    assert_eq!(image.as_raw(), &vec![0, 255, 0, 255, 0]);
+}
+
+#[test]
+fn bad_scale_is_rejected_with_clear_error() {
+    let g = grid(1, 1, 2, 2, 0.5);
+    for scale in [0, 9, 100] {
+        let err = g.to_gray_image(&GridStyle { scale, gutter_px: 1 }).unwrap_err();
+        assert!(matches!(err, ExportError::ScaleOutOfRange { scale: s } if s == scale), "{err:?}");
+        assert!(err.to_string().contains("from 1 to 8"), "{err}");
+    }
+    for scale in MIN_SCALE..=MAX_SCALE {
+        assert!(g.to_gray_image(&GridStyle { scale, gutter_px: 1 }).is_ok());
+    }
+}
+
+#[test]
+fn empty_grid_and_wrong_pixel_count_are_rejected() {
+    let style = GridStyle { scale: 1, gutter_px: 1 };
+    for g in [grid(0, 3, 2, 2, 0.0), grid(2, 0, 2, 2, 0.0), grid(2, 2, 0, 2, 0.0), grid(2, 2, 2, 0, 0.0)] {
+        let err = g.to_gray_image(&style).unwrap_err();
+        assert!(matches!(err, ExportError::EmptyGrid { .. }), "{err:?}");
+        assert!(err.to_string().contains("empty"), "{err}");
+    }
+    let mut g = grid(2, 2, 2, 2, 0.0);
+    g.pixels.pop();
+    let err = g.to_gray_image(&style).unwrap_err();
+    assert!(matches!(err, ExportError::PixelCountMismatch { expected: 16, actual: 15, .. }), "{err:?}");
+}
+
+#[test]
+fn png_text_chunks_read_back_equal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("provenance.png");
+    let pairs = text(&[
+        ("vae-explorer:model", r#"{"name":"β-VAE ünïcode 模型","latent_dim":16}"#),
+        ("vae-explorer:seed", "42"),
+        ("vae-explorer:empty", ""),
+        ("Software", "vae-explorer\nmulti-line"),
+    ]);
+    write_png(&path, &frame(4, 3, 9), &pairs).unwrap();
+    assert_eq!(read_png_text(&path).unwrap(), pairs);
+
+    write_png(&path, &frame(4, 3, 9), &[]).unwrap();
+    assert_eq!(read_png_text(&path).unwrap(), Vec::new());
+}
+
+#[test]
+fn invalid_png_text_keys_are_rejected_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("x.png");
+    for key in ["", &"k".repeat(80), "模型", " lead", "trail ", "two  spaces", "tab\tkey"] {
+        let err = write_png(&path, &frame(1, 1, 0), &text(&[(key, "v")])).unwrap_err();
+        assert!(matches!(err, ExportError::InvalidTextKey { .. }), "{key:?}: {err:?}");
+    }
+    assert!(entries(dir.path()).is_empty());
+    assert!(write_png(&path, &frame(1, 1, 0), &text(&[(&"k".repeat(79), "v")])).is_ok());
+}
+
+#[test]
+fn write_png_replaces_existing_file_and_leaves_no_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("grid.png");
+    std::fs::write(&path, b"old contents").unwrap();
+    write_png(&path, &frame(2, 2, 200), &text(&[("vae-explorer:seed", "7")])).unwrap();
+    assert_eq!(read_png_text(&path).unwrap(), text(&[("vae-explorer:seed", "7")]));
+    assert_eq!(entries(dir.path()), vec!["grid.png".to_owned()]);
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_ne!(mode & 0o044, 0, "exports are readable by others unless the umask says otherwise");
+    }
+}
+
+#[test]
+fn write_png_rejects_empty_image() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = write_png(&dir.path().join("e.png"), &GrayImage::new(0, 5), &[]).unwrap_err();
+    assert!(matches!(err, ExportError::EmptyImage { width: 0, height: 5 }), "{err:?}");
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn gif_frame_count_is_k_without_ping_pong() {
+    let dir = tempfile::tempdir().unwrap();
+    for k in 1..=5u8 {
+        let frames: Vec<_> = (0..k).map(|i| frame(6, 4, i * 40)).collect();
+        let path = dir.path().join(format!("anim{k}.gif"));
+        write_gif(&path, &frames, 12.0, false).unwrap();
+        assert_eq!(gif_frame_count(&path).unwrap(), usize::from(k));
+    }
+}
+
+#[test]
+fn gif_frame_count_is_2k_minus_2_with_ping_pong() {
+    let dir = tempfile::tempdir().unwrap();
+    for k in 2..=6u8 {
+        let frames: Vec<_> = (0..k).map(|i| frame(5, 3, i * 40)).collect();
+        let path = dir.path().join(format!("pingpong{k}.gif"));
+        write_gif(&path, &frames, 10.0, true).unwrap();
+        assert_eq!(gif_frame_count(&path).unwrap(), 2 * usize::from(k) - 2);
+    }
+    let single = dir.path().join("single.gif");
+    write_gif(&single, &[frame(5, 3, 0)], 10.0, true).unwrap();
+    assert_eq!(gif_frame_count(&single).unwrap(), 1, "one frame has nothing to bounce back");
+}
+
+#[test]
+fn gif_holds_exact_gray_levels_in_ping_pong_order_and_loops_forever() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("anim.gif");
+    let frames: Vec<_> = [0u8, 1, 127, 255].iter().map(|&level| frame(3, 2, level)).collect();
+    write_gif(&path, &frames, 25.0, true).unwrap();
+
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(File::open(&path).unwrap()).unwrap();
+    assert_eq!((decoder.width(), decoder.height()), (3, 2));
+    let mut levels = Vec::new();
+    while let Some(f) = decoder.read_next_frame().unwrap() {
+        assert_eq!(f.delay, 4, "25 fps is 4 hundredths of a second per frame");
+        assert!(f.buffer.chunks_exact(4).all(|px| px == &f.buffer[..4]));
+        assert_eq!(&f.buffer[..4], &[f.buffer[0], f.buffer[0], f.buffer[0], 255]);
+        levels.push(f.buffer[0]);
+    }
+    assert_eq!(levels, vec![0, 1, 127, 255, 127, 1]);
+    assert_eq!(decoder.repeat(), gif::Repeat::Infinite);
+}
+
+#[test]
+fn gif_frame_delay_is_clamped_to_valid_range() {
+    let dir = tempfile::tempdir().unwrap();
+    for (fps, expected) in [(1000.0, MIN_GIF_DELAY_CENTISECONDS), (0.0001, u16::MAX), (3.0, 33)] {
+        let path = dir.path().join("d.gif");
+        write_gif(&path, &[frame(1, 1, 0)], fps, false).unwrap();
+        let mut decoder = gif::DecodeOptions::new().read_info(File::open(&path).unwrap()).unwrap();
+        assert_eq!(decoder.read_next_frame().unwrap().unwrap().delay, expected, "{fps} fps");
+    }
+}
+
+#[test]
+fn gif_rejects_bad_input_without_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("bad.gif");
+
+    let err = write_gif(&path, &[frame(4, 4, 0), frame(4, 4, 0), frame(4, 5, 0)], 10.0, false).unwrap_err();
+    assert!(matches!(err, ExportError::FrameSizeMismatch { index: 2, found_height: 5, .. }), "{err:?}");
+    assert!(err.to_string().contains("same size"), "{err}");
+
+    let err = write_gif(&path, &[], 10.0, true).unwrap_err();
+    assert!(matches!(err, ExportError::NoFrames), "{err:?}");
+
+    for fps in [0.0, -1.0, f32::NAN, f32::INFINITY] {
+        let err = write_gif(&path, &[frame(1, 1, 0)], fps, false).unwrap_err();
+        assert!(matches!(err, ExportError::InvalidFrameRate { .. }), "{fps}: {err:?}");
+    }
+
+    let err = write_gif(&path, &[GrayImage::new(70_000, 1)], 10.0, false).unwrap_err();
+    assert!(matches!(err, ExportError::TooLargeForGif { .. }), "{err:?}");
+
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn writing_into_missing_directory_fails_naming_path_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("does-not-exist");
+    for path in [missing.join("grid.png"), missing.join("anim.gif")] {
+        let err = if path.extension().is_some_and(|e| e == "png") {
+            write_png(&path, &frame(2, 2, 0), &[]).unwrap_err()
+        } else {
+            write_gif(&path, &[frame(2, 2, 0)], 10.0, false).unwrap_err()
+        };
+        let message = err.to_string();
+        assert!(matches!(&err, ExportError::Write { path: p, .. } if *p == path), "{err:?}");
+        assert!(message.contains(&path.display().to_string()), "{message}");
+        assert!(message.contains("does not exist"), "{message}");
+        assert!(!path.exists());
+    }
+    assert!(!missing.exists());
+    assert!(entries(dir.path()).is_empty());
+}
+
+#[test]
+fn writing_where_parent_is_a_file_fails_naming_path_and_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("not-a-folder");
+    std::fs::write(&file, b"plain file").unwrap();
+    let path = file.join("grid.png");
+
+    let err = write_png(&path, &frame(2, 2, 0), &[]).unwrap_err();
+    let message = err.to_string();
+    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains("not a folder"), "{message}");
+
+    let err = write_gif(&path.with_extension("gif"), &[frame(2, 2, 0)], 10.0, false).unwrap_err();
+    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
+
+    assert_eq!(std::fs::read(&file).unwrap(), b"plain file");
+    assert_eq!(entries(dir.path()), vec!["not-a-folder".to_owned()]);
+}
+
+#[test]
+fn writing_onto_a_folder_fails_and_removes_temp_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().join("taken.png");
+    std::fs::create_dir(&folder).unwrap();
+
+    let err = write_png(&folder, &frame(2, 2, 0), &[]).unwrap_err();
+    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
+    assert!(err.to_string().contains(&folder.display().to_string()), "{err}");
+    assert!(folder.is_dir());
+    assert!(entries(&folder).is_empty());
+    assert_eq!(entries(dir.path()), vec!["taken.png".to_owned()], "temporary file cleaned up");
+
+    let err = write_png(Path::new("/"), &frame(1, 1, 0), &[]).unwrap_err();
+    assert!(matches!(err, ExportError::NoFileName { .. }), "{err:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn writing_into_read_only_folder_says_permission_denied() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let locked = dir.path().join("locked");
+    std::fs::create_dir(&locked).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
+    // Root (and some CI sandboxes) ignore folder permissions; there is nothing to test then.
+    let probe = locked.join("probe");
+    let enforced = std::fs::write(&probe, b"").is_err();
+    let _ = std::fs::remove_file(&probe);
+
+    if enforced {
+        let path = locked.join("grid.png");
+        let err = write_png(&path, &frame(2, 2, 0), &[]).unwrap_err();
+        let message = err.to_string();
+        assert!(message.starts_with(&format!("cannot write {}: permission denied", path.display())), "{message}");
+        assert!(message.contains("choose a folder you can write to"), "{message}");
+        assert!(entries(&locked).is_empty());
+    }
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+}
+
+#[test]
+fn reading_missing_or_invalid_files_gives_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.png");
+    let err = read_png_text(&missing).unwrap_err();
+    assert!(matches!(err, ExportError::Read { .. }), "{err:?}");
+    assert!(err.to_string().contains("does not exist"), "{err}");
+    assert!(matches!(gif_frame_count(&missing), Err(ExportError::Read { .. })));
+
+    let junk = dir.path().join("junk.png");
+    std::fs::write(&junk, b"definitely not an image").unwrap();
+    assert!(matches!(read_png_text(&junk), Err(ExportError::PngDecode { .. })));
+    assert!(matches!(gif_frame_count(&junk), Err(ExportError::GifDecode { .. })));
+}
