@@ -123,7 +123,7 @@ impl LatentScatter {
             for (label, _, _) in &self.by_class {
                 let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
                 let mut shown = !self.hidden.contains(label);
-                let text = egui::RichText::new(format!("● {name}")).color(class_color(*label));
+                let text = egui::RichText::new(name).color(class_color(*label)).strong();
                 if ui.toggle_value(&mut shown, text).changed() {
                     if shown {
                         self.hidden.remove(label);

@@ -17,17 +17,18 @@ struct Term {
     value: fn(&LossParts) -> f64,
 }
 
+/// Drawn in this order, so −ELBO (close to the reconstruction term) stays visible on top.
 const TERMS: [Term; 3] = [
-    Term { name: "−ELBO", color: Color32::from_rgb(90, 160, 255), value: LossParts::neg_elbo_nats },
-    Term { name: "reconstruction", color: Color32::from_rgb(255, 160, 60), value: |parts| parts.reconstruction_nats },
     Term { name: "KL", color: Color32::from_rgb(110, 210, 110), value: |parts| parts.kl_nats },
+    Term { name: "reconstruction", color: Color32::from_rgb(255, 160, 60), value: |parts| parts.reconstruction_nats },
+    Term { name: "−ELBO", color: Color32::from_rgb(120, 170, 255), value: LossParts::neg_elbo_nats },
 ];
 
 /// Draws the loss curves of `progress`; `log_scale` plots log10 of the losses.
 pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool) {
     let to_y = move |nats: f64| if log_scale { nats.max(1e-3).log10() } else { nats };
     let mut plot = Plot::new("loss_curves")
-        .legend(Legend::default())
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .x_axis_label("epoch")
         .y_axis_label(if log_scale { "nats per image (log scale)" } else { "nats per image" });
     if log_scale {

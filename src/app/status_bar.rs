@@ -3,10 +3,15 @@
 use egui::{Color32, RichText};
 
 use super::training_progress::{RunState, TrainingProgress};
+use crate::inference::ModelSnapshot;
 
-/// Draws the status line of `progress`.
-pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress) {
+/// Draws the status line of `progress` and the model the views show.
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>) {
     ui.horizontal_wrapped(|ui| {
+        if let Some(model) = model {
+            ui.label(model_summary(model));
+            ui.separator();
+        }
         match &progress.device {
             Some(device) => {
                 ui.label(format!("device: {}", device.name));
@@ -40,4 +45,20 @@ fn state_text(progress: &TrainingProgress) -> String {
         RunState::Stopped => format!("stopped after {} full epochs", progress.epochs.len()),
         RunState::Failed => "failed".to_string(),
     }
+}
+
+/// "mlp, latent 2, 30 epochs on MNIST 10k (bundled), held-out −ELBO 146.6 nats".
+fn model_summary(model: &ModelSnapshot) -> String {
+    let config = &model.info.training;
+    let mut text = format!(
+        "model: {}, latent {}, {} epochs on {}",
+        config.model.architecture.name(),
+        config.model.latent_dim,
+        model.info.epochs_done,
+        model.info.dataset
+    );
+    if let Some(last) = model.info.history.last() {
+        text.push_str(&format!(", held-out −ELBO {:.1} nats", last.heldout.neg_elbo_nats()));
+    }
+    text
 }

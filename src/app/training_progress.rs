@@ -90,6 +90,15 @@ impl TrainingProgress {
         Self { state: RunState::Starting, total_epochs, batch_size, ..Self::default() }
     }
 
+    /// Shows the history of a loaded model (its epochs) when no run is under way.
+    pub fn show_history(&mut self, history: &[EpochReport]) {
+        if self.state.is_active() {
+            return;
+        }
+        self.epochs = history.to_vec();
+        self.steps.clear();
+    }
+
     /// Folds one worker event into the record.
     pub fn apply(&mut self, event: Event) {
         match event {

@@ -44,6 +44,7 @@ impl VaeApp {
             .ok();
         let app = Self { settings, progress, explorer: Explorer::default(), worker, inference };
         app.request(InferenceRequest::LoadDataset(app.settings.data.clone()));
+        app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
         app
     }
 
@@ -141,8 +142,10 @@ impl VaeApp {
         }
         let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
         for result in results {
-            if let InferenceResult::LoadFailed(message) = &result {
-                self.progress.last_error = Some(message.clone());
+            match &result {
+                InferenceResult::LoadFailed(message) => self.progress.last_error = Some(message.clone()),
+                InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
+                _ => {}
             }
             self.explorer.apply(result);
         }
@@ -154,7 +157,8 @@ impl eframe::App for VaeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
         self.poll_threads();
         let mut actions = Vec::new();
-        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress));
+        let model = self.explorer.state.model.as_deref();
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress, model));
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 actions = controls_panel::show(ui, &mut self.settings, &self.progress);

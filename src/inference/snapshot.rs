@@ -7,9 +7,14 @@ use std::path::{Path, PathBuf};
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo};
 use crate::model::Vae;
 
+const BUNDLED_DESCRIPTION: &[u8] = include_bytes!("../../assets/model/checkpoint.json");
+const BUNDLED_WEIGHTS: &[u8] = include_bytes!("../../assets/model/weights.bpk");
+
 /// Where a saved model comes from.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum ModelSource {
+    /// The model shipped inside the app (MLP, latent 2, trained on the bundled digits).
+    Bundled,
     /// A checkpoint folder on disk.
     Folder(PathBuf),
 }
@@ -34,13 +39,12 @@ impl ModelSnapshot {
 
     /// Loads a saved model onto the CPU device.
     pub fn load(source: &ModelSource) -> Result<Self, CheckpointError> {
-        match source {
-            ModelSource::Folder(dir) => Self::load_folder(dir),
-        }
-    }
-
-    fn load_folder(dir: &Path) -> Result<Self, CheckpointError> {
-        let (model, info) = checkpoint::load(dir, &Device::flex())?;
+        let (model, info) = match source {
+            ModelSource::Bundled => {
+                checkpoint::load_from_bytes(BUNDLED_DESCRIPTION, BUNDLED_WEIGHTS, Path::new("<bundled model>"), &Device::flex())?
+            }
+            ModelSource::Folder(dir) => checkpoint::load(dir, &Device::flex())?,
+        };
         Ok(Self { model, info })
     }
 
