@@ -22,10 +22,29 @@ pub enum PanelAction {
     OpenFolderDialog,
     /// Ask for a saved model folder through a dialog.
     OpenModelDialog,
+    /// Open the model autosaved by the last session.
+    OpenLastSession,
+    /// Ask for a folder through a dialog and save the shown model there.
+    SaveModelDialog,
+    /// Train the shown model for more epochs.
+    ContinueTraining,
+}
+
+/// What the panel needs to know besides the settings and the run.
+pub struct PanelContext {
+    /// True when a model is loaded (bundled, opened or trained).
+    pub has_model: bool,
+    /// A summary of the last session's autosaved model, when there is one.
+    pub last_session: Option<String>,
 }
 
 /// Draws the panel, editing `settings` in place, and returns the actions clicked.
-pub fn show(ui: &mut egui::Ui, settings: &mut Settings, progress: &TrainingProgress) -> Vec<PanelAction> {
+pub fn show(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    progress: &TrainingProgress,
+    context: &PanelContext,
+) -> Vec<PanelAction> {
     let mut actions = Vec::new();
     let editable = !progress.state.is_active();
     ui.add_enabled_ui(editable, |ui| {
@@ -37,9 +56,7 @@ pub fn show(ui: &mut egui::Ui, settings: &mut Settings, progress: &TrainingProgr
     });
     ui.separator();
     run_buttons(ui, progress, &mut actions);
-    if ui.add_enabled(!progress.state.is_active(), egui::Button::new("Open model…")).clicked() {
-        actions.push(PanelAction::OpenModelDialog);
-    }
+    model_buttons(ui, progress, context, &mut actions);
     progress_section(ui, progress);
     actions
 }
@@ -127,6 +144,34 @@ fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec
             actions.push(PanelAction::Stop);
         }
     });
+}
+
+fn model_buttons(
+    ui: &mut egui::Ui,
+    progress: &TrainingProgress,
+    context: &PanelContext,
+    actions: &mut Vec<PanelAction>,
+) {
+    let idle = !progress.state.is_active();
+    ui.horizontal_wrapped(|ui| {
+        if ui.add_enabled(idle && context.has_model, egui::Button::new("Continue training")).clicked() {
+            actions.push(PanelAction::ContinueTraining);
+        }
+        if ui.add_enabled(idle, egui::Button::new("Open model…")).clicked() {
+            actions.push(PanelAction::OpenModelDialog);
+        }
+        if ui.add_enabled(context.has_model, egui::Button::new("Save model…")).clicked() {
+            actions.push(PanelAction::SaveModelDialog);
+        }
+    });
+    if let Some(summary) = &context.last_session {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("Last session: {summary}"));
+            if ui.add_enabled(idle, egui::Button::new("Open last session")).clicked() {
+                actions.push(PanelAction::OpenLastSession);
+            }
+        });
+    }
 }
 
 fn progress_section(ui: &mut egui::Ui, progress: &TrainingProgress) {

@@ -64,7 +64,7 @@ impl ExplorerState {
         match result {
             InferenceResult::ModelReady(model) => self.model = Some(model),
             InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
-            InferenceResult::LoadFailed(_) => {}
+            InferenceResult::LoadFailed(_) | InferenceResult::Saved(_) => {}
             InferenceResult::Scatter(cloud) => self.cloud.set(cloud),
             InferenceResult::Decoded { latent, image } => self.decoded.set((latent, image)),
             InferenceResult::Grid { request, images } => self.grid.set((request, images)),

@@ -21,7 +21,7 @@ pub use explorer::{Explorer, ExplorerTab};
 pub use explorer_state::{ExplorerState, PointRef, Versioned};
 pub use settings::Settings;
 pub use training_progress::{RunState, TrainingProgress};
-pub use vae_app::VaeApp;
+pub use vae_app::{VaeApp, default_autosave_dir};
 pub use view_settings::{GridBase, PlaneChoice, ViewSettings};
 
 /// Opens the window and runs until it is closed.

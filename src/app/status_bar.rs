@@ -6,7 +6,7 @@ use super::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
 /// Draws the status line of `progress` and the model the views show.
-pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>) {
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, notice: Option<&str>) {
     ui.horizontal_wrapped(|ui| {
         if let Some(model) = model {
             ui.label(model_summary(model));
@@ -25,6 +25,10 @@ pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&Model
         }
         ui.separator();
         ui.label(state_text(progress));
+        if let Some(notice) = notice {
+            ui.separator();
+            ui.label(notice);
+        }
         if let Some(error) = &progress.last_error {
             ui.separator();
             ui.label(RichText::new(format!("error: {error}")).color(Color32::from_rgb(255, 110, 110)));

@@ -3,11 +3,12 @@
 
 use std::path::PathBuf;
 
-use super::controls_panel::{self, PanelAction};
+use super::controls_panel::{self, PanelAction, PanelContext};
 use super::explorer::Explorer;
 use super::settings::Settings;
 use super::training_progress::{RunState, TrainingProgress};
 use super::{loss_plot, status_bar};
+use crate::checkpoint::{self, CheckpointInfo};
 use crate::data::DataSource;
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
 use crate::worker::{Command, Event, TrainRequest, Worker};
@@ -21,6 +22,17 @@ pub struct VaeApp {
     explorer: Explorer,
     worker: Option<Worker>,
     inference: Option<InferenceService>,
+    /// Where every epoch's checkpoint is saved; `None` disables autosave.
+    autosave_dir: Option<PathBuf>,
+    /// The last session's autosaved model, offered in the panel.
+    last_session: Option<CheckpointInfo>,
+    /// The last thing that went right, shown in the status bar.
+    notice: Option<String>,
+}
+
+/// The platform's data folder for vae-explorer's autosaved model.
+pub fn default_autosave_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "vae-explorer").map(|dirs| dirs.data_dir().join("last-session"))
 }
 
 impl VaeApp {
@@ -28,11 +40,11 @@ impl VaeApp {
     pub fn new(cc: &eframe::CreationContext<'_>) -> Self {
         let settings =
             cc.storage.and_then(|storage| eframe::get_value::<Settings>(storage, SETTINGS_KEY)).unwrap_or_default();
-        Self::with_settings(&cc.egui_ctx, settings)
+        Self::with_settings(&cc.egui_ctx, settings, default_autosave_dir())
     }
 
-    /// An app with the given settings (tests start from the defaults).
-    pub fn with_settings(ctx: &egui::Context, settings: Settings) -> Self {
+    /// An app with the given settings, autosaving into `autosave_dir` (tests pass a temporary one).
+    pub fn with_settings(ctx: &egui::Context, settings: Settings, autosave_dir: Option<PathBuf>) -> Self {
         let mut progress = TrainingProgress::default();
         let repaint = ctx.clone();
         let worker = Worker::spawn(move || repaint.request_repaint())
@@ -42,7 +54,17 @@ impl VaeApp {
         let inference = InferenceService::spawn(move || repaint.request_repaint())
             .map_err(|error| progress.last_error = Some(format!("cannot start the inference thread: {error}")))
             .ok();
-        let app = Self { settings, progress, explorer: Explorer::default(), worker, inference };
+        let last_session = autosave_dir.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
+        let app = Self {
+            settings,
+            progress,
+            explorer: Explorer::default(),
+            worker,
+            inference,
+            autosave_dir,
+            last_session,
+            notice: None,
+        };
         app.request(InferenceRequest::LoadDataset(app.settings.data.clone()));
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
         app
@@ -80,8 +102,34 @@ impl VaeApp {
                     data: self.settings.data.clone(),
                     device: self.settings.device,
                     resume: None,
-                    autosave_dir: None,
+                    autosave_dir: self.autosave_dir.clone(),
                 })
+            }
+            PanelAction::ContinueTraining => {
+                let Some(model) = self.explorer.state.model.clone() else { return };
+                let total_epochs = model.info.epochs_done + self.settings.training.epochs;
+                self.progress = TrainingProgress::starting(total_epochs, model.info.training.batch_size);
+                self.progress.epochs = model.info.history.clone();
+                self.request(InferenceRequest::LoadDataset(self.settings.data.clone()));
+                Command::Train(TrainRequest {
+                    config: crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() },
+                    data: self.settings.data.clone(),
+                    device: self.settings.device,
+                    resume: Some(model),
+                    autosave_dir: self.autosave_dir.clone(),
+                })
+            }
+            PanelAction::OpenLastSession => {
+                if let Some(dir) = self.autosave_dir.clone() {
+                    self.open_model(dir);
+                }
+                return;
+            }
+            PanelAction::SaveModelDialog => {
+                if let Some(folder) = rfd::FileDialog::new().set_title("Save the model into a folder").pick_folder() {
+                    self.save_model(folder);
+                }
+                return;
             }
             PanelAction::Pause => Command::Pause,
             PanelAction::Resume => Command::Resume,
@@ -125,6 +173,11 @@ impl VaeApp {
         self.request(InferenceRequest::LoadModel(ModelSource::Folder(folder)));
     }
 
+    /// Saves the shown model into `folder` (on the inference thread; the status bar reports back).
+    pub fn save_model(&mut self, folder: PathBuf) {
+        self.request(InferenceRequest::SaveModel(folder));
+    }
+
     fn request(&self, request: InferenceRequest) {
         if let Some(inference) = &self.inference {
             inference.request(request);
@@ -144,6 +197,7 @@ impl VaeApp {
         for result in results {
             match &result {
                 InferenceResult::LoadFailed(message) => self.progress.last_error = Some(message.clone()),
+                InferenceResult::Saved(dir) => self.notice = Some(format!("saved the model into {}", dir.display())),
                 InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
                 _ => {}
             }
@@ -158,10 +212,18 @@ impl eframe::App for VaeApp {
         self.poll_threads();
         let mut actions = Vec::new();
         let model = self.explorer.state.model.as_deref();
-        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress, model));
+        let notice = self.notice.as_deref();
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress, model, notice));
+        let context = PanelContext {
+            has_model: model.is_some(),
+            last_session: self.last_session.as_ref().map(|info| {
+                let config = &info.training.model;
+                format!("{}, latent {}, {} epochs", config.architecture.name(), config.latent_dim, info.epochs_done)
+            }),
+        };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                actions = controls_panel::show(ui, &mut self.settings, &self.progress);
+                actions = controls_panel::show(ui, &mut self.settings, &self.progress, &context);
             });
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {

@@ -76,6 +76,10 @@ pub struct TrainArgs {
     /// Folder for metrics.json and the trained model (created if missing).
     #[arg(long)]
     pub out: PathBuf,
+    /// Continue training the model saved in this folder; --epochs is then the total to reach,
+    /// and the model's own architecture, latent size and loss are kept.
+    #[arg(long, value_name = "MODEL_DIR")]
+    pub resume: Option<PathBuf>,
 }
 
 impl TrainArgs {

@@ -50,11 +50,20 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         device_info.name,
         device_info.fallback_reason.as_deref().map(|why| format!(" — {why}")).unwrap_or_default(),
     );
-    let mut trainer = Trainer::new(config, Arc::clone(&dataset), &device).map_err(anyhow::Error::msg)?;
+    let mut trainer = match &args.resume {
+        Some(dir) => {
+            let (model, info) =
+                checkpoint::load(dir, &device).with_context(|| format!("cannot resume from {}", dir.display()))?;
+            eprintln!("resuming after epoch {} of the model in {}", info.epochs_done, dir.display());
+            Trainer::resume(&model, &info, args.epochs, Arc::clone(&dataset), &device)
+        }
+        None => Trainer::new(config, Arc::clone(&dataset), &device),
+    }
+    .map_err(anyhow::Error::msg)?;
     let mut observer = ConsoleObserver::new();
     let reports = trainer.run(&mut observer);
     observer.progress.finish_and_clear();
-    let Some(last) = reports.last() else { bail!("training ended before its first epoch") };
+    let Some(last) = trainer.history().last().copied() else { bail!("training ended before its first epoch") };
 
     let info = trainer.checkpoint_info();
     checkpoint::save(&args.out, &trainer.model().valid(), &info)
@@ -65,7 +74,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         device: &device_info.name,
         dataset: &dataset.name,
         images_per_sec: trained_images / train_secs.max(1e-9),
-        epochs: &reports,
+        epochs: trainer.history(),
         final_metrics: FinalMetrics {
             heldout_neg_elbo_nats: last.heldout.neg_elbo_nats(),
             heldout_recon_nats: last.heldout.reconstruction_nats,

@@ -1,5 +1,6 @@
 //! Requests to the inference thread and its answers: plain data, no tensors.
 
+use std::path::PathBuf;
 use std::sync::Arc;
 
 use super::{ModelSnapshot, ModelSource};
@@ -43,6 +44,8 @@ pub enum InferenceRequest {
     LoadModel(ModelSource),
     /// Load this dataset and use it for the scatter and reconstructions.
     LoadDataset(DataSource),
+    /// Save the served model as a checkpoint folder.
+    SaveModel(PathBuf),
     /// Encode this set for the scatter.
     Scatter(ScatterSource),
     /// Decode one latent point (the sliders).
@@ -101,8 +104,10 @@ pub enum InferenceResult {
     ModelReady(Arc<ModelSnapshot>),
     /// The dataset now used.
     DatasetReady(Arc<Dataset>),
-    /// A model or dataset could not be loaded; the message says what to do.
+    /// A model or dataset could not be loaded or saved; the message says what to do.
     LoadFailed(String),
+    /// The served model was saved into this folder.
+    Saved(PathBuf),
     /// The scatter's points.
     Scatter(Arc<LatentCloud>),
     /// One decoded point.

@@ -81,6 +81,14 @@ impl Server {
         while let Ok(first) = requests.recv() {
             let mut changed = false;
             for request in std::iter::once(first).chain(requests.try_iter()) {
+                if let InferenceRequest::SaveModel(dir) = request {
+                    let saved = self.save(&dir);
+                    if results.send(saved).is_err() {
+                        return;
+                    }
+                    wake();
+                    continue;
+                }
                 match self.take(request) {
                     Ok(made_change) => changed |= made_change,
                     Err(message) => {
@@ -126,8 +134,20 @@ impl Server {
             InferenceRequest::Grid(grid) => self.pending.grid = Some(grid),
             InferenceRequest::Samples(seed) => self.pending.samples = Some(seed),
             InferenceRequest::Reconstruct { train, index } => self.pending.reconstruct = Some((train, index)),
+            InferenceRequest::SaveModel(_) => {}
         }
         Ok(false)
+    }
+
+    /// Saves the served model into `dir`.
+    fn save(&self, dir: &std::path::Path) -> InferenceResult {
+        let Some(model) = &self.model else {
+            return InferenceResult::LoadFailed("there is no model to save yet: train or open one".to_string());
+        };
+        match crate::checkpoint::save(dir, &model.model, &model.info) {
+            Ok(()) => InferenceResult::Saved(dir.to_path_buf()),
+            Err(error) => InferenceResult::LoadFailed(format!("cannot save the model: {error}")),
+        }
     }
 
     /// After a model or dataset change: announce the model and redo every view asked for before.

@@ -40,9 +40,12 @@ impl ModelSnapshot {
     /// Loads a saved model onto the CPU device.
     pub fn load(source: &ModelSource) -> Result<Self, CheckpointError> {
         let (model, info) = match source {
-            ModelSource::Bundled => {
-                checkpoint::load_from_bytes(BUNDLED_DESCRIPTION, BUNDLED_WEIGHTS, Path::new("<bundled model>"), &Device::flex())?
-            }
+            ModelSource::Bundled => checkpoint::load_from_bytes(
+                BUNDLED_DESCRIPTION,
+                BUNDLED_WEIGHTS,
+                Path::new("<bundled model>"),
+                &Device::flex(),
+            )?,
             ModelSource::Folder(dir) => checkpoint::load(dir, &Device::flex())?,
         };
         Ok(Self { model, info })

@@ -1,9 +1,11 @@
 //! Integration tests, in one binary so the large dependencies are linked once.
 
+mod checkpoints;
 mod cli;
 mod data_files;
 mod export_files;
 mod gpu;
+mod latent_views;
 mod learning;
 mod support;
 mod ui;

@@ -1,0 +1,107 @@
+//! The inference thread behind the latent views: scatter, sweep and prior samples.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use burn::prelude::*;
+use vae_explorer::data::DataSource;
+use vae_explorer::inference::{
+    GridRequest, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource, ScatterSource,
+};
+use vae_explorer::latent::{GridSpec, Projection};
+use vae_explorer::model::Vae;
+use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+
+const PATIENCE: Duration = Duration::from_secs(120);
+
+/// Waits for the first result that `pick` accepts.
+fn wait_for<T>(service: &InferenceService, mut pick: impl FnMut(InferenceResult) -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        for result in service.drain_results() {
+            if let InferenceResult::LoadFailed(message) = &result {
+                panic!("inference failed: {message}");
+            }
+            if let Some(found) = pick(result) {
+                return found;
+            }
+        }
+        assert!(started.elapsed() < PATIENCE, "timed out");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+struct Quiet;
+
+impl TrainingObserver for Quiet {
+    fn on_step(&mut self, _report: &StepReport, _model: &Vae) -> Control {
+        Control::Continue
+    }
+    fn on_epoch(&mut self, _report: &EpochReport, _model: &Vae) -> Control {
+        Control::Continue
+    }
+}
+
+#[test]
+fn after_one_epoch_the_scatter_holds_every_class_and_no_nan() {
+    let dataset = Arc::new(DataSource::Bundled.load().expect("bundled data"));
+    let mut trainer = Trainer::new(TrainingConfig { epochs: 1, ..TrainingConfig::default() }, dataset, &Device::flex())
+        .expect("trainer");
+    trainer.run(&mut Quiet);
+    let snapshot = Arc::new(ModelSnapshot::from_training(trainer.model(), trainer.checkpoint_info()));
+
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
+    service.request(InferenceRequest::SetModel(snapshot));
+    service.request(InferenceRequest::Scatter(ScatterSource::Heldout));
+    let cloud = wait_for(&service, |result| match result {
+        InferenceResult::Scatter(cloud) => Some(cloud),
+        _ => None,
+    });
+    let mut classes = cloud.labels.clone();
+    classes.sort_unstable();
+    classes.dedup();
+    assert_eq!(classes.len(), 10);
+    assert_eq!(cloud.means.len(), cloud.len() * 2);
+    assert!(cloud.means.iter().all(|value| value.is_finite()));
+}
+
+#[test]
+fn the_sweep_has_n_by_n_distinct_cells() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
+    let spec = GridSpec { size: 12, ..GridSpec::default() };
+    let request = GridRequest { spec, projection: Projection::Dims { x: 0, y: 1 }, base: vec![0.0, 0.0] };
+    service.request(InferenceRequest::Grid(request));
+    let images = wait_for(&service, |result| match result {
+        InferenceResult::Grid { images, .. } => Some(images),
+        _ => None,
+    });
+    let pixels = 28 * 28;
+    assert_eq!(images.len(), 12 * 12 * pixels);
+    let cells: Vec<&[f32]> = images.chunks_exact(pixels).collect();
+    for (index, cell) in cells.iter().enumerate() {
+        for other in &cells[index + 1..] {
+            assert_ne!(cell, other, "two sweep cells decode to the same image");
+        }
+    }
+}
+
+#[test]
+fn prior_samples_follow_their_seed() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
+    let samples_for = |seed: u64| {
+        service.request(InferenceRequest::Samples(seed));
+        wait_for(&service, |result| match result {
+            InferenceResult::Samples { seed: got, images } if got == seed => Some(images),
+            _ => None,
+        })
+    };
+    let first = samples_for(7);
+    let resampled = samples_for(8);
+    let again = samples_for(7);
+    assert_eq!(first.len(), 64 * 28 * 28);
+    assert_ne!(first, resampled);
+    assert_eq!(first, again);
+}
