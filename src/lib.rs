@@ -6,6 +6,7 @@ pub mod checkpoint;
 pub mod cli;
 pub mod data;
 pub mod device;
+pub mod digit_import;
 pub mod export;
 pub mod inference;
 pub mod latent;

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use vae_explorer::cli::{Cli, CliCommand, run_bench, run_train};
+use vae_explorer::cli::{Cli, CliCommand, run_bench, run_encode, run_export, run_train};
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
@@ -12,6 +12,8 @@ fn main() -> ExitCode {
         None => vae_explorer::app::run().map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),
         Some(CliCommand::Train(args)) => run_train(args),
         Some(CliCommand::Bench(args)) => run_bench(args),
+        Some(CliCommand::Encode(args)) => run_encode(args),
+        Some(CliCommand::Export(args)) => run_export(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -25,12 +25,10 @@ impl DecoderGrid {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
             changed |= ui.add(Slider::new(&mut spec.size, 2..=MAX_GRID_SIZE).text("cells")).changed();
-            ui.label("x");
-            changed |= ui.add(DragValue::new(&mut spec.x_range[0]).speed(0.05)).changed();
-            changed |= ui.add(DragValue::new(&mut spec.x_range[1]).speed(0.05)).changed();
-            ui.label("y");
-            changed |= ui.add(DragValue::new(&mut spec.y_range[0]).speed(0.05)).changed();
-            changed |= ui.add(DragValue::new(&mut spec.y_range[1]).speed(0.05)).changed();
+            changed |= ui.add(DragValue::new(&mut spec.x_range[0]).speed(0.05).prefix("x from ")).changed();
+            changed |= ui.add(DragValue::new(&mut spec.x_range[1]).speed(0.05).prefix("to ")).changed();
+            changed |= ui.add(DragValue::new(&mut spec.y_range[0]).speed(0.05).prefix("y from ")).changed();
+            changed |= ui.add(DragValue::new(&mut spec.y_range[1]).speed(0.05).prefix("to ")).changed();
             ui.label("other dimensions:");
             changed |= ui.selectable_value(base, GridBase::Zero, "zero").changed();
             changed |= ui.selectable_value(base, GridBase::Current, "current point").changed();

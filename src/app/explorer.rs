@@ -8,13 +8,15 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
 use super::decoder_grid::DecoderGrid;
-use super::explorer_state::{ExplorerState, PointRef};
+use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
 use super::image_grids::ImageGrids;
 use super::image_texture::{CachedTexture, tiled_image};
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
+use super::morph_view::{MorphAction, MorphView};
+use super::view_export::ExportView;
 use super::view_settings::{GridBase, PlaneChoice, ViewSettings};
-use crate::inference::{GridRequest, InferenceRequest, InferenceResult, ScatterSource};
+use crate::inference::{GridRequest, InferenceRequest, InferenceResult, MorphRequest, ScatterSource};
 use crate::latent::Projection;
 
 /// Which view fills the right half of the explorer.
@@ -27,6 +29,17 @@ pub enum ExplorerTab {
     Samples,
     /// Originals and reconstructions.
     Reconstructions,
+    /// Morph between two images.
+    Morph,
+}
+
+/// What the views ask of the app (things that need dialogs or files).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExplorerAction {
+    /// Export a view to a file chosen in a dialog.
+    Export(ExportView),
+    /// Open an image file as morph end A (0) or B (1).
+    OpenImage(usize),
 }
 
 /// The latent views and the requests they produce.
@@ -36,15 +49,16 @@ pub struct Explorer {
     pub state: ExplorerState,
     /// The sliders' point.
     pub latent: Vec<f32>,
-    /// Points picked on the scatter: A, then B.
-    pub picks: [Option<PointRef>; 2],
     tab: ExplorerTab,
     scatter: LatentScatter,
     sliders: LatentSliders,
     grid: DecoderGrid,
     grids: ImageGrids,
     hover_texture: CachedTexture,
+    morph: MorphView,
     sent_grid: Option<GridRequest>,
+    sent_morph: Option<MorphRequest>,
+    actions: Vec<ExplorerAction>,
     sent_scatter: Option<ScatterSource>,
     sent_seed: Option<u64>,
     outbox: Vec<InferenceRequest>,
@@ -58,10 +72,46 @@ impl Explorer {
             && model.latent_dim() != self.latent.len()
         {
             self.latent = vec![0.0; model.latent_dim()];
-            self.picks = [None, None];
+            self.state.ends = [None, None];
             self.outbox.push(InferenceRequest::Decode(self.latent.clone()));
         }
         self.state.apply(result);
+    }
+
+    /// Makes dataset image `point` morph end `slot` (0 = A, 1 = B).
+    pub fn pick_point(&mut self, slot: usize, point: PointRef) {
+        let Some(pixels) = self.state.original(point) else { return };
+        let set = if point.train { "training" } else { "held-out" };
+        let label = self.state.label_name(point).unwrap_or_default();
+        let name = format!("{set} #{} ({label})", point.index);
+        let mean = self.state.mean_of(point);
+        self.set_end(slot, MorphEnd { name, pixels, mean, point: Some(point) });
+    }
+
+    /// Makes an image morph end `slot` (0 = A, 1 = B); it is encoded unless its mean is known.
+    pub fn set_end(&mut self, slot: usize, end: MorphEnd) {
+        if slot > 1 {
+            return;
+        }
+        if end.mean.is_none() {
+            self.outbox.push(InferenceRequest::Encode { slot, pixels: end.pixels.clone() });
+        }
+        self.state.ends[slot] = Some(end);
+    }
+
+    /// Actions for the app produced since the last call.
+    pub fn take_actions(&mut self) -> Vec<ExplorerAction> {
+        std::mem::take(&mut self.actions)
+    }
+
+    /// Swaps morph ends A and B.
+    pub fn swap_ends(&mut self) {
+        self.state.ends.swap(0, 1);
+    }
+
+    /// Shows the given tab.
+    pub fn set_tab(&mut self, tab: ExplorerTab) {
+        self.tab = tab;
     }
 
     /// Requests produced since the last call.
@@ -88,6 +138,21 @@ impl Explorer {
         if self.sent_seed != Some(settings.sample_seed) {
             self.sent_seed = Some(settings.sample_seed);
             self.outbox.push(InferenceRequest::Samples(settings.sample_seed));
+        }
+        let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
+        if let (Some(from), Some(to)) = (a, b) {
+            let morph = &settings.morph;
+            let request = MorphRequest {
+                from,
+                to,
+                t: morph.t,
+                steps: morph.steps.clamp(2, 64),
+                interpolation: morph.interpolation,
+            };
+            if self.sent_morph.as_ref() != Some(&request) {
+                self.sent_morph = Some(request.clone());
+                self.outbox.push(InferenceRequest::Morph(request));
+            }
         }
         if let Some(projection) = self.projection(settings) {
             let base = match settings.grid_base {
@@ -119,17 +184,21 @@ impl Explorer {
         let Some(shape) = self.state.image_shape() else { return };
         let decoded =
             self.state.decoded.value.as_ref().map(|(_, image)| (image.as_slice(), self.state.decoded.generation));
-        let has_selection = self.picks[0].is_some();
+        let has_selection = self.state.ends[0].as_ref().is_some_and(|end| end.mean.is_some());
         for action in self.sliders.show(ui, &mut self.latent, decoded, shape, has_selection) {
             match action {
                 SliderAction::Changed => {}
+                SliderAction::Export => {
+                    self.actions.push(ExplorerAction::Export(ExportView::DecodedPoint));
+                    continue;
+                }
                 SliderAction::SampleFromPrior => {
                     self.prior_draws += 1;
                     let mut rng = StdRng::seed_from_u64(self.prior_draws);
                     self.latent.iter_mut().for_each(|value| *value = StandardNormal.sample(&mut rng));
                 }
                 SliderAction::SetFromSelection => {
-                    if let Some(mean) = self.picks[0].and_then(|point| self.state.mean_of(point)) {
+                    if let Some(mean) = self.state.ends[0].as_ref().and_then(|end| end.mean.clone()) {
                         self.latent =
                             mean.iter().map(|value| value.clamp(*SLIDER_RANGE.start(), *SLIDER_RANGE.end())).collect();
                     }
@@ -153,8 +222,10 @@ impl Explorer {
         let Some(projection) = self.projection(settings) else { return };
         let class_names = self.state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
         let picks = self
-            .picks
-            .map(|pick| pick.and_then(|point| self.state.mean_of(point)).map(|mean| projection.project(&mean)));
+            .state
+            .ends
+            .each_ref()
+            .map(|end| end.as_ref().and_then(|end| end.mean.as_ref()).map(|mean| projection.project(mean)));
         let overlays = ScatterOverlays {
             grid: Some(&settings.grid),
             marker: (!self.latent.is_empty()).then(|| projection.project(&self.latent)),
@@ -180,10 +251,9 @@ impl Explorer {
                 }
             }
             ScatterAction::Pick { point, second } => {
-                let slot = usize::from(
-                    second || (self.picks[0].is_some() && self.picks[1].is_none() && self.picks[0] != Some(point)),
-                );
-                self.picks[slot] = Some(point);
+                let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.point));
+                let slot = usize::from(second || (a.is_some() && b.is_none() && a != Some(point)));
+                self.pick_point(slot, point);
             }
             ScatterAction::MoveMarker(xy) => {
                 self.latent = projection.lift(xy, &self.latent);
@@ -215,7 +285,9 @@ impl Explorer {
             ui.selectable_value(&mut self.tab, ExplorerTab::Grid, "Decoder grid");
             ui.selectable_value(&mut self.tab, ExplorerTab::Samples, "Prior samples");
             ui.selectable_value(&mut self.tab, ExplorerTab::Reconstructions, "Reconstructions");
+            ui.selectable_value(&mut self.tab, ExplorerTab::Morph, "Morph");
         });
+        self.export_row(ui, settings);
         match self.tab {
             ExplorerTab::Grid => {
                 let shown = self
@@ -243,7 +315,39 @@ impl Explorer {
                 });
                 self.grids.show_reconstructions(ui, pairs, shape);
             }
+            ExplorerTab::Morph => {
+                for action in self.morph.show(ui, &self.state, &mut settings.morph) {
+                    match action {
+                        MorphAction::PickPoint(slot, point) => self.pick_point(slot, point),
+                        MorphAction::OpenImage(slot) => self.actions.push(ExplorerAction::OpenImage(slot)),
+                        MorphAction::Swap => self.swap_ends(),
+                    }
+                }
+            }
         }
+    }
+
+    /// Export buttons for the shown tab, with the scale of the exported picture.
+    fn export_row(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) {
+        let views: &[ExportView] = match self.tab {
+            ExplorerTab::Grid => &[ExportView::DecoderGrid],
+            ExplorerTab::Samples => &[ExportView::PriorSamples],
+            ExplorerTab::Reconstructions => &[ExportView::Reconstructions],
+            ExplorerTab::Morph => &[ExportView::MorphStrip, ExportView::MorphGif],
+        };
+        ui.horizontal(|ui| {
+            for &view in views {
+                if ui.small_button(format!("Export {}…", view.extension().to_uppercase())).clicked() {
+                    self.actions.push(ExplorerAction::Export(view));
+                }
+            }
+            let export = &mut settings.export;
+            ui.add(egui::DragValue::new(&mut export.scale).range(1..=8).prefix("scale ×"));
+            ui.add(egui::DragValue::new(&mut export.gutter_px).range(0..=8).prefix("gutter ").suffix(" px"));
+            if self.tab == ExplorerTab::Morph {
+                ui.add(egui::DragValue::new(&mut export.gif_fps).range(1.0..=50.0).prefix("GIF ").suffix(" fps"));
+            }
+        });
     }
 }
 

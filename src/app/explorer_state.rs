@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use crate::data::Dataset;
-use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot};
+use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
 
 /// A decoded result with a generation number that changes whenever the data does.
 #[derive(Clone, Debug)]
@@ -37,6 +37,19 @@ pub struct PointRef {
     pub index: usize,
 }
 
+/// One end of a morph: an image and, once encoded, its latent mean.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MorphEnd {
+    /// Where the image came from, for people ("held-out #12 (7)", "cat.png").
+    pub name: String,
+    /// The image as the model sees it: [height × width] in [0, 1].
+    pub pixels: Vec<f32>,
+    /// Its encoder mean, once known.
+    pub mean: Option<Vec<f32>>,
+    /// The dataset point it came from, if any.
+    pub point: Option<PointRef>,
+}
+
 /// Everything the latent views draw.
 #[derive(Default)]
 pub struct ExplorerState {
@@ -56,6 +69,10 @@ pub struct ExplorerState {
     pub reconstructions: Versioned<(Vec<f32>, Vec<f32>)>,
     /// The reconstruction of the point under the pointer.
     pub hovered: Versioned<(PointRef, Vec<f32>)>,
+    /// Morph ends A and B.
+    pub ends: [Option<MorphEnd>; 2],
+    /// The decoded morph: request, frame at t, strip.
+    pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
 }
 
 impl ExplorerState {
@@ -75,6 +92,14 @@ impl ExplorerState {
             InferenceResult::Reconstructed { train, index, image } => {
                 self.hovered.set((PointRef { train, index }, image))
             }
+            InferenceResult::Encoded { slot, pixels, mean } => {
+                if let Some(Some(end)) = self.ends.get_mut(slot)
+                    && end.pixels == pixels
+                {
+                    end.mean = Some(mean);
+                }
+            }
+            InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
         }
     }
 
@@ -97,6 +122,14 @@ impl ExplorerState {
         }
         let position = cloud.indices.iter().position(|&index| index == point.index)?;
         Some(cloud.mean(position).to_vec())
+    }
+
+    /// The class name of a dataset image.
+    pub fn label_name(&self, point: PointRef) -> Option<String> {
+        let dataset = self.dataset.as_ref()?;
+        let set = if point.train { &dataset.train } else { &dataset.heldout };
+        let label = *set.labels.get(point.index)?;
+        Some(dataset.class_names.get(usize::from(label)).cloned().unwrap_or_else(|| label.to_string()))
     }
 
     /// The pixels of a dataset image as floats in [0, 1].

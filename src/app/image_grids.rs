@@ -3,10 +3,11 @@
 use egui::Vec2;
 
 use super::image_texture::{CachedTexture, tiled_image};
+use crate::export::interleave_rows;
 use crate::inference::{RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE};
 
 /// Columns of the reconstruction view: originals on one row, their reconstructions below.
-const PAIRS_PER_ROW: usize = 8;
+pub const PAIRS_PER_ROW: usize = 8;
 
 /// The sample and reconstruction views' state.
 #[derive(Default)]
@@ -53,28 +54,11 @@ impl ImageGrids {
         ui.label("held-out originals (upper row of each pair) and their reconstructions (lower row)");
         let Some((originals, reconstructions, generation)) = pairs else { return };
         let texture = self.reconstructions.get(ui.ctx(), "reconstructions", generation, || {
-            let interleaved = interleave_rows(originals, reconstructions, shape.0 * shape.1);
+            let interleaved = interleave_rows(originals, reconstructions, shape.0 * shape.1, PAIRS_PER_ROW);
             let rows = RECONSTRUCTION_PAIRS.div_ceil(PAIRS_PER_ROW) * 2;
             tiled_image(&interleaved, rows * PAIRS_PER_ROW, PAIRS_PER_ROW, shape.0, shape.1)
         });
         let width = ui.available_width().min(ui.available_height() * 2.0).max(64.0);
         ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(width, width / 2.0)));
     }
-}
-
-/// Rows of `PAIRS_PER_ROW` originals followed by the matching reconstructions, blank-padded.
-pub fn interleave_rows(originals: &[f32], reconstructions: &[f32], pixels: usize) -> Vec<f32> {
-    let mut out = Vec::new();
-    let count = originals.len() / pixels.max(1);
-    for row_start in (0..count).step_by(PAIRS_PER_ROW) {
-        for source in [originals, reconstructions] {
-            for index in row_start..row_start + PAIRS_PER_ROW {
-                match source.get(index * pixels..(index + 1) * pixels) {
-                    Some(image) => out.extend_from_slice(image),
-                    None => out.extend(std::iter::repeat_n(0.0, pixels)),
-                }
-            }
-        }
-    }
-    out
 }

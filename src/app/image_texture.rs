@@ -66,3 +66,13 @@ impl CachedTexture {
         self.handle.get_or_insert_with(|| ctx.load_texture(name, ColorImage::default(), TextureOptions::NEAREST))
     }
 }
+
+/// A key that changes with the content of a small image (for textures of morph ends).
+pub fn content_key(pixels: &[f32]) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for value in pixels {
+        value.to_bits().hash(&mut hasher);
+    }
+    hasher.finish()
+}

@@ -16,6 +16,8 @@ pub enum SliderAction {
     SampleFromPrior,
     /// Take the selected point's encoder mean.
     SetFromSelection,
+    /// Export the decoded image.
+    Export,
 }
 
 /// The sliders' view state.
@@ -57,6 +59,9 @@ impl LatentSliders {
             }
             if ui.add_enabled(has_selection, egui::Button::new("From selection")).clicked() {
                 actions.push(SliderAction::SetFromSelection);
+            }
+            if ui.add_enabled(decoded.is_some(), egui::Button::new("Export PNG…")).clicked() {
+                actions.push(SliderAction::Export);
             }
         });
         egui::ScrollArea::vertical().id_salt("latent_sliders").show(ui, |ui| {

@@ -9,20 +9,23 @@ mod image_texture;
 mod latent_scatter;
 mod latent_sliders;
 mod loss_plot;
+mod morph_view;
 mod palette;
 mod settings;
 mod status_bar;
 mod training_progress;
 mod vae_app;
+mod view_export;
 mod view_settings;
 
 pub use controls_panel::PanelAction;
-pub use explorer::{Explorer, ExplorerTab};
-pub use explorer_state::{ExplorerState, PointRef, Versioned};
+pub use explorer::{Explorer, ExplorerAction, ExplorerTab};
+pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
 pub use settings::Settings;
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::{VaeApp, default_autosave_dir};
-pub use view_settings::{GridBase, PlaneChoice, ViewSettings};
+pub use view_export::{ExportView, export_view};
+pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, ViewSettings};
 
 /// Opens the window and runs until it is closed.
 pub fn run() -> eframe::Result {

@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 
 use super::controls_panel::{self, PanelAction, PanelContext};
-use super::explorer::Explorer;
+use super::explorer::{Explorer, ExplorerAction, ExplorerTab};
+use super::explorer_state::MorphEnd;
 use super::settings::Settings;
 use super::training_progress::{RunState, TrainingProgress};
+use super::view_export::{ExportView, export_view};
 use super::{loss_plot, status_bar};
 use crate::checkpoint::{self, CheckpointInfo};
 use crate::data::DataSource;
@@ -173,6 +175,58 @@ impl VaeApp {
         self.request(InferenceRequest::LoadModel(ModelSource::Folder(folder)));
     }
 
+    fn apply_explorer_action(&mut self, action: ExplorerAction) {
+        match action {
+            ExplorerAction::Export(view) => {
+                let file_name = format!("{}.{}", view.name(), view.extension());
+                let dialog = rfd::FileDialog::new()
+                    .set_title("Export")
+                    .set_file_name(file_name)
+                    .add_filter(view.extension().to_uppercase(), &[view.extension()]);
+                if let Some(path) = dialog.save_file() {
+                    self.export(view, &path);
+                }
+            }
+            ExplorerAction::OpenImage(slot) => {
+                let dialog = rfd::FileDialog::new()
+                    .set_title("Open an image")
+                    .add_filter("Images", &["png", "jpg", "jpeg", "bmp", "gif", "webp"]);
+                if let Some(path) = dialog.pick_file() {
+                    self.open_image(slot, &path);
+                }
+            }
+        }
+    }
+
+    /// Exports a view to `path`; the status bar says how it went.
+    pub fn export(&mut self, view: ExportView, path: &std::path::Path) {
+        match export_view(view, &self.explorer.state, &self.settings.views, path) {
+            Ok(()) => {
+                self.notice = Some(format!("exported {}", path.display()));
+                self.progress.last_error = None;
+            }
+            Err(error) => self.progress.last_error = Some(format!("export failed: {error}")),
+        }
+    }
+
+    /// Opens an image file as morph end A (0) or B (1), converted the way MNIST was made.
+    pub fn open_image(&mut self, slot: usize, path: &std::path::Path) {
+        let Some((height, width)) = self.explorer.state.image_shape() else {
+            self.progress.last_error = Some("open or train a model before choosing images".to_string());
+            return;
+        };
+        match crate::digit_import::import_image(path, height, width) {
+            Ok(imported) => {
+                let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+                let pixels = imported.pixels.iter().map(|&byte| f32::from(byte) / 255.0).collect();
+                self.explorer.set_end(slot, MorphEnd { name, pixels, mean: None, point: None });
+                self.explorer.set_tab(ExplorerTab::Morph);
+                self.progress.last_error = None;
+            }
+            Err(error) => self.progress.last_error = Some(format!("{error}")),
+        }
+    }
+
     /// Saves the shown model into `folder` (on the inference thread; the status bar reports back).
     pub fn save_model(&mut self, folder: PathBuf) {
         self.request(InferenceRequest::SaveModel(folder));
@@ -244,6 +298,9 @@ impl eframe::App for VaeApp {
         });
         for action in actions {
             self.apply(action);
+        }
+        for action in self.explorer.take_actions() {
+            self.apply_explorer_action(action);
         }
         for request in self.explorer.take_requests() {
             self.request(request);

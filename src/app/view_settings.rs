@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::inference::ScatterSource;
-use crate::latent::{GridSpec, Pca, Projection};
+use crate::latent::{GridSpec, Interpolation, Pca, Projection};
 
 /// How the scatter maps latent points to the plane when the latent space has more than 2 dimensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -43,6 +43,42 @@ pub enum GridBase {
     Current,
 }
 
+/// The morph's slider and strip.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct MorphSettings {
+    /// Position between A (0) and B (1).
+    pub t: f32,
+    /// Frames in the strip.
+    pub steps: usize,
+    /// Straight or spherical path.
+    pub interpolation: Interpolation,
+}
+
+impl Default for MorphSettings {
+    fn default() -> Self {
+        Self { t: 0.5, steps: 10, interpolation: Interpolation::Linear }
+    }
+}
+
+/// How pictures are exported.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ExportSettings {
+    /// Nearest-neighbour scale, 1 to 8.
+    pub scale: u32,
+    /// Pixels between cells.
+    pub gutter_px: u32,
+    /// Frames per second of GIFs.
+    pub gif_fps: f32,
+}
+
+impl Default for ExportSettings {
+    fn default() -> Self {
+        Self { scale: 4, gutter_px: 2, gif_fps: 12.0 }
+    }
+}
+
 /// Persisted settings of the latent views.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -57,6 +93,10 @@ pub struct ViewSettings {
     pub grid_base: GridBase,
     /// Seed of the prior samples.
     pub sample_seed: u64,
+    /// The morph.
+    pub morph: MorphSettings,
+    /// Picture export.
+    pub export: ExportSettings,
 }
 
 impl Default for ViewSettings {
@@ -67,6 +107,8 @@ impl Default for ViewSettings {
             grid: GridSpec::default(),
             grid_base: GridBase::Zero,
             sample_seed: 1,
+            morph: MorphSettings::default(),
+            export: ExportSettings::default(),
         }
     }
 }

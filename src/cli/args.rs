@@ -6,6 +6,8 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
+use crate::inference::ModelSource;
+use crate::latent::Interpolation;
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
 use crate::training::TrainingConfig;
 
@@ -27,6 +29,105 @@ pub enum CliCommand {
     Train(TrainArgs),
     /// Measure training throughput (images/s) on the CPU and GPU devices.
     Bench(BenchArgs),
+    /// Write the encoder means of the held-out images, with labels, to a CSV file.
+    Encode(EncodeArgs),
+    /// Export a decoder sweep, prior samples, reconstructions or a morph to PNG (or GIF).
+    Export(ExportArgs),
+}
+
+/// What `vae-explorer export` draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportKind {
+    /// N × N decoder sweep over --range on latent dimensions 0 and 1 (or the first two
+    /// principal components of the held-out means when the latent space is larger).
+    Grid,
+    /// 8 × 8 samples from the prior with --seed.
+    Samples,
+    /// 16 held-out images above their reconstructions.
+    Reconstructions,
+    /// --steps frames from --from to --to: a strip (.png) or a ping-pong animation (.gif).
+    Morph,
+}
+
+/// `vae-explorer export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// What to draw.
+    #[arg(value_enum)]
+    pub kind: ExportKind,
+    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
+    #[arg(long, default_value = "bundled")]
+    pub model: String,
+    /// `bundled` or a folder of IDX files (for reconstructions, morph indices and PCA).
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Extent of the sweep on both axes, as MIN,MAX.
+    #[arg(long, default_value = "-4,4", value_parser = parse_range, allow_hyphen_values = true)]
+    pub range: [f32; 2],
+    /// Cells per side of the sweep (2 to 64).
+    #[arg(long, default_value_t = 20)]
+    pub size: usize,
+    /// Morph start: an image file.
+    #[arg(long, conflicts_with = "from_index")]
+    pub from: Option<PathBuf>,
+    /// Morph start: a held-out image index.
+    #[arg(long)]
+    pub from_index: Option<usize>,
+    /// Morph end: an image file.
+    #[arg(long, conflicts_with = "to_index")]
+    pub to: Option<PathBuf>,
+    /// Morph end: a held-out image index.
+    #[arg(long)]
+    pub to_index: Option<usize>,
+    /// Frames of the morph, ends included.
+    #[arg(long, default_value_t = 10)]
+    pub steps: usize,
+    /// Straight or spherical morph path.
+    #[arg(long, value_enum, default_value_t = Interpolation::Linear)]
+    pub interpolation: Interpolation,
+    /// Nearest-neighbour scale of every pixel (1 to 8).
+    #[arg(long, default_value_t = 4)]
+    pub scale: u32,
+    /// Pixels between cells.
+    #[arg(long, default_value_t = 2)]
+    pub gutter: u32,
+    /// Frames per second of a GIF.
+    #[arg(long, default_value_t = 12.0)]
+    pub fps: f32,
+    /// Seed of the prior samples.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// The file to write: .png, or .gif for a morph.
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+fn parse_range(text: &str) -> Result<[f32; 2], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let [low, high] = parts.as_slice() else { return Err(format!("expected MIN,MAX such as -4,4, not {text:?}")) };
+    let parse = |part: &str| part.trim().parse::<f32>().map_err(|_| format!("{part:?} is not a number"));
+    let (low, high) = (parse(low)?, parse(high)?);
+    if !(low.is_finite() && high.is_finite() && low < high) {
+        return Err(format!("MIN must be below MAX, both finite: {text:?}"));
+    }
+    Ok([low, high])
+}
+
+/// `vae-explorer encode`.
+#[derive(Debug, Args)]
+pub struct EncodeArgs {
+    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
+    #[arg(long, default_value = "bundled")]
+    pub model: String,
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Encode the training images instead of the held-out ones.
+    #[arg(long)]
+    pub train_set: bool,
+    /// The CSV file to write: index, label, class, z0, z1, ….
+    #[arg(long)]
+    pub out: PathBuf,
 }
 
 /// Options shared by everything that trains.
@@ -137,4 +238,9 @@ pub struct BenchArgs {
     /// Steps timed.
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
+}
+
+/// Parses a `--model` value: `bundled` or a checkpoint folder.
+pub fn model_source(arg: &str) -> ModelSource {
+    if arg == "bundled" { ModelSource::Bundled } else { ModelSource::Folder(PathBuf::from(arg)) }
 }

@@ -2,8 +2,12 @@
 
 mod args;
 mod bench;
+mod encode;
+mod export;
 mod train;
 
-pub use args::{BenchArgs, Cli, CliCommand, ModelArgs, TrainArgs};
+pub use args::{BenchArgs, Cli, CliCommand, EncodeArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source};
 pub use bench::run_bench;
+pub use encode::run_encode;
+pub use export::run_export;
 pub use train::run_train;

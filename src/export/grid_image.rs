@@ -152,3 +152,21 @@ fn gray_level(value: f32) -> u8 {
     // The clamped, rounded value lies in 0.0..=255.0, so the cast is exact.
     (value.clamp(0.0, 1.0) * 255.0).round() as u8
 }
+
+/// Rows of `per_row` originals each followed by a row of their reconstructions, blank-padded:
+/// the cells of an image grid with `per_row` columns. `pixels` is the size of one image.
+pub fn interleave_rows(originals: &[f32], reconstructions: &[f32], pixels: usize, per_row: usize) -> Vec<f32> {
+    let mut out = Vec::new();
+    let count = originals.len() / pixels.max(1);
+    for row_start in (0..count).step_by(per_row.max(1)) {
+        for source in [originals, reconstructions] {
+            for index in row_start..row_start + per_row {
+                match source.get(index * pixels..(index + 1) * pixels) {
+                    Some(image) => out.extend_from_slice(image),
+                    None => out.extend(std::iter::repeat_n(0.0, pixels)),
+                }
+            }
+        }
+    }
+    out
+}

@@ -7,13 +7,17 @@ mod error;
 mod gif_file;
 mod grid_image;
 mod png_file;
+mod provenance;
 
 use std::path::Path;
 
 pub use error::ExportError;
 pub use gif_file::{gif_frame_count, write_gif};
-pub use grid_image::{GUTTER_GRAY, GridStyle, ImageGrid, MAX_SCALE, MIN_GIF_DELAY_CENTISECONDS, MIN_SCALE};
+pub use grid_image::{
+    GUTTER_GRAY, GridStyle, ImageGrid, MAX_SCALE, MIN_GIF_DELAY_CENTISECONDS, MIN_SCALE, interleave_rows,
+};
 pub use png_file::{read_png_text, write_png};
+pub use provenance::provenance;
 
 /// Writes an encoded file atomically, naming the path in the error.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {

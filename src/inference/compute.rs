@@ -26,6 +26,12 @@ pub fn encode_means(model: &Vae, set: &ImageSet, indices: &[usize]) -> Vec<f32> 
     means
 }
 
+/// Encoder mean of one image given as floats: `pixels` is [height × width] in [0, 1].
+pub fn encode_pixels(model: &Vae, pixels: &[f32], (height, width): (usize, usize)) -> Vec<f32> {
+    let images = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, height * width]), &Device::flex());
+    to_vec(model.encode(images).mean)
+}
+
 /// Decodes latent points: `latents` is [n, latent_dim] row-major; returns [n, pixels] in [0, 1].
 pub fn decode(model: &Vae, latents: &[f32], latent_dim: usize) -> Vec<f32> {
     if latents.is_empty() || latent_dim == 0 {

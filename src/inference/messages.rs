@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use super::{ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
-use crate::latent::{GridSpec, Pca, Projection};
+use crate::latent::{GridSpec, Interpolation, Pca, Projection};
 
 /// Number of original / reconstruction pairs shown.
 pub const RECONSTRUCTION_PAIRS: usize = 16;
@@ -35,6 +35,21 @@ pub struct GridRequest {
     pub base: Vec<f32>,
 }
 
+/// A morph to decode: the frame at `t` and a strip of `steps` frames from A to B.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MorphRequest {
+    /// Latent point of A.
+    pub from: Vec<f32>,
+    /// Latent point of B.
+    pub to: Vec<f32>,
+    /// Position of the frame, 0 (A) to 1 (B).
+    pub t: f32,
+    /// Frames in the strip, A and B included.
+    pub steps: usize,
+    /// Straight or spherical path.
+    pub interpolation: Interpolation,
+}
+
 /// What the UI asks of the inference thread. Of each kind only the newest pending one is served.
 #[derive(Clone, Debug)]
 pub enum InferenceRequest {
@@ -54,6 +69,15 @@ pub enum InferenceRequest {
     Grid(GridRequest),
     /// Decode 8 × 8 prior samples with this seed.
     Samples(u64),
+    /// Encode one image (a morph end): `pixels` is [height × width] in [0, 1].
+    Encode {
+        /// 0 for A, 1 for B.
+        slot: usize,
+        /// The image.
+        pixels: Vec<f32>,
+    },
+    /// Decode a morph frame and strip.
+    Morph(MorphRequest),
     /// Reconstruct one held-out (`false`) or training (`true`) image, for a tooltip.
     Reconstruct {
         /// True for the training set.
@@ -137,6 +161,24 @@ pub enum InferenceResult {
         originals: Vec<f32>,
         /// [16, pixels].
         reconstructions: Vec<f32>,
+    },
+    /// The encoder mean of a morph end.
+    Encoded {
+        /// 0 for A, 1 for B.
+        slot: usize,
+        /// The image that was encoded.
+        pixels: Vec<f32>,
+        /// Its mean: [latent].
+        mean: Vec<f32>,
+    },
+    /// A decoded morph.
+    Morph {
+        /// What was computed.
+        request: MorphRequest,
+        /// The frame at `t`: [pixels].
+        frame: Vec<f32>,
+        /// The strip: [steps, pixels].
+        strip: Vec<f32>,
     },
     /// One image's reconstruction.
     Reconstructed {

@@ -5,9 +5,9 @@ mod messages;
 mod service;
 mod snapshot;
 
-pub use compute::{decode, encode_means, prior_samples};
+pub use compute::{decode, encode_means, encode_pixels, prior_samples};
 pub use messages::{
-    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS,
+    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, MorphRequest, RECONSTRUCTION_PAIRS,
     SAMPLE_GRID_SIDE, ScatterSource,
 };
 pub use service::InferenceService;

@@ -5,9 +5,9 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 
 use super::ModelSnapshot;
-use super::compute::{decode, encode_means, prior_samples};
+use super::compute::{decode, encode_means, encode_pixels, prior_samples};
 use super::messages::{
-    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS,
+    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, MorphRequest, RECONSTRUCTION_PAIRS,
     SAMPLE_GRID_SIDE, ScatterSource,
 };
 use crate::data::{Dataset, ImageSet};
@@ -66,6 +66,8 @@ struct Pending {
     grid: Option<GridRequest>,
     samples: Option<u64>,
     reconstruct: Option<(bool, usize)>,
+    morph: Option<MorphRequest>,
+    encode: [Option<Vec<f32>>; 2],
 }
 
 struct Server {
@@ -135,6 +137,12 @@ impl Server {
             InferenceRequest::Samples(seed) => self.pending.samples = Some(seed),
             InferenceRequest::Reconstruct { train, index } => self.pending.reconstruct = Some((train, index)),
             InferenceRequest::SaveModel(_) => {}
+            InferenceRequest::Morph(morph) => self.pending.morph = Some(morph),
+            InferenceRequest::Encode { slot, pixels } => {
+                if let Some(pending) = self.pending.encode.get_mut(slot) {
+                    *pending = Some(pixels);
+                }
+            }
         }
         Ok(false)
     }
@@ -165,7 +173,7 @@ impl Server {
         pending.decode = pending.decode.take().or(last.decode);
         pending.grid = pending.grid.take().or(last.grid);
         pending.samples = pending.samples.or(last.samples);
-        self.pending.reconstruct = None;
+        pending.morph = pending.morph.take().or(last.morph);
         if let Some(reconstructions) = self.reconstructions() {
             let _ignored = results.send(reconstructions);
             wake();
@@ -199,6 +207,24 @@ impl Server {
             let latents = request.spec.latents(&request.projection, &request.base);
             let images = decode(&model.model, &latents, latent_dim);
             results.push(InferenceResult::Grid { request: request.clone(), images });
+        }
+        for (slot, pixels) in pending.encode.iter().enumerate() {
+            if let Some(pixels) = pixels
+                && pixels.len() == model.image_shape().0 * model.image_shape().1
+            {
+                let mean = encode_pixels(&model.model, pixels, model.image_shape());
+                results.push(InferenceResult::Encoded { slot, pixels: pixels.clone(), mean });
+            }
+        }
+        if let Some(request) = &pending.morph
+            && request.from.len() == latent_dim
+            && request.to.len() == latent_dim
+        {
+            let frame_latent = request.interpolation.at(&request.from, &request.to, request.t);
+            let frame = decode(&model.model, &frame_latent, latent_dim);
+            let path = request.interpolation.path(&request.from, &request.to, request.steps);
+            let strip = decode(&model.model, &path, latent_dim);
+            results.push(InferenceResult::Morph { request: request.clone(), frame, strip });
         }
         if let Some(seed) = pending.samples {
             let latents = prior_samples(SAMPLE_GRID_SIDE * SAMPLE_GRID_SIDE, latent_dim, seed);
@@ -254,5 +280,7 @@ fn merge(newer: Pending, older: Pending) -> Pending {
         grid: newer.grid.or(older.grid),
         samples: newer.samples.or(older.samples),
         reconstruct: None,
+        morph: newer.morph.or(older.morph),
+        encode: [None, None],
     }
 }

@@ -81,3 +81,89 @@ fn one_epoch_writes_metrics_and_a_loadable_model() {
         vae_explorer::checkpoint::load(out.path(), &burn::prelude::Device::flex()).expect("a loadable checkpoint");
     assert_eq!(info.epochs_done, 1);
 }
+
+#[test]
+fn encode_writes_one_row_per_heldout_image() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let csv_path = out.path().join("latents.csv");
+    let output = vae_explorer().args(["encode", "--out"]).arg(&csv_path).output().expect("run the binary");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let text = std::fs::read_to_string(&csv_path).expect("csv");
+    let mut lines = text.lines();
+    assert_eq!(lines.next(), Some("index,label,class,z0,z1"));
+    let rows: Vec<&str> = lines.collect();
+    assert!(rows.len() >= 990, "{} rows", rows.len());
+    assert!(rows.iter().all(|row| row.split(',').count() == 5));
+}
+
+#[test]
+fn encode_with_a_missing_model_fails_with_a_message() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .args(["encode", "--model", "/nonexistent/model", "--out"])
+        .arg(out.path().join("x.csv"))
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("cannot open the model") && stderr.contains("checkpoint.json"), "{stderr}");
+}
+
+#[test]
+fn export_grid_writes_a_png_of_the_expected_size_with_provenance() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let png = out.path().join("grid.png");
+    let output = vae_explorer()
+        .args(["export", "grid", "--size", "5", "--scale", "2", "--gutter", "1", "--range=-3,3", "--out"])
+        .arg(&png)
+        .output()
+        .expect("run the binary");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let image = image::open(&png).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (5 * 28 * 2 + 4, 5 * 28 * 2 + 4));
+    let text = vae_explorer::export::read_png_text(&png).expect("text chunks");
+    let model = text.iter().find(|(key, _)| key == "vae-explorer:model").expect("model chunk");
+    assert!(model.1.contains("\"latent_dim\":2"), "{}", model.1);
+    assert!(text.iter().any(|(key, value)| key == "vae-explorer:seed" && value == "42"));
+}
+
+#[test]
+fn export_morph_as_gif_has_ping_pong_frames() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let gif = out.path().join("morph.gif");
+    let output = vae_explorer()
+        .args(["export", "morph", "--from-index", "0", "--to-index", "7", "--steps", "6", "--out"])
+        .arg(&gif)
+        .output()
+        .expect("run the binary");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(vae_explorer::export::gif_frame_count(&gif).expect("a GIF"), 10);
+}
+
+#[test]
+fn export_into_a_missing_folder_fails_and_writes_nothing() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let png = out.path().join("missing").join("samples.png");
+    let output = vae_explorer().args(["export", "samples", "--out"]).arg(&png).output().expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not exist") && !stderr.contains("panicked"), "{stderr}");
+    assert!(!png.exists());
+}
+
+#[test]
+fn export_morph_from_a_file_that_is_no_image_fails_with_a_message() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let text_file = out.path().join("notes.txt");
+    std::fs::write(&text_file, "not a picture").expect("write");
+    let output = vae_explorer()
+        .args(["export", "morph", "--to-index", "1", "--from"])
+        .arg(&text_file)
+        .arg("--out")
+        .arg(out.path().join("m.png"))
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("notes.txt") && stderr.contains("not"), "{stderr}");
+}

@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 use burn::prelude::*;
 use vae_explorer::data::DataSource;
 use vae_explorer::inference::{
-    GridRequest, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource, ScatterSource,
+    GridRequest, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource, MorphRequest,
+    ScatterSource,
 };
 use vae_explorer::latent::{GridSpec, Projection};
 use vae_explorer::model::Vae;
@@ -104,4 +105,40 @@ fn prior_samples_follow_their_seed() {
     assert_eq!(first.len(), 64 * 28 * 28);
     assert_ne!(first, resampled);
     assert_eq!(first, again);
+}
+
+#[test]
+fn morph_ends_are_the_reconstructions_of_a_and_b() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
+    service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
+    let reconstruction_of = |index: usize| {
+        service.request(InferenceRequest::Reconstruct { train: false, index });
+        wait_for(&service, |result| match result {
+            InferenceResult::Reconstructed { index: got, image, .. } if got == index => Some(image),
+            _ => None,
+        })
+    };
+    let (a, b) = (reconstruction_of(3), reconstruction_of(11));
+    let snapshot = ModelSnapshot::load(&ModelSource::Bundled).expect("bundled model");
+    let dataset = DataSource::Bundled.load().expect("bundled data");
+    let mean_of = |index| vae_explorer::inference::encode_means(&snapshot.model, &dataset.heldout, &[index]);
+    for (t, expected) in [(0.0, &a), (1.0, &b)] {
+        let request = MorphRequest {
+            from: mean_of(3),
+            to: mean_of(11),
+            t,
+            steps: 5,
+            interpolation: vae_explorer::latent::Interpolation::Spherical,
+        };
+        service.request(InferenceRequest::Morph(request));
+        let (frame, strip) = wait_for(&service, |result| match result {
+            InferenceResult::Morph { request, frame, strip } if request.t == t => Some((frame, strip)),
+            _ => None,
+        });
+        let close = |x: &[f32], y: &[f32]| x.iter().zip(y).all(|(p, q)| (p - q).abs() < 1e-4);
+        assert!(close(&frame, expected), "frame at t = {t} is not the reconstruction");
+        assert_eq!(strip.len(), 5 * 28 * 28);
+        assert!(close(&strip[..784], &a) && close(&strip[4 * 784..], &b));
+    }
 }

@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use vae_explorer::app::{RunState, Settings, VaeApp};
+use vae_explorer::app::{PointRef, RunState, Settings, VaeApp};
 use vae_explorer::device::DeviceChoice;
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -79,4 +79,26 @@ fn dragging_a_latent_slider_changes_the_decoded_image() {
     assert_eq!(after.0, vec![2.5, 0.0]);
     let changed_pixels = before.1.iter().zip(&after.1).filter(|(a, b)| (*a - *b).abs() > 0.05).count();
     assert!(changed_pixels > 20, "only {changed_pixels} pixels changed");
+}
+
+#[test]
+fn choosing_a_and_b_and_dragging_the_morph_slider_changes_the_image() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    run_until(&mut harness, "the scatter", |app| app.explorer().state.cloud.value.is_some());
+    let cloud = harness.state().explorer().state.cloud.value.clone().expect("cloud");
+    let first_of = |class: u8| cloud.indices[cloud.labels.iter().position(|&label| label == class).expect("class")];
+    harness.state_mut().explorer_mut().pick_point(0, PointRef { train: false, index: first_of(0) });
+    harness.state_mut().explorer_mut().pick_point(1, PointRef { train: false, index: first_of(1) });
+    harness.get_by_label("Morph").click();
+    run_until(&mut harness, "the morph", |app| app.explorer().state.morph.value.is_some());
+    let before = harness.state().explorer().state.morph.value.clone().expect("morph").1;
+
+    harness.get_by_role_and_label(Role::Slider, "t").set_value_accesskit(0.9);
+    run_until(&mut harness, "the morph at t = 0.9", |app| {
+        app.explorer().state.morph.value.as_ref().is_some_and(|(request, _, _)| (request.t - 0.9).abs() < 1e-6)
+    });
+    let after = harness.state().explorer().state.morph.value.clone().expect("morph").1;
+    let changed = before.iter().zip(&after).filter(|(a, b)| (*a - *b).abs() > 0.05).count();
+    assert!(changed > 20, "only {changed} pixels changed");
 }

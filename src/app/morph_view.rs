@@ -1,0 +1,137 @@
+//! The morph: two chosen images, a slider from one to the other, and a strip of steps.
+
+use egui::{Slider, Vec2};
+
+use super::explorer_state::{ExplorerState, PointRef};
+use super::image_texture::{CachedTexture, gray_image, tiled_image};
+use super::view_settings::MorphSettings;
+use crate::latent::Interpolation;
+
+/// Images shown per row of the dataset browser.
+const BROWSER_THUMBNAILS: usize = 8;
+
+/// What the user asked of the morph view.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MorphAction {
+    /// Make a dataset image end A (0) or B (1).
+    PickPoint(usize, PointRef),
+    /// Open an image file as end A (0) or B (1).
+    OpenImage(usize),
+    /// Swap A and B.
+    Swap,
+}
+
+/// The morph view's state.
+#[derive(Default)]
+pub struct MorphView {
+    browse_class: u8,
+    browse_start: usize,
+    ends: [CachedTexture; 2],
+    frame: CachedTexture,
+    strip: CachedTexture,
+    browser: CachedTexture,
+}
+
+impl MorphView {
+    /// Draws the view; edits `settings` in place and returns what was asked.
+    pub fn show(&mut self, ui: &mut egui::Ui, state: &ExplorerState, settings: &mut MorphSettings) -> Vec<MorphAction> {
+        let mut actions = Vec::new();
+        let Some((height, width)) = state.image_shape() else { return actions };
+        ui.horizontal(|ui| {
+            for (slot, name) in ["A", "B"].into_iter().enumerate() {
+                ui.vertical(|ui| {
+                    ui.strong(name);
+                    match &state.ends[slot] {
+                        Some(end) => {
+                            let key = super::image_texture::content_key(&end.pixels);
+                            let texture =
+                                self.ends[slot].get(ui.ctx(), name, key, || gray_image(&end.pixels, height, width));
+                            ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(56.0)));
+                            ui.small(&end.name);
+                        }
+                        None => {
+                            ui.allocate_space(Vec2::splat(56.0));
+                            ui.small(if slot == 0 { "click a point" } else { "shift-click a point" });
+                        }
+                    }
+                    if ui.small_button(format!("Open image as {name}…")).clicked() {
+                        actions.push(MorphAction::OpenImage(slot));
+                    }
+                });
+            }
+            if ui.button("Swap").clicked() {
+                actions.push(MorphAction::Swap);
+            }
+            ui.separator();
+            self.browser(ui, state, &mut actions);
+        });
+        ui.horizontal(|ui| {
+            ui.add(Slider::new(&mut settings.t, 0.0..=1.0).text("t").fixed_decimals(2));
+            ui.selectable_value(&mut settings.interpolation, Interpolation::Linear, "linear");
+            ui.selectable_value(&mut settings.interpolation, Interpolation::Spherical, "spherical");
+            ui.add(egui::DragValue::new(&mut settings.steps).range(2..=64).prefix("steps "));
+        });
+        let Some((request, frame, strip)) = &state.morph.value else {
+            ui.label("choose A and B to morph");
+            return actions;
+        };
+        let generation = state.morph.generation;
+        let side = (ui.available_height() - 70.0).clamp(64.0, 220.0);
+        let texture = self.frame.get(ui.ctx(), "morph_frame", generation, || gray_image(frame, height, width));
+        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)));
+        let steps = request.steps;
+        let strip_texture =
+            self.strip.get(ui.ctx(), "morph_strip", generation, || tiled_image(strip, steps, steps, height, width));
+        let cell = (ui.available_width() / steps as f32).min(48.0);
+        ui.add(egui::Image::new(strip_texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
+        actions
+    }
+
+    /// A row of held-out images of one class: click for A, shift-click for B.
+    fn browser(&mut self, ui: &mut egui::Ui, state: &ExplorerState, actions: &mut Vec<MorphAction>) {
+        let Some(dataset) = &state.dataset else { return };
+        let Some((height, width)) = state.image_shape() else { return };
+        let set = &dataset.heldout;
+        ui.vertical(|ui| {
+            ui.horizontal(|ui| {
+                ui.label("browse held-out:");
+                let class_name = |label: u8| dataset.class_names.get(usize::from(label)).cloned().unwrap_or_default();
+                egui::ComboBox::from_id_salt("browse_class").selected_text(class_name(self.browse_class)).show_ui(
+                    ui,
+                    |ui| {
+                        for label in 0..dataset.class_names.len().min(256) as u8 {
+                            ui.selectable_value(&mut self.browse_class, label, class_name(label));
+                        }
+                    },
+                );
+                let members = set.labels.iter().filter(|&&label| label == self.browse_class).count();
+                ui.add(
+                    egui::DragValue::new(&mut self.browse_start).range(0..=members.saturating_sub(1)).prefix("from "),
+                );
+            });
+            let indices: Vec<usize> = (0..set.len())
+                .filter(|&index| set.labels[index] == self.browse_class)
+                .skip(self.browse_start)
+                .take(BROWSER_THUMBNAILS)
+                .collect();
+            let mut pixels = Vec::new();
+            set.write_batch(&indices, &mut pixels);
+            let key = (u64::from(self.browse_class) << 32) | self.browse_start as u64 | (set.len() as u64) << 40;
+            let texture = self.browser.get(ui.ctx(), "browser", key, || {
+                tiled_image(&pixels, BROWSER_THUMBNAILS, BROWSER_THUMBNAILS, height, width)
+            });
+            let size = Vec2::new(36.0 * BROWSER_THUMBNAILS as f32, 36.0);
+            let response = ui.add(egui::Image::new(texture).fit_to_exact_size(size).sense(egui::Sense::click()));
+            if response.clicked()
+                && let Some(pointer) = response.interact_pointer_pos()
+            {
+                let column = ((pointer.x - response.rect.min.x) / 36.0) as usize;
+                if let Some(&index) = indices.get(column) {
+                    let slot = usize::from(ui.input(|input| input.modifiers.shift));
+                    actions.push(MorphAction::PickPoint(slot, PointRef { train: false, index }));
+                }
+            }
+            response.on_hover_text("click: make A, shift-click: make B");
+        });
+    }
+}

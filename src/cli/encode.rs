@@ -1,0 +1,44 @@
+//! `vae-explorer encode`: the encoder means of a dataset, as CSV.
+
+use anyhow::{Context, Result, bail};
+
+use super::EncodeArgs;
+use super::args::model_source;
+use crate::atomic_file::write_atomically;
+use crate::data::DataSource;
+use crate::inference::{ModelSnapshot, encode_means};
+
+/// Runs `vae-explorer encode`.
+pub fn run_encode(args: &EncodeArgs) -> Result<()> {
+    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
+    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
+    let set = if args.train_set { &dataset.train } else { &dataset.heldout };
+    if (set.height, set.width) != snapshot.image_shape() {
+        bail!(
+            "the model expects {}×{} images but {} holds {}×{} images; choose matching data",
+            snapshot.image_shape().0,
+            snapshot.image_shape().1,
+            dataset.name,
+            set.height,
+            set.width
+        );
+    }
+    let indices: Vec<usize> = (0..set.len()).collect();
+    let means = encode_means(&snapshot.model, set, &indices);
+    let latent_dim = snapshot.latent_dim();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    let mut header = vec!["index".to_string(), "label".to_string(), "class".to_string()];
+    header.extend((0..latent_dim).map(|dimension| format!("z{dimension}")));
+    writer.write_record(&header)?;
+    for (index, mean) in means.chunks_exact(latent_dim).enumerate() {
+        let label = set.labels[index];
+        let class = dataset.class_names.get(usize::from(label)).cloned().unwrap_or_else(|| label.to_string());
+        let mut record = vec![index.to_string(), label.to_string(), class];
+        record.extend(mean.iter().map(|value| value.to_string()));
+        writer.write_record(&record)?;
+    }
+    let bytes = writer.into_inner().context("cannot format the CSV")?;
+    write_atomically(&args.out, &bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
+    println!("wrote {} points of {} dimensions to {}", set.len(), latent_dim, args.out.display());
+    Ok(())
+}
