@@ -260,7 +260,7 @@ impl TrainingObserver for WorkerObserver<'_> {
     fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control {
         self.info.global_step = report.global_step;
         let mut delivered = self.events.offer(Event::Step(*report));
-        if report.global_step % SNAPSHOT_EVERY_STEPS == 0 {
+        if report.global_step.is_multiple_of(SNAPSHOT_EVERY_STEPS) {
             delivered &=
                 self.events.send(Event::Model(Arc::new(ModelSnapshot::from_training(model, self.info.clone()))));
         }

@@ -11,7 +11,7 @@ use super::decoder_grid::DecoderGrid;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
 use super::image_grids::ImageGrids;
 use super::image_texture::{CachedTexture, tiled_image};
-use super::latent_scatter::{LatentScatter, ScatterAction, ScatterOverlays};
+use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
 use super::morph_view::{MorphAction, MorphView};
 use super::view_export::ExportView;
@@ -235,8 +235,13 @@ impl Explorer {
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;
         let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip(ui, state, hover_texture, point);
-        let actions =
-            self.scatter.show(ui, &cloud, self.state.cloud.generation, &projection, &class_names, &overlays, hover_ui);
+        let data = ScatterData {
+            cloud: &cloud,
+            generation: self.state.cloud.generation,
+            projection: &projection,
+            class_names: &class_names,
+        };
+        let actions = self.scatter.show(ui, &data, &overlays, hover_ui);
         for action in actions {
             self.apply_scatter_action(action, &projection);
         }

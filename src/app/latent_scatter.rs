@@ -29,6 +29,19 @@ pub enum ScatterAction {
     MoveMarker([f32; 2]),
 }
 
+/// The points to draw and how.
+#[derive(Clone, Copy)]
+pub struct ScatterData<'a> {
+    /// Encoded points.
+    pub cloud: &'a LatentCloud,
+    /// Changes whenever `cloud` does.
+    pub generation: u64,
+    /// The plane.
+    pub projection: &'a Projection,
+    /// Name of each class.
+    pub class_names: &'a [String],
+}
+
 /// Overlays drawn on top of the points.
 pub struct ScatterOverlays<'a> {
     /// The sweep's rectangle.
@@ -56,13 +69,11 @@ impl LatentScatter {
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        cloud: &LatentCloud,
-        generation: u64,
-        projection: &Projection,
-        class_names: &[String],
+        data: &ScatterData<'_>,
         overlays: &ScatterOverlays<'_>,
         hover_ui: impl FnOnce(&mut egui::Ui, PointRef),
     ) -> Vec<ScatterAction> {
+        let ScatterData { cloud, generation, projection, class_names } = *data;
         self.reproject(cloud, generation, projection);
         self.class_toggles(ui, class_names);
         let [x_name, y_name] = projection.axis_names();

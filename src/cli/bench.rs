@@ -77,11 +77,12 @@ impl TrainingObserver for StepTimer {
     fn on_step(&mut self, report: &StepReport, _model: &Vae) -> Control {
         let now = Instant::now();
         self.steps_seen += 1;
-        if self.steps_seen > self.warmup_steps && report.step > 1 {
-            if let Some(last) = self.last_step {
-                self.timed_secs += now.duration_since(last).as_secs_f64();
-                self.counted_steps += 1;
-            }
+        if self.steps_seen > self.warmup_steps
+            && report.step > 1
+            && let Some(last) = self.last_step
+        {
+            self.timed_secs += now.duration_since(last).as_secs_f64();
+            self.counted_steps += 1;
         }
         self.last_step = Some(now);
         if self.counted_steps >= self.timed_steps {

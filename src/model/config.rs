@@ -87,7 +87,9 @@ impl VaeConfig {
         if !(1..=MAX_LATENT_DIM).contains(&self.latent_dim) {
             return Err(format!("latent dimension {} is out of range: choose 1 to {MAX_LATENT_DIM}", self.latent_dim));
         }
-        if self.architecture == Architecture::Conv && (self.image_height % 4 != 0 || self.image_width % 4 != 0) {
+        if self.architecture == Architecture::Conv
+            && (!self.image_height.is_multiple_of(4) || !self.image_width.is_multiple_of(4))
+        {
             return Err(format!(
                 "the conv architecture needs image sides divisible by 4, not {}×{}: use --arch mlp",
                 self.image_height, self.image_width

@@ -10,6 +10,7 @@ use super::{Architecture, DiagonalGaussian, ReconstructionLoss, VaeConfig};
 
 /// The encoder of either architecture.
 #[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant, reason = "one per model; boxing would hide the layers from burn's derive")]
 pub enum Encoder {
     /// Dense encoder.
     Mlp(MlpEncoder),
@@ -19,6 +20,7 @@ pub enum Encoder {
 
 /// The decoder of either architecture.
 #[derive(Module, Debug)]
+#[allow(clippy::large_enum_variant, reason = "one per model; boxing would hide the layers from burn's derive")]
 pub enum Decoder {
     /// Dense decoder.
     Mlp(MlpDecoder),

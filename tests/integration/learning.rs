@@ -7,8 +7,9 @@ use vae_explorer::data::DataSource;
 use vae_explorer::model::Vae;
 use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
-/// Held-out −ELBO after 2 epochs must be below this. Measured: see README ("Tests").
-const TWO_EPOCH_NEG_ELBO_LIMIT_NATS: f64 = 185.0;
+/// Held-out −ELBO after 2 epochs must be below this. Measured: 195.9 after epoch 1, 184.1 after
+/// epoch 2 (seed 42, CPU device); one epoch of training does not pass it.
+const TWO_EPOCH_NEG_ELBO_LIMIT_NATS: f64 = 190.0;
 
 struct Quiet;
 

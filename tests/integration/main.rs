@@ -1,5 +1,7 @@
 //! Integration tests, in one binary so the large dependencies are linked once.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod checkpoints;
 mod cli;
 mod data_files;
