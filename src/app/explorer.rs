@@ -231,6 +231,8 @@ impl Explorer {
             marker: (!self.latent.is_empty()).then(|| projection.project(&self.latent)),
             picks,
             marker_draggable: true,
+            morph_path: self.morph_path(settings, &projection),
+            morph_marker: self.morph_marker(settings, &projection),
         };
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;
@@ -245,6 +247,25 @@ impl Explorer {
         for action in actions {
             self.apply_scatter_action(action, &projection);
         }
+    }
+
+    /// The morph's path A → B in the plane, when both ends are encoded.
+    fn morph_path(&self, settings: &ViewSettings, projection: &Projection) -> Vec<[f32; 2]> {
+        let Some((from, to)) = self.morph_means() else { return Vec::new() };
+        let steps = 32;
+        let path = settings.morph.interpolation.path(&from, &to, steps);
+        path.chunks_exact(from.len().max(1)).map(|point| projection.project(point)).collect()
+    }
+
+    /// The morph's current frame in the plane.
+    fn morph_marker(&self, settings: &ViewSettings, projection: &Projection) -> Option<[f32; 2]> {
+        let (from, to) = self.morph_means()?;
+        Some(projection.project(&settings.morph.interpolation.at(&from, &to, settings.morph.t)))
+    }
+
+    fn morph_means(&self) -> Option<(Vec<f32>, Vec<f32>)> {
+        let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
+        a.zip(b)
     }
 
     fn apply_scatter_action(&mut self, action: ScatterAction, projection: &Projection) {

@@ -52,6 +52,10 @@ pub struct ScatterOverlays<'a> {
     pub picks: [Option<[f32; 2]>; 2],
     /// True when the marker may be dragged (2D latent spaces).
     pub marker_draggable: bool,
+    /// The morph's path from A to B, projected.
+    pub morph_path: Vec<[f32; 2]>,
+    /// The morph's current frame on that path, projected.
+    pub morph_marker: Option<[f32; 2]>,
 }
 
 /// The scatter view and its caches.
@@ -202,6 +206,14 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays
             let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
             plot_ui.points(Points::new(name, points).color(color).shape(MarkerShape::Square).radius(6.0).filled(false));
         }
+    }
+    if overlays.morph_path.len() >= 2 {
+        let path: Vec<[f64; 2]> = overlays.morph_path.iter().map(|point| point.map(f64::from)).collect();
+        plot_ui.line(Line::new("morph path", PlotPoints::new(path)).color(Color32::from_rgb(255, 200, 120)).width(1.5));
+    }
+    if let Some(point) = overlays.morph_marker {
+        let points = PlotPoints::new(vec![point.map(f64::from)]);
+        plot_ui.points(Points::new("morph t", points).color(Color32::from_rgb(255, 200, 120)).radius(5.0));
     }
     if let Some([x, y]) = overlays.marker {
         let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);

@@ -62,9 +62,8 @@ impl MorphView {
             if ui.button("Swap").clicked() {
                 actions.push(MorphAction::Swap);
             }
-            ui.separator();
-            self.browser(ui, state, &mut actions);
         });
+        self.browser(ui, state, &mut actions);
         ui.horizontal(|ui| {
             ui.add(Slider::new(&mut settings.t, 0.0..=1.0).text("t").fixed_decimals(2));
             ui.selectable_value(&mut settings.interpolation, Interpolation::Linear, "linear");
@@ -82,7 +81,7 @@ impl MorphView {
         let steps = request.steps;
         let strip_texture =
             self.strip.get(ui.ctx(), "morph_strip", generation, || tiled_image(strip, steps, steps, height, width));
-        let cell = (ui.available_width() / steps as f32).min(48.0);
+        let cell = ((ui.available_width() - 8.0) / steps as f32).min(48.0);
         ui.add(egui::Image::new(strip_texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
         actions
     }
