@@ -6,6 +6,7 @@ use egui::{Color32, Vec2b};
 use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
 use super::explorer_state::PointRef;
+use super::image_texture::CachedTexture;
 use super::palette::class_color;
 use crate::inference::{LatentCloud, ScatterSource};
 use crate::latent::{GridSpec, Projection};
@@ -64,8 +65,14 @@ pub struct LatentScatter {
     /// Points per class, projected, for the cloud generation in `projected_for`.
     by_class: Vec<(u8, Vec<PlotPoint>, Vec<usize>)>,
     projected_for: Option<(u64, Projection)>,
+    /// [min x, min y, max x, max y] of all projected points.
+    extent: [f64; 4],
     hidden: BTreeSet<u8>,
     dragging_marker: bool,
+    /// The points drawn into one texture, redrawn only when data, view or size change.
+    raster: CachedTexture,
+    /// Fit the view to the points on the next frame (new projection, or a double-click).
+    fit_pending: bool,
 }
 
 impl LatentScatter {
@@ -85,18 +92,20 @@ impl LatentScatter {
         let allow_drag = !self.dragging_marker;
         let response = Plot::new("latent_scatter")
             .data_aspect(1.0)
+            .auto_bounds(Vec2b::FALSE)
+            .allow_double_click_reset(false)
             .x_axis_label(x_name)
             .y_axis_label(y_name)
             .allow_drag(Vec2b::new(allow_drag, allow_drag))
             .show(ui, |plot_ui| {
-                for (label, points, _) in &self.by_class {
-                    if self.hidden.contains(label) {
-                        continue;
-                    }
-                    let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
+                if std::mem::take(&mut self.fit_pending) {
+                    let [min_x, min_y, max_x, max_y] = self.extent;
+                    let margin = 0.05 * (max_x - min_x).max(max_y - min_y).max(1e-3);
+                    let fitted = [min_x - margin, min_y - margin];
                     plot_ui
-                        .points(Points::new(name, PlotPoints::Borrowed(points)).color(class_color(*label)).radius(1.5));
+                        .set_plot_bounds(egui_plot::PlotBounds::from_min_max(fitted, [max_x + margin, max_y + margin]));
                 }
+                self.draw_points(plot_ui, generation);
                 draw_overlays(plot_ui, overlays);
                 let pointer = plot_ui.pointer_coordinate();
                 let hovered = pointer.and_then(|pointer| self.nearest(plot_ui, pointer));
@@ -107,6 +116,9 @@ impl LatentScatter {
                 (hovered, pointer, near_marker)
             });
         let (hovered, pointer, near_marker) = response.inner;
+        if response.response.double_clicked() {
+            self.fit_pending = true;
+        }
         let mut actions = Vec::new();
         let plot_response = &response.response;
         if overlays.marker_draggable && plot_response.drag_started() && near_marker {
@@ -131,6 +143,47 @@ impl LatentScatter {
             response.response.on_hover_ui_at_pointer(|ui| hover_ui(ui, point));
         }
         actions
+    }
+
+    /// Draws every visible point into one texture covering the plot (60,000 separate markers
+    /// would cost the UI thread several milliseconds a frame).
+    fn draw_points(&mut self, plot_ui: &mut egui_plot::PlotUi<'_>, generation: u64) {
+        let transform = *plot_ui.transform();
+        let bounds = *transform.bounds();
+        let pixels_per_point = plot_ui.ctx().pixels_per_point();
+        let size = transform.frame().size() * pixels_per_point;
+        let (width, height) = (size.x.round().max(1.0) as usize, size.y.round().max(1.0) as usize);
+        let key = raster_key(generation, &self.hidden, &bounds, width, height);
+        let by_class = &self.by_class;
+        let hidden = &self.hidden;
+        let texture = self.raster.get(plot_ui.ctx(), "scatter_points", key, || {
+            let mut image = egui::ColorImage::filled([width, height], Color32::TRANSPARENT);
+            let [min_x, min_y] = bounds.min();
+            let (scale_x, scale_y) = (width as f64 / bounds.width(), height as f64 / bounds.height());
+            let dot = (pixels_per_point * 2.0).round().max(1.0) as usize;
+            for (label, points, _) in by_class {
+                if hidden.contains(label) {
+                    continue;
+                }
+                let color = class_color(*label);
+                for point in points {
+                    let x = ((point.x - min_x) * scale_x) as isize;
+                    let y = height as isize - 1 - ((point.y - min_y) * scale_y) as isize;
+                    for dy in 0..dot as isize {
+                        for dx in 0..dot as isize {
+                            let (px, py) = (x + dx, y + dy);
+                            if (0..width as isize).contains(&px) && (0..height as isize).contains(&py) {
+                                image.pixels[py as usize * width + px as usize] = color;
+                            }
+                        }
+                    }
+                }
+            }
+            image
+        });
+        let center = bounds.center();
+        let size = egui::vec2(bounds.width() as f32, bounds.height() as f32);
+        plot_ui.image(egui_plot::PlotImage::new("points", texture.id(), center, size));
     }
 
     fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
@@ -168,6 +221,13 @@ impl LatentScatter {
             indices.push(cloud.indices[position]);
         }
         by_class.retain(|(_, points, _)| !points.is_empty());
+        let mut extent = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for point in by_class.iter().flat_map(|(_, points, _)| points) {
+            extent = [extent[0].min(point.x), extent[1].min(point.y), extent[2].max(point.x), extent[3].max(point.y)];
+        }
+        self.extent = if extent[0] <= extent[2] { extent } else { [-1.0, -1.0, 1.0, 1.0] };
+        let new_plane = self.projected_for.as_ref().is_none_or(|(_, done)| done != projection);
+        self.fit_pending |= new_plane;
         self.by_class = by_class;
         self.projected_for = Some((generation, projection.clone()));
     }
@@ -220,4 +280,23 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays
         plot_ui
             .points(Points::new("current point", points).color(Color32::WHITE).shape(MarkerShape::Diamond).radius(7.0));
     }
+}
+
+/// Changes whenever the rasterised points would look different.
+fn raster_key(
+    generation: u64,
+    hidden: &BTreeSet<u8>,
+    bounds: &egui_plot::PlotBounds,
+    width: usize,
+    height: usize,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    generation.hash(&mut hasher);
+    hidden.hash(&mut hasher);
+    for value in bounds.min().into_iter().chain(bounds.max()) {
+        value.to_bits().hash(&mut hasher);
+    }
+    (width, height).hash(&mut hasher);
+    hasher.finish()
 }

@@ -261,8 +261,9 @@ impl VaeApp {
     }
 }
 
-impl eframe::App for VaeApp {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+impl VaeApp {
+    /// Draws one frame: applies what the threads reported, the panels, and what the user did.
+    pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_threads();
         let mut actions = Vec::new();
         let model = self.explorer.state.model.as_deref();
@@ -305,6 +306,12 @@ impl eframe::App for VaeApp {
         for request in self.explorer.take_requests() {
             self.request(request);
         }
+    }
+}
+
+impl eframe::App for VaeApp {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        self.show(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

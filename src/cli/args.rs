@@ -238,6 +238,9 @@ pub struct BenchArgs {
     /// Steps timed.
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
+    /// Measure the latent views instead: decode latency and the window's CPU time per frame.
+    #[arg(long)]
+    pub views: bool,
 }
 
 /// Parses a `--model` value: `bundled` or a checkpoint folder.

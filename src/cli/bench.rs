@@ -13,6 +13,9 @@ use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig,
 
 /// Runs `vae-explorer bench` and prints one line per measurement.
 pub fn run_bench(args: &BenchArgs) -> Result<()> {
+    if args.views {
+        return super::bench_views::run_views_bench();
+    }
     let dataset = Arc::new(DataSource::Bundled.load().context("cannot load the bundled digits")?);
     let mut devices = DevicePicker::default();
     println!("training throughput, bundled MNIST, batch {}, latent {}", args.batch_size, args.latent_dim);

@@ -2,6 +2,7 @@
 
 mod args;
 mod bench;
+mod bench_views;
 mod encode;
 mod export;
 mod train;
