@@ -214,6 +214,13 @@ impl Explorer {
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Heldout, "held-out");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
             self.plane_choice(ui, &mut settings.plane);
+            let epochs = self.state.epoch_clouds.len();
+            if ui
+                .add_enabled(epochs > 0, egui::Button::new(format!("Export evolution GIF ({epochs} epochs)…")).small())
+                .clicked()
+            {
+                self.actions.push(ExplorerAction::Export(ExportView::ScatterGif));
+            }
         });
         let Some(cloud) = self.state.cloud.value.clone() else {
             ui.label("encoding…");

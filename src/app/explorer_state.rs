@@ -73,6 +73,8 @@ pub struct ExplorerState {
     pub ends: [Option<MorphEnd>; 2],
     /// The decoded morph: request, frame at t, strip.
     pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
+    /// The last cloud of each epoch of the current training run, for the evolution GIF.
+    pub epoch_clouds: Vec<Arc<LatentCloud>>,
 }
 
 impl ExplorerState {
@@ -82,7 +84,10 @@ impl ExplorerState {
             InferenceResult::ModelReady(model) => self.model = Some(model),
             InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
             InferenceResult::LoadFailed(_) | InferenceResult::Saved(_) => {}
-            InferenceResult::Scatter(cloud) => self.cloud.set(cloud),
+            InferenceResult::Scatter(cloud) => {
+                self.record_epoch(&cloud);
+                self.cloud.set(cloud);
+            }
             InferenceResult::Decoded { latent, image } => self.decoded.set((latent, image)),
             InferenceResult::Grid { request, images } => self.grid.set((request, images)),
             InferenceResult::Samples { seed, images } => self.samples.set((seed, images)),
@@ -101,6 +106,20 @@ impl ExplorerState {
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
         }
+    }
+
+    /// Keeps one cloud per epoch; a cloud of an earlier epoch or another source starts afresh.
+    fn record_epoch(&mut self, cloud: &Arc<LatentCloud>) {
+        let same_run = self.epoch_clouds.last().is_some_and(|last| {
+            last.source == cloud.source && last.latent_dim == cloud.latent_dim && last.epochs_done <= cloud.epochs_done
+        });
+        if !same_run {
+            self.epoch_clouds.clear();
+        }
+        if self.epoch_clouds.last().is_some_and(|last| last.epochs_done == cloud.epochs_done) {
+            self.epoch_clouds.pop();
+        }
+        self.epoch_clouds.push(Arc::clone(cloud));
     }
 
     /// Latent size of the served model.

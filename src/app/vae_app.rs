@@ -209,6 +209,16 @@ impl VaeApp {
         }
     }
 
+    /// Image files dropped on the window become morph end A, or B when A is set.
+    fn open_dropped_files(&mut self, ctx: &egui::Context) {
+        let dropped: Vec<std::path::PathBuf> =
+            ctx.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
+        for path in dropped {
+            let slot = usize::from(self.explorer.state.ends[0].is_some());
+            self.open_image(slot, &path);
+        }
+    }
+
     /// Opens an image file as morph end A (0) or B (1), converted the way MNIST was made.
     pub fn open_image(&mut self, slot: usize, path: &std::path::Path) {
         let Some((height, width)) = self.explorer.state.image_shape() else {
@@ -265,6 +275,7 @@ impl VaeApp {
     /// Draws one frame: applies what the threads reported, the panels, and what the user did.
     pub fn show(&mut self, ui: &mut egui::Ui) {
         self.poll_threads();
+        self.open_dropped_files(ui.ctx());
         let mut actions = Vec::new();
         let model = self.explorer.state.model.as_deref();
         let notice = self.notice.as_deref();

@@ -4,8 +4,11 @@ use std::path::Path;
 
 use super::explorer_state::ExplorerState;
 use super::image_grids::PAIRS_PER_ROW;
+use super::palette::class_color;
 use super::view_settings::ViewSettings;
-use crate::export::{GridStyle, ImageGrid, interleave_rows, provenance, write_gif, write_png};
+use crate::export::{
+    GridStyle, ImageGrid, ScatterFrame, interleave_rows, provenance, write_gif, write_png, write_scatter_gif,
+};
 use crate::inference::SAMPLE_GRID_SIDE;
 
 /// A picture the user can export.
@@ -23,6 +26,8 @@ pub enum ExportView {
     DecodedPoint,
     /// The morph as a ping-pong animation, as GIF.
     MorphGif,
+    /// The scatter at the end of each epoch of the current run, as GIF.
+    ScatterGif,
 }
 
 impl ExportView {
@@ -35,12 +40,13 @@ impl ExportView {
             Self::MorphStrip => "morph-strip",
             Self::DecodedPoint => "decoded-point",
             Self::MorphGif => "morph",
+            Self::ScatterGif => "latent-evolution",
         }
     }
 
     /// File extension of the export.
     pub fn extension(self) -> &'static str {
-        if self == Self::MorphGif { "gif" } else { "png" }
+        if matches!(self, Self::MorphGif | Self::ScatterGif) { "gif" } else { "png" }
     }
 }
 
@@ -85,6 +91,26 @@ pub fn export_view(
         ExportView::DecodedPoint => {
             let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
             grid(1, 1, image.clone())
+        }
+        ExportView::ScatterGif => {
+            if state.epoch_clouds.is_empty() {
+                return Err(missing());
+            }
+            let frames: Vec<ScatterFrame> = state
+                .epoch_clouds
+                .iter()
+                .map(|cloud| {
+                    let projection = settings.plane.projection(cloud.latent_dim, cloud.pca.as_ref());
+                    let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
+                    ScatterFrame { points, labels: cloud.labels.clone() }
+                })
+                .collect();
+            let color = |label: u8| {
+                let color = class_color(label);
+                [color.r(), color.g(), color.b()]
+            };
+            let fps = settings.export.gif_fps.min(4.0);
+            return write_scatter_gif(path, &frames, 480, fps, color).map_err(|error| error.to_string());
         }
         ExportView::MorphGif => {
             let (_, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;

@@ -8,6 +8,7 @@ mod gif_file;
 mod grid_image;
 mod png_file;
 mod provenance;
+mod scatter_gif;
 
 use std::path::Path;
 
@@ -18,6 +19,7 @@ pub use grid_image::{
 };
 pub use png_file::{read_png_text, write_png};
 pub use provenance::provenance;
+pub use scatter_gif::{ScatterFrame, write_scatter_gif};
 
 /// Writes an encoded file atomically, naming the path in the error.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {

@@ -102,6 +102,8 @@ pub struct LatentCloud {
     pub indices: Vec<usize>,
     /// Principal components of the means (latent_dim ≥ 2).
     pub pca: Option<Pca>,
+    /// Epochs the encoding model had trained.
+    pub epochs_done: usize,
 }
 
 impl LatentCloud {

@@ -254,7 +254,7 @@ impl Server {
         let latent_dim = model.latent_dim();
         let pca = if latent_dim > 2 { Pca::fit(&means, latent_dim) } else { None };
         let labels = indices.iter().map(|&index| set.labels[index]).collect();
-        Some(LatentCloud { source, latent_dim, means, labels, indices, pca })
+        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done: model.info.epochs_done })
     }
 
     fn reconstructions(&self) -> Option<InferenceResult> {

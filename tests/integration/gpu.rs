@@ -5,8 +5,11 @@
 
 use std::sync::Arc;
 
+use burn::prelude::*;
+use vae_explorer::checkpoint;
 use vae_explorer::data::DataSource;
 use vae_explorer::device::{DeviceChoice, DevicePicker};
+use vae_explorer::inference::{ModelSnapshot, ModelSource};
 use vae_explorer::model::Vae;
 use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
@@ -49,4 +52,31 @@ fn the_wgpu_device_trains_a_few_steps() {
     let first: f64 = losses[..5].iter().sum::<f64>() / 5.0;
     let last: f64 = losses[25..].iter().sum::<f64>() / 5.0;
     assert!(last < first - 50.0, "loss did not fall on the GPU: {first:.1} → {last:.1}");
+
+    // A checkpoint saved from the GPU loads on the CPU and decodes the same images …
+    let latents = [0.0, 0.0, 1.0, -2.0];
+    let gpu_model = trainer.model().valid();
+    let dir = tempfile::tempdir().expect("temp dir");
+    checkpoint::save(dir.path(), &gpu_model, &trainer.checkpoint_info()).expect("save from the GPU");
+    let (cpu_model, _) = checkpoint::load(dir.path(), &Device::flex()).expect("load on the CPU");
+    assert_close(&decode_on(&gpu_model, &latents), &decode_on(&cpu_model, &latents));
+    // … and one saved on the CPU (the bundled model) loads on the GPU.
+    let bundled = tempfile::tempdir().expect("temp dir");
+    let snapshot = ModelSnapshot::load(&ModelSource::Bundled).expect("bundled model");
+    checkpoint::save(bundled.path(), &snapshot.model, &snapshot.info).expect("save from the CPU");
+    let (on_gpu, _) = checkpoint::load(bundled.path(), &device).expect("load on the GPU");
+    assert_close(&decode_on(&snapshot.model, &latents), &decode_on(&on_gpu, &latents));
+}
+
+/// Decodes [n, 2] latents on whatever device the model lives on.
+fn decode_on(model: &Vae, latents: &[f32]) -> Vec<f32> {
+    let device = model.devices().into_iter().next().expect("a device");
+    let tensor = Tensor::<2>::from_data(TensorData::new(latents.to_vec(), [latents.len() / 2, 2]), &device);
+    model.decode(tensor).into_data().try_to_vec::<f32>().expect("f32 data")
+}
+
+fn assert_close(a: &[f32], b: &[f32]) {
+    assert_eq!(a.len(), b.len());
+    let worst = a.iter().zip(b).map(|(x, y)| (x - y).abs()).fold(0.0, f32::max);
+    assert!(worst < 1e-3, "devices disagree by {worst}");
 }

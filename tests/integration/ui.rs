@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use vae_explorer::app::{PointRef, RunState, Settings, VaeApp};
+use vae_explorer::app::{ExportView, PointRef, RunState, Settings, VaeApp};
 use vae_explorer::device::DeviceChoice;
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -101,4 +101,23 @@ fn choosing_a_and_b_and_dragging_the_morph_slider_changes_the_image() {
     let after = harness.state().explorer().state.morph.value.clone().expect("morph").1;
     let changed = before.iter().zip(&after).filter(|(a, b)| (*a - *b).abs() > 0.05).count();
     assert!(changed > 20, "only {changed} pixels changed");
+}
+
+#[test]
+fn views_export_from_the_window_and_a_bad_path_is_an_error_in_the_window() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    run_until(&mut harness, "the sweep", |app| app.explorer().state.grid.value.is_some());
+    let out = tempfile::tempdir().expect("temp dir");
+    let png = out.path().join("sweep.png");
+    harness.state_mut().export(ExportView::DecoderGrid, &png);
+    let text = vae_explorer::export::read_png_text(&png).expect("a PNG with text chunks");
+    assert!(text.iter().any(|(key, value)| key == "vae-explorer:view" && value == "decoder-grid"));
+    assert!(harness.state().progress().last_error.is_none());
+
+    harness.state_mut().export(ExportView::PriorSamples, &out.path().join("missing/samples.png"));
+    let error = harness.state().progress().last_error.clone().expect("an error in the status bar");
+    assert!(error.contains("does not exist"), "{error}");
+    harness.step();
+    assert!(harness.query_by_label_contains("does not exist").is_some());
 }

@@ -1,0 +1,88 @@
+//! The latent scatter's evolution over training as an animated GIF, one frame per epoch.
+
+use std::path::Path;
+
+use image::codecs::gif::{GifEncoder, Repeat};
+use image::{Delay, Frame, Rgba, RgbaImage};
+
+use super::{ExportError, write_file};
+
+/// Background of every frame.
+const BACKGROUND: Rgba<u8> = Rgba([16, 16, 16, 255]);
+
+/// One frame: plane coordinates of the points and their classes.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScatterFrame {
+    /// Point positions in the plane.
+    pub points: Vec<[f32; 2]>,
+    /// Class of each point.
+    pub labels: Vec<u8>,
+}
+
+/// Draws `frames` on `side_px`-square canvases over the same extent (the union of every frame)
+/// and writes them as a looping GIF; `color` gives each class its RGB colour.
+pub fn write_scatter_gif(
+    path: &Path,
+    frames: &[ScatterFrame],
+    side_px: u32,
+    frames_per_sec: f32,
+    color: impl Fn(u8) -> [u8; 3],
+) -> Result<(), ExportError> {
+    if frames.is_empty() {
+        return Err(ExportError::NoFrames);
+    }
+    if !(frames_per_sec.is_finite() && frames_per_sec > 0.0) {
+        return Err(ExportError::InvalidFrameRate { frames_per_sec });
+    }
+    let extent = union_extent(frames);
+    let delay = Delay::from_numer_denom_ms((1000.0 / frames_per_sec).round().max(20.0) as u32, 1);
+    let mut bytes = Vec::new();
+    {
+        let mut encoder = GifEncoder::new_with_speed(&mut bytes, 10);
+        let encode_error = |error: image::ImageError| ExportError::Write {
+            path: path.to_path_buf(),
+            source: std::io::Error::other(error.to_string()),
+        };
+        encoder.set_repeat(Repeat::Infinite).map_err(encode_error)?;
+        for frame in frames {
+            let canvas = draw(frame, extent, side_px.max(16), &color);
+            encoder.encode_frame(Frame::from_parts(canvas, 0, 0, delay)).map_err(encode_error)?;
+        }
+    }
+    write_file(path, &bytes)
+}
+
+/// [min x, min y, max x, max y] over every frame, with a 5 % margin.
+fn union_extent(frames: &[ScatterFrame]) -> [f32; 4] {
+    let mut extent = [f32::MAX, f32::MAX, f32::MIN, f32::MIN];
+    for [x, y] in frames.iter().flat_map(|frame| &frame.points).filter(|point| point.iter().all(|v| v.is_finite())) {
+        extent = [extent[0].min(*x), extent[1].min(*y), extent[2].max(*x), extent[3].max(*y)];
+    }
+    if extent[0] > extent[2] {
+        return [-1.0, -1.0, 1.0, 1.0];
+    }
+    let margin = 0.05 * (extent[2] - extent[0]).max(extent[3] - extent[1]).max(1e-3);
+    [extent[0] - margin, extent[1] - margin, extent[2] + margin, extent[3] + margin]
+}
+
+fn draw(
+    frame: &ScatterFrame,
+    [min_x, min_y, max_x, max_y]: [f32; 4],
+    side: u32,
+    color: &impl Fn(u8) -> [u8; 3],
+) -> RgbaImage {
+    let mut canvas = RgbaImage::from_pixel(side, side, BACKGROUND);
+    let span = (max_x - min_x).max(max_y - min_y);
+    for (&[x, y], &label) in frame.points.iter().zip(&frame.labels) {
+        let px = ((x - min_x) / span * (side - 2) as f32) as i64;
+        let py = (side - 2) as i64 - ((y - min_y) / span * (side - 2) as f32) as i64;
+        let [r, g, b] = color(label);
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            let (cx, cy) = (px + dx, py + dy);
+            if (0..i64::from(side)).contains(&cx) && (0..i64::from(side)).contains(&cy) {
+                canvas.put_pixel(cx as u32, cy as u32, Rgba([r, g, b, 255]));
+            }
+        }
+    }
+    canvas
+}
