@@ -1,5 +1,6 @@
 //! An in-memory set of labelled grayscale images, and its deterministic stratified split.
 
+use burn::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
@@ -60,6 +61,13 @@ impl ImageSet {
         for &index in indices {
             out.extend(self.image(index).iter().map(|&byte| f32::from(byte) / 255.0));
         }
+    }
+
+    /// Images `indices` as a tensor of floats in [0, 1]: [indices.len(), pixels].
+    pub fn batch_tensor(&self, indices: &[usize], device: &Device) -> Tensor<2> {
+        let mut pixels = Vec::new();
+        self.write_batch(indices, &mut pixels);
+        Tensor::from_data(TensorData::new(pixels, [indices.len(), self.pixels_per_image()]), device)
     }
 
     /// Splits into (train, held-out) with `heldout_fraction` of every class held out.

@@ -13,14 +13,9 @@ const ENCODE_BATCH: usize = 1000;
 /// Encoder means of `indices` of `set`: [indices.len(), latent] row-major.
 pub fn encode_means(model: &Vae, set: &ImageSet, indices: &[usize]) -> Vec<f32> {
     let device = Device::flex();
-    let mut pixels = Vec::new();
     let mut means = Vec::new();
     for batch in indices.chunks(ENCODE_BATCH) {
-        set.write_batch(batch, &mut pixels);
-        let images = Tensor::<2>::from_data(
-            TensorData::new(std::mem::take(&mut pixels), [batch.len(), set.pixels_per_image()]),
-            &device,
-        );
+        let images = set.batch_tensor(batch, &device);
         means.extend(to_vec(model.encode(images).mean));
     }
     means

@@ -12,14 +12,9 @@ const EVAL_BATCH: usize = 1000;
 pub fn evaluate(model: &Vae, set: &ImageSet, loss: ReconstructionLoss) -> LossParts {
     let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
     let indices: Vec<usize> = (0..set.len()).collect();
-    let mut pixels = Vec::new();
     let mut accumulator = LossAccumulator::default();
     for batch in indices.chunks(EVAL_BATCH) {
-        set.write_batch(batch, &mut pixels);
-        let images = Tensor::<2>::from_data(
-            TensorData::new(std::mem::take(&mut pixels), [batch.len(), set.pixels_per_image()]),
-            &device,
-        );
+        let images = set.batch_tensor(batch, &device);
         accumulator.add(batch_loss_parts(model.loss_terms(images, loss)), batch.len());
     }
     accumulator.mean()

@@ -156,15 +156,10 @@ impl Trainer {
         let steps_per_epoch = batches.len();
         let epoch = self.epochs_done + 1;
 
-        let mut pixels = Vec::new();
         let mut accumulator = LossAccumulator::default();
         let started = Instant::now();
         for (index, batch) in batches.into_iter().enumerate() {
-            train.write_batch(batch, &mut pixels);
-            let images = Tensor::<2>::from_data(
-                TensorData::new(std::mem::take(&mut pixels), [batch.len(), train.pixels_per_image()]),
-                &self.device,
-            );
+            let images = train.batch_tensor(batch, &self.device);
             let kl_weight = self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64);
             let terms = self.model.loss_terms(images, self.config.loss);
             let objective = (terms.reconstruction.clone() + terms.kl.clone() * kl_weight).mean();

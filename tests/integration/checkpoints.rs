@@ -7,7 +7,9 @@ use vae_explorer::checkpoint::{self, CheckpointError, CheckpointInfo, FORMAT_VER
 use vae_explorer::data::{DataSource, Dataset, ImageSet};
 use vae_explorer::inference::decode;
 use vae_explorer::model::{Vae, VaeConfig};
-use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+use vae_explorer::training::{Trainer, TrainingConfig};
+
+use crate::support::Quiet;
 
 const LATENTS: [f32; 6] = [0.0, 0.0, 1.5, -2.0, -3.0, 0.5];
 
@@ -92,17 +94,6 @@ fn a_model_for_other_image_sizes_does_not_resume_on_this_data() {
         Arc::new(Dataset { name: "tiny".into(), class_names: vec!["0".into()], train: tiny.clone(), heldout: tiny });
     let error = Trainer::resume(&model, &info, 3, dataset, &Device::flex()).err().expect("refused");
     assert!(error.contains("28×28") && error.contains("8×8"), "{error}");
-}
-
-struct Quiet;
-
-impl TrainingObserver for Quiet {
-    fn on_step(&mut self, _report: &StepReport, _model: &Vae) -> Control {
-        Control::Continue
-    }
-    fn on_epoch(&mut self, _report: &EpochReport, _model: &Vae) -> Control {
-        Control::Continue
-    }
 }
 
 #[test]

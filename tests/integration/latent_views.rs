@@ -10,8 +10,9 @@ use vae_explorer::inference::{
     ScatterSource,
 };
 use vae_explorer::latent::{GridSpec, Projection};
-use vae_explorer::model::Vae;
-use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+use vae_explorer::training::{Trainer, TrainingConfig};
+
+use crate::support::Quiet;
 
 const PATIENCE: Duration = Duration::from_secs(120);
 
@@ -29,17 +30,6 @@ fn wait_for<T>(service: &InferenceService, mut pick: impl FnMut(InferenceResult)
         }
         assert!(started.elapsed() < PATIENCE, "timed out");
         std::thread::sleep(Duration::from_millis(5));
-    }
-}
-
-struct Quiet;
-
-impl TrainingObserver for Quiet {
-    fn on_step(&mut self, _report: &StepReport, _model: &Vae) -> Control {
-        Control::Continue
-    }
-    fn on_epoch(&mut self, _report: &EpochReport, _model: &Vae) -> Control {
-        Control::Continue
     }
 }
 

@@ -36,3 +36,23 @@ fn write_file(path: &Path, bytes: &[u8], gzip: bool) {
     };
     std::fs::write(path, content).expect("write test file");
 }
+
+/// An observer that lets training run to the end.
+pub struct Quiet;
+
+impl vae_explorer::training::TrainingObserver for Quiet {
+    fn on_step(
+        &mut self,
+        _: &vae_explorer::training::StepReport,
+        _: &vae_explorer::model::Vae,
+    ) -> vae_explorer::training::Control {
+        vae_explorer::training::Control::Continue
+    }
+    fn on_epoch(
+        &mut self,
+        _: &vae_explorer::training::EpochReport,
+        _: &vae_explorer::model::Vae,
+    ) -> vae_explorer::training::Control {
+        vae_explorer::training::Control::Continue
+    }
+}

@@ -18,6 +18,10 @@ fn wait_for(worker: &Worker, seen: &mut Vec<Event>, done: impl Fn(&[Event]) -> b
     }
 }
 
+fn cpu_request(config: TrainingConfig, data: DataSource) -> TrainRequest {
+    TrainRequest { config, data, device: DeviceChoice::Cpu, resume: None, autosave_dir: None }
+}
+
 fn steps(events: &[Event]) -> usize {
     events.iter().filter(|event| matches!(event, Event::Step(_))).count()
 }
@@ -25,13 +29,7 @@ fn steps(events: &[Event]) -> usize {
 #[test]
 fn stop_ends_training_within_one_batch() {
     let worker = Worker::spawn(|| {}).expect("worker thread");
-    let request = TrainRequest {
-        config: TrainingConfig { epochs: 50, ..TrainingConfig::default() },
-        data: DataSource::Bundled,
-        device: DeviceChoice::Cpu,
-        resume: None,
-        autosave_dir: None,
-    };
+    let request = cpu_request(TrainingConfig { epochs: 50, ..TrainingConfig::default() }, DataSource::Bundled);
     worker.send(Command::Train(request)).expect("send");
     let mut events = Vec::new();
     wait_for(&worker, &mut events, |events| steps(events) >= 3);
@@ -50,13 +48,7 @@ fn stop_ends_training_within_one_batch() {
 #[test]
 fn pause_holds_and_resume_continues() {
     let worker = Worker::spawn(|| {}).expect("worker thread");
-    let request = TrainRequest {
-        config: TrainingConfig { epochs: 50, ..TrainingConfig::default() },
-        data: DataSource::Bundled,
-        device: DeviceChoice::Cpu,
-        resume: None,
-        autosave_dir: None,
-    };
+    let request = cpu_request(TrainingConfig { epochs: 50, ..TrainingConfig::default() }, DataSource::Bundled);
     worker.send(Command::Train(request)).expect("send");
     let mut events = Vec::new();
     wait_for(&worker, &mut events, |events| steps(events) >= 1);
@@ -75,13 +67,7 @@ fn pause_holds_and_resume_continues() {
 #[test]
 fn a_bad_dataset_is_a_failed_event_not_a_panic() {
     let worker = Worker::spawn(|| {}).expect("worker thread");
-    let request = TrainRequest {
-        config: TrainingConfig::default(),
-        data: DataSource::Folder("/nonexistent/data".into()),
-        device: DeviceChoice::Cpu,
-        resume: None,
-        autosave_dir: None,
-    };
+    let request = cpu_request(TrainingConfig::default(), DataSource::Folder("/nonexistent/data".into()));
     worker.send(Command::Train(request)).expect("send");
     let mut events = Vec::new();
     wait_for(&worker, &mut events, |events| !events.is_empty());
