@@ -159,15 +159,17 @@ impl VaeApp {
         }
     }
 
-    /// Selects an IDX folder as the dataset, after checking it loads.
+    /// Selects an IDX folder as the dataset. The inference thread loads it in the background and
+    /// reports any problem with its files in the status bar.
     pub fn open_folder(&mut self, folder: PathBuf) {
-        match DataSource::Folder(folder.clone()).load() {
-            Ok(_) => {
-                self.settings.add_folder(folder);
-                self.progress.last_error = None;
-            }
-            Err(error) => self.progress.last_error = Some(format!("{error}")),
+        if crate::data::idx::find_file(&folder, "train-images-idx3-ubyte").is_none() {
+            let error = crate::data::DataError::MissingFiles { dir: folder };
+            self.progress.last_error = Some(error.to_string());
+            return;
         }
+        self.progress.last_error = None;
+        self.settings.add_folder(folder.clone());
+        self.request(InferenceRequest::LoadDataset(DataSource::Folder(folder)));
     }
 
     /// Loads a saved model folder into the latent views.

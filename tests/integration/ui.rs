@@ -121,3 +121,19 @@ fn views_export_from_the_window_and_a_bad_path_is_an_error_in_the_window() {
     harness.step();
     assert!(harness.query_by_label_contains("does not exist").is_some());
 }
+
+#[test]
+fn a_bad_data_folder_or_model_folder_is_an_error_in_the_window() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    let empty = tempfile::tempdir().expect("temp dir");
+    harness.state_mut().open_folder(empty.path().to_path_buf());
+    harness.step();
+    assert!(harness.query_by_label_contains("holds no IDX dataset").is_some());
+
+    harness.state_mut().open_model(empty.path().to_path_buf());
+    run_until(&mut harness, "the load error", |app| {
+        app.progress().last_error.as_deref().is_some_and(|error| error.contains("cannot open the model"))
+    });
+    assert!(harness.query_by_label_contains("checkpoint.json").is_some());
+}
