@@ -69,6 +69,8 @@ pub struct LatentScatter {
     extent: [f64; 4],
     hidden: BTreeSet<u8>,
     dragging_marker: bool,
+    /// The pointer rested on the marker last frame: a drag starting now moves the marker, not the view.
+    pointer_on_marker: bool,
     /// The points drawn into one texture, redrawn only when data, view or size change.
     raster: CachedTexture,
     /// Fit the view to the points on the next frame (new projection, or a double-click).
@@ -89,7 +91,8 @@ impl LatentScatter {
         self.class_toggles(ui, class_names);
         let [x_name, y_name] = projection.axis_names();
         let train = cloud.source == ScatterSource::Train;
-        let allow_drag = !self.dragging_marker;
+        let grabbing_marker = overlays.marker_draggable && (self.dragging_marker || self.pointer_on_marker);
+        let allow_drag = !grabbing_marker;
         let response = Plot::new("latent_scatter")
             .data_aspect(1.0)
             .auto_bounds(Vec2b::FALSE)
@@ -121,8 +124,13 @@ impl LatentScatter {
         }
         let mut actions = Vec::new();
         let plot_response = &response.response;
-        if overlays.marker_draggable && plot_response.drag_started() && near_marker {
+        if grabbing_marker && plot_response.drag_started() {
             self.dragging_marker = true;
+        }
+        // Decided while the button is up, kept while it is held: the press frame itself may not
+        // report the pointer on the marker.
+        if !ui.input(|input| input.pointer.primary_down()) {
+            self.pointer_on_marker = near_marker;
         }
         if !plot_response.dragged() {
             self.dragging_marker = false;
