@@ -9,8 +9,9 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::decoder_grid::DecoderGrid;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
+use super::hover_tooltip::hover_tooltip;
 use super::image_grids::ImageGrids;
-use super::image_texture::{CachedTexture, tiled_image};
+use super::image_texture::CachedTexture;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
 use super::morph_view::{MorphAction, MorphView};
@@ -382,20 +383,6 @@ impl Explorer {
             }
         });
     }
-}
-
-/// The tooltip of a hovered point: its original image beside its reconstruction.
-fn hover_tooltip(ui: &mut egui::Ui, state: &ExplorerState, texture: &mut CachedTexture, point: PointRef) {
-    let Some((height, width)) = state.image_shape() else { return };
-    let reconstruction = state.hovered.value.as_ref().filter(|(hovered, _)| *hovered == point).map(|(_, image)| image);
-    let key = (point.index as u64) << 32 | u64::from(point.train) << 31 | state.hovered.generation & 0x7fff_ffff;
-    let texture = texture.get(ui.ctx(), "hover_pair", key, || {
-        let mut images = state.original(point).unwrap_or_else(|| vec![0.0; height * width]);
-        images.extend(reconstruction.cloned().unwrap_or_else(|| vec![0.0; height * width]));
-        tiled_image(&images, 2, 2, height, width)
-    });
-    ui.label(format!("image {}: original | reconstruction", point.index));
-    ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(170.0, 84.0)));
 }
 
 /// A range with min ≤ max, and a little width.

@@ -4,6 +4,7 @@ mod controls_panel;
 mod decoder_grid;
 mod explorer;
 mod explorer_state;
+mod hover_tooltip;
 mod image_grids;
 mod image_texture;
 mod latent_scatter;
