@@ -113,10 +113,10 @@ impl MorphView {
                 .skip(self.browse_start)
                 .take(BROWSER_THUMBNAILS)
                 .collect();
-            let mut pixels = Vec::new();
-            set.write_batch(&indices, &mut pixels);
             let key = (u64::from(self.browse_class) << 32) | self.browse_start as u64 | (set.len() as u64) << 40;
             let texture = self.browser.get(ui.ctx(), "browser", key, || {
+                let mut pixels = Vec::new();
+                set.write_batch(&indices, &mut pixels);
                 tiled_image(&pixels, BROWSER_THUMBNAILS, BROWSER_THUMBNAILS, height, width)
             });
             let size = Vec2::new(36.0 * BROWSER_THUMBNAILS as f32, 36.0);

@@ -98,7 +98,7 @@ impl VaeApp {
             PanelAction::Train => {
                 let training = &self.settings.training;
                 self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
-                self.request(InferenceRequest::LoadDataset(self.settings.data.clone()));
+                self.show_dataset(&self.settings.data);
                 Command::Train(TrainRequest {
                     config: training.clone(),
                     data: self.settings.data.clone(),
@@ -112,7 +112,7 @@ impl VaeApp {
                 let total_epochs = model.info.epochs_done + self.settings.training.epochs;
                 self.progress = TrainingProgress::starting(total_epochs, model.info.training.batch_size);
                 self.progress.epochs = model.info.history.clone();
-                self.request(InferenceRequest::LoadDataset(self.settings.data.clone()));
+                self.show_dataset(&self.settings.data);
                 Command::Train(TrainRequest {
                     config: crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() },
                     data: self.settings.data.clone(),
@@ -242,6 +242,14 @@ impl VaeApp {
     /// Saves the shown model into `folder` (on the inference thread; the status bar reports back).
     pub fn save_model(&mut self, folder: PathBuf) {
         self.request(InferenceRequest::SaveModel(folder));
+    }
+
+    /// Has the latent views show `source`, unless they already do (a reload re-encodes the scatter).
+    fn show_dataset(&self, source: &DataSource) {
+        let shown = self.explorer.state.dataset.as_ref().is_some_and(|dataset| dataset.name == source.to_string());
+        if !shown {
+            self.request(InferenceRequest::LoadDataset(source.clone()));
+        }
     }
 
     fn request(&self, request: InferenceRequest) {
