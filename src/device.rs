@@ -81,6 +81,11 @@ impl DevicePicker {
     }
 }
 
+/// True for burn's CPU device (autodiff or not), whose tensors live in host memory.
+pub fn is_host_device(device: &Device) -> bool {
+    device.clone().inner() == Device::flex()
+}
+
 fn cpu(fallback_reason: Option<String>) -> (Device, DeviceInfo) {
     let info = DeviceInfo { name: "CPU (burn Flex)".to_string(), is_gpu: false, fallback_reason };
     (Device::flex(), info)

@@ -18,6 +18,11 @@ impl DiagonalGaussian {
     /// Returns [batch, latent].
     pub fn sample(&self) -> Tensor<2> {
         let noise = Tensor::random(self.mean.shape(), Distribution::Normal(0.0, 1.0), &self.mean.device());
+        self.sample_with(noise)
+    }
+
+    /// z = mean + exp(log_var / 2) · noise, for noise drawn by the caller: [batch, latent].
+    pub fn sample_with(&self, noise: Tensor<2>) -> Tensor<2> {
         self.mean.clone() + (self.log_var.clone() * 0.5).exp() * noise
     }
 

@@ -89,4 +89,11 @@ impl Vae {
         let logits = self.decode_logits(posterior.sample());
         LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
     }
+
+    /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
+    pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
+        let posterior = self.encode(images.clone());
+        let logits = self.decode_logits(posterior.sample_with(noise));
+        LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
+    }
 }

@@ -3,13 +3,14 @@
 use std::sync::Arc;
 use std::time::Instant;
 
-use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-use super::evaluate::{batch_loss_parts, evaluate};
+use super::adam::Adam;
+use super::evaluate::evaluate;
+use super::sharded_step::{BatchGradients, ShardedStep};
 use super::{EpochReport, LossAccumulator, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
@@ -38,7 +39,9 @@ pub struct Trainer {
     dataset: Arc<Dataset>,
     device: Device,
     model: Vae,
-    optimizer: ModuleOptimizer,
+    optimizer: Adam,
+    /// Threads a batch's gradient is split over.
+    shards: usize,
     epochs_done: usize,
     global_step: usize,
     history: Vec<EpochReport>,
@@ -50,10 +53,8 @@ impl Trainer {
         config.validate()?;
         check_shape(&config, &dataset)?;
         device.seed(config.seed);
-        let device = device.clone().autodiff();
-        let model = config.model.init(&device);
-        let optimizer = AdamConfig::new().init();
-        Ok(Self { config, dataset, device, model, optimizer, epochs_done: 0, global_step: 0, history: Vec::new() })
+        let model = config.model.init(&device.clone().autodiff());
+        Ok(Self::with_model(config, dataset, device, model, 0, 0, Vec::new()))
     }
 
     /// A trainer that continues a saved model until `total_epochs` epochs are done.
@@ -76,18 +77,25 @@ impl Trainer {
             ));
         }
         device.seed(config.seed ^ info.global_step as u64);
+        let model = model.clone().fork(&device.clone().autodiff()).train();
+        let (epochs_done, global_step, history) = (info.epochs_done, info.global_step, info.history.clone());
+        Ok(Self::with_model(config, dataset, device, model, epochs_done, global_step, history))
+    }
+
+    /// A trainer for `model` (on `device` with autodiff) with a fresh Adam.
+    fn with_model(
+        config: TrainingConfig,
+        dataset: Arc<Dataset>,
+        device: &Device,
+        model: Vae,
+        epochs_done: usize,
+        global_step: usize,
+        history: Vec<EpochReport>,
+    ) -> Self {
+        let shards = ShardedStep::shard_count(device);
+        let optimizer = Adam::for_device(device);
         let device = device.clone().autodiff();
-        let model = model.clone().fork(&device).train();
-        Ok(Self {
-            config,
-            dataset,
-            device,
-            model,
-            optimizer: AdamConfig::new().init(),
-            epochs_done: info.epochs_done,
-            global_step: info.global_step,
-            history: info.history.clone(),
-        })
+        Self { config, dataset, device, model, optimizer, shards, epochs_done, global_step, history }
     }
 
     /// The description a checkpoint of the current state carries.
@@ -159,15 +167,16 @@ impl Trainer {
         let mut accumulator = LossAccumulator::default();
         let started = Instant::now();
         for (index, batch) in batches.into_iter().enumerate() {
-            let images = train.batch_tensor(batch, &self.device);
-            let kl_weight = self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64);
-            let terms = self.model.loss_terms(images, self.config.loss);
-            let objective = (terms.reconstruction.clone() + terms.kl.clone() * kl_weight).mean();
-            let gradients = GradientsParams::from_grads(objective.backward(), &self.model);
-            self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), gradients);
+            let step = ShardedStep {
+                shards: self.shards,
+                latent_dim: self.config.model.latent_dim,
+                loss: self.config.loss,
+                kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
+            };
+            let BatchGradients { gradients, loss } = step.gradients(&self.model, train, batch, &self.device);
+            self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), gradients, &self.device);
             self.global_step += 1;
 
-            let loss = batch_loss_parts(terms);
             accumulator.add(loss, batch.len());
             let seconds = started.elapsed().as_secs_f64().max(1e-9);
             let report = StepReport {

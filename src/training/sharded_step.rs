@@ -1,0 +1,128 @@
+//! The gradient of one batch, computed in shards on all cores at once.
+//!
+//! burn's CPU device runs element-wise operations on one core and multiplies only large matrices
+//! in parallel, so a whole batch on one thread leaves most of a multi-core machine idle. Each
+//! shard here runs its own forward and backward pass on its own thread, through a fork of the
+//! model (burn's autodiff cannot run two backward passes over the same parameter nodes at once);
+//! the shards' gradients are summed by the optimizer step. The objective is the batch sum divided
+//! by the full batch size, so the summed gradient is the gradient of the batch mean, exactly as
+//! without shards. The noise of the reparameterisation is drawn once for the whole batch, so the
+//! result does not depend on how threads interleave.
+
+use burn::optim::GradientsParams;
+use burn::prelude::*;
+use burn::tensor::Distribution;
+use rayon::prelude::*;
+
+use super::LossParts;
+use crate::data::ImageSet;
+use crate::device::is_host_device;
+use crate::model::{ReconstructionLoss, Vae};
+
+/// Fewest images worth a thread of their own.
+const MIN_SHARD_IMAGES: usize = 16;
+
+/// How one batch's gradient is computed.
+#[derive(Clone, Copy, Debug)]
+pub struct ShardedStep {
+    /// Most shards a batch is split into.
+    pub shards: usize,
+    /// Latent dimensions of the model (for the reparameterisation noise).
+    pub latent_dim: usize,
+    /// Reconstruction loss of the objective.
+    pub loss: ReconstructionLoss,
+    /// Weight of the KL term in the objective (β, after warm-up).
+    pub kl_weight: f64,
+}
+
+/// A batch's summed gradients and mean loss terms.
+pub struct BatchGradients {
+    /// One gradient set per shard; their sum is the batch's gradient.
+    pub gradients: Vec<GradientsParams>,
+    /// Mean reconstruction and KL per image of the batch.
+    pub loss: LossParts,
+}
+
+impl ShardedStep {
+    /// Shards for `device`: one per core for a host device, one for a GPU (which is parallel inside).
+    pub fn shard_count(device: &Device) -> usize {
+        if is_host_device(device) { rayon::current_num_threads().max(1) } else { 1 }
+    }
+
+    /// Gradients of the mean objective over `batch` (indices into `images`) for `model`, whose
+    /// device must be an autodiff device.
+    pub fn gradients(&self, model: &Vae, images: &ImageSet, batch: &[usize], device: &Device) -> BatchGradients {
+        let noise = Tensor::<2>::random([batch.len(), self.latent_dim], Distribution::Normal(0.0, 1.0), device);
+        let shards = self.shards.min(batch.len() / MIN_SHARD_IMAGES).max(1);
+        let shard_len = batch.len().div_ceil(shards);
+        let total = batch.len() as f64;
+        let shard_results: Vec<(GradientsParams, [f64; 2])> = if shards == 1 {
+            vec![self.shard(model, images.batch_tensor(batch, device), noise, total)]
+        } else {
+            batch
+                .par_chunks(shard_len)
+                .enumerate()
+                .map(|(index, indices)| {
+                    let start = index * shard_len;
+                    let noise = noise.clone().slice(start..start + indices.len());
+                    let fork = model.clone().fork(device);
+                    self.shard(&fork, images.batch_tensor(indices, device), noise, total)
+                })
+                .collect()
+        };
+        let sum = |term: usize| shard_results.iter().map(|(_, sums)| sums[term]).sum::<f64>() / total;
+        let loss = LossParts { reconstruction_nats: sum(0), kl_nats: sum(1) };
+        let gradients = shard_results.into_iter().map(|(gradients, _)| gradients).collect();
+        BatchGradients { gradients, loss }
+    }
+
+    /// One shard's gradients and its summed loss terms [reconstruction, KL], read back to the host.
+    fn shard(&self, model: &Vae, images: Tensor<2>, noise: Tensor<2>, batch_size: f64) -> (GradientsParams, [f64; 2]) {
+        let terms = model.loss_terms_with_noise(images, noise, self.loss);
+        let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
+        let gradients = GradientsParams::from_grads(objective.backward(), model);
+        let sums = Tensor::cat(vec![terms.reconstruction.sum(), terms.kl.sum()], 0);
+        let sums: Vec<f32> = sums.into_data().try_to_vec::<f32>().unwrap_or_default();
+        match sums.as_slice() {
+            [reconstruction, kl] => (gradients, [f64::from(*reconstruction), f64::from(*kl)]),
+            _ => (gradients, [f64::NAN; 2]),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::VaeConfig;
+    use crate::training::host_adam::HostAdam;
+
+    /// 64 made-up 28×28 images.
+    fn images() -> ImageSet {
+        let pixels = (0..64 * 784).map(|index| ((index * 37) % 251) as u8).collect();
+        ImageSet { height: 28, width: 28, pixels, labels: vec![0; 64] }
+    }
+
+    /// The model after one Adam step on a batch computed in `shards` shards, and the batch's loss.
+    fn one_step(shards: usize) -> (Vec<f32>, LossParts) {
+        let device = Device::flex();
+        device.seed(3);
+        let model = VaeConfig::new().init(&device.clone().autodiff());
+        let step = ShardedStep { shards, latent_dim: 2, loss: ReconstructionLoss::Bce, kl_weight: 1.0 };
+        let batch: Vec<usize> = (0..64).collect();
+        let BatchGradients { gradients, loss } = step.gradients(&model, &images(), &batch, &device.clone().autodiff());
+        assert_eq!(gradients.len(), shards);
+        let model = HostAdam::default().step(1e-3, model, gradients);
+        let decoded = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
+        (decoded.into_data().try_to_vec::<f32>().expect("f32 data"), loss)
+    }
+
+    #[test]
+    fn shards_give_the_gradient_of_the_whole_batch() {
+        let (whole, whole_loss) = one_step(1);
+        let (sharded, sharded_loss) = one_step(4);
+        assert!((whole_loss.neg_elbo_nats() - sharded_loss.neg_elbo_nats()).abs() < 1e-3, "{whole_loss:?}");
+        assert!(whole_loss.reconstruction_nats > 100.0, "{whole_loss:?}");
+        let largest_gap = whole.iter().zip(&sharded).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        assert!(largest_gap < 1e-4, "outputs differ by {largest_gap}");
+    }
+}
