@@ -238,6 +238,9 @@ pub struct BenchArgs {
     /// Steps timed.
     #[arg(long, default_value_t = 100)]
     pub steps: usize,
+    /// The machine's f32 peak in GFLOP/s, when the one read from /proc/cpuinfo is wrong or missing.
+    #[arg(long)]
+    pub peak_gflops: Option<f64>,
     /// Measure the latent views instead: decode latency and the window's CPU time per frame.
     #[arg(long)]
     pub views: bool,

@@ -4,8 +4,10 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
+use burn::prelude::Device;
 
 use super::BenchArgs;
+use super::machine_peak::{MachinePeak, matmul_ceiling_gflops};
 use crate::data::DataSource;
 use crate::device::DevicePicker;
 use crate::model::{ReconstructionLoss, Vae, VaeConfig};
@@ -19,6 +21,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
     let dataset = Arc::new(DataSource::Bundled.load().context("cannot load the bundled digits")?);
     let mut devices = DevicePicker::default();
     println!("training throughput, bundled MNIST, batch {}, latent {}", args.batch_size, args.latent_dim);
+    let peak_gflops = describe_peak(args.peak_gflops);
     for &choice in &args.devices {
         let (device, info) = match devices.pick(choice) {
             Ok(picked) => picked,
@@ -39,18 +42,58 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
             let mut timer = StepTimer::new(args.warmup_steps, args.steps.max(1));
             trainer.run(&mut timer);
             let images_per_sec = args.batch_size as f64 / timer.secs_per_step().max(1e-12);
+            let flops_per_image = trainer.config().model.training_flops_per_image();
+            let gflops = images_per_sec * flops_per_image / 1e9;
             println!(
-                "{:<4} {:<4} {:>9.0} images/s  ({} steps timed after {} warm-up, on {})",
+                "{:<4} {:<4} {:>9.0} images/s  {:>5.1} MFLOP/image  {:>6.1} GFLOP/s{}  ({} steps timed after {} warm-up, on {})",
                 choice.name(),
                 architecture.name(),
                 images_per_sec,
+                flops_per_image / 1e6,
+                gflops,
+                share_of(gflops, peak_gflops),
                 args.steps,
                 args.warmup_steps,
                 info.name
             );
         }
+        if info.is_gpu {
+            let ceiling = matmul_ceiling_gflops(&device);
+            println!("{:<4} matmul 1024³: {ceiling:.1} GFLOP/s", choice.name());
+        }
     }
     Ok(())
+}
+
+/// Prints the peak the rates are compared with, and returns it in GFLOP/s: the one given, else the
+/// higher of the nominal peak (at the base clock the kernel reports) and what burn's best matmul
+/// reaches on the CPU device (cores run above their base clock).
+fn describe_peak(given: Option<f64>) -> f64 {
+    if let Some(gflops) = given {
+        println!("machine peak: {gflops:.0} GFLOP/s f32 (from --peak-gflops)");
+        return gflops;
+    }
+    let matmul = matmul_ceiling_gflops(&Device::flex());
+    let Some(nominal) = MachinePeak::detect() else {
+        println!("machine peak: {matmul:.0} GFLOP/s f32 (burn's best 1024³ matmul; no clock in /proc/cpuinfo)");
+        return matmul;
+    };
+    let peak = nominal.gflops().max(matmul);
+    println!(
+        "machine peak: {peak:.0} GFLOP/s f32, the higher of nominal {:.0} ({} cores × {} FLOP/cycle {} × {:.2} GHz \
+         base clock) and burn's best 1024³ matmul {matmul:.0}; --peak-gflops overrides",
+        nominal.gflops(),
+        nominal.cores,
+        nominal.flops_per_cycle,
+        nominal.vector_unit,
+        nominal.ghz
+    );
+    peak
+}
+
+/// " = 12.3% of peak".
+fn share_of(gflops: f64, peak_gflops: f64) -> String {
+    format!(" = {:>4.1}% of peak", 100.0 * gflops / peak_gflops.max(1e-9))
 }
 
 /// Stops training after warm-up plus timed steps; sums the time of the timed steps.

@@ -5,6 +5,7 @@ mod bench;
 mod bench_views;
 mod encode;
 mod export;
+mod machine_peak;
 mod train;
 
 pub use args::{BenchArgs, Cli, CliCommand, EncodeArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source};

@@ -82,6 +82,16 @@ impl VaeConfig {
         self.image_height * self.image_width
     }
 
+    /// Floating-point operations to train on one image: the forward pass and a backward pass
+    /// that costs twice as much (input and weight gradients), 2 FLOPs per multiply-add.
+    pub fn training_flops_per_image(&self) -> f64 {
+        let macs = match self.architecture {
+            Architecture::Mlp => super::mlp::forward_macs(self.pixels(), self.latent_dim),
+            Architecture::Conv => super::conv::forward_macs(self.image_height, self.image_width, self.latent_dim),
+        };
+        6.0 * macs as f64
+    }
+
     /// Checks the config before any tensor is made, with a message that says what to change.
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_LATENT_DIM).contains(&self.latent_dim) {
@@ -104,5 +114,21 @@ impl VaeConfig {
     /// Builds a VAE with freshly initialised weights on `device`.
     pub fn init(&self, device: &Device) -> Vae {
         Vae::new(self, device)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn training_cost_counts_every_layer() {
+        // MLP: 784·512 + 512·256 + 256·4 encoder, 2·256 + 256·512 + 512·784 decoder = 1,066,496 MACs.
+        let mlp = VaeConfig::new();
+        assert_eq!(mlp.training_flops_per_image(), 6.0 * 1_066_496.0);
+        // Conv: 14²·32·9 + 7²·64·32·9 (twice), 3136·256 (twice), 256·4 + 2·256.
+        let conv = VaeConfig::new().with_architecture(Architecture::Conv);
+        let macs = 2 * (56_448 + 903_168 + 802_816) + 1024 + 512;
+        assert_eq!(conv.training_flops_per_image(), 6.0 * macs as f64);
     }
 }

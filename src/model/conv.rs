@@ -11,6 +11,18 @@ const CHANNELS_FIRST: usize = 32;
 const CHANNELS_SECOND: usize = 64;
 const HIDDEN: usize = 256;
 
+/// Multiply-adds of one image's forward pass through encoder and decoder (3×3 kernels).
+pub fn forward_macs(height: usize, width: usize, latent_dim: usize) -> usize {
+    let half = (height / 2) * (width / 2);
+    let quarter = (height / 4) * (width / 4);
+    let features = CHANNELS_SECOND * quarter;
+    let convolutions = half * CHANNELS_FIRST * 9 + quarter * CHANNELS_SECOND * CHANNELS_FIRST * 9;
+    let encoder = convolutions + features * HIDDEN + HIDDEN * 2 * latent_dim;
+    // A transposed convolution does the multiply-adds of the convolution it mirrors.
+    let decoder = latent_dim * HIDDEN + HIDDEN * features + convolutions;
+    encoder + decoder
+}
+
 fn stride2_conv(channels_in: usize, channels_out: usize, device: &Device) -> Conv2d {
     Conv2dConfig::new([channels_in, channels_out], [3, 3])
         .with_stride([2, 2])

@@ -9,6 +9,13 @@ use super::DiagonalGaussian;
 const HIDDEN_WIDE: usize = 512;
 const HIDDEN_NARROW: usize = 256;
 
+/// Multiply-adds of one image's forward pass through encoder and decoder.
+pub fn forward_macs(pixels: usize, latent_dim: usize) -> usize {
+    let encoder = pixels * HIDDEN_WIDE + HIDDEN_WIDE * HIDDEN_NARROW + HIDDEN_NARROW * 2 * latent_dim;
+    let decoder = latent_dim * HIDDEN_NARROW + HIDDEN_NARROW * HIDDEN_WIDE + HIDDEN_WIDE * pixels;
+    encoder + decoder
+}
+
 /// Dense encoder producing a diagonal Gaussian.
 #[derive(Module, Debug)]
 pub struct MlpEncoder {

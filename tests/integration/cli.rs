@@ -167,3 +167,26 @@ fn export_morph_from_a_file_that_is_no_image_fails_with_a_message() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("notes.txt") && stderr.contains("not"), "{stderr}");
 }
+
+#[test]
+fn bench_prints_images_per_second_and_the_share_of_peak() {
+    let output = vae_explorer()
+        .args(["bench", "--devices", "cpu", "--arch", "mlp", "--warmup-steps", "1", "--steps", "3"])
+        .args(["--batch-size", "32", "--peak-gflops", "100"])
+        .output()
+        .expect("run the binary");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("machine peak: 100 GFLOP/s"), "{stdout}");
+    let line = stdout.lines().find(|line| line.starts_with("cpu  mlp")).expect("an MLP line");
+    let images_per_sec: f64 = line.split_whitespace().nth(2).and_then(|n| n.parse().ok()).expect("a rate");
+    assert!(images_per_sec > 0.0, "{line}");
+    assert!(line.contains("6.4 MFLOP/image"), "{line}");
+    let number_after = |marker: &str| -> f64 {
+        let rest = line.split(marker).nth(1).unwrap_or_default();
+        rest.trim_start().split([' ', '%']).next().and_then(|n| n.parse().ok()).expect("a number")
+    };
+    let (gflops, share) = (number_after("MFLOP/image"), number_after(" = "));
+    assert!((share - gflops).abs() < 0.15, "{gflops} GFLOP/s of a 100 GFLOP/s peak is not {share}%: {line}");
+    assert!(line.contains("% of peak"), "{line}");
+}
