@@ -23,6 +23,9 @@ const EPSILON: f32 = 1e-5;
 /// Elements per parallel task: small parameters (biases) stay on one thread.
 const ELEMENTS_PER_TASK: usize = 1 << 15;
 
+/// Elements per block within a task: the summed gradient of one block stays in L1 cache.
+const BLOCK: usize = 1 << 11;
+
 /// Adam's state: the step count and both moments of every parameter it has updated.
 #[derive(Default)]
 pub struct HostAdam {
@@ -104,27 +107,31 @@ fn update(old_values: &[f32], gradients: &[&[f32]], moments: &mut Moments, step:
         .zip(second.par_chunks_mut(ELEMENTS_PER_TASK))
         .enumerate()
         .for_each(|(task, (((values, old_values), first), second))| {
-            let range = task * ELEMENTS_PER_TASK..task * ELEMENTS_PER_TASK + values.len();
-            let gradient = summed(gradients, range);
-            for ((((value, old), &g), m), v) in values.iter_mut().zip(old_values).zip(&gradient).zip(first).zip(second)
-            {
-                *m = BETA_1 * *m + (1.0 - BETA_1) * g;
-                *v = BETA_2 * *v + (1.0 - BETA_2) * g * g;
-                *value = old - step.lr * *m / (v.sqrt() + step.epsilon);
+            let mut gradient = [0.0; BLOCK];
+            let blocks = values.chunks_mut(BLOCK).zip(old_values.chunks(BLOCK)).zip(first.chunks_mut(BLOCK));
+            for (block, (((values, old_values), first), second)) in blocks.zip(second.chunks_mut(BLOCK)).enumerate() {
+                let start = task * ELEMENTS_PER_TASK + block * BLOCK;
+                let gradient = &mut gradient[..values.len()];
+                sum_into(gradient, gradients, start);
+                let elements = values.iter_mut().zip(old_values).zip(gradient.iter()).zip(first).zip(second);
+                for ((((value, old), &g), m), v) in elements {
+                    *m = BETA_1 * *m + (1.0 - BETA_1) * g;
+                    *v = BETA_2 * *v + (1.0 - BETA_2) * g * g;
+                    *value = old - step.lr * *m / (v.sqrt() + step.epsilon);
+                }
             }
         });
     values
 }
 
-/// The elements `range` of the sum of `gradients` (all of the same length).
-fn summed(gradients: &[&[f32]], range: std::ops::Range<usize>) -> Vec<f32> {
-    let mut sum = vec![0.0; range.len()];
+/// Writes the sum of `gradients` from element `start` on into `sum`.
+fn sum_into(sum: &mut [f32], gradients: &[&[f32]], start: usize) {
+    sum.fill(0.0);
     for gradient in gradients {
-        if let Some(part) = gradient.get(range.clone()) {
+        if let Some(part) = gradient.get(start..start + sum.len()) {
             sum.iter_mut().zip(part).for_each(|(sum, g)| *sum += g);
         }
     }
-    sum
 }
 
 /// The tensor's elements as f32 host data, without a copy when they are f32 on the host already.
