@@ -4,11 +4,12 @@
 //! element-wise tensor operations per parameter, each a full pass over memory on one core: on the
 //! CPU device that was a quarter of a training step. This does the same arithmetic as burn's Adam
 //! (β₁ 0.9, β₂ 0.999, ε 1e-5, the same bias correction), summing the gradients as it goes, in one
-//! pass split across the cores, with the moments kept as host vectors between steps.
+//! pass split across the cores, with the values and moments kept as host vectors between steps.
 //!
 //! On a GPU the round trip through host memory would cost more than it saves: use burn's Adam there.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use burn::module::{ModuleMapper, Param, ParamId};
 use burn::optim::GradientsParams;
@@ -26,17 +27,29 @@ const ELEMENTS_PER_TASK: usize = 1 << 15;
 /// Elements per block within a task: the summed gradient of one block stays in L1 cache.
 const BLOCK: usize = 1 << 11;
 
-/// Adam's state: the step count and both moments of every parameter it has updated.
+/// Adam's state: the step count and, for every parameter it has updated, its values and moments.
+///
+/// It keeps each parameter's values on the host after the first step and writes them back into the
+/// model after every step, so it must be the only thing that changes the model's parameters: the
+/// trainer makes a fresh one for every model it trains.
 #[derive(Default)]
 pub struct HostAdam {
     time: i32,
-    moments: HashMap<ParamId, Moments>,
+    parameters: HashMap<ParamId, HostParameter>,
 }
 
-/// First and second moment of one parameter, element by element.
-struct Moments {
+/// One parameter's values and its first and second moment, element by element.
+struct HostParameter {
+    values: Vec<f32>,
     first: Vec<f32>,
     second: Vec<f32>,
+}
+
+impl HostParameter {
+    /// A parameter at `values` with zero moments.
+    fn new(values: Vec<f32>) -> Self {
+        Self { first: vec![0.0; values.len()], second: vec![0.0; values.len()], values }
+    }
 }
 
 impl HostAdam {
@@ -45,7 +58,7 @@ impl HostAdam {
     pub fn step<M: Module>(&mut self, lr: f64, module: M, gradients: Vec<GradientsParams>) -> M {
         self.time = self.time.saturating_add(1);
         let step = StepSize::at(self.time, lr as f32);
-        module.map(&mut AdamMapper { moments: &mut self.moments, gradients, step })
+        module.map(&mut AdamMapper { parameters: &mut self.parameters, gradients, step })
     }
 }
 
@@ -64,7 +77,7 @@ impl StepSize {
 }
 
 struct AdamMapper<'a> {
-    moments: &'a mut HashMap<ParamId, Moments>,
+    parameters: &'a mut HashMap<ParamId, HostParameter>,
     gradients: Vec<GradientsParams>,
     step: StepSize,
 }
@@ -82,46 +95,44 @@ impl ModuleMapper for AdamMapper<'_> {
         let shape = tensor.shape();
         let inner = tensor.inner();
         let device = inner.device();
-        let old_values = f32_data(inner);
-        let Ok(old_values) = old_values.as_slice::<f32>() else {
-            return Param::from_mapped_value(id, Tensor::from_inner(Tensor::from_data(old_values, &device)), mapper);
+        let parameter = match self.parameters.entry(id) {
+            Entry::Occupied(entry) => entry.into_mut(),
+            Entry::Vacant(entry) => {
+                let data = f32_data(inner);
+                let Ok(values) = data.as_slice::<f32>() else {
+                    return Param::from_mapped_value(id, Tensor::from_inner(Tensor::from_data(data, &device)), mapper);
+                };
+                entry.insert(HostParameter::new(values.to_vec()))
+            }
         };
-        let moments = self
-            .moments
-            .entry(id)
-            .or_insert_with(|| Moments { first: vec![0.0; old_values.len()], second: vec![0.0; old_values.len()] });
-        let values = update(old_values, &gradients, moments, self.step);
-        let updated = Tensor::from_inner(Tensor::<D>::from_data(TensorData::new(values, shape), &device));
+        update(parameter, &gradients, self.step);
+        let values = TensorData::new(parameter.values.clone(), shape);
+        let updated = Tensor::from_inner(Tensor::<D>::from_data(values, &device));
         Param::from_mapped_value(id, if require_grad { updated.require_grad() } else { updated }, mapper)
     }
 }
 
-/// The parameter after one Adam step along the sum of `gradients`; updates the moments in place.
-fn update(old_values: &[f32], gradients: &[&[f32]], moments: &mut Moments, step: StepSize) -> Vec<f32> {
-    let mut values = vec![0.0; old_values.len()];
-    let Moments { first, second } = moments;
+/// One Adam step of `parameter` along the sum of `gradients`, in place.
+fn update(parameter: &mut HostParameter, gradients: &[&[f32]], step: StepSize) {
+    let HostParameter { values, first, second } = parameter;
     values
         .par_chunks_mut(ELEMENTS_PER_TASK)
-        .zip(old_values.par_chunks(ELEMENTS_PER_TASK))
         .zip(first.par_chunks_mut(ELEMENTS_PER_TASK))
         .zip(second.par_chunks_mut(ELEMENTS_PER_TASK))
         .enumerate()
-        .for_each(|(task, (((values, old_values), first), second))| {
+        .for_each(|(task, ((values, first), second))| {
             let mut gradient = [0.0; BLOCK];
-            let blocks = values.chunks_mut(BLOCK).zip(old_values.chunks(BLOCK)).zip(first.chunks_mut(BLOCK));
-            for (block, (((values, old_values), first), second)) in blocks.zip(second.chunks_mut(BLOCK)).enumerate() {
-                let start = task * ELEMENTS_PER_TASK + block * BLOCK;
+            let blocks = values.chunks_mut(BLOCK).zip(first.chunks_mut(BLOCK)).zip(second.chunks_mut(BLOCK));
+            for (block, ((values, first), second)) in blocks.enumerate() {
                 let gradient = &mut gradient[..values.len()];
-                sum_into(gradient, gradients, start);
-                let elements = values.iter_mut().zip(old_values).zip(gradient.iter()).zip(first).zip(second);
-                for ((((value, old), &g), m), v) in elements {
+                sum_into(gradient, gradients, task * ELEMENTS_PER_TASK + block * BLOCK);
+                for (((value, &g), m), v) in values.iter_mut().zip(gradient.iter()).zip(first).zip(second) {
                     *m = BETA_1 * *m + (1.0 - BETA_1) * g;
                     *v = BETA_2 * *v + (1.0 - BETA_2) * g * g;
-                    *value = old - step.lr * *m / (v.sqrt() + step.epsilon);
+                    *value -= step.lr * *m / (v.sqrt() + step.epsilon);
                 }
             }
         });
-    values
 }
 
 /// Writes the sum of `gradients` from element `start` on into `sum`.
