@@ -85,15 +85,22 @@ impl Vae {
     ///
     /// images: [batch, pixels] in [0, 1].
     pub fn loss_terms(&self, images: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
-        let posterior = self.encode(images.clone());
-        let logits = self.decode_logits(posterior.sample());
-        LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
+        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample)
     }
 
     /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
     pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
+        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise))
+    }
+
+    fn loss_terms_sampled(
+        &self,
+        images: Tensor<2>,
+        loss: ReconstructionLoss,
+        sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
+    ) -> LossTerms {
         let posterior = self.encode(images.clone());
-        let logits = self.decode_logits(posterior.sample_with(noise));
+        let logits = self.decode_logits(sample(&posterior));
         LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
     }
 }

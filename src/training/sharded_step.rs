@@ -14,7 +14,8 @@ use burn::prelude::*;
 use burn::tensor::Distribution;
 use rayon::prelude::*;
 
-use super::LossParts;
+use super::evaluate::batch_loss_parts;
+use super::{LossAccumulator, LossParts};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
 use crate::model::{ReconstructionLoss, Vae};
@@ -56,7 +57,7 @@ impl ShardedStep {
         let shards = self.shards.min(batch.len() / MIN_SHARD_IMAGES).max(1);
         let shard_len = batch.len().div_ceil(shards);
         let total = batch.len() as f64;
-        let shard_results: Vec<(GradientsParams, [f64; 2])> = if shards == 1 {
+        let shard_results: Vec<(GradientsParams, LossParts, usize)> = if shards == 1 {
             vec![self.shard(model, images.batch_tensor(batch, device), noise, total)]
         } else {
             batch
@@ -70,23 +71,28 @@ impl ShardedStep {
                 })
                 .collect()
         };
-        let sum = |term: usize| shard_results.iter().map(|(_, sums)| sums[term]).sum::<f64>() / total;
-        let loss = LossParts { reconstruction_nats: sum(0), kl_nats: sum(1) };
-        let gradients = shard_results.into_iter().map(|(gradients, _)| gradients).collect();
-        BatchGradients { gradients, loss }
+        let mut accumulator = LossAccumulator::default();
+        let mut gradients = Vec::with_capacity(shard_results.len());
+        for (shard_gradients, loss, images) in shard_results {
+            accumulator.add(loss, images);
+            gradients.push(shard_gradients);
+        }
+        BatchGradients { gradients, loss: accumulator.mean() }
     }
 
-    /// One shard's gradients and its summed loss terms [reconstruction, KL], read back to the host.
-    fn shard(&self, model: &Vae, images: Tensor<2>, noise: Tensor<2>, batch_size: f64) -> (GradientsParams, [f64; 2]) {
+    /// One shard's gradients, its mean loss terms read back to the host, and its image count.
+    fn shard(
+        &self,
+        model: &Vae,
+        images: Tensor<2>,
+        noise: Tensor<2>,
+        batch_size: f64,
+    ) -> (GradientsParams, LossParts, usize) {
+        let shard_images = images.dims()[0];
         let terms = model.loss_terms_with_noise(images, noise, self.loss);
         let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
         let gradients = GradientsParams::from_grads(objective.backward(), model);
-        let sums = Tensor::cat(vec![terms.reconstruction.sum(), terms.kl.sum()], 0);
-        let sums: Vec<f32> = sums.into_data().try_to_vec::<f32>().unwrap_or_default();
-        match sums.as_slice() {
-            [reconstruction, kl] => (gradients, [f64::from(*reconstruction), f64::from(*kl)]),
-            _ => (gradients, [f64::NAN; 2]),
-        }
+        (gradients, batch_loss_parts(terms), shard_images)
     }
 }
 
