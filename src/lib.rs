@@ -11,5 +11,6 @@ pub mod export;
 pub mod inference;
 pub mod latent;
 pub mod model;
+pub mod safe_read;
 pub mod training;
 pub mod worker;
