@@ -1,130 +1,114 @@
 //! Saving and loading a trained model: burnpack weights plus a JSON description, written atomically.
 //!
-//! A checkpoint folder holds `checkpoint.json` and the weights file it names. New weights go to
-//! a fresh file name first and `checkpoint.json` is replaced last by a rename, so a crash at any
-//! point leaves the previous checkpoint loadable.
+//! A checkpoint is its folder: it holds `checkpoint.json` and the weights file that names, a
+//! plain file name beside it. New weights go to a fresh file name first, `checkpoint.json` is
+//! replaced last by a rename, and only then is the previous weights file removed, and only when
+//! it is one a save wrote. A crash at any point leaves the previous checkpoint loadable, and a
+//! description never makes a save touch anything outside its folder. NaN and infinity are never
+//! written and never loaded.
 
-use std::path::{Path, PathBuf};
+mod error;
+mod info;
+mod target;
+mod weights_name;
+
+use std::path::Path;
 
 use burn::prelude::*;
 use burn::store::ModuleRecord;
 use burn::tensor::Bytes;
-use serde::{Deserialize, Serialize};
+
+pub use error::CheckpointError;
+pub use info::CheckpointInfo;
+pub use target::{SaveTarget, prepare_save_target};
 
 use crate::model::Vae;
-use crate::training::{EpochReport, TrainingConfig};
+use crate::safe_read::{SafeReadError, read_regular};
+use info::{PreviousDescription, parse_info};
+use weights_name::{fresh_weights_name, is_removable_weights};
 
 /// Version of the checkpoint layout this build writes and reads.
 pub const FORMAT_VERSION: u32 = 1;
 /// Name of the description file inside a checkpoint folder.
 pub const DESCRIPTION_FILE: &str = "checkpoint.json";
-
-/// Everything about a checkpoint except its weights.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct CheckpointInfo {
-    /// Layout version; see [`FORMAT_VERSION`].
-    pub format_version: u32,
-    /// How the model was built and trained.
-    pub training: TrainingConfig,
-    /// Name of the dataset it was trained on.
-    pub dataset: String,
-    /// Epochs completed.
-    pub epochs_done: usize,
-    /// Optimizer steps completed.
-    pub global_step: usize,
-    /// One report per completed epoch.
-    pub history: Vec<EpochReport>,
-    /// File name of the weights, beside this description.
-    pub weights_file: String,
-}
-
-/// A problem with a checkpoint folder, saying what to do.
-#[derive(Debug, thiserror::Error)]
-pub enum CheckpointError {
-    /// The folder or a file in it could not be read or written.
-    #[error("{path}: {source}")]
-    Io {
-        /// The file or folder.
-        path: PathBuf,
-        /// What the OS said.
-        source: std::io::Error,
-    },
-    /// The description is not valid JSON of the expected shape.
-    #[error("{path} is not a valid checkpoint description ({source}); choose a folder saved by vae-explorer")]
-    Description {
-        /// The file.
-        path: PathBuf,
-        /// What the parser said.
-        source: serde_json::Error,
-    },
-    /// The checkpoint was written by an incompatible version.
-    #[error("{path} has checkpoint format {found}, this build reads format {FORMAT_VERSION}")]
-    Version {
-        /// The file.
-        path: PathBuf,
-        /// Version found.
-        found: u32,
-    },
-    /// The weights file is damaged or belongs to another architecture or latent size.
-    #[error(
-        "{path}: the weights do not load into a {architecture} VAE with latent dimension {latent_dim} ({reason}); the file is damaged or from another model"
-    )]
-    Weights {
-        /// The weights file.
-        path: PathBuf,
-        /// Architecture named by the description.
-        architecture: &'static str,
-        /// Latent size named by the description.
-        latent_dim: usize,
-        /// What burn said.
-        reason: String,
-    },
-    /// The description itself names an impossible model.
-    #[error("{path}: {reason}")]
-    Config {
-        /// The file.
-        path: PathBuf,
-        /// What is wrong.
-        reason: String,
-    },
-}
+/// Largest description read (a history of [`crate::training::MAX_EPOCHS`] epochs is ~30 MB).
+pub const MAX_DESCRIPTION_BYTES: u64 = 64 << 20;
+/// Bytes of a weights file beyond 4 per weight: names, shapes and layout of the burnpack.
+const WEIGHTS_OVERHEAD_BYTES: u64 = 1 << 20;
 
 /// Writes `model` and `info` into `dir` (created if missing), atomically.
 ///
-/// `info.weights_file` is chosen here; the previous weights file is removed once the new
-/// description is in place.
+/// `info.weights_file` is chosen here, never the name the description in place gives. The
+/// previous weights file is removed once the new description is in place, and only when it is a
+/// `weights-….bpk` file a save wrote in this folder. Refuses, writing nothing, when the weights or
+/// the history hold NaN or infinity, when the configuration does not validate, or when `dir`
+/// holds a `checkpoint.json` that is no checkpoint description.
 pub fn save(dir: &Path, model: &Vae, info: &CheckpointInfo) -> Result<(), CheckpointError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
         move |source| CheckpointError::Io { path, source }
     };
+    let description_path = dir.join(DESCRIPTION_FILE);
+    let config_error = |reason| CheckpointError::Config { path: description_path.clone(), reason };
+    info.training.validate().map_err(config_error)?;
+    info.validate_counters().map_err(config_error)?;
+    if !info.history_is_finite() {
+        return Err(CheckpointError::NonFinite { dir: dir.to_path_buf(), what: "the training history holds" });
+    }
+    if !model.is_finite() {
+        return Err(CheckpointError::NonFinite { dir: dir.to_path_buf(), what: "the weights hold" });
+    }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
-    let previous = read_info(dir).ok().map(|old| old.weights_file);
+    let previous = previous_weights_name(dir)?;
 
-    let weights_file = format!("weights-{}-{}.bpk", info.epochs_done, std::process::id());
+    let weights_file = fresh_weights_name(dir, info.epochs_done, previous.as_deref()).ok_or_else(|| {
+        CheckpointError::Io { path: dir.to_path_buf(), source: std::io::Error::other("no free weights file name") }
+    })?;
+    let weights_path = dir.join(&weights_file);
     let weights: Bytes = model.clone().into_record().into_bytes().map_err(|error| CheckpointError::Io {
-        path: dir.join(&weights_file),
+        path: weights_path.clone(),
         source: std::io::Error::other(error.to_string()),
     })?;
-    write_atomically(&dir.join(&weights_file), &weights)?;
+    write_atomically(&weights_path, &weights)?;
 
     let info = CheckpointInfo { weights_file: weights_file.clone(), ..info.clone() };
     let description = serde_json::to_vec_pretty(&info)
-        .map_err(|source| CheckpointError::Description { path: dir.join(DESCRIPTION_FILE), source })?;
-    write_atomically(&dir.join(DESCRIPTION_FILE), &description)?;
+        .map_err(|source| CheckpointError::Description { path: description_path.clone(), source })?;
+    if let Err(error) = write_atomically(&description_path, &description) {
+        // The description in place still names the previous weights: drop the new ones we wrote.
+        let _ignored = std::fs::remove_file(&weights_path);
+        return Err(error);
+    }
 
-    if let Some(previous) = previous.filter(|old| *old != weights_file) {
+    if let Some(previous) = previous.filter(|old| *old != weights_file && is_removable_weights(dir, old)) {
         let _ignored = std::fs::remove_file(dir.join(previous));
     }
     Ok(())
+}
+
+/// The weights file name the description in `dir` gives (unchecked), `None` when there is no
+/// description; an error when `checkpoint.json` is there but is no checkpoint description, which
+/// a save must not replace.
+fn previous_weights_name(dir: &Path) -> Result<Option<String>, CheckpointError> {
+    let path = dir.join(DESCRIPTION_FILE);
+    if std::fs::symlink_metadata(&path).is_err_and(|error| error.kind() == std::io::ErrorKind::NotFound) {
+        return Ok(None);
+    }
+    let not_ours = |why: String| CheckpointError::NotACheckpointFolder {
+        dir: dir.to_path_buf(),
+        found: format!("holds a {DESCRIPTION_FILE} that a save must not replace ({why})"),
+    };
+    let text = read_regular(&path, MAX_DESCRIPTION_BYTES).map_err(|error| not_ours(error.to_string()))?;
+    let previous: PreviousDescription =
+        serde_json::from_slice(&text).map_err(|error| not_ours(format!("not a checkpoint description: {error}")))?;
+    Ok(Some(previous.weights_file))
 }
 
 /// Reads a checkpoint's description and weights onto `device`, validating both.
 pub fn load(dir: &Path, device: &Device) -> Result<(Vae, CheckpointInfo), CheckpointError> {
     let info = read_info(dir)?;
     let weights_path = dir.join(&info.weights_file);
-    let weights =
-        std::fs::read(&weights_path).map_err(|source| CheckpointError::Io { path: weights_path.clone(), source })?;
+    let weights = read_regular(&weights_path, max_weights_bytes(&info))?;
     let model = build_model(&info, weights, &weights_path, device)?;
     Ok((model, info))
 }
@@ -138,25 +122,26 @@ pub fn load_from_bytes(
 ) -> Result<(Vae, CheckpointInfo), CheckpointError> {
     let description_path = name.join(DESCRIPTION_FILE);
     let info = parse_info(description, &description_path)?;
-    let model = build_model(&info, weights.to_vec(), &name.join("weights.bpk"), device)?;
+    let weights_path = name.join(&info.weights_file);
+    if u64::try_from(weights.len()).unwrap_or(u64::MAX) > max_weights_bytes(&info) {
+        return Err(SafeReadError::TooLarge { path: weights_path, max_bytes: max_weights_bytes(&info) }.into());
+    }
+    let model = build_model(&info, weights.to_vec(), &weights_path, device)?;
     Ok((model, info))
 }
 
 /// Reads and checks `checkpoint.json` in `dir`.
 pub fn read_info(dir: &Path) -> Result<CheckpointInfo, CheckpointError> {
     let path = dir.join(DESCRIPTION_FILE);
-    let text = std::fs::read(&path).map_err(|source| CheckpointError::Io { path: path.clone(), source })?;
+    let text = read_regular(&path, MAX_DESCRIPTION_BYTES)?;
     parse_info(&text, &path)
 }
 
-fn parse_info(text: &[u8], path: &Path) -> Result<CheckpointInfo, CheckpointError> {
-    let info: CheckpointInfo = serde_json::from_slice(text)
-        .map_err(|source| CheckpointError::Description { path: path.to_path_buf(), source })?;
-    if info.format_version != FORMAT_VERSION {
-        return Err(CheckpointError::Version { path: path.to_path_buf(), found: info.format_version });
-    }
-    info.training.validate().map_err(|reason| CheckpointError::Config { path: path.to_path_buf(), reason })?;
-    Ok(info)
+/// Largest weights file the model `info` describes can have: 4 bytes per weight and the layout.
+fn max_weights_bytes(info: &CheckpointInfo) -> u64 {
+    // The config passed `validate`, so the count exists and is at most MAX_PARAMETERS.
+    let parameters = info.training.model.parameter_count().unwrap_or(crate::model::MAX_PARAMETERS);
+    u64::try_from(parameters).unwrap_or(u64::MAX).saturating_mul(4).saturating_add(WEIGHTS_OVERHEAD_BYTES)
 }
 
 fn build_model(
@@ -171,9 +156,19 @@ fn build_model(
         latent_dim: info.training.model.latent_dim,
         reason,
     };
+    // Too short to hold 4 bytes per weight: say so before building a model of that size.
+    let parameters = info.training.model.parameter_count().unwrap_or(usize::MAX);
+    if weights.len() / 4 < parameters {
+        return Err(weights_error(format!("{} bytes cannot hold {parameters} weights", weights.len())));
+    }
     let record =
         ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights)).map_err(|error| weights_error(error.to_string()))?;
-    info.training.model.init(device).try_load_record(record).map_err(|error| weights_error(error.to_string()))
+    let model =
+        info.training.model.init(device).try_load_record(record).map_err(|error| weights_error(error.to_string()))?;
+    if !model.is_finite() {
+        return Err(CheckpointError::NonFiniteWeights { path: weights_path.to_path_buf() });
+    }
+    Ok(model)
 }
 
 /// Writes `bytes` to `path` atomically, naming the path in the error.

@@ -2,7 +2,13 @@
 //!
 //! The UI sends [`Command`]s and polls [`Event`]s; it never waits on the worker. The worker
 //! wakes the UI through a callback (in the app, `egui::Context::request_repaint`).
+//!
+//! Every job runs under `catch_unwind`: a panic becomes an [`Event::Failed`] and the worker goes
+//! on serving. A run that diverges ends in [`Event::Failed`] too, and no model with NaN or
+//! infinite weights is ever sent, so the views keep the last good one.
 
+use std::any::Any;
+use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
@@ -83,7 +89,8 @@ pub enum Event {
         /// True when a stop command ended it early.
         stopped: bool,
     },
-    /// Training could not start or failed; the message says what to do.
+    /// Training could not start, diverged, or its thread failed; the message says what to do.
+    /// The run is over; the last [`Event::Model`] sent is the last good model.
     Failed(String),
 }
 
@@ -100,9 +107,12 @@ impl Worker {
         let (command_sender, command_receiver) = sync_channel(COMMAND_CAPACITY);
         let (event_sender, event_receiver) = sync_channel(EVENT_CAPACITY);
         let events = EventSender { sender: event_sender, wake: Box::new(wake) };
-        let thread = std::thread::Builder::new()
-            .name("vae-training".to_string())
-            .spawn(move || serve(&command_receiver, &events))?;
+        let thread = std::thread::Builder::new().name("vae-training".to_string()).spawn(move || {
+            let mut devices = DevicePicker::default();
+            serve(&command_receiver, &events, &mut |request, commands, events| {
+                train(request, &mut devices, commands, events);
+            });
+        })?;
         Ok(Self { commands: Some(command_sender), events: Some(event_receiver), thread: Some(thread) })
     }
 
@@ -157,12 +167,40 @@ impl EventSender {
     }
 }
 
-fn serve(commands: &Receiver<Command>, events: &EventSender) {
-    let mut devices = DevicePicker::default();
+/// Runs one training job per `Train` command until the UI is gone; a job that panics is
+/// reported as [`Event::Failed`] and the next command is served as usual.
+fn serve(
+    commands: &Receiver<Command>,
+    events: &EventSender,
+    job: &mut dyn FnMut(TrainRequest, &Receiver<Command>, &EventSender),
+) {
     while let Ok(command) = commands.recv() {
-        if let Command::Train(request) = command {
-            train(request, &mut devices, commands, events);
+        if let Command::Train(request) = command
+            && let Err(message) = run_guarded(|| job(request, commands, events))
+        {
+            events.send(Event::Failed(format!(
+                "the training thread failed: {message}; the views keep the last good model and Train starts a new run"
+            )));
         }
+    }
+}
+
+/// Runs `job`, turning a panic into its message.
+///
+/// Whatever the job shared with the worker (the device picker, the channels) stays usable: the
+/// channels are never left mid-message, and a device picker mid-way is at worst asked again.
+fn run_guarded(job: impl FnOnce()) -> Result<(), String> {
+    std::panic::catch_unwind(AssertUnwindSafe(job)).map_err(|payload| panic_message(payload.as_ref()))
+}
+
+/// The text a panic was raised with.
+fn panic_message(payload: &(dyn Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "a panic without a message".to_string()
     }
 }
 
@@ -212,8 +250,13 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
         autosave_dir: request.autosave_dir,
         info: trainer.checkpoint_info(),
     };
-    trainer.run(&mut observer);
-    events.send(Event::Finished { epochs_done: trainer.epochs_done(), stopped: observer.stopped });
+    match trainer.run(&mut observer) {
+        Ok(_) => events.send(Event::Finished { epochs_done: trainer.epochs_done(), stopped: observer.stopped }),
+        Err(diverged) => {
+            let saved = if observer.autosave_dir.is_some() { " (and the autosave) " } else { " " };
+            events.send(Event::Failed(format!("{diverged}; the views{saved}keep the last good model")))
+        }
+    };
 }
 
 /// Forwards reports as events and applies pause, resume and stop between batches.
@@ -260,7 +303,8 @@ impl TrainingObserver for WorkerObserver<'_> {
     fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control {
         self.info.global_step = report.global_step;
         let mut delivered = self.events.offer(Event::Step(*report));
-        if report.global_step.is_multiple_of(SNAPSHOT_EVERY_STEPS) {
+        // A model gone non-finite is never shown; the trainer reports the divergence.
+        if report.global_step.is_multiple_of(SNAPSHOT_EVERY_STEPS) && model.is_finite() {
             delivered &=
                 self.events.send(Event::Model(Arc::new(ModelSnapshot::from_training(model, self.info.clone()))));
         }
@@ -272,16 +316,17 @@ impl TrainingObserver for WorkerObserver<'_> {
     }
 
     fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control {
-        self.info.epochs_done = report.epoch;
-        self.info.global_step = report.global_step;
-        self.info.history.push(*report);
+        self.info.record_epoch(report);
         let snapshot = Arc::new(ModelSnapshot::from_training(model, self.info.clone()));
         if let Some(dir) = &self.autosave_dir
             && let Err(error) = checkpoint::save(dir, &snapshot.model, &snapshot.info)
         {
             self.events.send(Event::SaveFailed(format!("autosave failed: {error}")));
         }
-        let delivered = self.events.send(Event::Epoch(*report)) && self.events.send(Event::Model(snapshot));
+        // The trainer hands over finite models only; checked again since a NaN model must never
+        // reach the views.
+        let delivered = self.events.send(Event::Epoch(*report))
+            && (!snapshot.model.is_finite() || self.events.send(Event::Model(snapshot)));
         if !delivered {
             self.stopped = true;
             return Control::Stop;
@@ -289,3 +334,6 @@ impl TrainingObserver for WorkerObserver<'_> {
         self.control()
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -11,7 +11,7 @@ use super::machine_peak::{MachinePeak, matmul_ceiling_gflops};
 use crate::data::DataSource;
 use crate::device::DevicePicker;
 use crate::model::{ReconstructionLoss, Vae, VaeConfig};
-use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+use crate::training::{Control, EpochReport, MAX_EPOCHS, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
 /// Runs `vae-explorer bench` and prints one line per measurement.
 pub fn run_bench(args: &BenchArgs) -> Result<()> {
@@ -35,12 +35,12 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
                 model: VaeConfig::new().with_architecture(architecture).with_latent_dim(args.latent_dim),
                 loss: ReconstructionLoss::Bce,
                 batch_size: args.batch_size,
-                epochs: usize::MAX,
+                epochs: MAX_EPOCHS,
                 ..TrainingConfig::default()
             };
             let mut trainer = Trainer::new(config, Arc::clone(&dataset), &device).map_err(anyhow::Error::msg)?;
             let mut timer = StepTimer::new(args.warmup_steps, args.steps.max(1));
-            trainer.run(&mut timer);
+            trainer.run(&mut timer)?;
             let images_per_sec = args.batch_size as f64 / timer.secs_per_step().max(1e-12);
             let flops_per_image = trainer.config().model.training_flops_per_image();
             let gflops = images_per_sec * flops_per_image / 1e9;

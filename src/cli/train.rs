@@ -1,5 +1,6 @@
-//! `vae-explorer train`: train without a window, print one line per epoch, save the model.
+//! `vae-explorer train`: train without a window, print one line per epoch, save the model at each.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
@@ -8,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
-use crate::checkpoint;
+use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
 use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingObserver};
@@ -33,10 +34,16 @@ struct FinalMetrics {
 }
 
 /// Runs `vae-explorer train`.
+///
+/// Checks the numbers and the `--out` folder before anything is trained, saves a checkpoint at
+/// every epoch end, and stops at the first non-finite loss with an error that keeps the last good
+/// checkpoint in `--out`.
 pub fn run_train(args: &TrainArgs) -> Result<()> {
+    let mut config = args.training_config();
+    config.validate().map_err(anyhow::Error::msg)?;
+    let target = checkpoint::prepare_save_target(&args.out).context("cannot save into the --out folder")?;
     let source = args.data_source();
     let dataset = Arc::new(source.load().context("cannot load the training data")?);
-    let mut config = args.training_config();
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     let (device, device_info) = DevicePicker::default().pick(args.model.device).map_err(anyhow::Error::msg)?;
@@ -60,48 +67,95 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         None => Trainer::new(config, Arc::clone(&dataset), &device),
     }
     .map_err(anyhow::Error::msg)?;
-    let mut observer = ConsoleObserver::new();
-    let reports = trainer.run(&mut observer);
+    let mut observer = ConsoleObserver::new(&args.out, trainer.checkpoint_info());
+    let outcome = trainer.run(&mut observer);
     observer.progress.finish_and_clear();
-    let Some(last) = trainer.history().last().copied() else { bail!("training ended before its first epoch") };
-
-    let info = trainer.checkpoint_info();
-    checkpoint::save(&args.out, &trainer.model().valid(), &info)
-        .with_context(|| format!("cannot save the model into {}", args.out.display()))?;
-    let train_secs: f64 = reports.iter().map(|report| report.train_secs).sum();
-    let trained_images = (dataset.train.len() * reports.len()) as f64;
-    let metrics = Metrics {
+    if let Some(error) = observer.save_error.take() {
+        return Err(error).with_context(|| format!("cannot save the model into {}", args.out.display()));
+    }
+    let metrics_path = args.out.join("metrics.json");
+    let run = RunSummary {
         device: &device_info.name,
         dataset: &dataset.name,
-        images_per_sec: trained_images / train_secs.max(1e-9),
-        epochs: trainer.history(),
-        final_metrics: FinalMetrics {
-            heldout_neg_elbo_nats: last.heldout.neg_elbo_nats(),
-            heldout_recon_nats: last.heldout.reconstruction_nats,
-            heldout_kl_nats: last.heldout.kl_nats,
-            train_neg_elbo_nats: last.train.neg_elbo_nats(),
-        },
+        train_images: dataset.train.len(),
+        reports: &observer.saved,
     };
-    let metrics_path = args.out.join("metrics.json");
-    checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
-    println!("saved the model and {} ({:.0} images/s)", metrics_path.display(), metrics.images_per_sec);
-    Ok(())
+    match outcome {
+        Ok(_) => {
+            let Some(metrics) = run.metrics(trainer.history()) else { bail!("training ended before its first epoch") };
+            checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
+            println!("saved the model and {} ({:.0} images/s)", metrics_path.display(), metrics.images_per_sec);
+            Ok(())
+        }
+        Err(diverged) => {
+            let kept = match (observer.saved.last(), &target) {
+                (Some(last), _) => format!("{} keeps the checkpoint of epoch {}", args.out.display(), last.epoch),
+                (None, SaveTarget::Checkpoint(info)) => {
+                    format!("{} keeps the model it held (epoch {})", args.out.display(), info.epochs_done)
+                }
+                (None, SaveTarget::Empty) => "nothing was saved".to_string(),
+            };
+            if let Some(metrics) = run.metrics(&observer.info.history).filter(|_| !observer.saved.is_empty()) {
+                checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
+            }
+            bail!("{diverged}; {kept}")
+        }
+    }
 }
 
-/// Draws a progress bar per epoch and prints a line when each ends.
+/// What the epochs of this run measured, for `metrics.json`.
+struct RunSummary<'a> {
+    device: &'a str,
+    dataset: &'a str,
+    /// Training images, seen once per epoch.
+    train_images: usize,
+    /// Epochs finished (and saved) in this run.
+    reports: &'a [EpochReport],
+}
+
+impl<'a> RunSummary<'a> {
+    /// The metrics of this run with the model's whole `history`; `None` before any epoch ended.
+    fn metrics(&self, history: &'a [EpochReport]) -> Option<Metrics<'a>> {
+        let last = history.last()?;
+        let train_secs: f64 = self.reports.iter().map(|report| report.train_secs).sum();
+        let trained_images = self.train_images.saturating_mul(self.reports.len()) as f64;
+        Some(Metrics {
+            device: self.device,
+            dataset: self.dataset,
+            images_per_sec: trained_images / train_secs.max(1e-9),
+            epochs: history,
+            final_metrics: FinalMetrics {
+                heldout_neg_elbo_nats: last.heldout.neg_elbo_nats(),
+                heldout_recon_nats: last.heldout.reconstruction_nats,
+                heldout_kl_nats: last.heldout.kl_nats,
+                train_neg_elbo_nats: last.train.neg_elbo_nats(),
+            },
+        })
+    }
+}
+
+/// Draws a progress bar per epoch, saves a checkpoint and prints a line when each ends.
 struct ConsoleObserver {
     progress: ProgressBar,
+    /// The checkpoint folder.
+    out: PathBuf,
+    /// The description of the next checkpoint, kept up to date from the reports.
+    info: CheckpointInfo,
+    /// Epochs of this run whose checkpoint is saved.
+    saved: Vec<EpochReport>,
+    /// Why the last save failed; the run stops at the first failure.
+    save_error: Option<CheckpointError>,
 }
 
 impl ConsoleObserver {
-    fn new() -> Self {
+    fn new(out: &Path, info: CheckpointInfo) -> Self {
         let progress = ProgressBar::new(0);
         progress.set_style(
             ProgressStyle::with_template("epoch {prefix} [{bar:30}] {pos}/{len} steps, {msg} (ETA {eta})")
                 .unwrap_or_else(|_| ProgressStyle::default_bar())
                 .progress_chars("=> "),
         );
-        Self { progress }
+        Self { progress, out: out.to_path_buf(), info, saved: Vec::new(), save_error: None }
     }
 }
 
@@ -121,7 +175,13 @@ impl TrainingObserver for ConsoleObserver {
         Control::Continue
     }
 
-    fn on_epoch(&mut self, report: &EpochReport, _model: &Vae) -> Control {
+    fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control {
+        self.info.record_epoch(report);
+        if let Err(error) = checkpoint::save(&self.out, &model.valid(), &self.info) {
+            self.save_error = Some(error);
+            return Control::Stop;
+        }
+        self.saved.push(*report);
         let line = format!(
             "epoch {:>3}  train −ELBO {:>7.2} (recon {:>7.2}, KL {:>5.2})  held-out −ELBO {:>7.2} (recon {:>7.2}, KL {:>5.2})  {:>6.0} images/s",
             report.epoch,

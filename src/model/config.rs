@@ -7,6 +7,10 @@ use super::Vae;
 
 /// Largest latent dimension the app accepts.
 pub const MAX_LATENT_DIM: usize = 64;
+/// Longest image side, in pixels, a model may be built for.
+pub const MAX_IMAGE_SIDE: usize = 4096;
+/// Most weights a model may hold: 2^28 f32 values are 1 GiB.
+pub const MAX_PARAMETERS: usize = 1 << 28;
 
 /// Which encoder/decoder pair the VAE uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
@@ -77,9 +81,20 @@ pub struct VaeConfig {
 }
 
 impl VaeConfig {
-    /// Number of pixels in one image.
+    /// Number of pixels in one image (saturating: a config that passed `validate` never saturates).
     pub fn pixels(&self) -> usize {
-        self.image_height * self.image_width
+        self.image_height.saturating_mul(self.image_width)
+    }
+
+    /// Number of weights (and biases) of the model this config builds, or `None` when it does not
+    /// fit in a `usize`.
+    pub fn parameter_count(&self) -> Option<usize> {
+        match self.architecture {
+            Architecture::Mlp => {
+                super::mlp::parameter_count(self.image_height.checked_mul(self.image_width)?, self.latent_dim)
+            }
+            Architecture::Conv => super::conv::parameter_count(self.image_height, self.image_width, self.latent_dim),
+        }
     }
 
     /// Floating-point operations to train on one image: the forward pass and a backward pass
@@ -97,18 +112,28 @@ impl VaeConfig {
         if !(1..=MAX_LATENT_DIM).contains(&self.latent_dim) {
             return Err(format!("latent dimension {} is out of range: choose 1 to {MAX_LATENT_DIM}", self.latent_dim));
         }
-        if self.architecture == Architecture::Conv
-            && (!self.image_height.is_multiple_of(4) || !self.image_width.is_multiple_of(4))
-        {
+        let (height, width) = (self.image_height, self.image_width);
+        if height == 0 || width == 0 {
+            return Err(format!("images of {height}×{width} pixels have no pixels"));
+        }
+        if height > MAX_IMAGE_SIDE || width > MAX_IMAGE_SIDE {
             return Err(format!(
-                "the conv architecture needs image sides divisible by 4, not {}×{}: use --arch mlp",
-                self.image_height, self.image_width
+                "images of {height}×{width} pixels are too large: each side must be at most {MAX_IMAGE_SIDE}"
             ));
         }
-        if self.pixels() == 0 {
-            return Err("images have no pixels".to_string());
+        if self.architecture == Architecture::Conv && (!height.is_multiple_of(4) || !width.is_multiple_of(4)) {
+            return Err(format!(
+                "the conv architecture needs image sides divisible by 4, not {height}×{width}: use --arch mlp"
+            ));
         }
-        Ok(())
+        match self.parameter_count() {
+            Some(count) if count <= MAX_PARAMETERS => Ok(()),
+            _ => Err(format!(
+                "a {} VAE for {height}×{width} images would hold more than {MAX_PARAMETERS} weights: use smaller images{}",
+                self.architecture.name(),
+                if self.architecture == Architecture::Mlp { " or --arch conv" } else { "" }
+            )),
+        }
     }
 
     /// Builds a VAE with freshly initialised weights on `device`.
@@ -130,5 +155,30 @@ mod tests {
         let conv = VaeConfig::new().with_architecture(Architecture::Conv);
         let macs = 2 * (56_448 + 903_168 + 802_816) + 1024 + 512;
         assert_eq!(conv.training_flops_per_image(), 6.0 * macs as f64);
+    }
+
+    #[test]
+    fn parameter_count_matches_the_built_model() {
+        for architecture in Architecture::ALL {
+            for (height, width, latent_dim) in [(28, 28, 2), (8, 12, 5)] {
+                let config = VaeConfig { architecture, latent_dim, image_height: height, image_width: width };
+                let built = config.init(&Device::flex()).num_params();
+                assert_eq!(config.parameter_count(), Some(built), "{config:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn absurd_image_shapes_are_refused_without_overflow() {
+        let near_2_63 = 1usize << 62;
+        for (height, width) in [(near_2_63, 4), (usize::MAX, usize::MAX), (4097, 28), (28, 0), (0, 0), (4096, 4096)] {
+            for architecture in Architecture::ALL {
+                let config = VaeConfig { architecture, latent_dim: 2, image_height: height, image_width: width };
+                let error = config.validate().expect_err("refused");
+                assert!(error.contains(&format!("{height}×{width}")), "{error}");
+            }
+        }
+        let largest_side = VaeConfig::new().with_image_height(MAX_IMAGE_SIDE).with_image_width(4);
+        assert_eq!(largest_side.validate(), Ok(()));
     }
 }

@@ -23,6 +23,26 @@ pub fn forward_macs(height: usize, width: usize, latent_dim: usize) -> usize {
     encoder + decoder
 }
 
+/// Weights and biases of encoder and decoder (3×3 kernels), or `None` when the count overflows.
+pub fn parameter_count(height: usize, width: usize, latent_dim: usize) -> Option<usize> {
+    let linear = |inputs: usize, outputs: usize| inputs.checked_mul(outputs)?.checked_add(outputs);
+    let kernel = |channels_in: usize, channels_out: usize| channels_in * channels_out * 9 + channels_out;
+    let features = (height / 4).checked_mul(width / 4)?.checked_mul(CHANNELS_SECOND)?;
+    // A transposed convolution holds as many weights as the convolution it mirrors.
+    let kernels = kernel(1, CHANNELS_FIRST)
+        + kernel(CHANNELS_FIRST, CHANNELS_SECOND)
+        + kernel(CHANNELS_SECOND, CHANNELS_FIRST)
+        + kernel(CHANNELS_FIRST, 1);
+    let dense = [
+        linear(features, HIDDEN)?,
+        linear(HIDDEN, latent_dim)?,
+        linear(HIDDEN, latent_dim)?,
+        linear(latent_dim, HIDDEN)?,
+        linear(HIDDEN, features)?,
+    ];
+    dense.into_iter().try_fold(kernels, usize::checked_add)
+}
+
 fn stride2_conv(channels_in: usize, channels_out: usize, device: &Device) -> Conv2d {
     Conv2dConfig::new([channels_in, channels_out], [3, 3])
         .with_stride([2, 2])

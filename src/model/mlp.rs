@@ -16,6 +16,21 @@ pub fn forward_macs(pixels: usize, latent_dim: usize) -> usize {
     encoder + decoder
 }
 
+/// Weights and biases of encoder and decoder, or `None` when the count overflows.
+pub fn parameter_count(pixels: usize, latent_dim: usize) -> Option<usize> {
+    let linear = |inputs: usize, outputs: usize| inputs.checked_mul(outputs)?.checked_add(outputs);
+    let layers = [
+        linear(pixels, HIDDEN_WIDE)?,
+        linear(HIDDEN_WIDE, HIDDEN_NARROW)?,
+        linear(HIDDEN_NARROW, latent_dim)?, // mean
+        linear(HIDDEN_NARROW, latent_dim)?, // log-variance
+        linear(latent_dim, HIDDEN_NARROW)?,
+        linear(HIDDEN_NARROW, HIDDEN_WIDE)?,
+        linear(HIDDEN_WIDE, pixels)?,
+    ];
+    layers.into_iter().try_fold(0usize, usize::checked_add)
+}
+
 /// Dense encoder producing a diagonal Gaussian.
 #[derive(Module, Debug)]
 pub struct MlpEncoder {

@@ -2,12 +2,13 @@
 
 mod config;
 mod conv;
+mod finite;
 mod gaussian;
 mod loss;
 mod mlp;
 mod vae;
 
-pub use config::{Architecture, MAX_LATENT_DIM, ReconstructionLoss, VaeConfig};
+pub use config::{Architecture, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, ReconstructionLoss, VaeConfig};
 pub use gaussian::DiagonalGaussian;
 pub use loss::reconstruction_loss;
 pub use vae::{LossTerms, Vae};

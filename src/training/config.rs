@@ -4,6 +4,15 @@ use serde::{Deserialize, Serialize};
 
 use crate::model::{ReconstructionLoss, VaeConfig};
 
+/// Most epochs a run may ask for (and a checkpoint may have done).
+pub const MAX_EPOCHS: usize = 100_000;
+/// Most optimizer steps a run may have taken (2^53: exact in every JSON reader).
+pub const MAX_GLOBAL_STEP: usize = 1 << 53;
+/// Largest KL weight β accepted: far beyond any useful β-VAE, far below overflow.
+pub const MAX_BETA: f64 = 10_000.0;
+/// Largest batch size accepted.
+pub const MAX_BATCH_SIZE: usize = 8192;
+
 /// Everything that decides how a VAE is trained.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
@@ -45,17 +54,20 @@ impl TrainingConfig {
     /// Checks every field, with a message that says what to change.
     pub fn validate(&self) -> Result<(), String> {
         self.model.validate()?;
-        if !(self.beta.is_finite() && self.beta >= 0.0) {
-            return Err(format!("β must be a finite number ≥ 0, not {}", self.beta));
+        if !(self.beta.is_finite() && (0.0..=MAX_BETA).contains(&self.beta)) {
+            return Err(format!("β must be a number from 0 to {MAX_BETA}, not {}", self.beta));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate < 1.0) {
-            return Err(format!("learning rate must be between 0 and 1, not {}", self.learning_rate));
+            return Err(format!("learning rate must be above 0 and below 1, not {}", self.learning_rate));
         }
-        if !(1..=8192).contains(&self.batch_size) {
-            return Err(format!("batch size must be 1 to 8192, not {}", self.batch_size));
+        if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {
+            return Err(format!("batch size must be 1 to {MAX_BATCH_SIZE}, not {}", self.batch_size));
         }
-        if self.epochs == 0 {
-            return Err("train for at least 1 epoch".to_string());
+        if !(1..=MAX_EPOCHS).contains(&self.epochs) {
+            return Err(format!("epochs must be 1 to {MAX_EPOCHS}, not {}", self.epochs));
+        }
+        if self.kl_warmup_epochs > MAX_EPOCHS {
+            return Err(format!("KL warm-up must be 0 to {MAX_EPOCHS} epochs, not {}", self.kl_warmup_epochs));
         }
         Ok(())
     }
@@ -89,5 +101,30 @@ mod tests {
         let mut huge_latent = TrainingConfig::default();
         huge_latent.model.latent_dim = 65;
         assert!(huge_latent.validate().unwrap_err().contains("latent dimension"));
+    }
+
+    #[test]
+    fn every_number_is_checked_against_its_range() {
+        let default = TrainingConfig::default;
+        let cases: [(TrainingConfig, &str); 12] = [
+            (TrainingConfig { beta: f64::NAN, ..default() }, "β"),
+            (TrainingConfig { beta: 1e300, ..default() }, "β"),
+            (TrainingConfig { beta: -1.0, ..default() }, "β"),
+            (TrainingConfig { learning_rate: f64::INFINITY, ..default() }, "learning rate"),
+            (TrainingConfig { learning_rate: 0.0, ..default() }, "learning rate"),
+            (TrainingConfig { learning_rate: 1.0, ..default() }, "learning rate"),
+            (TrainingConfig { batch_size: MAX_BATCH_SIZE + 1, ..default() }, "batch size"),
+            (TrainingConfig { epochs: 0, ..default() }, "epochs"),
+            (TrainingConfig { epochs: usize::MAX, ..default() }, "epochs"),
+            (TrainingConfig { kl_warmup_epochs: usize::MAX, ..default() }, "warm-up"),
+            (TrainingConfig { model: VaeConfig::new().with_latent_dim(0), ..default() }, "latent dimension"),
+            (TrainingConfig { model: VaeConfig::new().with_image_height(1 << 62), ..default() }, "too large"),
+        ];
+        for (config, field) in cases {
+            let error = config.validate().expect_err("refused");
+            assert!(error.contains(field), "{error} should name {field}");
+        }
+        let edges = TrainingConfig { beta: MAX_BETA, epochs: MAX_EPOCHS, batch_size: 1, ..default() };
+        assert_eq!(edges.validate(), Ok(()));
     }
 }

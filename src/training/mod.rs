@@ -2,13 +2,15 @@
 
 mod adam;
 mod config;
+mod divergence;
 mod evaluate;
 mod host_adam;
 mod metrics;
 mod sharded_step;
 mod trainer;
 
-pub use config::TrainingConfig;
+pub use config::{MAX_BATCH_SIZE, MAX_BETA, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
+pub use divergence::Diverged;
 pub use evaluate::evaluate;
 pub use metrics::{EpochReport, LossAccumulator, LossParts, StepReport};
 pub use trainer::{Control, Trainer, TrainingObserver};

@@ -9,9 +9,10 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::adam::Adam;
+use super::divergence::non_finite_value;
 use super::evaluate::evaluate;
 use super::sharded_step::{BatchGradients, ShardedStep};
-use super::{EpochReport, LossAccumulator, StepReport, TrainingConfig};
+use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
 use crate::model::Vae;
@@ -76,6 +77,12 @@ impl Trainer {
                 info.epochs_done
             ));
         }
+        if info.global_step > MAX_GLOBAL_STEP {
+            return Err(format!(
+                "the model claims {} steps done, more than {MAX_GLOBAL_STEP}: its description is damaged",
+                info.global_step
+            ));
+        }
         device.seed(config.seed ^ info.global_step as u64);
         let model = model.clone().fork(&device.clone().autodiff()).train();
         let (epochs_done, global_step, history) = (info.epochs_done, info.global_step, info.history.clone());
@@ -138,31 +145,34 @@ impl Trainer {
 
     /// Trains until `config.epochs` epochs are done or the observer says stop.
     ///
-    /// Returns the reports of the epochs completed in this call.
-    pub fn run(&mut self, observer: &mut dyn TrainingObserver) -> Vec<EpochReport> {
+    /// Returns the reports of the epochs completed in this call, or where the run diverged: at
+    /// the first step whose loss is not finite (before that step changes the weights), or at an
+    /// epoch end whose held-out loss or weights are not finite. Observers see only finished
+    /// epochs with finite losses and weights; the epoch that diverged is not counted.
+    pub fn run(&mut self, observer: &mut dyn TrainingObserver) -> Result<Vec<EpochReport>, Diverged> {
         let mut reports = Vec::new();
         while self.epochs_done < self.config.epochs {
-            let Some(report) = self.run_epoch(observer) else { break };
+            let Some(report) = self.run_epoch(observer)? else { break };
             reports.push(report);
             self.history.push(report);
             if observer.on_epoch(&report, &self.model) == Control::Stop {
                 break;
             }
         }
-        reports
+        Ok(reports)
     }
 
     /// One pass over the shuffled training images, then the held-out evaluation.
     ///
     /// Returns `None` when the observer stopped it part-way.
-    fn run_epoch(&mut self, observer: &mut dyn TrainingObserver) -> Option<EpochReport> {
+    fn run_epoch(&mut self, observer: &mut dyn TrainingObserver) -> Result<Option<EpochReport>, Diverged> {
         let train = &self.dataset.train;
         let batch_size = self.config.batch_size.min(train.len());
         let mut order: Vec<usize> = (0..train.len()).collect();
-        order.shuffle(&mut StdRng::seed_from_u64(self.config.seed ^ (self.epochs_done as u64 + 1)));
+        order.shuffle(&mut StdRng::seed_from_u64(self.config.seed ^ (self.epochs_done as u64).wrapping_add(1)));
         let batches: Vec<&[usize]> = order.chunks(batch_size).collect();
         let steps_per_epoch = batches.len();
-        let epoch = self.epochs_done + 1;
+        let epoch = self.epochs_done.saturating_add(1);
 
         let mut accumulator = LossAccumulator::default();
         let started = Instant::now();
@@ -174,8 +184,11 @@ impl Trainer {
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
             };
             let BatchGradients { gradients, loss } = step.gradients(&self.model, train, batch, &self.device);
+            if let Some(value) = non_finite_value(&loss) {
+                return Err(Diverged::new(&self.config, epoch, Some(index + 1), "the training loss", value));
+            }
             self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), gradients, &self.device);
-            self.global_step += 1;
+            self.global_step = self.global_step.saturating_add(1);
 
             accumulator.add(loss, batch.len());
             let seconds = started.elapsed().as_secs_f64().max(1e-9);
@@ -188,20 +201,26 @@ impl Trainer {
                 images_per_sec: ((index + 1) * batch_size) as f64 / seconds,
             };
             if observer.on_step(&report, &self.model) == Control::Stop {
-                return None;
+                return Ok(None);
             }
         }
         let train_secs = started.elapsed().as_secs_f64();
-        self.epochs_done += 1;
         let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.loss);
-        Some(EpochReport {
+        if let Some(value) = non_finite_value(&heldout) {
+            return Err(Diverged::new(&self.config, epoch, None, "the held-out loss", value));
+        }
+        if !self.model.is_finite() {
+            return Err(Diverged::new(&self.config, epoch, None, "a weight", f64::NAN));
+        }
+        self.epochs_done = epoch;
+        Ok(Some(EpochReport {
             epoch,
             global_step: self.global_step,
             train: accumulator.mean(),
             heldout,
             images_per_sec: train.len() as f64 / train_secs.max(1e-9),
             train_secs,
-        })
+        }))
     }
 }
 

@@ -103,13 +103,13 @@ fn resume_continues_the_epoch_count_and_history() {
     let mut first =
         Trainer::new(TrainingConfig { epochs: 1, ..TrainingConfig::default() }, Arc::clone(&dataset), &Device::flex())
             .expect("trainer");
-    first.run(&mut Quiet);
+    first.run(&mut Quiet).expect("no divergence");
     checkpoint::save(dir.path(), &first.model().valid(), &first.checkpoint_info()).expect("save");
 
     let (model, info) = checkpoint::load(dir.path(), &Device::flex()).expect("load");
     assert_eq!((info.epochs_done, info.history.len()), (1, 1));
     let mut resumed = Trainer::resume(&model, &info, 2, dataset, &Device::flex()).expect("resume");
-    let reports = resumed.run(&mut Quiet);
+    let reports = resumed.run(&mut Quiet).expect("no divergence");
     assert_eq!(reports.iter().map(|report| report.epoch).collect::<Vec<_>>(), vec![2]);
     assert_eq!(resumed.history().len(), 2);
     assert_eq!(resumed.global_step(), 2 * info.global_step);

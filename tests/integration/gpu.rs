@@ -45,7 +45,7 @@ fn the_wgpu_device_trains_a_few_steps() {
     let config = TrainingConfig { batch_size: 64, ..TrainingConfig::default() };
     let mut trainer = Trainer::new(config, dataset, &device).expect("valid config");
     let mut observer = FewSteps { limit: 30, losses: Vec::new() };
-    trainer.run(&mut observer);
+    trainer.run(&mut observer).expect("no divergence");
     let losses = observer.losses;
     assert_eq!(losses.len(), 30);
     assert!(losses.iter().all(|loss| loss.is_finite()), "{losses:?}");

@@ -38,7 +38,7 @@ fn after_one_epoch_the_scatter_holds_every_class_and_no_nan() {
     let dataset = Arc::new(DataSource::Bundled.load().expect("bundled data"));
     let mut trainer = Trainer::new(TrainingConfig { epochs: 1, ..TrainingConfig::default() }, dataset, &Device::flex())
         .expect("trainer");
-    trainer.run(&mut Quiet);
+    trainer.run(&mut Quiet).expect("no divergence");
     let snapshot = Arc::new(ModelSnapshot::from_training(trainer.model(), trainer.checkpoint_info()));
 
     let service = InferenceService::spawn(|| {}).expect("inference thread");

@@ -17,7 +17,7 @@ fn two_epochs_bring_heldout_neg_elbo_below_the_limit() {
     let dataset = Arc::new(DataSource::Bundled.load().expect("bundled data"));
     let config = TrainingConfig { epochs: 2, ..TrainingConfig::default() };
     let mut trainer = Trainer::new(config, dataset, &Device::flex()).expect("valid config");
-    let reports = trainer.run(&mut Quiet);
+    let reports = trainer.run(&mut Quiet).expect("no divergence");
     assert_eq!(reports.len(), 2);
     let first = reports[0].heldout.neg_elbo_nats();
     let last = reports[1].heldout.neg_elbo_nats();

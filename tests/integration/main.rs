@@ -5,8 +5,10 @@
 mod checkpoints;
 mod cli;
 mod data_files;
+mod divergence;
 mod export_files;
 mod gpu;
+mod hostile_checkpoints;
 mod latent_views;
 mod learning;
 mod support;

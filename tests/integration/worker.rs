@@ -73,3 +73,34 @@ fn a_bad_dataset_is_a_failed_event_not_a_panic() {
     wait_for(&worker, &mut events, |events| !events.is_empty());
     assert!(matches!(&events[0], Event::Failed(message) if message.contains("train-images-idx3-ubyte")), "{events:?}");
 }
+
+#[test]
+fn a_diverging_run_fails_never_shows_a_nan_model_and_train_works_again() {
+    let worker = Worker::spawn(|| {}).expect("worker thread");
+    let diverging = TrainingConfig { epochs: 3, learning_rate: 0.5, ..TrainingConfig::default() };
+    worker.send(Command::Train(cpu_request(diverging, DataSource::Bundled))).expect("send");
+    let ended =
+        |events: &[Event]| events.iter().any(|event| matches!(event, Event::Failed(_) | Event::Finished { .. }));
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, ended);
+    let failed = events.iter().find_map(|event| match event {
+        Event::Failed(message) => Some(message.clone()),
+        _ => None,
+    });
+    assert!(
+        failed.as_ref().is_some_and(|message| message.contains("diverged") && message.contains("last good model")),
+        "{failed:?}, last events: {:?}",
+        &events[events.len().saturating_sub(3)..]
+    );
+    for event in &events {
+        if let Event::Model(snapshot) = event {
+            assert!(snapshot.model.is_finite(), "a model with NaN weights was sent");
+        }
+    }
+
+    let good = TrainingConfig { epochs: 1, ..TrainingConfig::default() };
+    worker.send(Command::Train(cpu_request(good, DataSource::Bundled))).expect("send");
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, ended);
+    assert!(events.iter().any(|event| matches!(event, Event::Finished { epochs_done: 1, stopped: false })));
+}

@@ -1,0 +1,93 @@
+//! The checkpoint description (`checkpoint.json`): what it holds and the checks it must pass.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use super::{CheckpointError, FORMAT_VERSION};
+use crate::safe_read::is_plain_file_name;
+use crate::training::{EpochReport, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
+
+/// Everything about a checkpoint except its weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CheckpointInfo {
+    /// Layout version; see [`FORMAT_VERSION`].
+    pub format_version: u32,
+    /// How the model was built and trained.
+    pub training: TrainingConfig,
+    /// Name of the dataset it was trained on.
+    pub dataset: String,
+    /// Epochs completed.
+    pub epochs_done: usize,
+    /// Optimizer steps completed.
+    pub global_step: usize,
+    /// One report per completed epoch.
+    pub history: Vec<EpochReport>,
+    /// File name of the weights, beside this description.
+    pub weights_file: String,
+}
+
+impl CheckpointInfo {
+    /// Records a finished epoch: its count, the step count and its report.
+    pub fn record_epoch(&mut self, report: &EpochReport) {
+        self.epochs_done = report.epoch;
+        self.global_step = report.global_step;
+        self.history.push(*report);
+    }
+
+    /// True when every number of the history is finite (JSON cannot hold NaN or infinity).
+    pub fn history_is_finite(&self) -> bool {
+        self.history.iter().all(|report| {
+            [
+                report.train.reconstruction_nats,
+                report.train.kl_nats,
+                report.heldout.reconstruction_nats,
+                report.heldout.kl_nats,
+                report.images_per_sec,
+                report.train_secs,
+            ]
+            .iter()
+            .all(|value| value.is_finite())
+        })
+    }
+
+    /// Checks the counters against the caps every loop that continues them relies on.
+    pub fn validate_counters(&self) -> Result<(), String> {
+        if self.epochs_done > MAX_EPOCHS {
+            return Err(format!("{} epochs done is more than the {MAX_EPOCHS} a model may train", self.epochs_done));
+        }
+        if self.global_step > MAX_GLOBAL_STEP {
+            return Err(format!("{} steps done is more than the {MAX_GLOBAL_STEP} a model may take", self.global_step));
+        }
+        if self.history.len() > self.epochs_done {
+            return Err(format!("{} epoch reports for {} epochs done", self.history.len(), self.epochs_done));
+        }
+        Ok(())
+    }
+}
+
+/// Parses and checks a description read from `path`.
+pub(super) fn parse_info(text: &[u8], path: &Path) -> Result<CheckpointInfo, CheckpointError> {
+    let info: CheckpointInfo = serde_json::from_slice(text)
+        .map_err(|source| CheckpointError::Description { path: path.to_path_buf(), source })?;
+    if info.format_version != FORMAT_VERSION {
+        return Err(CheckpointError::Version { path: path.to_path_buf(), found: info.format_version });
+    }
+    if !is_plain_file_name(&info.weights_file) {
+        return Err(CheckpointError::WeightsName { path: path.to_path_buf(), name: info.weights_file });
+    }
+    let config_error = |reason: String| CheckpointError::Config { path: path.to_path_buf(), reason };
+    info.training.validate().map_err(config_error)?;
+    info.validate_counters().map_err(config_error)?;
+    Ok(info)
+}
+
+/// The one field of an existing description a save needs: which weights file it names.
+///
+/// Parsed leniently (any version, any config) so that a save can replace a description it
+/// cannot load; the name is still only acted on when it is one of ours.
+#[derive(Deserialize)]
+pub(super) struct PreviousDescription {
+    /// The weights file the description names, as written (not yet checked).
+    pub weights_file: String,
+}
