@@ -46,7 +46,7 @@ const WEIGHTS_OVERHEAD_BYTES: u64 = 1 << 20;
 pub fn save(dir: &Path, model: &Vae, info: &CheckpointInfo) -> Result<(), CheckpointError> {
     let io = |path: &Path| {
         let path = path.to_path_buf();
-        move |source| CheckpointError::Io { path, source }
+        move |error| CheckpointError::Io { path, error }
     };
     let description_path = dir.join(DESCRIPTION_FILE);
     let config_error = |reason| CheckpointError::Config { path: description_path.clone(), reason };
@@ -62,18 +62,18 @@ pub fn save(dir: &Path, model: &Vae, info: &CheckpointInfo) -> Result<(), Checkp
     let previous = previous_weights_name(dir)?;
 
     let weights_file = fresh_weights_name(dir, info.epochs_done, previous.as_deref()).ok_or_else(|| {
-        CheckpointError::Io { path: dir.to_path_buf(), source: std::io::Error::other("no free weights file name") }
+        CheckpointError::Io { path: dir.to_path_buf(), error: std::io::Error::other("no free weights file name") }
     })?;
     let weights_path = dir.join(&weights_file);
     let weights: Bytes = model.clone().into_record().into_bytes().map_err(|error| CheckpointError::Io {
         path: weights_path.clone(),
-        source: std::io::Error::other(error.to_string()),
+        error: std::io::Error::other(error.to_string()),
     })?;
     write_atomically(&weights_path, &weights)?;
 
     let info = CheckpointInfo { weights_file: weights_file.clone(), ..info.clone() };
     let description = serde_json::to_vec_pretty(&info)
-        .map_err(|source| CheckpointError::Description { path: description_path.clone(), source })?;
+        .map_err(|error| CheckpointError::Description { path: description_path.clone(), error })?;
     if let Err(error) = write_atomically(&description_path, &description) {
         // The description in place still names the previous weights: drop the new ones we wrote.
         let _ignored = std::fs::remove_file(&weights_path);
@@ -174,5 +174,5 @@ fn build_model(
 /// Writes `bytes` to `path` atomically, naming the path in the error.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), CheckpointError> {
     crate::atomic_file::write_atomically(path, bytes)
-        .map_err(|source| CheckpointError::Io { path: path.to_path_buf(), source })
+        .map_err(|error| CheckpointError::Io { path: path.to_path_buf(), error })
 }

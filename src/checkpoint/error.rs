@@ -10,23 +10,24 @@ use super::FORMAT_VERSION;
 #[derive(Debug, thiserror::Error)]
 pub enum CheckpointError {
     /// The folder or a file in it could not be written.
-    #[error("{path}: {source}")]
+    #[error("{path}: {error}")]
     Io {
         /// The file or folder.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A file of the checkpoint could not be read: missing, not a regular file, or too large.
-    #[error(transparent)]
-    Read(#[from] SafeReadError),
+    /// (Not marked as a source: the message already holds the cause, and chains would repeat it.)
+    #[error("{0}")]
+    Read(SafeReadError),
     /// The description is not valid JSON of the expected shape.
-    #[error("{path} is not a valid checkpoint description ({source}); choose a folder saved by vae-explorer")]
+    #[error("{path} is not a valid checkpoint description ({error}); choose a folder saved by vae-explorer")]
     Description {
         /// The file.
         path: PathBuf,
         /// What the parser said.
-        source: serde_json::Error,
+        error: serde_json::Error,
     },
     /// The checkpoint was written by an incompatible version.
     #[error("{path} has checkpoint format {found}, this build reads format {FORMAT_VERSION}")]
@@ -87,19 +88,25 @@ pub enum CheckpointError {
         what: &'static str,
     },
     /// No file can be created in the folder.
-    #[error("cannot write into {dir} ({source}); choose a folder you can write to")]
+    #[error("cannot write into {dir} ({error}); choose a folder you can write to")]
     NotWritable {
         /// The folder.
         dir: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The folder holds something a save must not replace.
     #[error("{dir} {found}; choose an empty folder or one saved by vae-explorer")]
     NotACheckpointFolder {
         /// The folder.
         dir: PathBuf,
-        /// What is there, as a phrase ("holds notes.txt", "is a file, not a folder").
+        /// What is there, as a phrase ("holds notes.txt", "is not a folder").
         found: String,
     },
+}
+
+impl From<SafeReadError> for CheckpointError {
+    fn from(error: SafeReadError) -> Self {
+        Self::Read(error)
+    }
 }

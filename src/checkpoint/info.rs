@@ -69,7 +69,7 @@ impl CheckpointInfo {
 /// Parses and checks a description read from `path`.
 pub(super) fn parse_info(text: &[u8], path: &Path) -> Result<CheckpointInfo, CheckpointError> {
     let info: CheckpointInfo = serde_json::from_slice(text)
-        .map_err(|source| CheckpointError::Description { path: path.to_path_buf(), source })?;
+        .map_err(|error| CheckpointError::Description { path: path.to_path_buf(), error })?;
     if info.format_version != FORMAT_VERSION {
         return Err(CheckpointError::Version { path: path.to_path_buf(), found: info.format_version });
     }

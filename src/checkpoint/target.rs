@@ -25,11 +25,11 @@ pub enum SaveTarget {
 /// `weights*.bpk` and temporary files of earlier saves), and that a file can be created in it.
 pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
     let refuse = |found: String| CheckpointError::NotACheckpointFolder { dir: dir.to_path_buf(), found };
-    let io = |source| CheckpointError::Io { path: dir.to_path_buf(), source };
+    let io = |error| CheckpointError::Io { path: dir.to_path_buf(), error };
     match std::fs::metadata(dir) {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => std::fs::create_dir_all(dir).map_err(io)?,
         Err(error) => return Err(io(error)),
-        Ok(metadata) if !metadata.is_dir() => return Err(refuse("is a file, not a folder".to_string())),
+        Ok(metadata) if !metadata.is_dir() => return Err(refuse("is not a folder".to_string())),
         Ok(_) => {}
     }
     let mut foreign = Vec::new();
@@ -66,7 +66,7 @@ pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
         .prefix(TEMP_PREFIX)
         .suffix(".probe")
         .tempfile_in(dir)
-        .map_err(|source| CheckpointError::NotWritable { dir: dir.to_path_buf(), source })?;
+        .map_err(|error| CheckpointError::NotWritable { dir: dir.to_path_buf(), error })?;
     Ok(target)
 }
 
@@ -99,7 +99,7 @@ mod tests {
 
         let file = dir.path().join("notes.txt");
         let error = prepare_save_target(&file).expect_err("refused").to_string();
-        assert!(error.contains("is a file, not a folder"), "{error}");
+        assert!(error.contains("is not a folder"), "{error}");
 
         let broken = tempfile::tempdir().expect("temp dir");
         std::fs::write(broken.path().join(DESCRIPTION_FILE), b"{\"weights_file\": \"../x\"}").expect("write");

@@ -16,7 +16,7 @@ fn write_advice(path: &Path, error: &io::Error) -> String {
             format!("the folder {} does not exist; create it or choose another folder", folder.display())
         }
         io::ErrorKind::NotADirectory => {
-            format!("{} is a file, not a folder; choose a folder to save into", folder.display())
+            format!("{} is not a folder; choose a folder to save into", folder.display())
         }
         io::ErrorKind::IsADirectory => "a folder with that name already exists; choose a file name".to_owned(),
         io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded => {

@@ -55,10 +55,10 @@ impl TrainingConfig {
     pub fn validate(&self) -> Result<(), String> {
         self.model.validate()?;
         if !(self.beta.is_finite() && (0.0..=MAX_BETA).contains(&self.beta)) {
-            return Err(format!("β must be a number from 0 to {MAX_BETA}, not {}", self.beta));
+            return Err(format!("β must be a number from 0 to {MAX_BETA}, not {}", readable(self.beta)));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate < 1.0) {
-            return Err(format!("learning rate must be above 0 and below 1, not {}", self.learning_rate));
+            return Err(format!("learning rate must be above 0 and below 1, not {}", readable(self.learning_rate)));
         }
         if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {
             return Err(format!("batch size must be 1 to {MAX_BATCH_SIZE}, not {}", self.batch_size));
@@ -78,6 +78,17 @@ impl TrainingConfig {
             return self.beta;
         }
         self.beta * (epoch_position / self.kl_warmup_epochs as f64).clamp(0.0, 1.0)
+    }
+}
+
+/// `value` as typed: plain for everyday magnitudes, scientific for huge or tiny ones (1e300 would
+/// otherwise print 301 digits).
+fn readable(value: f64) -> String {
+    let magnitude = value.abs();
+    if magnitude != 0.0 && magnitude.is_finite() && !(1e-4..1e6).contains(&magnitude) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
     }
 }
 
@@ -124,6 +135,8 @@ mod tests {
             let error = config.validate().expect_err("refused");
             assert!(error.contains(field), "{error} should name {field}");
         }
+        let huge = TrainingConfig { beta: 1e300, ..default() }.validate().expect_err("refused");
+        assert!(huge.ends_with("not 1e300"), "{huge}");
         let edges = TrainingConfig { beta: MAX_BETA, epochs: MAX_EPOCHS, batch_size: 1, ..default() };
         assert_eq!(edges.validate(), Ok(()));
     }

@@ -26,11 +26,12 @@ fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
-/// A folder of 64 training and 16 test images of 28×28: an epoch takes milliseconds.
+/// A folder of 64 training and 16 test images of 64×64: an epoch takes milliseconds, and saving
+/// the 17 MB of weights of an MLP for them takes longer.
 fn tiny_idx_folder(dir: &Path) {
-    write_images(&dir.join("train-images-idx3-ubyte"), 64, 28, false);
+    write_images(&dir.join("train-images-idx3-ubyte"), 64, 64, false);
     write_labels(&dir.join("train-labels-idx1-ubyte"), 64, false);
-    write_images(&dir.join("t10k-images-idx3-ubyte"), 16, 28, false);
+    write_images(&dir.join("t10k-images-idx3-ubyte"), 16, 64, false);
     write_labels(&dir.join("t10k-labels-idx1-ubyte"), 16, false);
 }
 
@@ -87,7 +88,7 @@ fn an_out_folder_holding_other_things_is_refused_before_training() {
     let file = out.path().join("notes.txt");
     let refused = train(&file, &["--epochs", "1"]);
     assert!(!refused.status.success());
-    assert!(stderr(&refused).contains("is a file, not a folder"), "{}", stderr(&refused));
+    assert!(stderr(&refused).contains("is not a folder"), "{}", stderr(&refused));
     assert_eq!(std::fs::read(&file).expect("read"), b"mine");
 }
 
@@ -114,6 +115,18 @@ fn epochs_done(dir: &Path) -> usize {
     checkpoint::read_info(dir).map(|info| info.epochs_done).unwrap_or(0)
 }
 
+/// True when `dir` holds a temporary file of a save in progress.
+fn holds_temp_file(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|entries| {
+        entries.filter_map(Result::ok).any(|entry| entry.file_name().to_string_lossy().starts_with(".vae-explorer-"))
+    })
+}
+
+/// Runs killed by the interrupted-save test, at least …
+const ROUNDS: u64 = 16;
+/// … and at most, while none of the kills has hit a save in progress.
+const MAX_ROUNDS: u64 = 64;
+
 #[test]
 fn a_kill_during_per_epoch_saves_leaves_a_loadable_checkpoint() {
     let root = tempfile::tempdir().expect("temp dir");
@@ -127,11 +140,15 @@ fn a_kill_during_per_epoch_saves_leaves_a_loadable_checkpoint() {
     assert!(first.status.success(), "{}", stderr(&first));
     let outside = files_except(root.path(), &out);
 
-    // Each round resumes the model in --out and kills the run once it has saved another epoch,
-    // a little later each round: the run spends most of its time saving, so most kills land
-    // inside a save.
+    // Each round resumes the model in --out and kills the run once it has saved another epoch:
+    // even rounds as soon as a save's temporary file shows up (inside a write), odd rounds a few
+    // milliseconds later (anywhere: training, writing the weights, the description, removing the
+    // old weights).
     let mut epochs = epochs_done(&out);
-    for round in 0..12u64 {
+    let mut leftovers_seen = std::collections::BTreeSet::new();
+    let mut interrupted_saves = 0;
+    let mut round = 0;
+    while round < ROUNDS || (interrupted_saves == 0 && round < MAX_ROUNDS) {
         let target = (epochs + 1000).to_string();
         let mut child = vae_explorer()
             .args(["train", "--device", "cpu", "--data", &data_arg, "--epochs", &target, "--resume"])
@@ -146,7 +163,13 @@ fn a_kill_during_per_epoch_saves_leaves_a_loadable_checkpoint() {
             assert!(child.try_wait().expect("wait").is_none(), "round {round}: the run ended early");
             std::thread::sleep(Duration::from_millis(1));
         }
-        std::thread::sleep(Duration::from_millis(round * 3));
+        if round % 2 == 0 {
+            while !holds_temp_file(&out) && child.try_wait().expect("wait").is_none() {
+                std::thread::yield_now();
+            }
+        } else {
+            std::thread::sleep(Duration::from_millis(round % 8));
+        }
         child.kill().expect("SIGKILL");
         child.wait().expect("reap");
 
@@ -155,6 +178,19 @@ fn a_kill_during_per_epoch_saves_leaves_a_loadable_checkpoint() {
         assert!(info.epochs_done > epochs, "round {round}: went back from epoch {epochs} to {}", info.epochs_done);
         assert_eq!(info.history.len(), info.epochs_done);
         epochs = info.epochs_done;
+        // A new temporary file or weights file the description does not name: the kill hit a save.
+        let leftovers: std::collections::BTreeSet<String> = std::fs::read_dir(&out)
+            .expect("list")
+            .filter_map(|entry| entry.ok()?.file_name().into_string().ok())
+            .filter(|name| {
+                name.starts_with(".vae-explorer-") || (name.starts_with("weights-") && *name != info.weights_file)
+            })
+            .collect();
+        interrupted_saves += usize::from(!leftovers.is_subset(&leftovers_seen));
+        leftovers_seen.extend(leftovers);
+        round += 1;
         assert_eq!(files_except(root.path(), &out), outside, "round {round}: a file outside --out changed");
     }
+    eprintln!("kills that left a half-done save behind: {interrupted_saves} of {round} rounds");
+    assert!(interrupted_saves > 0, "no kill in {round} rounds landed inside a save");
 }
