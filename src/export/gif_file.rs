@@ -7,7 +7,7 @@ use std::path::Path;
 
 use image::GrayImage;
 
-use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, write_file};
+use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, check_animation_size, write_file};
 
 /// Writes `frames` as an infinitely looping GIF animation.
 ///
@@ -21,7 +21,8 @@ use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, write_file};
 /// # Errors
 ///
 /// [`ExportError::NoFrames`], [`ExportError::InvalidFrameRate`], [`ExportError::EmptyImage`],
-/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::TooLargeForGif`]
+/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::AnimationTooLarge`] over
+/// [`super::MAX_ANIMATION_PIXELS`] in all, [`ExportError::TooLargeForGif`]
 /// beyond 65535 pixels on a side, [`ExportError::Write`] if the destination cannot be written
 /// (nothing is left behind), and [`ExportError::GifEncode`] if encoding fails.
 pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_pong: bool) -> Result<(), ExportError> {
@@ -47,6 +48,7 @@ pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_po
             });
         }
     }
+    check_animation_size(frames.len(), width, height)?;
     let too_large = || ExportError::TooLargeForGif { width, height };
     let gif_width = u16::try_from(width).map_err(|_| too_large())?;
     let gif_height = u16::try_from(height).map_err(|_| too_large())?;
