@@ -74,7 +74,11 @@ pub fn read_capped(reader: impl Read, max_bytes: u64, path: &Path) -> Result<Vec
 /// True when `name` names a file directly inside a folder: not empty, not absolute, no path
 /// separator, not `.` or `..`.
 pub fn is_plain_file_name(name: &str) -> bool {
-    !name.is_empty() && name != "." && name != ".." && !name.contains(['/', '\\', '\0']) && !Path::new(name).is_absolute()
+    !name.is_empty()
+        && name != "."
+        && name != ".."
+        && !name.contains(['/', '\\', '\0'])
+        && !Path::new(name).is_absolute()
 }
 
 fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<(), SafeReadError> {

@@ -55,7 +55,9 @@ pub enum DataError {
         expected: u64,
     },
     /// The header announces more data than the reader accepts (or than fits in 64 bits).
-    #[error("{path} has a header announcing more than {max_bytes} bytes, more than vae-explorer reads; it is damaged or too large")]
+    #[error(
+        "{path} has a header announcing more than {max_bytes} bytes, more than vae-explorer reads; it is damaged or too large"
+    )]
     HeaderTooLarge {
         /// The file.
         path: PathBuf,

@@ -160,7 +160,11 @@ fn read_header<const WORDS: usize>(
 ) -> Result<[u32; WORDS], DataError> {
     let header_len = 4 * WORDS;
     let Some(header) = bytes.get(..header_len) else {
-        return Err(DataError::Truncated { path: path.to_path_buf(), expected: header_len as u64, found: bytes.len() as u64 });
+        return Err(DataError::Truncated {
+            path: path.to_path_buf(),
+            expected: header_len as u64,
+            found: bytes.len() as u64,
+        });
     };
     let mut words = [0u32; WORDS];
     for (word, chunk) in words.iter_mut().zip(header.chunks_exact(4)) {
@@ -187,12 +191,7 @@ fn read_idx(path: &Path, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError
 
 /// Reads the header from `reader`, then at most the rest it promises plus one byte. Unknown magic numbers
 /// and short headers are returned as read, for the parser to report.
-fn read_bounded(
-    reader: impl Read,
-    path: &Path,
-    gzip: bool,
-    max_pixels: Option<usize>,
-) -> Result<Vec<u8>, DataError> {
+fn read_bounded(reader: impl Read, path: &Path, gzip: bool, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError> {
     let read_error = |source: std::io::Error| {
         if gzip {
             DataError::CorruptGzip { path: path.to_path_buf(), source }

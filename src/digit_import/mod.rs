@@ -9,9 +9,9 @@
 use std::io::{self, BufRead, Cursor, Seek};
 use std::path::{Path, PathBuf};
 
+use crate::safe_read::{SafeReadError, read_regular};
 use image::imageops::{self, FilterType};
 use image::metadata::Orientation;
-use crate::safe_read::{SafeReadError, read_regular};
 use image::{DynamicImage, GrayImage, ImageBuffer, ImageDecoder, ImageError, ImageReader, Limits, Luma};
 
 /// Largest accepted width or height of a source image, in pixels. Larger images are refused from their header.
@@ -145,8 +145,10 @@ fn check_target(height: usize, width: usize) -> Result<(), ImportError> {
     }
 }
 
+/// The decoder's words, on one line: some decoders end their messages with a line break.
 fn not_an_image(path: &Path, reason: impl Into<String>) -> ImportError {
-    ImportError::NotAnImage { path: path.to_path_buf(), reason: reason.into() }
+    let reason = reason.into().split_whitespace().collect::<Vec<_>>().join(" ");
+    ImportError::NotAnImage { path: path.to_path_buf(), reason }
 }
 
 /// Maps a decoder error; the data is in memory, so an I/O error means it ends early or is corrupt.

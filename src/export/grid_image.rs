@@ -172,10 +172,8 @@ pub fn check_output_size(width: u64, height: u64) -> Result<(u32, u32), ExportEr
 ///
 /// [`ExportError::AnimationTooLarge`] when they do not.
 pub fn check_animation_size(frames: usize, width: u32, height: u32) -> Result<(), ExportError> {
-    let total = u64::try_from(frames)
-        .unwrap_or(u64::MAX)
-        .saturating_mul(u64::from(width))
-        .saturating_mul(u64::from(height));
+    let total =
+        u64::try_from(frames).unwrap_or(u64::MAX).saturating_mul(u64::from(width)).saturating_mul(u64::from(height));
     if total > MAX_ANIMATION_PIXELS {
         return Err(ExportError::AnimationTooLarge { frames, width, height });
     }

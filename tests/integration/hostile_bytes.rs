@@ -10,14 +10,14 @@ use burn::prelude::*;
 use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
-use vae_explorer::data::{DataError, DataSource};
 use vae_explorer::data::idx::{gunzip_if_compressed, parse_images, parse_labels};
+use vae_explorer::data::{DataError, DataSource};
 
 const SEED: u64 = 20_261_111;
 const IDX_CASES: usize = 3000;
 const FOLDER_CASES: usize = 300;
 const IMAGE_CASES: usize = 1000;
-const CHECKPOINT_CASES: usize = 200;
+const CHECKPOINT_CASES: usize = 600;
 
 /// Header words a hostile file likes to hold.
 const HOSTILE_WORDS: [u32; 6] = [0, 1, 0xFFFF_FFFF, 0x8000_0000, 0x0000_0803, 0x0000_0801];
@@ -142,7 +142,11 @@ fn the_idx_reader_survives_random_and_mutated_bytes() {
         let bytes = hostile_variant(&mut rng, if labels_case { &labels } else { &images });
         tally.run(&format!("idx case {case}"), || -> Result<(), DataError> {
             let inflated = gunzip_if_compressed(bytes, path)?;
-            if labels_case { parse_labels(&inflated, path).map(|_| ()) } else { parse_images(&inflated, path).map(|_| ()) }
+            if labels_case {
+                parse_labels(&inflated, path).map(|_| ())
+            } else {
+                parse_images(&inflated, path).map(|_| ())
+            }
         });
     }
 
@@ -190,7 +194,9 @@ fn the_image_importer_survives_random_and_mutated_bytes() {
         }
         let path = dir.path().join(format!("case-{case}.img"));
         std::fs::write(&path, &bytes).expect("write");
-        tally.run(&format!("image case {case} ({format:?})"), || vae_explorer::digit_import::import_image(&path, 28, 28));
+        tally.run(&format!("image case {case} ({format:?})"), || {
+            vae_explorer::digit_import::import_image(&path, 28, 28)
+        });
         std::fs::remove_file(&path).expect("remove");
     }
     tally.assert_clean("image importer");
@@ -217,6 +223,7 @@ fn the_checkpoint_loader_survives_random_and_mutated_bytes() {
     let keys = ["image_height", "image_width", "latent_dim", "epochs_done", "global_step", "batch_size", "epochs"];
     let values = ["0", "1", "4294967295", "2147483648", "18446744073709551615", "-1", "1e300", "null", "\"x\""];
     for case in 0..CHECKPOINT_CASES {
+        let mut what = "mutated description".to_string();
         let (description, weights) = match case % 3 {
             0 => {
                 let mut json = BUNDLED_DESCRIPTION.to_vec();
@@ -228,6 +235,7 @@ fn the_checkpoint_loader_survives_random_and_mutated_bytes() {
             1 => {
                 let key = keys[rng.random_range(0..keys.len())];
                 let value = values[rng.random_range(0..values.len())];
+                what = format!("\"{key}\": {value}");
                 (set_json_number(BUNDLED_DESCRIPTION, key, value), BUNDLED_WEIGHTS.to_vec())
             }
             _ => {
@@ -235,10 +243,11 @@ fn the_checkpoint_loader_survives_random_and_mutated_bytes() {
                 for _ in 0..rng.random_range(1..=3) {
                     mutate(&mut rng, &mut weights);
                 }
+                what = "mutated weights".to_string();
                 (BUNDLED_DESCRIPTION.to_vec(), weights)
             }
         };
-        tally.run(&format!("checkpoint case {case}"), || {
+        tally.run(&format!("checkpoint case {case} ({what})"), || {
             vae_explorer::checkpoint::load_from_bytes(&description, &weights, name, &device)
         });
     }

@@ -15,7 +15,10 @@ fn grid(rows: usize, cols: usize, side: usize) -> ImageGrid {
 fn a_huge_gutter_is_refused_with_the_size_it_would_have() {
     let error = grid(20, 20, 28).to_gray_image(&GridStyle { scale: 4, gutter_px: 10_000 }).unwrap_err();
     let side = 20 * 28 * 4 + 19 * 10_000;
-    assert!(matches!(error, ExportError::ImageTooLarge { width, height } if width == side && height == side), "{error}");
+    assert!(
+        matches!(error, ExportError::ImageTooLarge { width, height } if width == side && height == side),
+        "{error}"
+    );
     let message = error.to_string();
     assert!(message.contains(&format!("{side}×{side}")) && message.contains("--gutter"), "{message}");
     assert!(!message.contains('\n'), "{message}");
@@ -32,7 +35,10 @@ fn side_and_total_limits_hold_at_their_boundaries() {
     assert!(matches!(rendered_size(1, 1, square, square + 1, &style), Err(ExportError::ImageTooLarge { .. })));
     // Products that overflow u64 saturate and are refused, not wrapped.
     let huge = GridStyle { scale: 8, gutter_px: u32::MAX };
-    assert!(matches!(rendered_size(usize::MAX, usize::MAX, usize::MAX, 1, &huge), Err(ExportError::ImageTooLarge { .. })));
+    assert!(matches!(
+        rendered_size(usize::MAX, usize::MAX, usize::MAX, 1, &huge),
+        Err(ExportError::ImageTooLarge { .. })
+    ));
     // Today's largest legal grid (64×64 cells of 28×28 at scale 4) still fits.
     assert!(rendered_size(64, 64, 28, 28, &GridStyle { scale: 4, gutter_px: 2 }).is_ok());
 }
@@ -76,7 +82,10 @@ fn oversize_exports_on_the_command_line_fail_and_write_nothing() {
         let output = export(args, &out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert!(!output.status.success(), "{args:?}");
-        assert!(stderr.contains("the exported image would be") && stderr.contains("the limit is"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("the exported image would be") && stderr.contains("the limit is"),
+            "{args:?}: {stderr}"
+        );
         assert_eq!(stderr.trim().lines().count(), 1, "{args:?}: {stderr}");
         assert!(!stderr.contains("panicked"), "{stderr}");
         assert!(!out.exists(), "{args:?} wrote {}", out.display());

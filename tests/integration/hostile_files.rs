@@ -16,6 +16,9 @@ use crate::support::{write_images, write_labels};
 /// Long enough for any load here; only a hang (a regression) reaches it.
 const HANG_GUARD: Duration = Duration::from_secs(60);
 
+/// Whether an error is the expected one.
+type ErrorCheck = fn(&DataError) -> bool;
+
 fn header(words: &[u32]) -> Vec<u8> {
     words.iter().flat_map(|word| word.to_be_bytes()).collect()
 }
@@ -153,7 +156,7 @@ fn a_folder_as_an_idx_file_says_it_is_a_folder() {
 
 #[test]
 fn huge_idx_dimensions_are_refused_from_the_header() {
-    let cases: [([u32; 4], fn(&DataError) -> bool); 4] = [
+    let cases: [([u32; 4], ErrorCheck); 4] = [
         ([0x803, 1, 4097, 28], |e| matches!(e, DataError::ImagesTooLarge { height: 4097, .. })),
         ([0x803, 1, u32::MAX, u32::MAX], |e| matches!(e, DataError::ImagesTooLarge { .. })),
         ([0x803, u32::MAX, 4096, 4096], |e| matches!(e, DataError::TooLargeToTrain { .. })),
