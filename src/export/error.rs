@@ -61,6 +61,9 @@ pub enum ExportError {
         /// The underlying I/O error.
         source: io::Error,
     },
+    /// The path to read is a folder, FIFO or device, not a regular file.
+    #[error(transparent)]
+    NotRegular(crate::safe_read::SafeReadError),
     /// PNG encoding failed.
     #[error("cannot write {}: PNG encoding failed: {source}", .path.display())]
     PngEncode {
@@ -214,4 +217,14 @@ pub enum ExportError {
         /// Frame height in pixels.
         height: u32,
     },
+}
+
+impl ExportError {
+    /// The error for a file that could not be opened for reading.
+    pub(crate) fn from_read(error: crate::safe_read::SafeReadError) -> Self {
+        match error {
+            crate::safe_read::SafeReadError::Io { path, source } => Self::Read { path, source },
+            other => Self::NotRegular(other),
+        }
+    }
 }

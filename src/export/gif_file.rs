@@ -1,7 +1,6 @@
 //! Animated GIF files: morphs and the scatter's evolution over training.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
@@ -95,7 +94,7 @@ fn playback_order(frames: &[GrayImage], ping_pong: bool) -> impl Iterator<Item =
 /// valid GIF.
 pub fn gif_frame_count(path: &Path) -> Result<usize, ExportError> {
     let gif_error = |source| ExportError::GifDecode { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
+    let (file, _) = crate::safe_read::open_regular(path).map_err(ExportError::from_read)?;
     let mut options = gif::DecodeOptions::new();
     // Only count: hand back the compressed frame data instead of decompressing it.
     options.skip_frame_decoding(true);

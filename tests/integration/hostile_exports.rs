@@ -4,7 +4,7 @@ use std::process::Command;
 
 use vae_explorer::export::{
     ExportError, GridStyle, ImageGrid, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, ScatterFrame, check_animation_size,
-    rendered_size, write_scatter_gif,
+    gif_frame_count, read_png_text, rendered_size, write_scatter_gif,
 };
 
 fn grid(rows: usize, cols: usize, side: usize) -> ImageGrid {
@@ -94,4 +94,28 @@ fn oversize_exports_on_the_command_line_fail_and_write_nothing() {
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("--size must be"));
     assert_eq!(std::fs::read_dir(dir.path()).expect("list").count(), 0, "nothing was written");
+}
+
+#[test]
+fn reading_back_a_fifo_or_a_folder_is_refused_without_blocking() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fifo = dir.path().join("grid.png");
+    let status = Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
+    assert!(status.success());
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let folder = dir.path().to_path_buf();
+    std::thread::Builder::new()
+        .name("read-back".to_string())
+        .spawn(move || {
+            let results = [read_png_text(&fifo).map(|_| ()), gif_frame_count(&fifo).map(|_| ())];
+            sender.send((results, read_png_text(&folder).map(|_| ())))
+        })
+        .expect("spawn a thread");
+    let (fifo_results, folder_result) =
+        receiver.recv_timeout(std::time::Duration::from_secs(60)).expect("the reads returned instead of blocking");
+    for result in fifo_results {
+        let error = result.unwrap_err();
+        assert!(matches!(error, ExportError::NotRegular(_)) && error.to_string().contains("is a FIFO"), "{error}");
+    }
+    assert!(folder_result.unwrap_err().to_string().contains("is a folder"));
 }
