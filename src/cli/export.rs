@@ -8,7 +8,9 @@ use super::ExportArgs;
 use super::args::{ExportKind, model_source};
 use crate::data::{DataSource, Dataset};
 use crate::digit_import::import_image;
-use crate::export::{GridStyle, ImageGrid, interleave_rows, provenance, write_gif, write_png};
+use crate::export::{
+    GridStyle, ImageGrid, check_animation_size, interleave_rows, provenance, rendered_size, write_gif, write_png,
+};
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
@@ -33,12 +35,15 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
         pixels,
     };
     let style = GridStyle { scale: args.scale, gutter_px: args.gutter };
+    // Every picture's size is checked before anything is decoded or drawn for it.
+    let check_size = |rows: usize, cols: usize| rendered_size(rows, cols, height, width, &style);
     let mut seed = snapshot.info.training.seed;
     let grid = match args.kind {
         ExportKind::Grid => {
             if !(2..=MAX_GRID_SIZE).contains(&args.size) {
                 bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
             }
+            check_size(args.size, args.size)?;
             let spec = GridSpec { size: args.size, x_range: args.range, y_range: args.range };
             let projection = if latent_dim > 2 {
                 let dataset = load_matching(&args.data, &snapshot)?;
@@ -53,12 +58,14 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
         }
         ExportKind::Samples => {
             seed = args.seed;
+            check_size(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE)?;
             let latents = prior_samples(SAMPLE_GRID_SIDE * SAMPLE_GRID_SIDE, latent_dim, args.seed);
             cells(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, decode(&snapshot.model, &latents, latent_dim))
         }
         ExportKind::Reconstructions => {
             let dataset = load_matching(&args.data, &snapshot)?;
             let indices: Vec<usize> = (0..dataset.heldout.len().min(RECONSTRUCTION_PAIRS)).collect();
+            check_size(2 * indices.len().div_ceil(PAIRS_PER_ROW), PAIRS_PER_ROW)?;
             let mut originals = Vec::new();
             dataset.heldout.write_batch(&indices, &mut originals);
             let means = encode_means(&snapshot.model, &dataset.heldout, &indices);
@@ -69,6 +76,12 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
         ExportKind::Morph => {
             if !(2..=64).contains(&args.steps) {
                 bail!("--steps must be 2 to 64, not {}", args.steps);
+            }
+            if is_gif {
+                let (frame_width, frame_height) = check_size(1, 1)?;
+                check_animation_size(args.steps, frame_width, frame_height)?;
+            } else {
+                check_size(1, args.steps)?;
             }
             let from = morph_end(args, &snapshot, args.from.as_deref(), args.from_index, "--from")?;
             let to = morph_end(args, &snapshot, args.to.as_deref(), args.to_index, "--to")?;

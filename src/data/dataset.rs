@@ -5,11 +5,20 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::idx::{find_file, gunzip_if_compressed, parse_images, parse_labels, read_images, read_labels};
+use super::idx::{find_file, gunzip_if_compressed, parse_images, parse_labels, read_images_limited, read_labels};
 use super::{DataError, ImageSet};
+use crate::safe_read::read_regular;
 
 /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
 pub const FASHION_MNIST_DIR: &str = "/usr/share/datasets/fashion-mnist";
+
+/// Most pixels per image a dataset folder may hold (e.g. 256×256). The models grow with the image: the MLP
+/// holds about 1,000 weights per pixel and the conv model about 2,000, each kept with its gradient and two
+/// Adam moments (16 bytes), so 256×256 needs 1–2 GiB while 1000×1000 would need 16–32 GiB and abort.
+pub const MAX_IMAGE_PIXELS: usize = 256 * 256;
+
+/// Largest `classes.txt` read, in bytes.
+const MAX_CLASSES_BYTES: u64 = 1 << 20;
 
 /// Share of the bundled digits held out for evaluation.
 pub const BUNDLED_HELDOUT_FRACTION: f64 = 0.1;
@@ -111,14 +120,14 @@ fn load_folder(dir: &Path) -> Result<Dataset, DataError> {
     let classes = train.labels.iter().chain(&heldout.labels).copied().max().map_or(0, usize::from) + 1;
     Ok(Dataset {
         name: DataSource::Folder(dir.to_path_buf()).to_string(),
-        class_names: class_names(dir, classes),
+        class_names: class_names(dir, classes)?,
         train,
         heldout,
     })
 }
 
 fn read_pair(images_path: &Path, labels_path: &Path) -> Result<ImageSet, DataError> {
-    pair(read_images(images_path)?, read_labels(labels_path)?, images_path, labels_path)
+    pair(read_images_limited(images_path, MAX_IMAGE_PIXELS)?, read_labels(labels_path)?, images_path, labels_path)
 }
 
 fn pair(
@@ -138,21 +147,26 @@ fn pair(
     Ok(ImageSet { height: images.height, width: images.width, pixels: images.pixels, labels })
 }
 
-/// Class names: `classes.txt` in the folder (one per line), Fashion-MNIST's, or the digits.
-fn class_names(dir: &Path, classes: usize) -> Vec<String> {
-    if let Ok(text) = std::fs::read_to_string(dir.join("classes.txt")) {
+/// Class names: `classes.txt` in the folder (one per line, when it names every class), Fashion-MNIST's, or
+/// the digits. A `classes.txt` that exists but is no regular UTF-8 text file of at most 1 MiB is an error.
+fn class_names(dir: &Path, classes: usize) -> Result<Vec<String>, DataError> {
+    let path = dir.join("classes.txt");
+    if path.exists() {
+        let bytes = read_regular(&path, MAX_CLASSES_BYTES)?;
+        let text = String::from_utf8(bytes)
+            .map_err(|_| DataError::ClassNames { path: path.clone(), reason: "it is not UTF-8 text".to_string() })?;
         let listed: Vec<String> =
             text.lines().map(str::trim).filter(|line| !line.is_empty()).map(String::from).collect();
         if listed.len() >= classes {
-            return listed;
+            return Ok(listed);
         }
     }
     let looks_like_fashion = dir.to_string_lossy().to_lowercase().contains("fashion");
-    match (looks_like_fashion, classes <= 10) {
+    Ok(match (looks_like_fashion, classes <= 10) {
         (true, true) => names(&FASHION_NAMES),
         (false, true) => names(&DIGIT_NAMES),
         _ => (0..classes).map(|class| class.to_string()).collect(),
-    }
+    })
 }
 
 fn names(list: &[&str]) -> Vec<String> {

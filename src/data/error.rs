@@ -34,14 +34,73 @@ pub enum DataError {
         expected: u32,
     },
     /// The file ends before the data its header announces.
-    #[error("{path} is truncated: its header announces {expected} bytes, the file holds {found}")]
+    #[error("{path} is truncated: its header announces {expected} bytes, the file holds {found}; download it again")]
     Truncated {
         /// The file.
         path: PathBuf,
         /// Bytes the header announces (header included).
-        expected: usize,
+        expected: u64,
         /// Bytes present.
-        found: usize,
+        found: u64,
+    },
+    /// The file (after decompression) goes on past the size its header announces; reading stopped there.
+    #[error(
+        "{path} holds more than its header says ({expected} bytes, header included); it is damaged or not an \
+         IDX file: download it again"
+    )]
+    MoreThanHeader {
+        /// The file.
+        path: PathBuf,
+        /// Bytes the header announces (header included).
+        expected: u64,
+    },
+    /// The header announces more data than the reader accepts (or than fits in 64 bits).
+    #[error(
+        "{path} has a header announcing more than {max_bytes} bytes, more than vae-explorer reads; it is damaged or too large"
+    )]
+    HeaderTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// The largest accepted file, after decompression.
+        max_bytes: u64,
+    },
+    /// The header announces images with a side longer than the reader accepts.
+    #[error("{path} announces {height}×{width} pixel images; sides over {max_side} pixels are refused")]
+    ImagesTooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Image height announced.
+        height: usize,
+        /// Image width announced.
+        width: usize,
+        /// The largest accepted side.
+        max_side: usize,
+    },
+    /// The images are too large for the models the app trains.
+    #[error(
+        "{path} holds {height}×{width} pixel images; vae-explorer trains on at most {max_pixels} pixels per image \
+         (e.g. 256×256): scale the images down"
+    )]
+    TooLargeToTrain {
+        /// The file.
+        path: PathBuf,
+        /// Image height.
+        height: usize,
+        /// Image width.
+        width: usize,
+        /// The largest accepted number of pixels per image.
+        max_pixels: usize,
+    },
+    /// The file is not a regular file, is too large, or cannot be opened.
+    #[error(transparent)]
+    File(#[from] crate::safe_read::SafeReadError),
+    /// `classes.txt` exists but cannot be used.
+    #[error("{path} cannot be used for the class names: {reason}; fix or remove it")]
+    ClassNames {
+        /// The file.
+        path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
     },
     /// Image and label files disagree on the number of items.
     #[error("{images} holds {image_count} images but {labels} holds {label_count} labels")]

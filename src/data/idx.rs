@@ -1,16 +1,33 @@
-//! Reading IDX files (the MNIST format), raw or gzip-compressed.
+//! Reading IDX files (the MNIST format), raw or gzip-compressed, bounded by what their header promises.
+//!
+//! A header is read and checked (magic number, sides at most [`MAX_SIDE_PX`], total at most
+//! [`MAX_IDX_BYTES`], all with checked arithmetic) before the payload is read; the payload is then read,
+//! or inflated, up to the promised size plus one byte, so a gzip bomb stops at once.
 
-use std::io::Read;
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 
 use flate2::read::GzDecoder;
 
 use super::DataError;
+use crate::safe_read::open_regular;
 
 /// Magic number of an idx3-ubyte images file.
 pub const IMAGES_MAGIC: u32 = 0x0000_0803;
 /// Magic number of an idx1-ubyte labels file.
 pub const LABELS_MAGIC: u32 = 0x0000_0801;
+
+/// Largest image side, in pixels, an IDX header may announce.
+pub const MAX_SIDE_PX: usize = 4096;
+
+/// Largest IDX file accepted, in bytes after decompression, header included (1 GiB: EMNIST's largest
+/// file holds about 550 MB).
+pub const MAX_IDX_BYTES: u64 = 1 << 30;
+
+/// Length of an images header: magic, count, height, width.
+const IMAGES_HEADER_BYTES: usize = 16;
+/// Length of a labels header: magic, count.
+const LABELS_HEADER_BYTES: usize = 8;
 
 const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
@@ -29,32 +46,109 @@ pub struct IdxImages {
 
 /// Reads an idx3-ubyte images file (raw or `.gz`).
 pub fn read_images(path: &Path) -> Result<IdxImages, DataError> {
-    let bytes = read_maybe_gzip(path)?;
-    parse_images(&bytes, path)
+    read_images_limited(path, MAX_SIDE_PX * MAX_SIDE_PX)
+}
+
+/// Reads an idx3-ubyte images file (raw or `.gz`), refusing images of more than `max_pixels_per_image`
+/// pixels from the header, before the pixels are read.
+pub fn read_images_limited(path: &Path, max_pixels_per_image: usize) -> Result<IdxImages, DataError> {
+    let mut bytes = read_idx(path, Some(max_pixels_per_image))?;
+    let (count, height, width) = check_images(&bytes, path)?;
+    bytes.drain(..IMAGES_HEADER_BYTES);
+    Ok(IdxImages { count, height, width, pixels: bytes })
 }
 
 /// Reads an idx1-ubyte labels file (raw or `.gz`).
 pub fn read_labels(path: &Path) -> Result<Vec<u8>, DataError> {
-    let bytes = read_maybe_gzip(path)?;
-    parse_labels(&bytes, path)
+    let mut bytes = read_idx(path, None)?;
+    check_labels(&bytes, path)?;
+    bytes.drain(..LABELS_HEADER_BYTES);
+    Ok(bytes)
 }
 
 /// Parses the bytes of an idx3-ubyte images file; `path` only names it in errors.
 pub fn parse_images(bytes: &[u8], path: &Path) -> Result<IdxImages, DataError> {
-    let header = read_header::<4>(bytes, path, "images", IMAGES_MAGIC)?;
-    let [_, count, height, width] = header.map(|value| value as usize);
-    let len = count.checked_mul(height).and_then(|len| len.checked_mul(width)).unwrap_or(usize::MAX - 16);
-    let pixels = payload(bytes, 16, len, path)?;
-    if count == 0 || height == 0 || width == 0 {
-        return Err(DataError::Empty { path: path.to_path_buf(), count, height, width });
-    }
-    Ok(IdxImages { count, height, width, pixels: pixels.to_vec() })
+    let (count, height, width) = check_images(bytes, path)?;
+    Ok(IdxImages { count, height, width, pixels: bytes[IMAGES_HEADER_BYTES..].to_vec() })
 }
 
 /// Parses the bytes of an idx1-ubyte labels file; `path` only names it in errors.
 pub fn parse_labels(bytes: &[u8], path: &Path) -> Result<Vec<u8>, DataError> {
-    let [_, count] = read_header::<2>(bytes, path, "labels", LABELS_MAGIC)?.map(|v| v as usize);
-    Ok(payload(bytes, 8, count, path)?.to_vec())
+    check_labels(bytes, path)?;
+    Ok(bytes[LABELS_HEADER_BYTES..].to_vec())
+}
+
+/// `raw` itself, or its decompressed content when it starts with the gzip magic bytes. Inflation stops one
+/// byte past the size the inflated header promises ([`DataError::MoreThanHeader`]).
+pub fn gunzip_if_compressed(raw: Vec<u8>, path: &Path) -> Result<Vec<u8>, DataError> {
+    if !raw.starts_with(&GZIP_MAGIC) {
+        return Ok(raw);
+    }
+    read_bounded(GzDecoder::new(raw.as_slice()), path, true, None)
+}
+
+/// The first of `stem` and `stem.gz` in `dir` that is a regular file, else the first that exists (so that a
+/// folder or FIFO under that name is reported as such when read).
+pub fn find_file(dir: &Path, stem: &str) -> Option<PathBuf> {
+    let candidates = [dir.join(stem), dir.join(format!("{stem}.gz"))];
+    candidates.iter().find(|path| path.is_file()).or_else(|| candidates.iter().find(|path| path.exists())).cloned()
+}
+
+/// Checks an images file's header against its length: `(count, height, width)`.
+fn check_images(bytes: &[u8], path: &Path) -> Result<(usize, usize, usize), DataError> {
+    let [_, count, height, width] = read_header::<4>(bytes, path, "images", IMAGES_MAGIC)?;
+    let (count, height, width) = (to_usize(count), to_usize(height), to_usize(width));
+    check_sides(path, height, width, MAX_SIDE_PX * MAX_SIDE_PX)?;
+    let expected = promised_bytes(path, IMAGES_HEADER_BYTES, &[count, height, width])?;
+    check_length(bytes, expected, path)?;
+    if count == 0 || height == 0 || width == 0 {
+        return Err(DataError::Empty { path: path.to_path_buf(), count, height, width });
+    }
+    Ok((count, height, width))
+}
+
+/// Checks a labels file's header against its length.
+fn check_labels(bytes: &[u8], path: &Path) -> Result<(), DataError> {
+    let [_, count] = read_header::<2>(bytes, path, "labels", LABELS_MAGIC)?;
+    let expected = promised_bytes(path, LABELS_HEADER_BYTES, &[to_usize(count)])?;
+    check_length(bytes, expected, path)
+}
+
+/// Refuses sides over [`MAX_SIDE_PX`] and images of more than `max_pixels` pixels.
+fn check_sides(path: &Path, height: usize, width: usize, max_pixels: usize) -> Result<(), DataError> {
+    if height > MAX_SIDE_PX || width > MAX_SIDE_PX {
+        return Err(DataError::ImagesTooLarge { path: path.to_path_buf(), height, width, max_side: MAX_SIDE_PX });
+    }
+    if height.saturating_mul(width) > max_pixels {
+        return Err(DataError::TooLargeToTrain { path: path.to_path_buf(), height, width, max_pixels });
+    }
+    Ok(())
+}
+
+/// Header plus the product of `dims` bytes, with checked arithmetic, refused above [`MAX_IDX_BYTES`].
+fn promised_bytes(path: &Path, header_len: usize, dims: &[usize]) -> Result<u64, DataError> {
+    let payload = dims.iter().try_fold(1u64, |total, &dim| total.checked_mul(dim as u64));
+    let total = payload.and_then(|payload| payload.checked_add(header_len as u64));
+    match total {
+        Some(total) if total <= MAX_IDX_BYTES => Ok(total),
+        _ => Err(DataError::HeaderTooLarge { path: path.to_path_buf(), max_bytes: MAX_IDX_BYTES }),
+    }
+}
+
+/// The file must hold exactly what its header promises.
+fn check_length(bytes: &[u8], expected: u64, path: &Path) -> Result<(), DataError> {
+    let found = bytes.len() as u64;
+    if found < expected {
+        return Err(DataError::Truncated { path: path.to_path_buf(), expected, found });
+    }
+    if found > expected {
+        return Err(DataError::MoreThanHeader { path: path.to_path_buf(), expected });
+    }
+    Ok(())
+}
+
+fn to_usize(word: u32) -> usize {
+    usize::try_from(word).unwrap_or(usize::MAX)
 }
 
 /// Reads the big-endian u32 header words, checking the magic number (word 0).
@@ -65,12 +159,16 @@ fn read_header<const WORDS: usize>(
     expected: u32,
 ) -> Result<[u32; WORDS], DataError> {
     let header_len = 4 * WORDS;
-    if bytes.len() < header_len {
-        return Err(DataError::Truncated { path: path.to_path_buf(), expected: header_len, found: bytes.len() });
-    }
+    let Some(header) = bytes.get(..header_len) else {
+        return Err(DataError::Truncated {
+            path: path.to_path_buf(),
+            expected: header_len as u64,
+            found: bytes.len() as u64,
+        });
+    };
     let mut words = [0u32; WORDS];
-    for (index, chunk) in bytes[..header_len].chunks_exact(4).enumerate() {
-        words[index] = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
+    for (word, chunk) in words.iter_mut().zip(header.chunks_exact(4)) {
+        *word = u32::from_be_bytes([chunk[0], chunk[1], chunk[2], chunk[3]]);
     }
     if words[0] != expected {
         return Err(DataError::WrongMagic { path: path.to_path_buf(), kind, found: words[0], expected });
@@ -78,37 +176,56 @@ fn read_header<const WORDS: usize>(
     Ok(words)
 }
 
-/// The `len` bytes after a header of `header_len` bytes, or a truncation error.
-fn payload<'a>(bytes: &'a [u8], header_len: usize, len: usize, path: &Path) -> Result<&'a [u8], DataError> {
-    let expected = header_len.saturating_add(len);
-    bytes.get(header_len..expected).ok_or_else(|| DataError::Truncated {
-        path: path.to_path_buf(),
-        expected,
-        found: bytes.len(),
-    })
-}
-
-/// Reads a whole file, gunzipping it when it starts with the gzip magic bytes.
-fn read_maybe_gzip(path: &Path) -> Result<Vec<u8>, DataError> {
-    let raw = std::fs::read(path).map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
-    gunzip_if_compressed(raw, path)
-}
-
-/// `raw` itself, or its decompressed content when it starts with the gzip magic bytes.
-pub fn gunzip_if_compressed(raw: Vec<u8>, path: &Path) -> Result<Vec<u8>, DataError> {
-    if !raw.starts_with(&GZIP_MAGIC) {
-        return Ok(raw);
+/// Reads a regular file, gunzipping it when it starts with the gzip magic bytes, never past what its header
+/// promises. `max_pixels` (images only) refuses large images before their pixels are read.
+fn read_idx(path: &Path, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError> {
+    let (file, _) = open_regular(path)?;
+    let mut reader = BufReader::new(file);
+    let head = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    if head.starts_with(&GZIP_MAGIC) {
+        read_bounded(GzDecoder::new(reader), path, true, max_pixels)
+    } else {
+        read_bounded(reader, path, false, max_pixels)
     }
-    let mut inflated = Vec::with_capacity(raw.len() * 4);
-    GzDecoder::new(raw.as_slice())
-        .read_to_end(&mut inflated)
-        .map_err(|source| DataError::CorruptGzip { path: path.to_path_buf(), source })?;
-    Ok(inflated)
 }
 
-/// The first of `stem` and `stem.gz` that exists in `dir`.
-pub fn find_file(dir: &Path, stem: &str) -> Option<PathBuf> {
-    [stem.to_string(), format!("{stem}.gz")].into_iter().map(|name| dir.join(name)).find(|path| path.is_file())
+/// Reads the header from `reader`, then at most the rest it promises plus one byte. Unknown magic numbers
+/// and short headers are returned as read, for the parser to report.
+fn read_bounded(reader: impl Read, path: &Path, gzip: bool, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError> {
+    let read_error = |source: std::io::Error| {
+        if gzip {
+            DataError::CorruptGzip { path: path.to_path_buf(), source }
+        } else {
+            DataError::Io { path: path.to_path_buf(), source }
+        }
+    };
+    let mut reader = reader;
+    let mut bytes = Vec::with_capacity(IMAGES_HEADER_BYTES);
+    (&mut reader).take(IMAGES_HEADER_BYTES as u64).read_to_end(&mut bytes).map_err(read_error)?;
+    let word = |index: usize| {
+        bytes.get(4 * index..4 * index + 4).map(|w| to_usize(u32::from_be_bytes([w[0], w[1], w[2], w[3]])))
+    };
+    let promised = match (word(0), word(1), word(2), word(3)) {
+        (Some(magic), Some(count), Some(height), Some(width)) if magic == IMAGES_MAGIC as usize => {
+            check_sides(path, height, width, max_pixels.unwrap_or(MAX_SIDE_PX * MAX_SIDE_PX))?;
+            promised_bytes(path, IMAGES_HEADER_BYTES, &[count, height, width])?
+        }
+        (Some(magic), Some(count), ..) if magic == LABELS_MAGIC as usize => {
+            promised_bytes(path, LABELS_HEADER_BYTES, &[count])?
+        }
+        _ => return Ok(bytes),
+    };
+    if bytes.len() as u64 > promised {
+        // A labels header followed by more than it promises, already within the first 16 bytes.
+        return Err(DataError::MoreThanHeader { path: path.to_path_buf(), expected: promised });
+    }
+    // At most one byte past the promise, read straight after the header (no second buffer of the payload).
+    let limit = promised.saturating_add(1);
+    reader.take(limit - bytes.len() as u64).read_to_end(&mut bytes).map_err(read_error)?;
+    if bytes.len() as u64 > promised {
+        return Err(DataError::MoreThanHeader { path: path.to_path_buf(), expected: promised });
+    }
+    Ok(bytes)
 }
 
 #[cfg(test)]
@@ -122,6 +239,13 @@ mod tests {
         }
         bytes.extend(std::iter::repeat_n(7u8, pixels));
         bytes
+    }
+
+    fn gzip(bytes: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        encoder.write_all(bytes).expect("gzip in memory");
+        encoder.finish().expect("gzip in memory")
     }
 
     #[test]
@@ -138,6 +262,12 @@ mod tests {
     }
 
     #[test]
+    fn bytes_past_the_promised_size_are_an_error() {
+        let error = parse_images(&images_bytes(2, 3, 4, 25), Path::new("x")).unwrap_err();
+        assert!(matches!(error, DataError::MoreThanHeader { expected: 40, .. }), "{error}");
+    }
+
+    #[test]
     fn labels_file_given_as_images_is_wrong_magic() {
         let mut bytes = LABELS_MAGIC.to_be_bytes().to_vec();
         bytes.extend_from_slice(&[0; 12]);
@@ -149,5 +279,30 @@ mod tests {
     fn short_header_is_truncated_not_a_panic() {
         let error = parse_labels(&[0, 0, 8], Path::new("x")).unwrap_err();
         assert!(matches!(error, DataError::Truncated { .. }), "{error}");
+    }
+
+    #[test]
+    fn header_words_at_the_extremes_are_refused_before_reading() {
+        for (count, side) in [(u32::MAX, 28), (1 << 31, 28), (1, 4097), (1, u32::MAX), (u32::MAX, 4096)] {
+            let error = parse_images(&images_bytes(count, side, side, 0), Path::new("x")).unwrap_err();
+            assert!(
+                matches!(error, DataError::HeaderTooLarge { .. } | DataError::ImagesTooLarge { .. }),
+                "{count}×{side}²: {error}"
+            );
+        }
+    }
+
+    #[test]
+    fn inflation_stops_past_the_promised_size() {
+        let good = images_bytes(2, 3, 4, 24);
+        assert_eq!(gunzip_if_compressed(gzip(&good), Path::new("x")).expect("valid"), good);
+        let long = images_bytes(2, 3, 4, 10_000);
+        let error = gunzip_if_compressed(gzip(&long), Path::new("x")).unwrap_err();
+        assert!(matches!(error, DataError::MoreThanHeader { expected: 40, .. }), "{error}");
+        let mut labels = LABELS_MAGIC.to_be_bytes().to_vec();
+        labels.extend_from_slice(&2u32.to_be_bytes());
+        labels.extend_from_slice(&[1, 2, 3]);
+        let error = gunzip_if_compressed(gzip(&labels), Path::new("x")).unwrap_err();
+        assert!(matches!(error, DataError::MoreThanHeader { expected: 10, .. }), "{error}");
     }
 }

@@ -5,6 +5,6 @@ mod error;
 pub mod idx;
 mod image_set;
 
-pub use dataset::{DataSource, Dataset, FASHION_MNIST_DIR};
+pub use dataset::{DataSource, Dataset, FASHION_MNIST_DIR, MAX_IMAGE_PIXELS};
 pub use error::DataError;
 pub use image_set::ImageSet;

@@ -6,10 +6,10 @@
 //! crop to the ink's bounding box, resize with the aspect ratio kept so the longer side fills a 20/28 share of
 //! the target, and paste onto a black canvas so the intensity centre of mass lands at the canvas centre.
 
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Cursor, Seek};
+use std::io::{self, BufRead, Cursor, Seek};
 use std::path::{Path, PathBuf};
 
+use crate::safe_read::{SafeReadError, read_regular};
 use image::imageops::{self, FilterType};
 use image::metadata::Orientation;
 use image::{DynamicImage, GrayImage, ImageBuffer, ImageDecoder, ImageError, ImageReader, Limits, Luma};
@@ -19,6 +19,10 @@ pub const MAX_SIDE_PX: u32 = 8192;
 
 /// Largest decoded pixel buffer accepted, in bytes (enough for an 8192 × 8192 RGBA image with 16-bit channels).
 pub const MAX_DECODED_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Largest image file read, in bytes (a compressed picture of a digit is far smaller). Only regular files
+/// are read, and never more than this.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// Share of the target side the ink's bounding box is scaled to (MNIST: 20 px in a 28 px field).
 const BOX_FRACTION: f64 = 20.0 / 28.0;
@@ -51,6 +55,9 @@ pub enum ImportError {
         /// The underlying I/O error.
         source: io::Error,
     },
+    /// The path is a folder, FIFO or device, or the file is larger than [`MAX_FILE_BYTES`].
+    #[error(transparent)]
+    File(SafeReadError),
     /// The data is not an image in a supported format, or it is corrupt or truncated.
     #[error("{} is not an image that can be imported ({reason}). Use a PNG, JPEG, BMP, GIF or WebP file.", path.display())]
     NotAnImage {
@@ -103,12 +110,14 @@ pub enum ImportError {
 /// The format is recognised from the content, not the extension. See the module docs for the steps.
 pub fn import_image(path: &Path, target_height: usize, target_width: usize) -> Result<ImportedImage, ImportError> {
     check_target(target_height, target_width)?;
-    let io_error = |source| ImportError::Io { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(io_error)?;
-    if file.metadata().map_err(io_error)?.len() == 0 {
+    let bytes = read_regular(path, MAX_FILE_BYTES).map_err(|error| match error {
+        SafeReadError::Io { path, source } => ImportError::Io { path, source },
+        other => ImportError::File(other),
+    })?;
+    if bytes.is_empty() {
         return Err(not_an_image(path, "the file is empty"));
     }
-    let image = decode(BufReader::new(file), path, true)?;
+    let image = decode(Cursor::new(bytes.as_slice()), path)?;
     convert(&image, path, target_height, target_width)
 }
 
@@ -123,7 +132,7 @@ pub fn import_bytes(
     if bytes.is_empty() {
         return Err(not_an_image(name, "there is no data"));
     }
-    let image = decode(Cursor::new(bytes), name, false)?;
+    let image = decode(Cursor::new(bytes), name)?;
     convert(&image, name, target_height, target_width)
 }
 
@@ -136,19 +145,15 @@ fn check_target(height: usize, width: usize) -> Result<(), ImportError> {
     }
 }
 
+/// The decoder's words, on one line: some decoders end their messages with a line break.
 fn not_an_image(path: &Path, reason: impl Into<String>) -> ImportError {
-    ImportError::NotAnImage { path: path.to_path_buf(), reason: reason.into() }
+    let reason = reason.into().split_whitespace().collect::<Vec<_>>().join(" ");
+    ImportError::NotAnImage { path: path.to_path_buf(), reason }
 }
 
-/// Maps a decoder error. `from_file` tells whether an I/O error can be a genuine read failure rather than
-/// in-memory data that ends early.
-fn decode_error(error: ImageError, path: &Path, from_file: bool) -> ImportError {
+/// Maps a decoder error; the data is in memory, so an I/O error means it ends early or is corrupt.
+fn decode_error(error: ImageError, path: &Path) -> ImportError {
     match error {
-        ImageError::IoError(source)
-            if from_file && !matches!(source.kind(), io::ErrorKind::UnexpectedEof | io::ErrorKind::InvalidData) =>
-        {
-            ImportError::Io { path: path.to_path_buf(), source }
-        }
         ImageError::IoError(source) => not_an_image(path, format!("the data is truncated or corrupt: {source}")),
         ImageError::Unsupported(e) => not_an_image(path, format!("unsupported: {e}")),
         other => not_an_image(path, other.to_string()),
@@ -157,14 +162,9 @@ fn decode_error(error: ImageError, path: &Path, from_file: bool) -> ImportError 
 
 /// Decodes the first frame, refusing images whose header states more than [`MAX_SIDE_PX`] per side or more than
 /// [`MAX_DECODED_BYTES`] of pixels before any pixel data is decoded.
-fn decode<R: BufRead + Seek>(source: R, path: &Path, from_file: bool) -> Result<DynamicImage, ImportError> {
-    let mut reader = ImageReader::new(source).with_guessed_format().map_err(|source| {
-        if from_file {
-            ImportError::Io { path: path.to_path_buf(), source }
-        } else {
-            not_an_image(path, source.to_string())
-        }
-    })?;
+fn decode<R: BufRead + Seek>(source: R, path: &Path) -> Result<DynamicImage, ImportError> {
+    let mut reader =
+        ImageReader::new(source).with_guessed_format().map_err(|source| not_an_image(path, source.to_string()))?;
     if reader.format().is_none() {
         return Err(not_an_image(path, "its content matches no known image format"));
     }
@@ -173,7 +173,7 @@ fn decode<R: BufRead + Seek>(source: R, path: &Path, from_file: bool) -> Result<
     let mut header_limits = Limits::default();
     header_limits.max_alloc = Some(MAX_DECODED_BYTES);
     reader.limits(header_limits);
-    let mut decoder = reader.into_decoder().map_err(|e| decode_error(e, path, from_file))?;
+    let mut decoder = reader.into_decoder().map_err(|e| decode_error(e, path))?;
 
     let (width, height) = decoder.dimensions();
     let too_large = || ImportError::TooLarge { path: path.to_path_buf(), width, height, max: MAX_SIDE_PX };
@@ -184,7 +184,7 @@ fn decode<R: BufRead + Seek>(source: R, path: &Path, from_file: bool) -> Result<
     match decoder.set_limits(limits) {
         Ok(()) => {}
         Err(ImageError::Limits(_)) => return Err(too_large()),
-        Err(e) => return Err(decode_error(e, path, from_file)),
+        Err(e) => return Err(decode_error(e, path)),
     }
     if decoder.total_bytes() > MAX_DECODED_BYTES {
         return Err(too_large());
@@ -197,7 +197,7 @@ fn decode<R: BufRead + Seek>(source: R, path: &Path, from_file: bool) -> Result<
     let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         ImageError::Limits(_) => too_large(),
-        e => decode_error(e, path, from_file),
+        e => decode_error(e, path),
     })?;
     image.apply_orientation(orientation);
     Ok(image)

@@ -61,6 +61,9 @@ pub enum ExportError {
         /// The underlying I/O error.
         source: io::Error,
     },
+    /// The path to read is a folder, FIFO or device, not a regular file.
+    #[error(transparent)]
+    NotRegular(crate::safe_read::SafeReadError),
     /// PNG encoding failed.
     #[error("cannot write {}: PNG encoding failed: {source}", .path.display())]
     PngEncode {
@@ -133,9 +136,34 @@ pub enum ExportError {
         /// The rejected scale.
         scale: u32,
     },
-    /// The rendered grid would be too large to hold in memory or describe in `u32` pixels.
-    #[error("the exported image would be too large; reduce the scale, the gutter or the number of cells")]
-    ImageTooLarge,
+    /// The exported image would be larger than [`super::MAX_EXPORT_SIDE_PX`] per side or
+    /// [`super::MAX_EXPORT_PIXELS`] in all.
+    #[error(
+        "the exported image would be {width}×{height} pixels; the limit is {} pixels per side and {} pixels in \
+         all: lower the scale, the gutter, the grid size or the steps (--scale, --gutter, --size, --steps)",
+        super::MAX_EXPORT_SIDE_PX,
+        super::MAX_EXPORT_PIXELS
+    )]
+    ImageTooLarge {
+        /// Width the image would have, in pixels (saturated at `u64::MAX`).
+        width: u64,
+        /// Height the image would have, in pixels (saturated at `u64::MAX`).
+        height: u64,
+    },
+    /// The frames of an animation together would be over [`super::MAX_ANIMATION_PIXELS`].
+    #[error(
+        "the animation would be {frames} frames of {width}×{height} pixels, more than {} pixels in all: lower the \
+         scale or the steps (--scale, --steps)",
+        super::MAX_ANIMATION_PIXELS
+    )]
+    AnimationTooLarge {
+        /// Number of frames.
+        frames: usize,
+        /// Frame width in pixels.
+        width: u32,
+        /// Frame height in pixels.
+        height: u32,
+    },
     /// An image to be written has zero width or height.
     #[error("cannot export an empty {width}×{height} image; it needs at least one pixel")]
     EmptyImage {
@@ -189,4 +217,14 @@ pub enum ExportError {
         /// Frame height in pixels.
         height: u32,
     },
+}
+
+impl ExportError {
+    /// The error for a file that could not be opened for reading.
+    pub(crate) fn from_read(error: crate::safe_read::SafeReadError) -> Self {
+        match error {
+            crate::safe_read::SafeReadError::Io { path, source } => Self::Read { path, source },
+            other => Self::NotRegular(other),
+        }
+    }
 }

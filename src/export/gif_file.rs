@@ -1,13 +1,12 @@
 //! Animated GIF files: morphs and the scatter's evolution over training.
 
 use std::borrow::Cow;
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
 use image::GrayImage;
 
-use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, write_file};
+use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, check_animation_size, write_file};
 
 /// Writes `frames` as an infinitely looping GIF animation.
 ///
@@ -21,7 +20,8 @@ use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, write_file};
 /// # Errors
 ///
 /// [`ExportError::NoFrames`], [`ExportError::InvalidFrameRate`], [`ExportError::EmptyImage`],
-/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::TooLargeForGif`]
+/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::AnimationTooLarge`] over
+/// [`super::MAX_ANIMATION_PIXELS`] in all, [`ExportError::TooLargeForGif`]
 /// beyond 65535 pixels on a side, [`ExportError::Write`] if the destination cannot be written
 /// (nothing is left behind), and [`ExportError::GifEncode`] if encoding fails.
 pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_pong: bool) -> Result<(), ExportError> {
@@ -47,6 +47,7 @@ pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_po
             });
         }
     }
+    check_animation_size(frames.len(), width, height)?;
     let too_large = || ExportError::TooLargeForGif { width, height };
     let gif_width = u16::try_from(width).map_err(|_| too_large())?;
     let gif_height = u16::try_from(height).map_err(|_| too_large())?;
@@ -93,7 +94,7 @@ fn playback_order(frames: &[GrayImage], ping_pong: bool) -> impl Iterator<Item =
 /// valid GIF.
 pub fn gif_frame_count(path: &Path) -> Result<usize, ExportError> {
     let gif_error = |source| ExportError::GifDecode { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
+    let (file, _) = crate::safe_read::open_regular(path).map_err(ExportError::from_read)?;
     let mut options = gif::DecodeOptions::new();
     // Only count: hand back the compressed frame data instead of decompressing it.
     options.skip_frame_decoding(true);

@@ -19,6 +19,15 @@ pub const MAX_SCALE: u32 = 8;
 /// requested frame rates are capped here instead.
 pub const MIN_GIF_DELAY_CENTISECONDS: u16 = 2;
 
+/// Longest side of an exported image, in pixels.
+pub const MAX_EXPORT_SIDE_PX: u64 = 16_384;
+
+/// Most pixels of an exported image (64 Mpixel, 64 MiB as 8-bit gray).
+pub const MAX_EXPORT_PIXELS: u64 = 1 << 26;
+
+/// Most pixels of all the frames of an animation together (256 Mpixel).
+pub const MAX_ANIMATION_PIXELS: u64 = 1 << 28;
+
 /// A grid of equally sized grayscale images, values in `[0, 1]`, row-major cells.
 ///
 /// `pixels` holds `rows * cols` cells one after another (cell `r * cols + c` is at row `r`,
@@ -77,16 +86,14 @@ impl ImageGrid {
     /// [`ExportError::ScaleOutOfRange`] if the scale is not in `1..=8`,
     /// [`ExportError::EmptyGrid`] if any dimension is zero,
     /// [`ExportError::PixelCountMismatch`] if `pixels` has the wrong length, and
-    /// [`ExportError::ImageTooLarge`] if the rendered image would not fit in memory or in `u32`.
+    /// [`ExportError::ImageTooLarge`] if the rendered image would be over the export limits (see
+    /// [`rendered_size`]).
     pub fn to_gray_image(&self, style: &GridStyle) -> Result<GrayImage, ExportError> {
-        style.validate()?;
         let (rows, cols, cell_h, cell_w) = (self.rows, self.cols, self.cell_height, self.cell_width);
-        if rows == 0 || cols == 0 || cell_h == 0 || cell_w == 0 {
-            return Err(ExportError::EmptyGrid { rows, cols, cell_height: cell_h, cell_width: cell_w });
-        }
-        let cell_len = cell_h.checked_mul(cell_w).ok_or(ExportError::ImageTooLarge)?;
-        let expected =
-            rows.checked_mul(cols).and_then(|cells| cells.checked_mul(cell_len)).ok_or(ExportError::ImageTooLarge)?;
+        let (width, height) = rendered_size(rows, cols, cell_h, cell_w, style)?;
+        // Within the export caps, so every product below fits in usize.
+        let cell_len = cell_h * cell_w;
+        let expected = rows * cols * cell_len;
         if self.pixels.len() != expected {
             return Err(ExportError::PixelCountMismatch {
                 rows,
@@ -97,15 +104,7 @@ impl ImageGrid {
                 actual: self.pixels.len(),
             });
         }
-
-        let width = rendered_extent(cols, cell_w, *style)?;
-        let height = rendered_extent(rows, cell_h, *style)?;
-        let out_w = usize::try_from(width).map_err(|_| ExportError::ImageTooLarge)?;
-        let out_h = usize::try_from(height).map_err(|_| ExportError::ImageTooLarge)?;
-        out_w.checked_mul(out_h).ok_or(ExportError::ImageTooLarge)?;
-        // Scale and gutter fit in usize: they were just multiplied into a usize-sized extent.
-        let scale = usize::try_from(style.scale).map_err(|_| ExportError::ImageTooLarge)?;
-        let gutter = usize::try_from(style.gutter_px).map_err(|_| ExportError::ImageTooLarge)?;
+        let (out_w, scale, gutter) = (width as usize, style.scale as usize, style.gutter_px as usize);
         let pitch_x = cell_w * scale + gutter;
         let pitch_y = cell_h * scale + gutter;
         let scaled_cell_w = cell_w * scale;
@@ -130,17 +129,64 @@ impl ImageGrid {
     }
 }
 
-/// Length in output pixels of `count` cells of `cell` source pixels plus the gutters between them.
-fn rendered_extent(count: usize, cell: usize, style: GridStyle) -> Result<u32, ExportError> {
-    let count = u64::try_from(count).map_err(|_| ExportError::ImageTooLarge)?;
-    let cell = u64::try_from(cell).map_err(|_| ExportError::ImageTooLarge)?;
-    let cells = count
-        .checked_mul(cell)
-        .and_then(|px| px.checked_mul(u64::from(style.scale)))
-        .ok_or(ExportError::ImageTooLarge)?;
-    let gutters = count.saturating_sub(1).checked_mul(u64::from(style.gutter_px));
-    let total = gutters.and_then(|g| g.checked_add(cells)).ok_or(ExportError::ImageTooLarge)?;
-    u32::try_from(total).map_err(|_| ExportError::ImageTooLarge)
+/// Size `(width, height)` in pixels of a grid of `rows × cols` cells of `cell_height × cell_width` source
+/// pixels drawn with `style`: the one place where an exported image's size is checked, before anything is
+/// decoded or allocated for it.
+///
+/// # Errors
+///
+/// [`ExportError::ScaleOutOfRange`] if the scale is not in `1..=8`, [`ExportError::EmptyGrid`] if any
+/// dimension is zero, and [`ExportError::ImageTooLarge`] beyond [`MAX_EXPORT_SIDE_PX`] per side or
+/// [`MAX_EXPORT_PIXELS`] in all.
+pub fn rendered_size(
+    rows: usize,
+    cols: usize,
+    cell_height: usize,
+    cell_width: usize,
+    style: &GridStyle,
+) -> Result<(u32, u32), ExportError> {
+    style.validate()?;
+    if rows == 0 || cols == 0 || cell_height == 0 || cell_width == 0 {
+        return Err(ExportError::EmptyGrid { rows, cols, cell_height, cell_width });
+    }
+    check_output_size(rendered_extent(cols, cell_width, *style), rendered_extent(rows, cell_height, *style))
+}
+
+/// Checks an output image of `width × height` pixels against [`MAX_EXPORT_SIDE_PX`] and
+/// [`MAX_EXPORT_PIXELS`], returning its size as `u32`s.
+///
+/// # Errors
+///
+/// [`ExportError::ImageTooLarge`] when it is over either limit.
+pub fn check_output_size(width: u64, height: u64) -> Result<(u32, u32), ExportError> {
+    let too_large = || ExportError::ImageTooLarge { width, height };
+    if width > MAX_EXPORT_SIDE_PX || height > MAX_EXPORT_SIDE_PX || width.saturating_mul(height) > MAX_EXPORT_PIXELS {
+        return Err(too_large());
+    }
+    Ok((u32::try_from(width).map_err(|_| too_large())?, u32::try_from(height).map_err(|_| too_large())?))
+}
+
+/// Checks that `frames` frames of `width × height` pixels stay within [`MAX_ANIMATION_PIXELS`] together.
+///
+/// # Errors
+///
+/// [`ExportError::AnimationTooLarge`] when they do not.
+pub fn check_animation_size(frames: usize, width: u32, height: u32) -> Result<(), ExportError> {
+    let total =
+        u64::try_from(frames).unwrap_or(u64::MAX).saturating_mul(u64::from(width)).saturating_mul(u64::from(height));
+    if total > MAX_ANIMATION_PIXELS {
+        return Err(ExportError::AnimationTooLarge { frames, width, height });
+    }
+    Ok(())
+}
+
+/// Length in output pixels of `count` cells of `cell` source pixels plus the gutters between them,
+/// saturating at `u64::MAX` (far over every limit).
+fn rendered_extent(count: usize, cell: usize, style: GridStyle) -> u64 {
+    let count = u64::try_from(count).unwrap_or(u64::MAX);
+    let cell = u64::try_from(cell).unwrap_or(u64::MAX);
+    let cells = count.saturating_mul(cell).saturating_mul(u64::from(style.scale));
+    count.saturating_sub(1).saturating_mul(u64::from(style.gutter_px)).saturating_add(cells)
 }
 
 /// Maps a value in `[0, 1]` to a grey level; out-of-range values are clamped and NaN maps to 0.

@@ -15,7 +15,8 @@ use std::path::Path;
 pub use error::ExportError;
 pub use gif_file::{gif_frame_count, write_gif};
 pub use grid_image::{
-    GUTTER_GRAY, GridStyle, ImageGrid, MAX_SCALE, MIN_GIF_DELAY_CENTISECONDS, MIN_SCALE, interleave_rows,
+    GUTTER_GRAY, GridStyle, ImageGrid, MAX_ANIMATION_PIXELS, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, MAX_SCALE,
+    MIN_GIF_DELAY_CENTISECONDS, MIN_SCALE, check_animation_size, check_output_size, interleave_rows, rendered_size,
 };
 pub use png_file::{read_png_text, write_png};
 pub use provenance::provenance;

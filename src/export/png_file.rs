@@ -1,6 +1,5 @@
 //! PNG files with provenance text chunks.
 
-use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
 
@@ -56,7 +55,7 @@ pub fn write_png(path: &Path, image: &GrayImage, text: &[(String, String)]) -> R
 /// valid PNG or a text chunk cannot be decoded.
 pub fn read_png_text(path: &Path) -> Result<Vec<(String, String)>, ExportError> {
     let png_error = |source| ExportError::PngDecode { path: path.to_path_buf(), source };
-    let file = File::open(path).map_err(|source| ExportError::Read { path: path.to_path_buf(), source })?;
+    let (file, _) = crate::safe_read::open_regular(path).map_err(ExportError::from_read)?;
     let mut reader = png::Decoder::new(BufReader::new(file)).read_info().map_err(png_error)?;
     // `finish` skips the image data and parses the remaining chunks, including late text chunks.
     reader.finish().map_err(png_error)?;

@@ -5,7 +5,7 @@ use std::path::Path;
 use image::codecs::gif::{GifEncoder, Repeat};
 use image::{Delay, Frame, Rgba, RgbaImage};
 
-use super::{ExportError, write_file};
+use super::{ExportError, check_output_size, write_file};
 
 /// Background of every frame.
 const BACKGROUND: Rgba<u8> = Rgba([16, 16, 16, 255]);
@@ -20,7 +20,8 @@ pub struct ScatterFrame {
 }
 
 /// Draws `frames` on `side_px`-square canvases over the same extent (the union of every frame)
-/// and writes them as a looping GIF; `color` gives each class its RGB colour.
+/// and writes them as a looping GIF; `color` gives each class its RGB colour. `side_px` is at least 16 and
+/// at most [`super::MAX_EXPORT_SIDE_PX`] ([`ExportError::ImageTooLarge`] beyond).
 pub fn write_scatter_gif(
     path: &Path,
     frames: &[ScatterFrame],
@@ -34,6 +35,8 @@ pub fn write_scatter_gif(
     if !(frames_per_sec.is_finite() && frames_per_sec > 0.0) {
         return Err(ExportError::InvalidFrameRate { frames_per_sec });
     }
+    let side_px = side_px.max(16);
+    check_output_size(u64::from(side_px), u64::from(side_px))?;
     let extent = union_extent(frames);
     let delay = Delay::from_numer_denom_ms((1000.0 / frames_per_sec).round().max(20.0) as u32, 1);
     let mut bytes = Vec::new();
@@ -45,7 +48,7 @@ pub fn write_scatter_gif(
         };
         encoder.set_repeat(Repeat::Infinite).map_err(encode_error)?;
         for frame in frames {
-            let canvas = draw(frame, extent, side_px.max(16), &color);
+            let canvas = draw(frame, extent, side_px, &color);
             encoder.encode_frame(Frame::from_parts(canvas, 0, 0, delay)).map_err(encode_error)?;
         }
     }
