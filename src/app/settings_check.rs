@@ -60,7 +60,7 @@ impl Notes {
     /// Resets `value` to `default` unless `ok`, noting it.
     fn check<T: Debug>(&mut self, name: &str, value: &mut T, ok: bool, default: T) {
         if !ok {
-            self.0.push(format!("{name} {value:?} → {default:?}"));
+            self.0.push(format!("{name} {value:?} is now {default:?}"));
             *value = default;
         }
     }

@@ -45,7 +45,9 @@ pub fn reset_bad_zoom(path: &Path) -> Option<String> {
     let text = ron::ser::to_string_pretty(&stored, ron::ser::PrettyConfig::default()).ok()?;
     match crate::atomic_file::write_atomically(path, text.as_bytes()) {
         Ok(()) => Some(format!("the stored zoom factor {zoom} was reset to 1")),
-        Err(error) => Some(format!("the stored zoom factor {zoom} could not be reset ({error}); the window may not open")),
+        Err(error) => {
+            Some(format!("the stored zoom factor {zoom} could not be reset ({error}); the window may not open"))
+        }
     }
 }
 
