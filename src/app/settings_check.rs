@@ -157,9 +157,12 @@ mod tests {
         assert_eq!(settings, Settings::default());
     }
 
+    /// Puts one absurd value into settings.
+    type Spoil = Box<dyn Fn(&mut Settings)>;
+
     #[test]
     fn each_absurd_value_is_reset_alone() {
-        let cases: Vec<(&str, Box<dyn Fn(&mut Settings)>)> = vec![
+        let cases: Vec<(&str, Spoil)> = vec![
             ("sweep cells", Box::new(|s| s.views.grid.size = 1 << 32)),
             ("sweep cells", Box::new(|s| s.views.grid.size = 1_000_000)),
             ("sweep cells", Box::new(|s| s.views.grid.size = 0)),
