@@ -2,33 +2,11 @@
 
 use egui::{ComboBox, DragValue, ProgressBar, Slider};
 
+use super::actions::{AppAction, DialogRequest};
 use super::settings::Settings;
 use super::training_progress::{RunState, TrainingProgress};
 use crate::device::DeviceChoice;
 use crate::model::{Architecture, MAX_LATENT_DIM, ReconstructionLoss};
-
-/// What the user asked for in the panel this frame.
-#[derive(Clone, Debug, PartialEq)]
-pub enum PanelAction {
-    /// Start training with the current settings.
-    Train,
-    /// Hold the running training.
-    Pause,
-    /// Continue the held training.
-    Resume,
-    /// End the running training.
-    Stop,
-    /// Ask for an IDX folder through a dialog.
-    OpenFolderDialog,
-    /// Ask for a saved model folder through a dialog.
-    OpenModelDialog,
-    /// Open the model autosaved by the last session.
-    OpenLastSession,
-    /// Ask for a folder through a dialog and save the shown model there.
-    SaveModelDialog,
-    /// Train the shown model for more epochs.
-    ContinueTraining,
-}
 
 /// What the panel needs to know besides the settings and the run.
 pub struct PanelContext {
@@ -44,7 +22,7 @@ pub fn show(
     settings: &mut Settings,
     progress: &TrainingProgress,
     context: &PanelContext,
-) -> Vec<PanelAction> {
+) -> Vec<AppAction> {
     let mut actions = Vec::new();
     let editable = !progress.state.is_active();
     ui.add_enabled_ui(editable, |ui| {
@@ -61,7 +39,7 @@ pub fn show(
     actions
 }
 
-fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<PanelAction>) {
+fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<AppAction>) {
     ui.heading("Data");
     let choices = settings.data_choices();
     ComboBox::from_label("dataset").selected_text(settings.data.to_string()).show_ui(ui, |ui| {
@@ -71,7 +49,7 @@ fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Pa
         }
     });
     if ui.button("Open IDX folder…").clicked() {
-        actions.push(PanelAction::OpenFolderDialog);
+        actions.push(AppAction::Ask(DialogRequest::DataFolder));
     }
 }
 
@@ -128,47 +106,42 @@ fn labelled(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
     ui.end_row();
 }
 
-fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<PanelAction>) {
+fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<AppAction>) {
     let state = &progress.state;
     ui.horizontal(|ui| {
         if ui.add_enabled(!state.is_active(), egui::Button::new("Train")).clicked() {
-            actions.push(PanelAction::Train);
+            actions.push(AppAction::Train);
         }
         let (label, action) =
-            if *state == RunState::Paused { ("Resume", PanelAction::Resume) } else { ("Pause", PanelAction::Pause) };
+            if *state == RunState::Paused { ("Resume", AppAction::Resume) } else { ("Pause", AppAction::Pause) };
         let can_pause = matches!(state, RunState::Running | RunState::Paused);
         if ui.add_enabled(can_pause, egui::Button::new(label)).clicked() {
             actions.push(action);
         }
         if ui.add_enabled(state.is_active(), egui::Button::new("Stop")).clicked() {
-            actions.push(PanelAction::Stop);
+            actions.push(AppAction::Stop);
         }
     });
 }
 
-fn model_buttons(
-    ui: &mut egui::Ui,
-    progress: &TrainingProgress,
-    context: &PanelContext,
-    actions: &mut Vec<PanelAction>,
-) {
+fn model_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, context: &PanelContext, actions: &mut Vec<AppAction>) {
     let idle = !progress.state.is_active();
     ui.horizontal_wrapped(|ui| {
         if ui.add_enabled(idle && context.has_model, egui::Button::new("Continue training")).clicked() {
-            actions.push(PanelAction::ContinueTraining);
+            actions.push(AppAction::ContinueTraining);
         }
         if ui.add_enabled(idle, egui::Button::new("Open model…")).clicked() {
-            actions.push(PanelAction::OpenModelDialog);
+            actions.push(AppAction::Ask(DialogRequest::ModelFolder));
         }
         if ui.add_enabled(context.has_model, egui::Button::new("Save model…")).clicked() {
-            actions.push(PanelAction::SaveModelDialog);
+            actions.push(AppAction::Ask(DialogRequest::SaveModelFolder));
         }
     });
     if let Some(summary) = &context.last_session {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("Last session: {summary}"));
             if ui.add_enabled(idle, egui::Button::new("Open last session")).clicked() {
-                actions.push(PanelAction::OpenLastSession);
+                actions.push(AppAction::OpenLastSession);
             }
         });
     }

@@ -83,7 +83,7 @@ impl ExplorerState {
         match result {
             InferenceResult::ModelReady(model) => self.model = Some(model),
             InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
-            InferenceResult::LoadFailed(_) | InferenceResult::Saved(_) => {}
+            InferenceResult::Failed(_) | InferenceResult::Saved(_) => {}
             InferenceResult::Scatter(cloud) => {
                 self.record_epoch(&cloud);
                 self.cloud.set(cloud);

@@ -1,9 +1,14 @@
 //! The desktop window: settings, panels and the app that ties them to the worker.
 
+mod actions;
+mod app_actions;
 mod controls_panel;
 mod decoder_grid;
+mod dialogs;
 mod explorer;
 mod explorer_state;
+mod explorer_tabs;
+mod file_jobs;
 mod hover_tooltip;
 mod image_grids;
 mod image_texture;
@@ -13,30 +18,57 @@ mod loss_plot;
 mod morph_view;
 mod palette;
 mod settings;
+mod settings_check;
+mod startup;
 mod status_bar;
 mod training_progress;
 mod vae_app;
 mod view_export;
+mod view_requests;
 mod view_settings;
 
-pub use controls_panel::PanelAction;
-pub use explorer::{Explorer, ExplorerAction, ExplorerTab};
+pub use actions::{AppAction, DialogRequest};
+pub use dialogs::DialogError;
+pub use explorer::{Explorer, ExplorerTab};
 pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
+pub use file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
 pub use settings::Settings;
+pub use settings_check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::{VaeApp, default_autosave_dir};
-pub use view_export::{ExportView, export_view};
+pub use view_export::{ExportJob, ExportView, ViewExportError, export_view};
 pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, ViewSettings};
 
-/// Opens the window and runs until it is closed.
+/// Opens the window and runs until it is closed. When eframe's settings file is not a regular
+/// file (a FIFO would hang the start), the window runs without stored settings and says so.
 pub fn run() -> eframe::Result {
-    let options = eframe::NativeOptions {
+    let mut options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("vae-explorer")
-            .with_app_id("vae-explorer")
+            .with_app_id(APP_ID)
             .with_inner_size([1280.0, 800.0])
             .with_min_inner_size([720.0, 480.0]),
         ..Default::default()
     };
-    eframe::run_native("vae-explorer", options, Box::new(|cc| Ok(Box::new(VaeApp::new(cc)))))
+    let mut notes = Vec::new();
+    // Kept until the window closes: eframe reads and writes its throwaway settings file here.
+    let mut _scratch = None;
+    if let Some(problem) = startup::storage_problem(APP_ID) {
+        match tempfile::tempdir() {
+            Ok(dir) => {
+                options.persistence_path = Some(dir.path().join("app.ron"));
+                _scratch = Some(dir);
+            }
+            Err(_) => options.persist_window = false,
+        }
+        log::warn!("{problem}");
+        notes.push(problem);
+    } else if let Some(note) = startup::storage_file(APP_ID).and_then(|path| startup::reset_bad_zoom(&path)) {
+        log::warn!("{note}");
+        notes.push(note);
+    }
+    eframe::run_native(APP_ID, options, Box::new(move |cc| Ok(Box::new(VaeApp::new(cc, notes)))))
 }
+
+/// eframe's name for the app (its settings folder and the window's class).
+const APP_ID: &str = "vae-explorer";

@@ -1,15 +1,25 @@
-//! Exporting what the latent views show: PNG grids with provenance, and the morph as a GIF.
+//! Exporting what the latent views show: PNG grids with provenance, and animations as GIF.
+//!
+//! [`ExportJob::prepare`] copies what a view shows into plain data on the UI thread (cheap);
+//! [`ExportJob::write`] renders, encodes and writes it, on the file thread.
 
 use std::path::Path;
+use std::sync::Arc;
 
 use super::explorer_state::ExplorerState;
 use super::image_grids::PAIRS_PER_ROW;
 use super::palette::class_color;
-use super::view_settings::ViewSettings;
+use super::view_settings::{PlaneChoice, ViewSettings};
 use crate::export::{
-    GridStyle, ImageGrid, ScatterFrame, interleave_rows, provenance, write_gif, write_png, write_scatter_gif,
+    ExportError, GridStyle, ImageGrid, ScatterFrame, interleave_rows, provenance, write_gif, write_png,
+    write_scatter_gif,
 };
-use crate::inference::SAMPLE_GRID_SIDE;
+use crate::inference::{LatentCloud, SAMPLE_GRID_SIDE};
+
+/// Side of the evolution GIF's square frames, in pixels.
+const SCATTER_GIF_SIDE_PX: u32 = 480;
+/// Fastest frame rate of the evolution GIF (one frame per epoch).
+const SCATTER_GIF_MAX_FPS: f32 = 4.0;
 
 /// A picture the user can export.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,78 +60,141 @@ impl ExportView {
     }
 }
 
-/// Writes `view` to `path`, or says why it cannot.
+/// Why a view could not be exported.
+#[derive(Debug, thiserror::Error)]
+pub enum ViewExportError {
+    /// No model is shown yet.
+    #[error("there is no model yet: train or open one")]
+    NoModel,
+    /// The view has not been computed yet.
+    #[error("the {view} view has nothing to export yet")]
+    NothingYet {
+        /// The view's name.
+        view: &'static str,
+    },
+    /// Rendering, encoding or writing failed.
+    #[error(transparent)]
+    Export(#[from] ExportError),
+}
+
+/// What to write: plain data, no model and no UI state.
+#[derive(Debug)]
+enum Content {
+    /// One grid as a PNG with provenance text.
+    Png { grid: ImageGrid, text: Vec<(String, String)> },
+    /// Morph frames as a ping-pong GIF.
+    MorphGif { frames: Vec<ImageGrid>, fps: f32 },
+    /// The scatter of each epoch as a GIF, projected on the file thread.
+    ScatterGif { clouds: Vec<Arc<LatentCloud>>, plane: PlaneChoice, fps: f32 },
+}
+
+/// An export ready to run on another thread.
+#[derive(Debug)]
+pub struct ExportJob {
+    view: ExportView,
+    style: GridStyle,
+    content: Content,
+}
+
+impl ExportJob {
+    /// Copies what `view` shows, or says why there is nothing to export.
+    pub fn prepare(view: ExportView, state: &ExplorerState, settings: &ViewSettings) -> Result<Self, ViewExportError> {
+        let model = state.model.as_ref().ok_or(ViewExportError::NoModel)?;
+        let (height, width) = model.image_shape();
+        let style = GridStyle { scale: settings.export.scale, gutter_px: settings.export.gutter_px };
+        let missing = || ViewExportError::NothingYet { view: view.name() };
+        let grid = |rows: usize, cols: usize, pixels: Vec<f32>| ImageGrid {
+            rows,
+            cols,
+            cell_height: height,
+            cell_width: width,
+            pixels,
+        };
+        let mut seed = model.info.training.seed;
+        let grid = match view {
+            ExportView::DecoderGrid => {
+                let (request, images) = state.grid.value.as_ref().ok_or_else(missing)?;
+                grid(request.spec.size, request.spec.size, images.clone())
+            }
+            ExportView::PriorSamples => {
+                let (sample_seed, images) = state.samples.value.as_ref().ok_or_else(missing)?;
+                seed = *sample_seed;
+                grid(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, images.clone())
+            }
+            ExportView::Reconstructions => {
+                let (originals, reconstructions) = state.reconstructions.value.as_ref().ok_or_else(missing)?;
+                let cell = (height * width).max(1);
+                let rows = interleave_rows(originals, reconstructions, cell, PAIRS_PER_ROW);
+                grid(rows.len() / (cell * PAIRS_PER_ROW), PAIRS_PER_ROW, rows)
+            }
+            ExportView::MorphStrip => {
+                let (request, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
+                grid(1, request.steps, strip.clone())
+            }
+            ExportView::DecodedPoint => {
+                let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
+                grid(1, 1, image.clone())
+            }
+            ExportView::ScatterGif => {
+                if state.epoch_clouds.is_empty() {
+                    return Err(missing());
+                }
+                let fps = settings.export.gif_fps.min(SCATTER_GIF_MAX_FPS);
+                let content = Content::ScatterGif { clouds: state.epoch_clouds.clone(), plane: settings.plane, fps };
+                return Ok(Self { view, style, content });
+            }
+            ExportView::MorphGif => {
+                let (_, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
+                let frames =
+                    strip.chunks_exact((height * width).max(1)).map(|frame| grid(1, 1, frame.to_vec())).collect();
+                let content = Content::MorphGif { frames, fps: settings.export.gif_fps };
+                return Ok(Self { view, style, content });
+            }
+        };
+        let text = provenance(&model.info, view.name(), seed);
+        Ok(Self { view, style, content: Content::Png { grid, text } })
+    }
+
+    /// The exported view.
+    pub fn view(&self) -> ExportView {
+        self.view
+    }
+
+    /// Renders, encodes and writes the file (atomically: a failure leaves nothing behind).
+    pub fn write(self, path: &Path) -> Result<(), ViewExportError> {
+        match self.content {
+            Content::Png { grid, text } => write_png(path, &grid.to_gray_image(&self.style)?, &text)?,
+            Content::MorphGif { frames, fps } => {
+                let images =
+                    frames.iter().map(|frame| frame.to_gray_image(&self.style)).collect::<Result<Vec<_>, _>>()?;
+                write_gif(path, &images, fps, true)?;
+            }
+            Content::ScatterGif { clouds, plane, fps } => {
+                let frames: Vec<ScatterFrame> = clouds
+                    .iter()
+                    .map(|cloud| {
+                        let projection = plane.projection(cloud.latent_dim, cloud.pca.as_ref());
+                        let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
+                        ScatterFrame { points, labels: cloud.labels.clone() }
+                    })
+                    .collect();
+                let color = |label: u8| {
+                    let color = class_color(label);
+                    [color.r(), color.g(), color.b()]
+                };
+                write_scatter_gif(path, &frames, SCATTER_GIF_SIDE_PX, fps, color)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Writes `view` to `path` on the calling thread, or says why it cannot (the CLI and benches).
 pub fn export_view(
     view: ExportView,
     state: &ExplorerState,
     settings: &ViewSettings,
     path: &Path,
-) -> Result<(), String> {
-    let Some(model) = &state.model else { return Err("there is no model yet: train or open one".to_string()) };
-    let (height, width) = model.image_shape();
-    let style = GridStyle { scale: settings.export.scale, gutter_px: settings.export.gutter_px };
-    let missing = || format!("the {} view has nothing to export yet", view.name());
-    let grid = |rows: usize, cols: usize, pixels: Vec<f32>| ImageGrid {
-        rows,
-        cols,
-        cell_height: height,
-        cell_width: width,
-        pixels,
-    };
-    let mut seed = model.info.training.seed;
-    let grid = match view {
-        ExportView::DecoderGrid => {
-            let (request, images) = state.grid.value.as_ref().ok_or_else(missing)?;
-            grid(request.spec.size, request.spec.size, images.clone())
-        }
-        ExportView::PriorSamples => {
-            let (sample_seed, images) = state.samples.value.as_ref().ok_or_else(missing)?;
-            seed = *sample_seed;
-            grid(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, images.clone())
-        }
-        ExportView::Reconstructions => {
-            let (originals, reconstructions) = state.reconstructions.value.as_ref().ok_or_else(missing)?;
-            let rows = interleave_rows(originals, reconstructions, height * width, PAIRS_PER_ROW);
-            grid(rows.len() / (height * width * PAIRS_PER_ROW), PAIRS_PER_ROW, rows)
-        }
-        ExportView::MorphStrip => {
-            let (request, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
-            grid(1, request.steps, strip.clone())
-        }
-        ExportView::DecodedPoint => {
-            let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
-            grid(1, 1, image.clone())
-        }
-        ExportView::ScatterGif => {
-            if state.epoch_clouds.is_empty() {
-                return Err(missing());
-            }
-            let frames: Vec<ScatterFrame> = state
-                .epoch_clouds
-                .iter()
-                .map(|cloud| {
-                    let projection = settings.plane.projection(cloud.latent_dim, cloud.pca.as_ref());
-                    let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
-                    ScatterFrame { points, labels: cloud.labels.clone() }
-                })
-                .collect();
-            let color = |label: u8| {
-                let color = class_color(label);
-                [color.r(), color.g(), color.b()]
-            };
-            let fps = settings.export.gif_fps.min(4.0);
-            return write_scatter_gif(path, &frames, 480, fps, color).map_err(|error| error.to_string());
-        }
-        ExportView::MorphGif => {
-            let (_, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
-            let frames = strip
-                .chunks_exact(height * width)
-                .map(|frame| grid(1, 1, frame.to_vec()).to_gray_image(&style))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|error| error.to_string())?;
-            return write_gif(path, &frames, settings.export.gif_fps, true).map_err(|error| error.to_string());
-        }
-    };
-    let image = grid.to_gray_image(&style).map_err(|error| error.to_string())?;
-    write_png(path, &image, &provenance(&model.info, view.name(), seed)).map_err(|error| error.to_string())
+) -> Result<(), ViewExportError> {
+    ExportJob::prepare(view, state, settings)?.write(path)
 }

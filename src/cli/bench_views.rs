@@ -1,11 +1,11 @@
 //! `vae-explorer bench --views`: decode latency of the latent views and the window's CPU time
-//! per frame while training runs.
+//! per frame while idle, while a 64-frame morph GIF is exported, and while training runs.
 
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::app::{PanelAction, Settings, VaeApp};
+use crate::app::{AppAction, ExportView, PointRef, Settings, VaeApp};
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::inference::{ModelSnapshot, ModelSource, ScatterSource, decode};
@@ -34,6 +34,8 @@ fn frame_times() -> Result<()> {
     let mut settings = Settings { data: data.clone(), device: DeviceChoice::Cpu, ..Settings::default() };
     settings.views.scatter_source = ScatterSource::Train;
     settings.training.epochs = 100;
+    settings.views.morph.steps = 64;
+    settings.views.export.scale = 8;
     let ctx = egui::Context::default();
     let mut app = VaeApp::with_settings(&ctx, settings, None);
     let input = || egui::RawInput {
@@ -67,12 +69,49 @@ fn frame_times() -> Result<()> {
         summary(&times)
     };
     println!("UI frame, {points} scatter points ({data}), idle:     {}", measure(&mut app));
-    app.apply(PanelAction::Train);
+    gif_export_frame_times(&mut app, &frame, started)?;
+    app.apply(AppAction::Train);
     while app.progress().steps.is_empty() {
         anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "training did not start");
         frame(&mut app);
     }
     println!("UI frame, {points} scatter points ({data}), training: {}", measure(&mut app));
+    Ok(())
+}
+
+/// Frame times while 64-frame morph GIFs are exported back to back on the file thread (the
+/// export call itself, which copies the strip, counts in the frame).
+fn gif_export_frame_times(app: &mut VaeApp, frame: &dyn Fn(&mut VaeApp), started: Instant) -> Result<()> {
+    app.explorer_mut().pick_point(0, PointRef { train: false, index: 0 });
+    app.explorer_mut().pick_point(1, PointRef { train: false, index: 1 });
+    while app.explorer().state.morph.value.as_ref().is_none_or(|(request, _, _)| request.steps != 64) {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(600), "the morph did not arrive");
+        frame(app);
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    let out = tempfile::tempdir().context("cannot make a temporary folder")?;
+    let path = out.path().join("morph.gif");
+    let (mut times, mut exports) = (Vec::new(), 0);
+    while times.len() < 200 {
+        let begun = Instant::now();
+        if app.file_jobs_in_flight() == 0 {
+            app.export(ExportView::MorphGif, &path);
+            exports += 1;
+        }
+        frame(app);
+        times.push(begun.elapsed());
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    while app.file_jobs_in_flight() > 0 {
+        anyhow::ensure!(started.elapsed() < Duration::from_secs(900), "the export did not finish");
+        frame(app);
+        std::thread::sleep(Duration::from_millis(16));
+    }
+    if let Some(error) = &app.progress().last_error {
+        anyhow::bail!("the GIF export failed: {error}");
+    }
+    let frames = crate::export::gif_frame_count(&path).context("cannot read the exported GIF")?;
+    println!("UI frame while exporting 64-step morph GIFs ({exports} exports of {frames} frames): {}", summary(&times));
     Ok(())
 }
 

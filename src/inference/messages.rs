@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::{ModelSnapshot, ModelSource};
+use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
 use crate::latent::{GridSpec, Interpolation, Pca, Projection};
 
@@ -13,6 +13,8 @@ pub const RECONSTRUCTION_PAIRS: usize = 16;
 pub const SAMPLE_GRID_SIDE: usize = 8;
 /// Most training images encoded for the scatter.
 pub const MAX_TRAIN_POINTS: usize = 60_000;
+/// Most frames in a morph strip.
+pub const MAX_MORPH_STEPS: usize = 64;
 
 /// Which images the scatter shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
@@ -50,7 +52,8 @@ pub struct MorphRequest {
     pub interpolation: Interpolation,
 }
 
-/// What the UI asks of the inference thread. Of each kind only the newest pending one is served.
+/// What the UI asks of the inference thread. Of each kind only the newest waiting one is served
+/// (saves are each served, in order).
 #[derive(Clone, Debug)]
 pub enum InferenceRequest {
     /// Use this model from now on; every view is recomputed.
@@ -124,14 +127,15 @@ impl LatentCloud {
 }
 
 /// What the inference thread answers. Images are floats in [0, 1], row-major.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub enum InferenceResult {
     /// The model now served.
     ModelReady(Arc<ModelSnapshot>),
     /// The dataset now used.
     DatasetReady(Arc<Dataset>),
-    /// A model or dataset could not be loaded or saved; the message says what to do.
-    LoadFailed(String),
+    /// A request could not be served (a load, a save, a view whose computation failed); the
+    /// thread goes on serving.
+    Failed(InferenceError),
     /// The served model was saved into this folder.
     Saved(PathBuf),
     /// The scatter's points.

@@ -1,14 +1,18 @@
 //! Serving the latent views: a thread that encodes and decodes with the newest model snapshot.
 
 mod compute;
+mod error;
+mod mailbox;
 mod messages;
+mod server;
 mod service;
 mod snapshot;
 
 pub use compute::{decode, encode_means, encode_pixels, prior_samples};
+pub use error::{InferenceError, panic_message};
 pub use messages::{
-    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_TRAIN_POINTS, MorphRequest, RECONSTRUCTION_PAIRS,
-    SAMPLE_GRID_SIDE, ScatterSource,
+    GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, MorphRequest,
+    RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, ScatterSource,
 };
 pub use service::InferenceService;
 pub use snapshot::{ModelSnapshot, ModelSource};

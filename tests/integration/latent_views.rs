@@ -6,8 +6,8 @@ use std::time::{Duration, Instant};
 use burn::prelude::*;
 use vae_explorer::data::DataSource;
 use vae_explorer::inference::{
-    GridRequest, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource, MorphRequest,
-    ScatterSource,
+    GridRequest, InferenceError, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource,
+    MorphRequest, ScatterSource,
 };
 use vae_explorer::latent::{GridSpec, Projection};
 use vae_explorer::training::{Trainer, TrainingConfig};
@@ -21,8 +21,8 @@ fn wait_for<T>(service: &InferenceService, mut pick: impl FnMut(InferenceResult)
     let started = Instant::now();
     loop {
         for result in service.drain_results() {
-            if let InferenceResult::LoadFailed(message) = &result {
-                panic!("inference failed: {message}");
+            if let InferenceResult::Failed(error) = &result {
+                panic!("inference failed: {error}");
             }
             if let Some(found) = pick(result) {
                 return found;
@@ -131,4 +131,104 @@ fn morph_ends_are_the_reconstructions_of_a_and_b() {
         assert_eq!(strip.len(), 5 * 28 * 28);
         assert!(close(&strip[..784], &a) && close(&strip[4 * 784..], &b));
     }
+}
+
+/// Waits for the first result that `pick` accepts, errors included.
+fn wait_for_any<T>(service: &InferenceService, mut pick: impl FnMut(InferenceResult) -> Option<T>) -> T {
+    let started = Instant::now();
+    loop {
+        if let Some(found) = service.drain_results().into_iter().find_map(&mut pick) {
+            return found;
+        }
+        assert!(started.elapsed() < PATIENCE, "timed out");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_panicking_job_is_an_error_result_and_the_thread_serves_on() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    let good = Arc::new(ModelSnapshot::load(&ModelSource::Bundled).expect("bundled model"));
+    // A snapshot whose description does not match its weights: the decoder's first layer takes
+    // 2 inputs, the description says 3, so decoding a 3-value point panics inside burn.
+    let mut broken = (*good).clone();
+    broken.info.training.model.latent_dim = 3;
+    service.request(InferenceRequest::SetModel(Arc::new(broken)));
+    service.request(InferenceRequest::Decode(vec![0.5, 0.5, 0.5]));
+    let error = wait_for_any(&service, |result| match result {
+        InferenceResult::Failed(error) => Some(error),
+        _ => None,
+    });
+    assert!(matches!(error, InferenceError::Panicked { job: "decoded point", .. }), "{error}");
+    assert!(error.to_string().contains("decoded point"), "{error}");
+
+    service.request(InferenceRequest::SetModel(good));
+    service.request(InferenceRequest::Decode(vec![0.25, -1.0]));
+    let (latent, image) = wait_for(&service, |result| match result {
+        InferenceResult::Decoded { latent, image } => Some((latent, image)),
+        _ => None,
+    });
+    assert_eq!(latent, vec![0.25, -1.0]);
+    assert_eq!(image.len(), 28 * 28);
+}
+
+#[test]
+fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
+    for size in [1usize << 32, 1_000_000, usize::MAX, 0] {
+        let spec = GridSpec { size, ..GridSpec::default() };
+        let request = GridRequest { spec, projection: Projection::Dims { x: 0, y: 1 }, base: vec![0.0, 0.0] };
+        service.request(InferenceRequest::Grid(request));
+        let error = wait_for_any(&service, |result| match result {
+            InferenceResult::Failed(error) => Some(error),
+            _ => None,
+        });
+        assert!(matches!(error, InferenceError::GridSize { size: got, .. } if got == size), "{error}");
+    }
+    let morph = MorphRequest {
+        from: vec![0.0, 0.0],
+        to: vec![1.0, 1.0],
+        t: 0.5,
+        steps: 1 << 40,
+        interpolation: vae_explorer::latent::Interpolation::Linear,
+    };
+    service.request(InferenceRequest::Morph(morph));
+    let error = wait_for_any(&service, |result| match result {
+        InferenceResult::Failed(error) => Some(error),
+        _ => None,
+    });
+    assert!(matches!(error, InferenceError::MorphSteps { .. }), "{error}");
+    service.request(InferenceRequest::Samples(3));
+    let images = wait_for(&service, |result| match result {
+        InferenceResult::Samples { images, .. } => Some(images),
+        _ => None,
+    });
+    assert_eq!(images.len(), 64 * 28 * 28);
+}
+
+#[test]
+fn a_flood_of_requests_loses_nothing_the_last_one_is_answered() {
+    let service = InferenceService::spawn(|| {}).expect("inference thread");
+    service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
+    let count = 20_000;
+    for index in 0..count {
+        let x = index as f32 / count as f32;
+        assert!(service.request(InferenceRequest::Decode(vec![x, -x])), "request {index} refused");
+        assert!(service.request(InferenceRequest::Samples(index as u64)), "request {index} refused");
+    }
+    let last = (count - 1) as f32 / count as f32;
+    let (mut decoded, mut last_decoded, mut last_samples) = (0, false, false);
+    wait_for(&service, |result| {
+        match result {
+            InferenceResult::Decoded { latent, .. } => {
+                decoded += 1;
+                last_decoded |= latent == vec![last, -last];
+            }
+            InferenceResult::Samples { seed, .. } => last_samples |= seed == count as u64 - 1,
+            _ => {}
+        }
+        (last_decoded && last_samples).then_some(())
+    });
+    assert!(decoded <= count, "{decoded} decodes for {count} requests");
 }

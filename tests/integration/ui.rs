@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use vae_explorer::app::{ExportView, PointRef, RunState, Settings, VaeApp};
 use vae_explorer::device::DeviceChoice;
 
@@ -111,15 +111,136 @@ fn views_export_from_the_window_and_a_bad_path_is_an_error_in_the_window() {
     let out = tempfile::tempdir().expect("temp dir");
     let png = out.path().join("sweep.png");
     harness.state_mut().export(ExportView::DecoderGrid, &png);
+    run_until(&mut harness, "the export", |app| app.file_jobs_in_flight() == 0);
     let text = vae_explorer::export::read_png_text(&png).expect("a PNG with text chunks");
     assert!(text.iter().any(|(key, value)| key == "vae-explorer:view" && value == "decoder-grid"));
     assert!(harness.state().progress().last_error.is_none());
+    assert!(harness.query_by_label_contains("exported").is_some());
 
     harness.state_mut().export(ExportView::PriorSamples, &out.path().join("missing/samples.png"));
+    run_until(&mut harness, "the export error", |app| app.progress().last_error.is_some());
     let error = harness.state().progress().last_error.clone().expect("an error in the status bar");
     assert!(error.contains("does not exist"), "{error}");
     harness.step();
     assert!(harness.query_by_label_contains("does not exist").is_some());
+}
+
+#[test]
+fn a_64_frame_gif_export_runs_on_the_file_thread_while_frames_go_on() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    harness.state_mut().settings_mut().views.morph.steps = 64;
+    harness.state_mut().settings_mut().views.export.scale = 8;
+    run_until(&mut harness, "the scatter", |app| app.explorer().state.cloud.value.is_some());
+    harness.state_mut().explorer_mut().pick_point(0, PointRef { train: false, index: 0 });
+    harness.state_mut().explorer_mut().pick_point(1, PointRef { train: false, index: 1 });
+    run_until(&mut harness, "the morph", |app| {
+        app.explorer().state.morph.value.as_ref().is_some_and(|(request, _, _)| request.steps == 64)
+    });
+    let out = tempfile::tempdir().expect("temp dir");
+    let gif = out.path().join("morph.gif");
+    harness.state_mut().export(ExportView::MorphGif, &gif);
+    // The call only handed the job over: it is in flight until a frame collects its answer.
+    assert_eq!(harness.state().file_jobs_in_flight(), 1);
+    assert!(harness.state().notice().is_none_or(|notice| !notice.contains("exported")));
+    harness.step();
+    run_until(&mut harness, "the GIF", |app| app.file_jobs_in_flight() == 0);
+    assert!(harness.state().progress().last_error.is_none(), "{:?}", harness.state().progress().last_error);
+    assert_eq!(vae_explorer::export::gif_frame_count(&gif).expect("a GIF"), 2 * 64 - 2);
+    assert!(harness.query_by_label_contains("exported").is_some());
+}
+
+#[test]
+fn an_imported_image_becomes_morph_end_a_and_is_encoded() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    run_until(&mut harness, "the model", |app| app.explorer().state.model.is_some());
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("seven.png");
+    let mut image = image::GrayImage::from_pixel(56, 56, image::Luma([255]));
+    for step in 0..40 {
+        image.put_pixel(10 + step, 12, image::Luma([0]));
+        image.put_pixel(49 - step / 2, 12 + step, image::Luma([0]));
+    }
+    image.save(&path).expect("write the test image");
+    harness.state_mut().open_image(0, &path);
+    assert_eq!(harness.state().file_jobs_in_flight(), 1);
+    run_until(&mut harness, "the encoded end", |app| {
+        app.explorer().state.ends[0].as_ref().is_some_and(|end| end.mean.is_some())
+    });
+    let end = harness.state().explorer().state.ends[0].clone().expect("end A");
+    assert_eq!(end.name, "seven.png");
+    assert_eq!(end.pixels.len(), 28 * 28);
+
+    harness.state_mut().open_image(1, &dir.path().join("missing.png"));
+    run_until(&mut harness, "the import error", |app| app.progress().last_error.is_some());
+    assert!(harness.query_by_label_contains("missing.png").is_some());
+}
+
+#[test]
+fn absurd_stored_settings_are_reset_and_the_window_says_so() {
+    let mut settings = Settings::default();
+    settings.views.grid.size = 1 << 32;
+    settings.views.morph.steps = 1_000_000;
+    settings.views.export.scale = 0;
+    settings.views.export.gutter_px = 10_000;
+    settings.views.export.gif_fps = f32::NAN;
+    settings.views.grid.x_range = [f32::NEG_INFINITY, 1e30];
+    settings.training.beta = 1e300;
+    settings.training.learning_rate = -1.0;
+    settings.training.batch_size = 0;
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let autosave_dir = autosave.path().to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, settings, Some(autosave_dir)));
+    let defaults = Settings::default();
+    assert_eq!(harness.state().settings(), &defaults);
+    // The inference thread serves the sweep of the reset size.
+    run_until(&mut harness, "the sweep", |app| app.explorer().state.grid.value.is_some());
+    let (request, images) = harness.state().explorer().state.grid.value.clone().expect("sweep");
+    assert_eq!(request.spec.size, defaults.views.grid.size);
+    assert_eq!(images.len(), request.spec.size * request.spec.size * 28 * 28);
+    let notice = harness.state().notice().expect("a note on the reset settings").to_string();
+    for field in ["sweep cells per side 4294967296", "morph steps", "export scale", "β", "learning rate", "batch size"]
+    {
+        assert!(notice.contains(field), "{field} missing from: {notice}");
+    }
+    assert!(harness.query_by_label_contains("stored settings out of range were reset").is_some());
+}
+
+#[test]
+fn a_stored_zoom_factor_of_zero_is_reset_at_start() {
+    for zoom in [0.0, f32::NAN, 1e6] {
+        let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
+            cc.egui_ctx.options_mut(|options| options.zoom_factor = zoom);
+            VaeApp::new(cc, Vec::new())
+        });
+        harness.run_steps(2);
+        assert_eq!(harness.ctx.zoom_factor(), 1.0);
+        let notice = harness.state().notice().expect("a note on the zoom").to_string();
+        assert!(notice.contains("zoom factor"), "{notice}");
+    }
+}
+
+#[test]
+fn a_failed_run_shows_why_and_train_works_again() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = app_harness(&autosave);
+    let empty = tempfile::tempdir().expect("temp dir");
+    harness.state_mut().settings_mut().data = vae_explorer::data::DataSource::Folder(empty.path().join("gone"));
+    harness.run_steps(2);
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "the failure", |app| app.progress().state == RunState::Failed);
+    let error = harness.state().progress().last_error.clone().expect("the reason");
+    assert!(error.contains("cannot load the dataset"), "{error}");
+    assert!(harness.query_by_label_contains("cannot load the dataset").is_some());
+    assert!(!harness.get_by_label("Train").accesskit_node().is_disabled(), "Train stays disabled after a failure");
+
+    harness.state_mut().settings_mut().data = vae_explorer::data::DataSource::Bundled;
+    harness.state_mut().settings_mut().training.epochs = 1;
+    harness.get_by_label("Train").click();
+    run_until(&mut harness, "the second run", |app| app.progress().state == RunState::Finished);
 }
 
 #[test]

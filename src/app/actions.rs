@@ -1,0 +1,94 @@
+//! The one kind of thing every panel and view returns: what the user asked for this frame.
+//! [`super::VaeApp`] applies them in one place, once per frame.
+
+use std::path::PathBuf;
+
+use super::explorer_state::PointRef;
+use super::view_export::ExportView;
+
+/// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DialogRequest {
+    /// An IDX dataset folder to open.
+    DataFolder,
+    /// A saved model folder to open.
+    ModelFolder,
+    /// A folder to save the shown model into.
+    SaveModelFolder,
+    /// A file to export a view to.
+    ExportFile(ExportView),
+    /// An image file to open as morph end A (0) or B (1).
+    ImageFile(usize),
+}
+
+impl DialogRequest {
+    /// The dialog's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            Self::DataFolder => "Open an IDX dataset folder",
+            Self::ModelFolder => "Open a saved model folder",
+            Self::SaveModelFolder => "Save the model into a folder",
+            Self::ExportFile(_) => "Export",
+            Self::ImageFile(_) => "Open an image",
+        }
+    }
+
+    /// What choosing `path` in this dialog asks for.
+    pub fn answered(self, path: PathBuf) -> AppAction {
+        match self {
+            Self::DataFolder => AppAction::OpenFolder(path),
+            Self::ModelFolder => AppAction::OpenModel(path),
+            Self::SaveModelFolder => AppAction::SaveModel(path),
+            Self::ExportFile(view) => AppAction::Export { view, path },
+            Self::ImageFile(slot) => AppAction::ImportImage { slot, path },
+        }
+    }
+}
+
+/// What the user asked for: clicks in the panels and views, dialog answers and dropped files.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AppAction {
+    /// Start training with the current settings.
+    Train,
+    /// Hold the running training.
+    Pause,
+    /// Continue the held training.
+    Resume,
+    /// End the running training.
+    Stop,
+    /// Train the shown model for more epochs.
+    ContinueTraining,
+    /// Open the model autosaved by the last session.
+    OpenLastSession,
+    /// Ask for a path in a dialog (it runs on its own thread; the answer is another action).
+    Ask(DialogRequest),
+    /// Use an IDX folder as the dataset.
+    OpenFolder(PathBuf),
+    /// Show a saved model folder in the latent views.
+    OpenModel(PathBuf),
+    /// Save the shown model into a folder.
+    SaveModel(PathBuf),
+    /// Export a view to a file (rendered and written on the file thread).
+    Export {
+        /// The view.
+        view: ExportView,
+        /// The file to write.
+        path: PathBuf,
+    },
+    /// Import an image file as morph end A (0) or B (1) (decoded on the file thread).
+    ImportImage {
+        /// 0 for A, 1 for B.
+        slot: usize,
+        /// The image file.
+        path: PathBuf,
+    },
+    /// Make a dataset image morph end A (0) or B (1).
+    PickPoint {
+        /// 0 for A, 1 for B.
+        slot: usize,
+        /// The image.
+        point: PointRef,
+    },
+    /// Swap morph ends A and B.
+    SwapEnds,
+}

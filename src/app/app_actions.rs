@@ -1,0 +1,147 @@
+//! The one place where the window's actions take effect: worker commands, inference requests,
+//! file jobs and dialogs.
+
+use std::path::{Path, PathBuf};
+
+use super::actions::{AppAction, DialogRequest};
+use super::file_jobs::FileJob;
+use super::training_progress::{RunState, TrainingProgress};
+use super::vae_app::VaeApp;
+use super::view_export::{ExportJob, ExportView};
+use crate::data::DataSource;
+use crate::inference::{InferenceRequest, ModelSource};
+use crate::worker::{Command, TrainRequest};
+
+impl VaeApp {
+    /// Applies an action as if it was clicked (also how dialogs' answers and dropped files arrive).
+    pub fn apply(&mut self, action: AppAction) {
+        let command = match action {
+            AppAction::Train => {
+                let training = &self.settings.training;
+                self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
+                self.show_dataset(&self.settings.data);
+                Command::Train(TrainRequest {
+                    config: training.clone(),
+                    data: self.settings.data.clone(),
+                    device: self.settings.device,
+                    resume: None,
+                    autosave_dir: self.autosave_dir.clone(),
+                })
+            }
+            AppAction::ContinueTraining => {
+                let Some(model) = self.explorer.state.model.clone() else { return };
+                let total_epochs = model.info.epochs_done.saturating_add(self.settings.training.epochs);
+                self.progress = TrainingProgress::starting(total_epochs, model.info.training.batch_size);
+                self.progress.epochs = model.info.history.clone();
+                self.show_dataset(&self.settings.data);
+                Command::Train(TrainRequest {
+                    config: crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() },
+                    data: self.settings.data.clone(),
+                    device: self.settings.device,
+                    resume: Some(model),
+                    autosave_dir: self.autosave_dir.clone(),
+                })
+            }
+            AppAction::Pause => Command::Pause,
+            AppAction::Resume => Command::Resume,
+            AppAction::Stop => Command::Stop,
+            AppAction::OpenLastSession => {
+                if let Some(dir) = self.autosave_dir.clone() {
+                    self.request(InferenceRequest::LoadModel(ModelSource::Folder(dir)));
+                }
+                return;
+            }
+            AppAction::Ask(request) => return self.ask(request),
+            AppAction::OpenFolder(folder) => return self.select_folder(folder),
+            AppAction::OpenModel(folder) => {
+                return self.request(InferenceRequest::LoadModel(ModelSource::Folder(folder)));
+            }
+            AppAction::SaveModel(folder) => return self.request(InferenceRequest::SaveModel(folder)),
+            AppAction::Export { view, path } => return self.start_export(view, path),
+            AppAction::ImportImage { slot, path } => return self.start_import(slot, path),
+            AppAction::PickPoint { slot, point } => return self.explorer.pick_point(slot, point),
+            AppAction::SwapEnds => return self.explorer.swap_ends(),
+        };
+        let sent = match &self.worker {
+            Some(worker) => worker.send(command),
+            None => Err("the training thread is not running; restart the app".to_string()),
+        };
+        if let Err(error) = sent {
+            self.progress.last_error = Some(error);
+            self.progress.state = RunState::Failed;
+        }
+    }
+
+    /// Selects an IDX folder as the dataset (the inference thread loads it and reports problems).
+    pub fn open_folder(&mut self, folder: PathBuf) {
+        self.apply(AppAction::OpenFolder(folder));
+    }
+
+    /// Loads a saved model folder into the latent views.
+    pub fn open_model(&mut self, folder: PathBuf) {
+        self.apply(AppAction::OpenModel(folder));
+    }
+
+    /// Saves the shown model into `folder` (on the inference thread; the status bar reports back).
+    pub fn save_model(&mut self, folder: PathBuf) {
+        self.apply(AppAction::SaveModel(folder));
+    }
+
+    /// Starts exporting a view to `path` on the file thread; the status bar reports back.
+    pub fn export(&mut self, view: ExportView, path: &Path) {
+        self.apply(AppAction::Export { view, path: path.to_path_buf() });
+    }
+
+    /// Starts importing an image file as morph end A (0) or B (1) on the file thread.
+    pub fn open_image(&mut self, slot: usize, path: &Path) {
+        self.apply(AppAction::ImportImage { slot, path: path.to_path_buf() });
+    }
+
+    fn ask(&mut self, request: DialogRequest) {
+        let repaint = self.ctx.clone();
+        if let Err(error) = self.dialogs.ask(request, move || repaint.request_repaint()) {
+            self.progress.last_error = Some(error.to_string());
+        }
+    }
+
+    fn select_folder(&mut self, folder: PathBuf) {
+        if crate::data::idx::find_file(&folder, "train-images-idx3-ubyte").is_none() {
+            let error = crate::data::DataError::MissingFiles { dir: folder };
+            self.progress.last_error = Some(error.to_string());
+            return;
+        }
+        self.progress.last_error = None;
+        self.settings.add_folder(folder.clone());
+        self.request(InferenceRequest::LoadDataset(DataSource::Folder(folder)));
+    }
+
+    fn start_export(&mut self, view: ExportView, path: PathBuf) {
+        match ExportJob::prepare(view, &self.explorer.state, &self.settings.views) {
+            Ok(job) => self.submit(FileJob::Export { job, path }),
+            Err(error) => self.progress.last_error = Some(format!("export failed: {error}")),
+        }
+    }
+
+    fn start_import(&mut self, slot: usize, path: PathBuf) {
+        let Some(shape) = self.explorer.state.image_shape() else {
+            self.progress.last_error = Some("open or train a model before choosing images".to_string());
+            return;
+        };
+        self.submit(FileJob::Import { slot: slot.min(1), path, shape });
+    }
+
+    fn submit(&mut self, job: FileJob) {
+        let submitted = self.files.as_mut().is_some_and(|files| files.submit(job));
+        if !submitted {
+            self.progress.last_error = Some("the file thread is not running; restart the app".to_string());
+        }
+    }
+
+    /// Has the latent views show `source`, unless they already do (a reload re-encodes the scatter).
+    fn show_dataset(&self, source: &DataSource) {
+        let shown = self.explorer.state.dataset.as_ref().is_some_and(|dataset| dataset.name == source.to_string());
+        if !shown {
+            self.request(InferenceRequest::LoadDataset(source.clone()));
+        }
+    }
+}

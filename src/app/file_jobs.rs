@@ -1,0 +1,203 @@
+//! The file thread: renders, encodes and writes exports and decodes imported images, so the UI
+//! thread never waits on a disk or a codec. It answers with events the app polls each frame.
+
+use std::panic::AssertUnwindSafe;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::thread::JoinHandle;
+
+use super::view_export::{ExportJob, ViewExportError};
+use crate::digit_import::{ImportError, import_image};
+
+/// Name of the file thread.
+pub const FILE_THREAD_NAME: &str = "vae-file-io";
+
+/// Work for the file thread.
+#[derive(Debug)]
+pub enum FileJob {
+    /// Render and write an export.
+    Export {
+        /// What to write.
+        job: ExportJob,
+        /// Where.
+        path: PathBuf,
+    },
+    /// Decode an image file and convert it to the model's input.
+    Import {
+        /// Morph end A (0) or B (1).
+        slot: usize,
+        /// The image file.
+        path: PathBuf,
+        /// The model's image height and width.
+        shape: (usize, usize),
+    },
+}
+
+/// What the file thread reports.
+#[derive(Debug)]
+pub enum FileEvent {
+    /// The export was written.
+    Exported {
+        /// The file written.
+        path: PathBuf,
+    },
+    /// The export failed; nothing was left at its path.
+    ExportFailed(ViewExportError),
+    /// An image was imported.
+    Imported {
+        /// Morph end A (0) or B (1).
+        slot: usize,
+        /// The file's name, for people.
+        name: String,
+        /// The image as the model sees it: [height × width] in [0, 1].
+        pixels: Vec<f32>,
+    },
+    /// The image could not be imported.
+    ImportFailed(ImportError),
+    /// A job panicked; the thread caught it and goes on.
+    Panicked(JobPanicked),
+}
+
+/// A file job that panicked.
+#[derive(Debug, thiserror::Error)]
+#[error("the {job} failed unexpectedly ({message}); the file thread goes on, try again")]
+pub struct JobPanicked {
+    /// Which kind of job.
+    pub job: &'static str,
+    /// The panic's message.
+    pub message: String,
+}
+
+/// A job, or (in tests) a wait that holds the thread until released.
+enum Work {
+    Job(FileJob),
+    #[cfg(test)]
+    Hold(Receiver<()>),
+}
+
+/// The file thread and its channels. Dropping it lets the current job finish and joins it.
+pub struct FileJobs {
+    jobs: Option<Sender<Work>>,
+    events: Receiver<FileEvent>,
+    thread: Option<JoinHandle<()>>,
+    /// Jobs submitted and not answered yet.
+    in_flight: usize,
+}
+
+impl FileJobs {
+    /// Starts the thread; `wake` is called after each event.
+    pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+        let (job_sender, job_receiver) = channel::<Work>();
+        let (event_sender, event_receiver) = channel();
+        let thread = std::thread::Builder::new().name(FILE_THREAD_NAME.to_string()).spawn(move || {
+            for work in job_receiver {
+                let event = match work {
+                    Work::Job(job) => run_guarded(job),
+                    #[cfg(test)]
+                    Work::Hold(release) => {
+                        let _released = release.recv();
+                        continue;
+                    }
+                };
+                if event_sender.send(event).is_err() {
+                    return;
+                }
+                wake();
+            }
+        })?;
+        Ok(Self { jobs: Some(job_sender), events: event_receiver, thread: Some(thread), in_flight: 0 })
+    }
+
+    /// Queues a job; returns at once. False when the thread is gone.
+    pub fn submit(&mut self, job: FileJob) -> bool {
+        let sent = self.jobs.as_ref().is_some_and(|jobs| jobs.send(Work::Job(job)).is_ok());
+        self.in_flight += usize::from(sent);
+        sent
+    }
+
+    /// Every event since the last call, oldest first, without waiting.
+    pub fn drain(&mut self) -> Vec<FileEvent> {
+        let events: Vec<FileEvent> = self.events.try_iter().collect();
+        self.in_flight = self.in_flight.saturating_sub(events.len());
+        events
+    }
+
+    /// Jobs submitted and not answered yet.
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+}
+
+impl Drop for FileJobs {
+    fn drop(&mut self) {
+        self.jobs = None;
+        if let Some(thread) = self.thread.take() {
+            let _ignored = thread.join();
+        }
+    }
+}
+
+/// Runs one job; a panic becomes an event instead of ending the thread.
+fn run_guarded(job: FileJob) -> FileEvent {
+    let what = match &job {
+        FileJob::Export { .. } => "export",
+        FileJob::Import { .. } => "image import",
+    };
+    std::panic::catch_unwind(AssertUnwindSafe(|| run(job))).unwrap_or_else(|payload| {
+        let message = crate::inference::panic_message(payload.as_ref());
+        FileEvent::Panicked(JobPanicked { job: what, message })
+    })
+}
+
+fn run(job: FileJob) -> FileEvent {
+    match job {
+        FileJob::Export { job, path } => match job.write(&path) {
+            Ok(()) => FileEvent::Exported { path },
+            Err(error) => FileEvent::ExportFailed(error),
+        },
+        FileJob::Import { slot, path, shape: (height, width) } => match import_image(&path, height, width) {
+            Ok(imported) => {
+                let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+                let pixels = imported.pixels.iter().map(|&byte| f32::from(byte) / 255.0).collect();
+                FileEvent::Imported { slot, name, pixels }
+            }
+            Err(error) => FileEvent::ImportFailed(error),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::{Duration, Instant};
+
+    fn wait_for_event(jobs: &mut FileJobs) -> FileEvent {
+        let started = Instant::now();
+        loop {
+            if let Some(event) = jobs.drain().into_iter().next() {
+                return event;
+            }
+            assert!(started.elapsed() < Duration::from_secs(60), "no answer from the file thread");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn submit_returns_while_the_thread_is_busy_and_the_answer_comes_later() {
+        let mut jobs = FileJobs::spawn(|| {}).expect("file thread");
+        let (release, hold) = std::sync::mpsc::channel();
+        jobs.jobs.as_ref().expect("sender").send(Work::Hold(hold)).expect("queued");
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("missing.png");
+        // The thread is held: the import cannot have run when submit returns.
+        assert!(jobs.submit(FileJob::Import { slot: 1, path: path.clone(), shape: (28, 28) }));
+        assert_eq!(jobs.in_flight(), 1);
+        assert!(jobs.drain().is_empty());
+        release.send(()).expect("release");
+        match wait_for_event(&mut jobs) {
+            FileEvent::ImportFailed(error) => assert!(error.to_string().contains("missing.png"), "{error}"),
+            other => panic!("expected an import failure, got {other:?}"),
+        }
+        assert_eq!(jobs.in_flight(), 0);
+    }
+}

@@ -1,0 +1,56 @@
+//! What can go wrong on the inference thread, typed until the window formats it.
+
+use crate::checkpoint::CheckpointError;
+use crate::data::DataError;
+
+/// A request the inference thread could not serve; it goes on serving the next ones.
+#[derive(Debug, thiserror::Error)]
+pub enum InferenceError {
+    /// A saved model could not be opened.
+    #[error("cannot open the model: {0}")]
+    OpenModel(#[source] CheckpointError),
+    /// A dataset could not be loaded.
+    #[error("cannot load the dataset: {0}")]
+    LoadDataset(#[source] DataError),
+    /// The served model could not be saved.
+    #[error("cannot save the model: {0}")]
+    SaveModel(#[source] CheckpointError),
+    /// Save was asked before any model was served.
+    #[error("there is no model to save yet: train or open one")]
+    NoModelToSave,
+    /// A decoder sweep larger than the app offers.
+    #[error("a sweep of {size} × {size} cells cannot be decoded: choose 2 to {max} cells per side")]
+    GridSize {
+        /// Cells per side asked for.
+        size: usize,
+        /// Largest side served.
+        max: usize,
+    },
+    /// A morph strip with too few or too many frames.
+    #[error("a morph of {steps} steps cannot be decoded: choose 2 to {max} steps")]
+    MorphSteps {
+        /// Frames asked for.
+        steps: usize,
+        /// Most frames served.
+        max: usize,
+    },
+    /// The computation panicked; the thread caught it and goes on serving.
+    #[error("the inference thread failed while computing the {job} ({message}); it still serves the other views")]
+    Panicked {
+        /// Which view's computation failed.
+        job: &'static str,
+        /// The panic's message.
+        message: String,
+    },
+}
+
+/// The text of a caught panic's payload.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    if let Some(text) = payload.downcast_ref::<&str>() {
+        (*text).to_string()
+    } else if let Some(text) = payload.downcast_ref::<String>() {
+        text.clone()
+    } else {
+        "no message".to_string()
+    }
+}

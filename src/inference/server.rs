@@ -1,0 +1,284 @@
+//! The inference thread's loop: takes what the mailbox holds, loads, saves and computes the
+//! views, each under `catch_unwind` so a failing job becomes an error result, not a dead thread.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::mpsc::SyncSender;
+
+use super::ModelSnapshot;
+use super::compute::{decode, encode_means, encode_pixels, prior_samples};
+use super::error::{InferenceError, panic_message};
+use super::mailbox::{Inbox, Mailbox, ModelChange, Pending};
+use super::messages::{
+    InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE,
+    ScatterSource,
+};
+use crate::data::{Dataset, ImageSet};
+use crate::latent::{MAX_GRID_SIZE, Pca};
+
+/// Runs `work`, turning a panic into [`InferenceError::Panicked`] naming `job`.
+pub fn guarded<T>(job: &'static str, work: impl FnOnce() -> T) -> Result<T, InferenceError> {
+    std::panic::catch_unwind(AssertUnwindSafe(work))
+        .map_err(|payload| InferenceError::Panicked { job, message: panic_message(payload.as_ref()) })
+}
+
+/// Where results go, and the UI's wake-up.
+struct Outbox<'a> {
+    results: &'a SyncSender<InferenceResult>,
+    wake: &'a dyn Fn(),
+}
+
+impl Outbox<'_> {
+    /// Hands a result to the UI; false when the UI is gone.
+    fn send(&self, result: InferenceResult) -> bool {
+        let delivered = self.results.send(result).is_ok();
+        (self.wake)();
+        delivered
+    }
+
+    /// Sends the result of a guarded job, or its error; nothing when the job had nothing to say.
+    fn answer(&self, answer: Result<Option<InferenceResult>, InferenceError>) -> bool {
+        match answer {
+            Ok(Some(result)) => self.send(result),
+            Ok(None) => true,
+            Err(error) => self.send(InferenceResult::Failed(error)),
+        }
+    }
+}
+
+/// The thread's model, dataset and memory of what the views asked.
+#[derive(Default)]
+pub struct Server {
+    model: Option<Arc<ModelSnapshot>>,
+    dataset: Option<Arc<Dataset>>,
+    /// The last request of each kind, recomputed when the model or dataset changes.
+    last: Pending,
+}
+
+impl Server {
+    /// Serves until the mailbox is closed or the UI is gone.
+    pub fn serve(&mut self, mailbox: &Mailbox, results: &SyncSender<InferenceResult>, wake: &dyn Fn()) {
+        let outbox = Outbox { results, wake };
+        while let Some(inbox) = mailbox.wait() {
+            if !self.serve_inbox(inbox, &outbox) {
+                return;
+            }
+        }
+    }
+
+    /// Serves one batch of requests; false when the UI is gone.
+    fn serve_inbox(&mut self, inbox: Inbox, outbox: &Outbox<'_>) -> bool {
+        let Inbox { model, dataset, saves, views } = inbox;
+        let mut pending = views;
+        let mut changed = false;
+        if let Some(change) = model {
+            match guarded("model load", || load_model(change)).and_then(|loaded| loaded) {
+                Ok(model) => {
+                    self.model = Some(model);
+                    changed = true;
+                }
+                Err(error) => {
+                    if !outbox.send(InferenceResult::Failed(error)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        if let Some(source) = dataset {
+            match guarded("dataset load", || source.load()) {
+                Ok(Ok(loaded)) => {
+                    self.dataset = Some(Arc::new(loaded));
+                    changed = true;
+                }
+                Ok(Err(error)) => {
+                    if !outbox.send(InferenceResult::Failed(InferenceError::LoadDataset(error))) {
+                        return false;
+                    }
+                }
+                Err(error) => {
+                    if !outbox.send(InferenceResult::Failed(error)) {
+                        return false;
+                    }
+                }
+            }
+        }
+        for dir in saves {
+            let saved = guarded("model save", || self.save(&dir)).and_then(|saved| saved);
+            if !outbox.answer(saved.map(Some)) {
+                return false;
+            }
+        }
+        if changed && !self.announce(&mut pending, outbox) {
+            return false;
+        }
+        self.compute(pending, outbox)
+    }
+
+    /// Saves the served model into `dir`.
+    fn save(&self, dir: &std::path::Path) -> Result<InferenceResult, InferenceError> {
+        let model = self.model.as_ref().ok_or(InferenceError::NoModelToSave)?;
+        crate::checkpoint::save(dir, &model.model, &model.info).map_err(InferenceError::SaveModel)?;
+        Ok(InferenceResult::Saved(dir.to_path_buf()))
+    }
+
+    /// After a model or dataset change: announce them and redo every view asked for before.
+    fn announce(&mut self, pending: &mut Pending, outbox: &Outbox<'_>) -> bool {
+        if let Some(dataset) = &self.dataset
+            && !outbox.send(InferenceResult::DatasetReady(Arc::clone(dataset)))
+        {
+            return false;
+        }
+        if let Some(model) = &self.model
+            && !outbox.send(InferenceResult::ModelReady(Arc::clone(model)))
+        {
+            return false;
+        }
+        let last = self.last.clone();
+        pending.scatter = pending.scatter.or(last.scatter).or(Some(ScatterSource::Heldout));
+        pending.decode = pending.decode.take().or(last.decode);
+        pending.grid = pending.grid.take().or(last.grid);
+        pending.samples = pending.samples.or(last.samples);
+        pending.morph = pending.morph.take().or(last.morph);
+        outbox.answer(guarded("reconstructions", || self.reconstructions()))
+    }
+
+    /// Computes each pending view in its own guarded job; false when the UI is gone.
+    fn compute(&mut self, pending: Pending, outbox: &Outbox<'_>) -> bool {
+        let Some(model) = self.model.clone() else {
+            self.last = pending.merged_over(std::mem::take(&mut self.last));
+            return true;
+        };
+        let model = model.as_ref();
+        let latent_dim = model.latent_dim();
+        let pixels = model.image_shape().0 * model.image_shape().1;
+        let mut answers = Vec::new();
+        if let Some(latent) = pending.decode.as_ref().filter(|latent| latent.len() == latent_dim) {
+            answers.push(guarded("decoded point", || {
+                let image = decode(&model.model, latent, latent_dim);
+                Some(InferenceResult::Decoded { latent: latent.clone(), image })
+            }));
+        }
+        if let Some((train, index)) = pending.reconstruct
+            && let Some(set) = self.set(train).filter(|set| index < set.len())
+        {
+            answers.push(guarded("reconstruction", || {
+                let mean = encode_means(&model.model, set, &[index]);
+                let image = decode(&model.model, &mean, latent_dim);
+                Some(InferenceResult::Reconstructed { train, index, image })
+            }));
+        }
+        if let Some(request) = pending.grid.as_ref().filter(|request| request.base.len() == latent_dim) {
+            let size = request.spec.size;
+            answers.push(if (2..=MAX_GRID_SIZE).contains(&size) {
+                guarded("decoder sweep", || {
+                    let latents = request.spec.latents(&request.projection, &request.base);
+                    let images = decode(&model.model, &latents, latent_dim);
+                    Some(InferenceResult::Grid { request: request.clone(), images })
+                })
+            } else {
+                Err(InferenceError::GridSize { size, max: MAX_GRID_SIZE })
+            });
+        }
+        for (slot, image) in pending.encode.iter().enumerate() {
+            if let Some(image) = image.as_ref().filter(|image| image.len() == pixels) {
+                answers.push(guarded("morph end", || {
+                    let mean = encode_pixels(&model.model, image, model.image_shape());
+                    Some(InferenceResult::Encoded { slot, pixels: image.clone(), mean })
+                }));
+            }
+        }
+        if let Some(request) =
+            pending.morph.as_ref().filter(|request| request.from.len() == latent_dim && request.to.len() == latent_dim)
+        {
+            let steps = request.steps;
+            answers.push(if (2..=MAX_MORPH_STEPS).contains(&steps) {
+                guarded("morph", || {
+                    let frame_latent = request.interpolation.at(&request.from, &request.to, request.t);
+                    let frame = decode(&model.model, &frame_latent, latent_dim);
+                    let path = request.interpolation.path(&request.from, &request.to, steps);
+                    let strip = decode(&model.model, &path, latent_dim);
+                    Some(InferenceResult::Morph { request: request.clone(), frame, strip })
+                })
+            } else {
+                Err(InferenceError::MorphSteps { steps, max: MAX_MORPH_STEPS })
+            });
+        }
+        if let Some(seed) = pending.samples {
+            answers.push(guarded("prior samples", || {
+                let latents = prior_samples(SAMPLE_GRID_SIDE * SAMPLE_GRID_SIDE, latent_dim, seed);
+                Some(InferenceResult::Samples { seed, images: decode(&model.model, &latents, latent_dim) })
+            }));
+        }
+        if let Some(source) = pending.scatter {
+            answers.push(guarded("scatter", || {
+                self.scatter(model, source).map(|cloud| InferenceResult::Scatter(Arc::new(cloud)))
+            }));
+        }
+        self.last = pending.merged_over(std::mem::take(&mut self.last));
+        answers.into_iter().all(|answer| outbox.answer(answer))
+    }
+
+    fn set(&self, train: bool) -> Option<&ImageSet> {
+        let dataset = self.dataset.as_deref()?;
+        Some(if train { &dataset.train } else { &dataset.heldout })
+    }
+
+    fn scatter(&self, model: &ModelSnapshot, source: ScatterSource) -> Option<LatentCloud> {
+        let set = self.set(source == ScatterSource::Train)?;
+        if (set.height, set.width) != model.image_shape() {
+            return None;
+        }
+        let indices: Vec<usize> = (0..set.len().min(MAX_TRAIN_POINTS)).collect();
+        let means = encode_means(&model.model, set, &indices);
+        let latent_dim = model.latent_dim();
+        let pca = if latent_dim > 2 { Pca::fit(&means, latent_dim) } else { None };
+        let labels = indices.iter().map(|&index| set.labels[index]).collect();
+        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done: model.info.epochs_done })
+    }
+
+    fn reconstructions(&self) -> Option<InferenceResult> {
+        let model = self.model.as_ref()?;
+        let set = self.set(false)?;
+        if (set.height, set.width) != model.image_shape() {
+            return None;
+        }
+        let indices: Vec<usize> = (0..set.len().min(RECONSTRUCTION_PAIRS)).collect();
+        let mut originals = Vec::new();
+        set.write_batch(&indices, &mut originals);
+        let means = encode_means(&model.model, set, &indices);
+        let reconstructions = decode(&model.model, &means, model.latent_dim());
+        Some(InferenceResult::Reconstructions { originals, reconstructions })
+    }
+}
+
+/// The model a change asks for.
+fn load_model(change: ModelChange) -> Result<Arc<ModelSnapshot>, InferenceError> {
+    match change {
+        ModelChange::Set(model) => Ok(model),
+        ModelChange::Load(source) => ModelSnapshot::load(&source).map(Arc::new).map_err(InferenceError::OpenModel),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panicking_job_becomes_an_error_naming_it() {
+        let error = guarded("decoder sweep", || -> usize { panic!("boom {}", 7) }).expect_err("the panic is caught");
+        let text = error.to_string();
+        assert!(text.contains("decoder sweep") && text.contains("boom 7"), "{text}");
+        assert_eq!(guarded("decoder sweep", || 3).expect("no panic"), 3);
+    }
+
+    #[test]
+    fn the_thread_answers_after_a_job_panicked() {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(64);
+        let outbox = Outbox { results: &sender, wake: &|| {} };
+        assert!(outbox.answer(guarded("scatter", || -> Option<InferenceResult> { panic!("injected") })));
+        assert!(outbox.answer(guarded("prior samples", || Some(InferenceResult::Saved("x".into())))));
+        let results: Vec<InferenceResult> = receiver.try_iter().collect();
+        assert!(matches!(&results[0], InferenceResult::Failed(InferenceError::Panicked { job: "scatter", .. })));
+        assert!(matches!(&results[1], InferenceResult::Saved(_)));
+    }
+}
