@@ -54,6 +54,18 @@ impl ShardedStep {
     /// device must be an autodiff device.
     pub fn gradients(&self, model: &Vae, images: &ImageSet, batch: &[usize], device: &Device) -> BatchGradients {
         let noise = Tensor::<2>::random([batch.len(), self.latent_dim], Distribution::Normal(0.0, 1.0), device);
+        self.gradients_with_noise(model, images, batch, noise, device)
+    }
+
+    /// As [`Self::gradients`], with the reparameterisation noise given: [batch.len(), latent_dim].
+    fn gradients_with_noise(
+        &self,
+        model: &Vae,
+        images: &ImageSet,
+        batch: &[usize],
+        noise: Tensor<2>,
+        device: &Device,
+    ) -> BatchGradients {
         let shards = self.shards.min(batch.len() / MIN_SHARD_IMAGES).max(1);
         let shard_len = batch.len().div_ceil(shards);
         let total = batch.len() as f64;
@@ -109,13 +121,18 @@ mod tests {
     }
 
     /// The model after one Adam step on a batch computed in `shards` shards, and the batch's loss.
-    fn one_step(shards: usize) -> (Vec<f32>, LossParts) {
+    ///
+    /// `model` and the noise are fixed by the caller: the device's random generator is shared
+    /// with tests running in parallel, so nothing here draws from it.
+    fn one_step(model: &Vae, shards: usize) -> (Vec<f32>, LossParts) {
         let device = Device::flex();
-        device.seed(3);
-        let model = VaeConfig::new().init(&device.clone().autodiff());
+        let autodiff = device.clone().autodiff();
+        let model = model.clone().fork(&autodiff);
         let step = ShardedStep { shards, latent_dim: 2, loss: ReconstructionLoss::Bce, kl_weight: 1.0 };
         let batch: Vec<usize> = (0..64).collect();
-        let BatchGradients { gradients, loss } = step.gradients(&model, &images(), &batch, &device.clone().autodiff());
+        let noise_values: Vec<f32> = (0..64 * 2).map(|index| ((index * 7) % 13) as f32 / 6.0 - 1.0).collect();
+        let noise = Tensor::<2>::from_data(TensorData::new(noise_values, [64, 2]), &autodiff);
+        let BatchGradients { gradients, loss } = step.gradients_with_noise(&model, &images(), &batch, noise, &autodiff);
         assert_eq!(gradients.len(), shards);
         let model = HostAdam::default().step(1e-3, model, gradients);
         let decoded = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
@@ -124,8 +141,9 @@ mod tests {
 
     #[test]
     fn shards_give_the_gradient_of_the_whole_batch() {
-        let (whole, whole_loss) = one_step(1);
-        let (sharded, sharded_loss) = one_step(4);
+        let model = VaeConfig::new().init(&Device::flex().autodiff());
+        let (whole, whole_loss) = one_step(&model, 1);
+        let (sharded, sharded_loss) = one_step(&model, 4);
         assert!((whole_loss.neg_elbo_nats() - sharded_loss.neg_elbo_nats()).abs() < 1e-3, "{whole_loss:?}");
         assert!(whole_loss.reconstruction_nats > 100.0, "{whole_loss:?}");
         let largest_gap = whole.iter().zip(&sharded).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
