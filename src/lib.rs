@@ -11,6 +11,7 @@ pub mod export;
 pub mod inference;
 pub mod latent;
 pub mod model;
+pub mod quality;
 pub mod safe_read;
 pub mod training;
 pub mod worker;

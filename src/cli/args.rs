@@ -33,6 +33,9 @@ pub enum CliCommand {
     Encode(EncodeArgs),
     /// Export a decoder sweep, prior samples, reconstructions or a morph to PNG (or GIF).
     Export(ExportArgs),
+    /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
+    /// dimension, and with --iw-samples the importance-weighted log-likelihood.
+    Eval(EvalArgs),
 }
 
 /// What `vae-explorer export` draws.
@@ -128,6 +131,24 @@ pub struct EncodeArgs {
     /// The CSV file to write: index, label, class, z0, z1, ….
     #[arg(long)]
     pub out: PathBuf,
+}
+
+/// `vae-explorer eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
+    #[arg(long, default_value = "bundled")]
+    pub model: String,
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files; its held-out images are used.
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Importance samples per image for the estimate of log p(x) (tighter than the ELBO; K = 100
+    /// or more is usual). Omit to skip it.
+    #[arg(long, value_name = "K")]
+    pub iw_samples: Option<usize>,
+    /// Seed of the importance samples.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// Options shared by everything that trains.

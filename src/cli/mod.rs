@@ -4,12 +4,16 @@ mod args;
 mod bench;
 mod bench_views;
 mod encode;
+mod eval;
 mod export;
 mod machine_peak;
 mod train;
 
-pub use args::{BenchArgs, Cli, CliCommand, EncodeArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source};
+pub use args::{
+    BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source,
+};
 pub use bench::run_bench;
 pub use encode::run_encode;
+pub use eval::run_eval;
 pub use export::run_export;
 pub use train::run_train;

@@ -14,6 +14,7 @@ mod hostile_exports;
 mod hostile_files;
 mod latent_views;
 mod learning;
+mod quality;
 mod support;
 mod ui;
 mod worker;

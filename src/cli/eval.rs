@@ -1,0 +1,63 @@
+//! `vae-explorer eval`: every held-out measure of a saved model, printed one per line.
+
+use anyhow::{Context, Result, bail};
+
+use super::EvalArgs;
+use super::args::model_source;
+use crate::data::DataSource;
+use crate::inference::ModelSnapshot;
+use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
+
+/// Largest number of importance samples per image `--iw-samples` accepts.
+pub const MAX_IW_SAMPLES: usize = 10_000;
+
+/// Runs `vae-explorer eval`.
+pub fn run_eval(args: &EvalArgs) -> Result<()> {
+    if args.iw_samples.is_some_and(|samples| samples == 0 || samples > MAX_IW_SAMPLES) {
+        bail!("--iw-samples must be between 1 and {MAX_IW_SAMPLES}");
+    }
+    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
+    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
+    let set = &dataset.heldout;
+    if (set.height, set.width) != snapshot.image_shape() {
+        bail!(
+            "the model expects {}×{} images but {} holds {}×{} images; choose matching data",
+            snapshot.image_shape().0,
+            snapshot.image_shape().1,
+            dataset.name,
+            set.height,
+            set.width
+        );
+    }
+    let info = &snapshot.info;
+    let config = &info.training;
+    println!(
+        "model: {}, latent {}, {} loss, β {}, {} epochs; data: {} held-out, {} images",
+        config.model.architecture.name(),
+        config.model.latent_dim,
+        config.loss.name(),
+        config.beta,
+        info.epochs_done,
+        dataset.name,
+        set.len()
+    );
+    let loss = evaluate(&snapshot.model, set, config.loss);
+    println!(
+        "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",
+        loss.neg_elbo_nats(),
+        loss.reconstruction_nats,
+        loss.kl_nats
+    );
+    let quality = heldout_quality(&snapshot.model, set);
+    let ssim = quality.ssim.map_or_else(|| "n/a (images smaller than 11×11)".to_string(), |ssim| format!("{ssim:.4}"));
+    println!("MSE: {:.5}  PSNR: {:.2} dB  SSIM: {ssim}", quality.mse, quality.psnr_db);
+    println!("active units: {} of {}", quality.active_units, quality.kl_per_dim_nats.len());
+    let kl: Vec<String> =
+        quality.kl_per_dim_nats.iter().enumerate().map(|(dim, nats)| format!("z{dim} {nats:.3}")).collect();
+    println!("KL per dimension (nats): {}", kl.join(", "));
+    if let Some(samples) = args.iw_samples {
+        let nll = importance_weighted_nll_nats(&snapshot.model, set, config.loss, samples, args.seed);
+        println!("-log p(x), importance-weighted with K = {samples}: {nll:.2} nats");
+    }
+    Ok(())
+}
