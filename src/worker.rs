@@ -7,7 +7,6 @@
 //! on serving. A run that diverges ends in [`Event::Failed`] too, and no model with NaN or
 //! infinite weights is ever sent, so the views keep the last good one.
 
-use std::any::Any;
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -190,18 +189,7 @@ fn serve(
 /// Whatever the job shared with the worker (the device picker, the channels) stays usable: the
 /// channels are never left mid-message, and a device picker mid-way is at worst asked again.
 fn run_guarded(job: impl FnOnce()) -> Result<(), String> {
-    std::panic::catch_unwind(AssertUnwindSafe(job)).map_err(|payload| panic_message(payload.as_ref()))
-}
-
-/// The text a panic was raised with.
-fn panic_message(payload: &(dyn Any + Send)) -> String {
-    if let Some(text) = payload.downcast_ref::<&str>() {
-        (*text).to_string()
-    } else if let Some(text) = payload.downcast_ref::<String>() {
-        text.clone()
-    } else {
-        "a panic without a message".to_string()
-    }
+    std::panic::catch_unwind(AssertUnwindSafe(job)).map_err(|payload| crate::inference::panic_message(payload.as_ref()))
 }
 
 fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<Command>, events: &EventSender) {

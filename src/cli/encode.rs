@@ -5,7 +5,7 @@ use anyhow::{Context, Result, bail};
 use super::EncodeArgs;
 use super::args::model_source;
 use crate::atomic_file::write_atomically;
-use crate::data::DataSource;
+use crate::data::{DataSource, ImageSet};
 use crate::inference::{ModelSnapshot, encode_means};
 
 /// Runs `vae-explorer encode`.
@@ -13,16 +13,7 @@ pub fn run_encode(args: &EncodeArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
     let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
     let set = if args.train_set { &dataset.train } else { &dataset.heldout };
-    if (set.height, set.width) != snapshot.image_shape() {
-        bail!(
-            "the model expects {}×{} images but {} holds {}×{} images; choose matching data",
-            snapshot.image_shape().0,
-            snapshot.image_shape().1,
-            dataset.name,
-            set.height,
-            set.width
-        );
-    }
+    ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let indices: Vec<usize> = (0..set.len()).collect();
     let means = encode_means(&snapshot.model, set, &indices);
     let latent_dim = snapshot.latent_dim();
@@ -40,5 +31,18 @@ pub fn run_encode(args: &EncodeArgs) -> Result<()> {
     let bytes = writer.into_inner().context("cannot format the CSV")?;
     write_atomically(&args.out, &bytes).with_context(|| format!("cannot write {}", args.out.display()))?;
     println!("wrote {} points of {} dimensions to {}", set.len(), latent_dim, args.out.display());
+    Ok(())
+}
+
+/// Fails with one line when `set`'s images are not the size `snapshot` was trained on.
+pub(super) fn ensure_data_fits_model(snapshot: &ModelSnapshot, dataset_name: &str, set: &ImageSet) -> Result<()> {
+    let (height, width) = snapshot.image_shape();
+    if (set.height, set.width) != (height, width) {
+        bail!(
+            "the model expects {height}×{width} images but {dataset_name} holds {}×{} images; choose matching data",
+            set.height,
+            set.width
+        );
+    }
     Ok(())
 }

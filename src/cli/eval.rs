@@ -4,6 +4,7 @@ use anyhow::{Context, Result, bail};
 
 use super::EvalArgs;
 use super::args::model_source;
+use super::encode::ensure_data_fits_model;
 use crate::data::DataSource;
 use crate::inference::ModelSnapshot;
 use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
@@ -19,16 +20,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
     let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
     let set = &dataset.heldout;
-    if (set.height, set.width) != snapshot.image_shape() {
-        bail!(
-            "the model expects {}×{} images but {} holds {}×{} images; choose matching data",
-            snapshot.image_shape().0,
-            snapshot.image_shape().1,
-            dataset.name,
-            set.height,
-            set.width
-        );
-    }
+    ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let info = &snapshot.info;
     let config = &info.training;
     println!(

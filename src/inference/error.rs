@@ -44,13 +44,13 @@ pub enum InferenceError {
     },
 }
 
-/// The text of a caught panic's payload.
+/// The text of a caught panic's payload (used by every thread that catches panics).
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
     if let Some(text) = payload.downcast_ref::<&str>() {
         (*text).to_string()
     } else if let Some(text) = payload.downcast_ref::<String>() {
         text.clone()
     } else {
-        "no message".to_string()
+        "a panic without a message".to_string()
     }
 }
