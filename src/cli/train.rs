@@ -12,7 +12,7 @@ use super::TrainArgs;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
-use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingObserver};
+use crate::training::{Control, EpochReport, QualityReport, StepReport, Trainer, TrainingObserver, heldout_quality};
 
 /// What `metrics.json` holds.
 #[derive(Debug, Serialize)]
@@ -31,6 +31,17 @@ struct FinalMetrics {
     heldout_recon_nats: f64,
     heldout_kl_nats: f64,
     train_neg_elbo_nats: f64,
+    /// Held-out image quality and latent usage of the final model (absent after a divergence).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heldout_mse: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heldout_psnr_db: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    heldout_ssim: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    active_units: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kl_per_dim: Option<Vec<f64>>,
 }
 
 /// Runs `vae-explorer train`.
@@ -82,7 +93,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     };
     match outcome {
         Ok(_) => {
-            let Some(metrics) = run.metrics(trainer.history()) else { bail!("training ended before its first epoch") };
+            let quality = heldout_quality(&trainer.model().valid(), &dataset.heldout);
+            let Some(metrics) = run.metrics(trainer.history(), Some(quality)) else {
+                bail!("training ended before its first epoch")
+            };
             checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
             println!("saved the model and {} ({:.0} images/s)", metrics_path.display(), metrics.images_per_sec);
             Ok(())
@@ -95,7 +109,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
                 }
                 (None, SaveTarget::Empty) => "nothing was saved".to_string(),
             };
-            if let Some(metrics) = run.metrics(&observer.info.history).filter(|_| !observer.saved.is_empty()) {
+            if let Some(metrics) = run.metrics(&observer.info.history, None).filter(|_| !observer.saved.is_empty()) {
                 checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
             }
             bail!("{diverged}; {kept}")
@@ -115,7 +129,7 @@ struct RunSummary<'a> {
 
 impl<'a> RunSummary<'a> {
     /// The metrics of this run with the model's whole `history`; `None` before any epoch ended.
-    fn metrics(&self, history: &'a [EpochReport]) -> Option<Metrics<'a>> {
+    fn metrics(&self, history: &'a [EpochReport], quality: Option<QualityReport>) -> Option<Metrics<'a>> {
         let last = history.last()?;
         let train_secs: f64 = self.reports.iter().map(|report| report.train_secs).sum();
         let trained_images = self.train_images.saturating_mul(self.reports.len()) as f64;
@@ -129,6 +143,11 @@ impl<'a> RunSummary<'a> {
                 heldout_recon_nats: last.heldout.reconstruction_nats,
                 heldout_kl_nats: last.heldout.kl_nats,
                 train_neg_elbo_nats: last.train.neg_elbo_nats(),
+                heldout_mse: quality.as_ref().map(|quality| quality.mse),
+                heldout_psnr_db: quality.as_ref().map(|quality| quality.psnr_db),
+                heldout_ssim: quality.as_ref().and_then(|quality| quality.ssim),
+                active_units: quality.as_ref().map(|quality| quality.active_units),
+                kl_per_dim: quality.map(|quality| quality.kl_per_dim_nats),
             },
         })
     }

@@ -77,6 +77,12 @@ fn one_epoch_writes_metrics_and_a_loadable_model() {
     let recon = metrics["final"]["heldout_recon_nats"].as_f64().expect("number");
     let kl = metrics["final"]["heldout_kl_nats"].as_f64().expect("number");
     assert!((neg_elbo - recon - kl).abs() < 1e-6 && neg_elbo.is_finite());
+    let mse = metrics["final"]["heldout_mse"].as_f64().expect("number");
+    let psnr = metrics["final"]["heldout_psnr_db"].as_f64().expect("number");
+    assert!(mse > 0.0 && mse < 0.25 && (psnr - 10.0 * (1.0 / mse).log10()).abs() < 1e-9, "{mse} {psnr}");
+    assert!(metrics["final"]["heldout_ssim"].as_f64().is_some_and(|ssim| ssim > 0.0 && ssim < 1.0));
+    assert!(metrics["final"]["active_units"].as_u64().is_some_and(|units| units <= 2));
+    assert_eq!(metrics["final"]["kl_per_dim"].as_array().map(Vec::len), Some(2));
     let (_model, info) =
         vae_explorer::checkpoint::load(out.path(), &burn::prelude::Device::flex()).expect("a loadable checkpoint");
     assert_eq!(info.epochs_done, 1);
