@@ -3,27 +3,15 @@
 use std::sync::Arc;
 
 use burn::prelude::*;
-use vae_explorer::checkpoint::{self, CheckpointError, CheckpointInfo, FORMAT_VERSION};
+use vae_explorer::checkpoint::{self, CheckpointError, CheckpointInfo};
 use vae_explorer::data::{DataSource, Dataset, ImageSet};
 use vae_explorer::inference::decode;
 use vae_explorer::model::{Vae, VaeConfig};
 use vae_explorer::training::{Trainer, TrainingConfig};
 
-use crate::support::Quiet;
+use crate::support::{Quiet, info_for};
 
 const LATENTS: [f32; 6] = [0.0, 0.0, 1.5, -2.0, -3.0, 0.5];
-
-fn info_for(config: &VaeConfig) -> CheckpointInfo {
-    CheckpointInfo {
-        format_version: FORMAT_VERSION,
-        training: TrainingConfig { model: config.clone(), ..TrainingConfig::default() },
-        dataset: "test".to_string(),
-        epochs_done: 0,
-        global_step: 0,
-        history: Vec::new(),
-        weights_file: String::new(),
-    }
-}
 
 fn fresh_model(latent_dim: usize) -> (Vae, CheckpointInfo) {
     let config = VaeConfig::new().with_latent_dim(latent_dim);

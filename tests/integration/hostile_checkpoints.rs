@@ -8,28 +8,19 @@ use std::time::Duration;
 
 use burn::module::{ModuleMapper, Param};
 use burn::prelude::*;
-use vae_explorer::checkpoint::{self, CheckpointError, CheckpointInfo, DESCRIPTION_FILE, FORMAT_VERSION};
+use vae_explorer::checkpoint::{self, CheckpointError, CheckpointInfo, DESCRIPTION_FILE};
 use vae_explorer::data::{Dataset, ImageSet};
 use vae_explorer::inference::decode;
 use vae_explorer::model::{Vae, VaeConfig};
-use vae_explorer::training::{EpochReport, LossParts, MAX_GLOBAL_STEP, Trainer, TrainingConfig};
+use vae_explorer::training::{EpochReport, LossParts, MAX_GLOBAL_STEP, Trainer};
 
-use crate::support::Quiet;
+use crate::support::{Quiet, info_for};
 
 const LATENTS: [f32; 4] = [0.0, 0.0, 1.5, -2.0];
 
 fn fresh_model() -> (Vae, CheckpointInfo) {
     let config = VaeConfig::new();
-    let info = CheckpointInfo {
-        format_version: FORMAT_VERSION,
-        training: TrainingConfig { model: config.clone(), ..TrainingConfig::default() },
-        dataset: "test".to_string(),
-        epochs_done: 0,
-        global_step: 0,
-        history: Vec::new(),
-        weights_file: String::new(),
-    };
-    (config.init(&Device::flex()), info)
+    (config.init(&Device::flex()), info_for(&config))
 }
 
 /// A saved fresh model in `dir`; returns the model.

@@ -56,3 +56,16 @@ impl vae_explorer::training::TrainingObserver for Quiet {
         vae_explorer::training::Control::Continue
     }
 }
+
+/// The description of a fresh, untrained model of `config`.
+pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkpoint::CheckpointInfo {
+    vae_explorer::checkpoint::CheckpointInfo {
+        format_version: vae_explorer::checkpoint::FORMAT_VERSION,
+        training: vae_explorer::training::TrainingConfig { model: config.clone(), ..Default::default() },
+        dataset: "test".to_string(),
+        epochs_done: 0,
+        global_step: 0,
+        history: Vec::new(),
+        weights_file: String::new(),
+    }
+}
