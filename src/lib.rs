@@ -8,6 +8,7 @@ pub mod data;
 pub mod device;
 pub mod digit_import;
 pub mod export;
+pub mod image_shape;
 pub mod inference;
 pub mod latent;
 pub mod model;

@@ -210,6 +210,7 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     let mut config = request.config;
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
+    config.model.channels = dataset.train.channels;
     let started = match &request.resume {
         Some(snapshot) => {
             Trainer::resume(&snapshot.model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device)

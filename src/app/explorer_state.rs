@@ -129,7 +129,10 @@ impl ExplorerState {
 
     /// Image height and width of the served model.
     pub fn image_shape(&self) -> Option<(usize, usize)> {
-        self.model.as_ref().map(|model| model.image_shape())
+        self.model.as_ref().map(|model| {
+            let shape = model.image_shape();
+            (shape.height, shape.width)
+        })
     }
 
     /// The encoder mean of a picked point, if the scatter holds it.

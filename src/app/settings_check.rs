@@ -8,7 +8,7 @@ use super::view_settings::{ExportSettings, MorphSettings, PlaneChoice, ViewSetti
 use crate::export::{MAX_SCALE, MIN_SCALE};
 use crate::inference::MAX_MORPH_STEPS;
 use crate::latent::{GridSpec, MAX_GRID_SIZE};
-use crate::model::MAX_LATENT_DIM;
+use crate::model::{MAX_CHANNELS, MAX_LATENT_DIM};
 use crate::training::TrainingConfig;
 
 /// Farthest from the origin a sweep's range may reach (the prior puts nearly everything within 4).
@@ -81,14 +81,18 @@ fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
     notes.check("image height", &mut model.image_height, ok, defaults.model.image_height);
     let ok = side_ok(model.image_width);
     notes.check("image width", &mut model.image_width, ok, defaults.model.image_width);
-    let (latent_dim, height, width, architecture) =
-        (model.latent_dim, model.image_height, model.image_width, model.architecture);
+    let channels = model.channels;
+    let ok = (1..=MAX_CHANNELS).contains(&channels);
+    notes.check("channels", &mut model.channels, ok, defaults.model.channels);
+    let (latent_dim, height, width, channels, architecture) =
+        (model.latent_dim, model.image_height, model.image_width, model.channels, model.architecture);
     let ok = (1..=MAX_LATENT_DIM).contains(&latent_dim) && alone_ok(&|probe| probe.model.latent_dim = latent_dim);
     notes.check("latent dimension", &mut model.latent_dim, ok, defaults.model.latent_dim);
     let ok = alone_ok(&|probe| {
         probe.model.architecture = architecture;
         probe.model.image_height = height;
         probe.model.image_width = width;
+        probe.model.channels = channels;
     });
     notes.check("architecture", &mut model.architecture, ok, defaults.model.architecture);
     let beta = stored.beta;

@@ -14,6 +14,7 @@ use crate::export::{
     ExportError, GridStyle, ImageGrid, ScatterFrame, interleave_rows, provenance, write_gif, write_png,
     write_scatter_gif,
 };
+use crate::image_shape::ImageShape;
 use crate::inference::{LatentCloud, SAMPLE_GRID_SIDE};
 
 /// Side of the evolution GIF's square frames, in pixels.
@@ -100,7 +101,7 @@ impl ExportJob {
     /// Copies what `view` shows, or says why there is nothing to export.
     pub fn prepare(view: ExportView, state: &ExplorerState, settings: &ViewSettings) -> Result<Self, ViewExportError> {
         let model = state.model.as_ref().ok_or(ViewExportError::NoModel)?;
-        let (height, width) = model.image_shape();
+        let ImageShape { height, width, .. } = model.image_shape();
         let style = GridStyle { scale: settings.export.scale, gutter_px: settings.export.gutter_px };
         let missing = || ViewExportError::NothingYet { view: view.name() };
         let grid = |rows: usize, cols: usize, pixels: Vec<f32>| ImageGrid {

@@ -36,12 +36,10 @@ pub fn run_encode(args: &EncodeArgs) -> Result<()> {
 
 /// Fails with one line when `set`'s images are not the size `snapshot` was trained on.
 pub(super) fn ensure_data_fits_model(snapshot: &ModelSnapshot, dataset_name: &str, set: &ImageSet) -> Result<()> {
-    let (height, width) = snapshot.image_shape();
-    if (set.height, set.width) != (height, width) {
+    let (model_shape, data_shape) = (snapshot.image_shape(), set.shape());
+    if model_shape != data_shape {
         bail!(
-            "the model expects {height}×{width} images but {dataset_name} holds {}×{} images; choose matching data",
-            set.height,
-            set.width
+            "the model expects {model_shape} images but {dataset_name} holds {data_shape} images; choose matching data"
         );
     }
     Ok(())

@@ -11,6 +11,7 @@ use crate::digit_import::import_image;
 use crate::export::{
     GridStyle, ImageGrid, check_animation_size, interleave_rows, provenance, rendered_size, write_gif, write_png,
 };
+use crate::image_shape::ImageShape;
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
@@ -21,7 +22,7 @@ const PAIRS_PER_ROW: usize = 8;
 /// Runs `vae-explorer export`.
 pub fn run_export(args: &ExportArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let (height, width) = snapshot.image_shape();
+    let ImageShape { height, width, .. } = snapshot.image_shape();
     let latent_dim = snapshot.latent_dim();
     let is_gif = args.out.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("gif"));
     if is_gif && args.kind != ExportKind::Morph {
@@ -109,14 +110,9 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
 /// The dataset named by `--data`, checked against the model's image size.
 fn load_matching(data: &str, snapshot: &ModelSnapshot) -> Result<Dataset> {
     let dataset = DataSource::from_arg(data).load().context("cannot load the data")?;
-    let (height, width) = snapshot.image_shape();
-    if (dataset.heldout.height, dataset.heldout.width) != (height, width) {
-        bail!(
-            "the model expects {height}×{width} images but {} holds {}×{}",
-            dataset.name,
-            dataset.heldout.height,
-            dataset.heldout.width
-        );
+    let (model_shape, data_shape) = (snapshot.image_shape(), dataset.heldout.shape());
+    if model_shape != data_shape {
+        bail!("the model expects {model_shape} images but {} holds {data_shape} images", dataset.name);
     }
     Ok(dataset)
 }
@@ -129,11 +125,11 @@ fn morph_end(
     index: Option<usize>,
     flag: &str,
 ) -> Result<Vec<f32>> {
-    let (height, width) = snapshot.image_shape();
+    let shape = snapshot.image_shape();
     if let Some(path) = image {
-        let imported = import_image(path, height, width)?;
+        let imported = import_image(path, shape.height, shape.width)?;
         let pixels: Vec<f32> = imported.pixels.iter().map(|&byte| f32::from(byte) / 255.0).collect();
-        return Ok(encode_pixels(&snapshot.model, &pixels, (height, width)));
+        return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
     let Some(index) = index else { bail!("a morph needs {flag} IMAGE or {flag}-index I") };
     let dataset = load_matching(&args.data, snapshot)?;

@@ -57,6 +57,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     let dataset = Arc::new(source.load().context("cannot load the training data")?);
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
+    config.model.channels = dataset.train.channels;
     let (device, device_info) = DevicePicker::default().pick(args.model.device).map_err(anyhow::Error::msg)?;
     eprintln!(
         "training on {} ({} train / {} held-out images of {}×{}) on {}{}",

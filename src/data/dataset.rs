@@ -144,7 +144,7 @@ fn pair(
             label_count: labels.len(),
         });
     }
-    Ok(ImageSet { height: images.height, width: images.width, pixels: images.pixels, labels })
+    Ok(ImageSet { channels: 1, height: images.height, width: images.width, pixels: images.pixels, labels })
 }
 
 /// Class names: `classes.txt` in the folder (one per line, when it names every class), Fashion-MNIST's, or

@@ -1,18 +1,22 @@
-//! An in-memory set of labelled grayscale images, and its deterministic stratified split.
+//! An in-memory set of labelled images (grey or colour, planar), and its deterministic stratified split.
 
 use burn::prelude::*;
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
-/// Labelled grayscale images held as bytes.
+use crate::image_shape::ImageShape;
+
+/// Labelled images held as bytes, each planar: `[channels, height, width]`.
 #[derive(Clone, Debug, Default)]
 pub struct ImageSet {
+    /// Colour channels per image (1 grey, 3 RGB).
+    pub channels: usize,
     /// Rows per image.
     pub height: usize,
     /// Columns per image.
     pub width: usize,
-    /// [len, height, width] bytes, 0 = background.
+    /// [len, channels, height, width] bytes; for grey digits 0 = background.
     pub pixels: Vec<u8>,
     /// One class index per image.
     pub labels: Vec<u8>,
@@ -29,24 +33,30 @@ impl ImageSet {
         self.labels.is_empty()
     }
 
-    /// Pixels per image.
-    pub fn pixels_per_image(&self) -> usize {
-        self.height * self.width
+    /// The shape of every image.
+    pub fn shape(&self) -> ImageShape {
+        ImageShape { channels: self.channels, height: self.height, width: self.width }
     }
 
-    /// The bytes of image `index`: [height, width].
+    /// Values (bytes) per image: channels × height × width.
+    pub fn values_per_image(&self) -> usize {
+        self.shape().values()
+    }
+
+    /// The bytes of image `index`: [channels, height, width].
     pub fn image(&self, index: usize) -> &[u8] {
-        let size = self.pixels_per_image();
+        let size = self.values_per_image();
         &self.pixels[index * size..(index + 1) * size]
     }
 
     /// A new set of the images at `indices`, in that order.
     pub fn select(&self, indices: &[usize]) -> Self {
-        let mut pixels = Vec::with_capacity(indices.len() * self.pixels_per_image());
+        let mut pixels = Vec::with_capacity(indices.len() * self.values_per_image());
         for &index in indices {
             pixels.extend_from_slice(self.image(index));
         }
         Self {
+            channels: self.channels,
             height: self.height,
             width: self.width,
             pixels,
@@ -54,20 +64,20 @@ impl ImageSet {
         }
     }
 
-    /// Writes images `indices` as floats in [0, 1] into `out`: [indices.len(), pixels].
+    /// Writes images `indices` as floats in [0, 1] into `out`: [indices.len(), values per image].
     pub fn write_batch(&self, indices: &[usize], out: &mut Vec<f32>) {
         out.clear();
-        out.reserve(indices.len() * self.pixels_per_image());
+        out.reserve(indices.len() * self.values_per_image());
         for &index in indices {
             out.extend(self.image(index).iter().map(|&byte| f32::from(byte) / 255.0));
         }
     }
 
-    /// Images `indices` as a tensor of floats in [0, 1]: [indices.len(), pixels].
+    /// Images `indices` as a tensor of floats in [0, 1]: [indices.len(), values per image].
     pub fn batch_tensor(&self, indices: &[usize], device: &Device) -> Tensor<2> {
         let mut pixels = Vec::new();
         self.write_batch(indices, &mut pixels);
-        Tensor::from_data(TensorData::new(pixels, [indices.len(), self.pixels_per_image()]), device)
+        Tensor::from_data(TensorData::new(pixels, [indices.len(), self.values_per_image()]), device)
     }
 
     /// Splits into (train, held-out) with `heldout_fraction` of every class held out.
@@ -97,6 +107,7 @@ mod tests {
 
     fn toy_set(len: usize) -> ImageSet {
         ImageSet {
+            channels: 1,
             height: 1,
             width: 2,
             pixels: (0..len * 2).map(|value| (value % 256) as u8).collect(),
@@ -118,7 +129,7 @@ mod tests {
 
     #[test]
     fn batches_are_scaled_to_unit_range() {
-        let set = ImageSet { height: 1, width: 2, pixels: vec![0, 255, 51, 102], labels: vec![0, 1] };
+        let set = ImageSet { channels: 1, height: 1, width: 2, pixels: vec![0, 255, 51, 102], labels: vec![0, 1] };
         let mut batch = Vec::new();
         set.write_batch(&[1, 0], &mut batch);
         assert_eq!(batch, vec![0.2, 0.4, 0.0, 1.0]);

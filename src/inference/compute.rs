@@ -6,6 +6,7 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::data::ImageSet;
+use crate::image_shape::ImageShape;
 use crate::model::Vae;
 
 const ENCODE_BATCH: usize = 1000;
@@ -22,8 +23,8 @@ pub fn encode_means(model: &Vae, set: &ImageSet, indices: &[usize]) -> Vec<f32> 
 }
 
 /// Encoder mean of one image given as floats: `pixels` is [height × width] in [0, 1].
-pub fn encode_pixels(model: &Vae, pixels: &[f32], (height, width): (usize, usize)) -> Vec<f32> {
-    let images = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, height * width]), &Device::flex());
+pub fn encode_pixels(model: &Vae, pixels: &[f32], shape: ImageShape) -> Vec<f32> {
+    let images = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, shape.values()]), &Device::flex());
     to_vec(model.encode(images).mean)
 }
 

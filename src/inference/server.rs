@@ -150,7 +150,7 @@ impl Server {
         };
         let model = model.as_ref();
         let latent_dim = model.latent_dim();
-        let pixels = model.image_shape().0 * model.image_shape().1;
+        let pixels = model.image_shape().values();
         let mut answers = Vec::new();
         if let Some(latent) = pending.decode.as_ref().filter(|latent| latent.len() == latent_dim) {
             answers.push(guarded("decoded point", || {
@@ -225,7 +225,7 @@ impl Server {
 
     fn scatter(&self, model: &ModelSnapshot, source: ScatterSource) -> Option<LatentCloud> {
         let set = self.set(source == ScatterSource::Train)?;
-        if (set.height, set.width) != model.image_shape() {
+        if set.shape() != model.image_shape() {
             return None;
         }
         let indices: Vec<usize> = (0..set.len().min(MAX_TRAIN_POINTS)).collect();
@@ -239,7 +239,7 @@ impl Server {
     fn reconstructions(&self) -> Option<InferenceResult> {
         let model = self.model.as_ref()?;
         let set = self.set(false)?;
-        if (set.height, set.width) != model.image_shape() {
+        if set.shape() != model.image_shape() {
             return None;
         }
         let indices: Vec<usize> = (0..set.len().min(RECONSTRUCTION_PAIRS)).collect();

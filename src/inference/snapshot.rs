@@ -1,10 +1,11 @@
 //! A trained or training model, frozen for inference on the CPU device.
 
-use burn::prelude::*;
-
 use std::path::{Path, PathBuf};
 
+use burn::prelude::*;
+
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo};
+use crate::image_shape::ImageShape;
 use crate::model::Vae;
 
 const BUNDLED_DESCRIPTION: &[u8] = include_bytes!("../../assets/model/checkpoint.json");
@@ -56,8 +57,8 @@ impl ModelSnapshot {
         self.info.training.model.latent_dim
     }
 
-    /// Pixels of one decoded image.
-    pub fn image_shape(&self) -> (usize, usize) {
-        (self.info.training.model.image_height, self.info.training.model.image_width)
+    /// The shape of one decoded image.
+    pub fn image_shape(&self) -> ImageShape {
+        self.info.training.model.image_shape()
     }
 }

@@ -4,11 +4,14 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Vae;
+use crate::image_shape::ImageShape;
 
 /// Largest latent dimension the app accepts.
 pub const MAX_LATENT_DIM: usize = 64;
 /// Longest image side, in pixels, a model may be built for.
 pub const MAX_IMAGE_SIDE: usize = 4096;
+/// Most colour channels an image may have (grey 1, RGB 3).
+pub const MAX_CHANNELS: usize = 4;
 /// Most weights a model may hold: 2^28 f32 values are 1 GiB.
 pub const MAX_PARAMETERS: usize = 1 << 28;
 
@@ -78,22 +81,30 @@ pub struct VaeConfig {
     /// Image width in pixels.
     #[config(default = 28)]
     pub image_width: usize,
+    /// Colour channels per image: 1 grey, 3 RGB. Checkpoints written before colour support hold none
+    /// and read as 1.
+    #[config(default = 1)]
+    pub channels: usize,
 }
 
 impl VaeConfig {
-    /// Number of pixels in one image (saturating: a config that passed `validate` never saturates).
-    pub fn pixels(&self) -> usize {
-        self.image_height.saturating_mul(self.image_width)
+    /// The shape of the images this model reads and writes.
+    pub fn image_shape(&self) -> ImageShape {
+        ImageShape { channels: self.channels, height: self.image_height, width: self.image_width }
+    }
+
+    /// Number of values in one image, over all channels (saturating: a config that passed `validate`
+    /// never saturates).
+    pub fn values_per_image(&self) -> usize {
+        self.image_shape().values()
     }
 
     /// Number of weights (and biases) of the model this config builds, or `None` when it does not
     /// fit in a `usize`.
     pub fn parameter_count(&self) -> Option<usize> {
         match self.architecture {
-            Architecture::Mlp => {
-                super::mlp::parameter_count(self.image_height.checked_mul(self.image_width)?, self.latent_dim)
-            }
-            Architecture::Conv => super::conv::parameter_count(self.image_height, self.image_width, self.latent_dim),
+            Architecture::Mlp => super::mlp::parameter_count(self.image_shape().checked_values()?, self.latent_dim),
+            Architecture::Conv => super::conv::parameter_count(self.image_shape(), self.latent_dim),
         }
     }
 
@@ -101,8 +112,8 @@ impl VaeConfig {
     /// that costs twice as much (input and weight gradients), 2 FLOPs per multiply-add.
     pub fn training_flops_per_image(&self) -> f64 {
         let macs = match self.architecture {
-            Architecture::Mlp => super::mlp::forward_macs(self.pixels(), self.latent_dim),
-            Architecture::Conv => super::conv::forward_macs(self.image_height, self.image_width, self.latent_dim),
+            Architecture::Mlp => super::mlp::forward_macs(self.values_per_image(), self.latent_dim),
+            Architecture::Conv => super::conv::forward_macs(self.image_shape(), self.latent_dim),
         };
         6.0 * macs as f64
     }
@@ -111,6 +122,12 @@ impl VaeConfig {
     pub fn validate(&self) -> Result<(), String> {
         if !(1..=MAX_LATENT_DIM).contains(&self.latent_dim) {
             return Err(format!("latent dimension {} is out of range: choose 1 to {MAX_LATENT_DIM}", self.latent_dim));
+        }
+        if !(1..=MAX_CHANNELS).contains(&self.channels) {
+            return Err(format!(
+                "images of {} channels are not supported: choose 1 (grey) to {MAX_CHANNELS}",
+                self.channels
+            ));
         }
         let (height, width) = (self.image_height, self.image_width);
         if height == 0 || width == 0 {
@@ -160,8 +177,8 @@ mod tests {
     #[test]
     fn parameter_count_matches_the_built_model() {
         for architecture in Architecture::ALL {
-            for (height, width, latent_dim) in [(28, 28, 2), (8, 12, 5)] {
-                let config = VaeConfig { architecture, latent_dim, image_height: height, image_width: width };
+            for (height, width, latent_dim, channels) in [(28, 28, 2, 1), (8, 12, 5, 1), (8, 8, 3, 3)] {
+                let config = VaeConfig { architecture, latent_dim, image_height: height, image_width: width, channels };
                 let built = config.init(&Device::flex()).num_params();
                 assert_eq!(config.parameter_count(), Some(built), "{config:?}");
             }
@@ -173,7 +190,8 @@ mod tests {
         let near_2_63 = 1usize << 62;
         for (height, width) in [(near_2_63, 4), (usize::MAX, usize::MAX), (4097, 28), (28, 0), (0, 0), (4096, 4096)] {
             for architecture in Architecture::ALL {
-                let config = VaeConfig { architecture, latent_dim: 2, image_height: height, image_width: width };
+                let config =
+                    VaeConfig { architecture, latent_dim: 2, image_height: height, image_width: width, channels: 1 };
                 let error = config.validate().expect_err("refused");
                 assert!(error.contains(&format!("{height}×{width}")), "{error}");
             }

@@ -8,7 +8,9 @@ mod loss;
 mod mlp;
 mod vae;
 
-pub use config::{Architecture, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, ReconstructionLoss, VaeConfig};
+pub use config::{
+    Architecture, MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, ReconstructionLoss, VaeConfig,
+};
 pub use gaussian::DiagonalGaussian;
 pub use loss::reconstruction_loss;
 pub use vae::{LossTerms, Vae};

@@ -28,7 +28,7 @@ pub enum Decoder {
     Conv(ConvDecoder),
 }
 
-/// A variational autoencoder over flattened grayscale images.
+/// A variational autoencoder over flattened planar images: [batch, channels·height·width].
 #[derive(Module, Debug)]
 pub struct Vae {
     encoder: Encoder,
@@ -47,15 +47,15 @@ pub struct LossTerms {
 impl Vae {
     /// A VAE with fresh weights for `config` (which must have passed `validate`).
     pub fn new(config: &VaeConfig, device: &Device) -> Self {
-        let (height, width, latent) = (config.image_height, config.image_width, config.latent_dim);
+        let (shape, latent) = (config.image_shape(), config.latent_dim);
         match config.architecture {
             Architecture::Mlp => Self {
-                encoder: Encoder::Mlp(MlpEncoder::new(height * width, latent, device)),
-                decoder: Decoder::Mlp(MlpDecoder::new(latent, height * width, device)),
+                encoder: Encoder::Mlp(MlpEncoder::new(shape.values(), latent, device)),
+                decoder: Decoder::Mlp(MlpDecoder::new(latent, shape.values(), device)),
             },
             Architecture::Conv => Self {
-                encoder: Encoder::Conv(ConvEncoder::new(height, width, latent, device)),
-                decoder: Decoder::Conv(ConvDecoder::new(latent, height, width, device)),
+                encoder: Encoder::Conv(ConvEncoder::new(shape, latent, device)),
+                decoder: Decoder::Conv(ConvDecoder::new(latent, shape, device)),
             },
         }
     }

@@ -9,13 +9,4 @@ pub use latent_usage::{ACTIVE_UNIT_THRESHOLD, active_units, kl_per_dim_nats, mea
 pub use pixel_error::{mean_squared_error, psnr_db};
 pub use ssim::{WINDOW_RADIUS_PX, WINDOW_SIGMA_PX, ssim};
 
-/// The layout of an image as a flat slice: `channels` planes of `height × width` values, row-major.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PlanarShape {
-    /// Colour channels (1 grey, 3 RGB).
-    pub channels: usize,
-    /// Rows.
-    pub height: usize,
-    /// Columns.
-    pub width: usize,
-}
+pub use crate::image_shape::ImageShape;

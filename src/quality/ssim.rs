@@ -3,7 +3,7 @@
 //! Gaussian window, the SSIM map averaged over the positions where the window fits inside the
 //! image, and the mean over channels for colour.
 
-use super::PlanarShape;
+use super::ImageShape;
 
 /// Standard deviation of the Gaussian window, in pixels.
 pub const WINDOW_SIGMA_PX: f64 = 1.5;
@@ -17,7 +17,7 @@ const C2: f64 = 0.03 * 0.03;
 ///
 /// Images smaller than the 11 × 11 window have no position where it fits; they score `None`, as
 /// do slices whose length is not the shape's.
-pub fn ssim(a: &[f32], b: &[f32], shape: PlanarShape) -> Option<f64> {
+pub fn ssim(a: &[f32], b: &[f32], shape: ImageShape) -> Option<f64> {
     let plane = shape.height.checked_mul(shape.width)?;
     if a.len() != b.len() || a.len() != plane.checked_mul(shape.channels)? || shape.channels == 0 {
         return None;
@@ -102,8 +102,8 @@ fn filter_valid(plane: &[f64], height: usize, width: usize, kernel: &[f64]) -> V
 mod tests {
     use super::*;
 
-    fn grey(height: usize, width: usize) -> PlanarShape {
-        PlanarShape { channels: 1, height, width }
+    fn grey(height: usize, width: usize) -> ImageShape {
+        ImageShape { channels: 1, height, width }
     }
 
     #[test]
@@ -126,6 +126,6 @@ mod tests {
     fn too_small_or_mismatched_images_have_no_score() {
         assert_eq!(ssim(&[0.5; 100], &[0.5; 100], grey(10, 10)), None);
         assert_eq!(ssim(&[0.5; 784], &[0.5; 783], grey(28, 28)), None);
-        assert_eq!(ssim(&[], &[], PlanarShape { channels: 0, height: 28, width: 28 }), None);
+        assert_eq!(ssim(&[], &[], ImageShape { channels: 0, height: 28, width: 28 }), None);
     }
 }

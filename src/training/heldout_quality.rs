@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::ImageSet;
 use crate::model::Vae;
-use crate::quality::{self, PlanarShape};
+use crate::quality::{self, ImageShape};
 
 const EVAL_BATCH: usize = 1000;
 
@@ -28,7 +28,7 @@ pub struct QualityReport {
 /// Measures `model` on every image of `set`; reconstructions decode the encoder means.
 pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
     let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
-    let shape = PlanarShape { channels: 1, height: set.height, width: set.width };
+    let shape = set.shape();
     let (mut means, mut log_vars) = (Vec::new(), Vec::new());
     let (mut squared_error_sum, mut ssim_sum, mut pixels_seen) = (0.0, 0.0, 0usize);
     let mut originals = Vec::new();
@@ -36,7 +36,7 @@ pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
     for batch in indices.chunks(EVAL_BATCH) {
         set.write_batch(batch, &mut originals);
         let images =
-            Tensor::from_data(TensorData::new(originals.clone(), [batch.len(), set.pixels_per_image()]), &device);
+            Tensor::from_data(TensorData::new(originals.clone(), [batch.len(), set.values_per_image()]), &device);
         let posterior = model.encode(images);
         let reconstructions = to_vec(model.decode(posterior.mean.clone()));
         means.extend(to_vec(posterior.mean));
@@ -45,7 +45,7 @@ pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
             squared_error_sum += mse * originals.len() as f64;
             pixels_seen += originals.len();
         }
-        let per_image = set.pixels_per_image().max(1);
+        let per_image = set.values_per_image().max(1);
         for (original, reconstruction) in originals.chunks_exact(per_image).zip(reconstructions.chunks_exact(per_image))
         {
             ssim_sum += quality::ssim(original, reconstruction, shape).unwrap_or(f64::NAN);

@@ -117,7 +117,7 @@ mod tests {
     /// 64 made-up 28×28 images.
     fn images() -> ImageSet {
         let pixels = (0..64 * 784).map(|index| ((index * 37) % 251) as u8).collect();
-        ImageSet { height: 28, width: 28, pixels, labels: vec![0; 64] }
+        ImageSet { channels: 1, height: 28, width: 28, pixels, labels: vec![0; 64] }
     }
 
     /// The model after one Adam step on a batch computed in `shards` shards, and the batch's loss.

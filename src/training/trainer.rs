@@ -225,13 +225,9 @@ impl Trainer {
 }
 
 fn check_shape(config: &TrainingConfig, dataset: &Dataset) -> Result<(), String> {
-    let data_shape = (dataset.train.height, dataset.train.width);
-    let model_shape = (config.model.image_height, config.model.image_width);
+    let (data_shape, model_shape) = (dataset.train.shape(), config.model.image_shape());
     if data_shape != model_shape {
-        return Err(format!(
-            "the model expects {}×{} images but {} holds {}×{} images",
-            model_shape.0, model_shape.1, dataset.name, data_shape.0, data_shape.1
-        ));
+        return Err(format!("the model expects {model_shape} images but {} holds {data_shape} images", dataset.name));
     }
     if dataset.train.is_empty() || dataset.heldout.is_empty() {
         return Err(format!("{} has no training or no held-out images", dataset.name));

@@ -2,7 +2,7 @@
 //! scripts/ssim_fixtures.py with scikit-image 0.25.2).
 
 use serde::Deserialize;
-use vae_explorer::quality::{PlanarShape, mean_squared_error, psnr_db, ssim};
+use vae_explorer::quality::{ImageShape, mean_squared_error, psnr_db, ssim};
 
 #[derive(Deserialize)]
 struct Fixture {
@@ -38,7 +38,7 @@ fn ssim_mse_and_psnr_match_scikit_image() {
     for case in &fixture.cases {
         let [channels, height, width] = case.shape;
         let (a, b) = (unit(&case.a_u8), unit(&case.b_u8));
-        let ours = ssim(&a, &b, PlanarShape { channels, height, width }).expect("window fits");
+        let ours = ssim(&a, &b, ImageShape { channels, height, width }).expect("window fits");
         assert!((ours - case.ssim).abs() < 1e-5, "{:?}: ssim {ours} vs scikit-image {}", case.shape, case.ssim);
         let mse = mean_squared_error(&a, &b).expect("same length");
         assert!((mse - case.mse).abs() < 1e-7, "{:?}: mse {mse} vs {}", case.shape, case.mse);
