@@ -114,7 +114,7 @@ impl RunsPanel {
 
     /// The metric chooser, for the loss plot's header.
     pub fn metric_chooser(&mut self, ui: &mut egui::Ui) {
-        egui::ComboBox::from_id_salt("runs_metric").selected_text(self.metric.label()).show_ui(ui, |ui| {
+        egui::ComboBox::from_label("plotted").selected_text(self.metric.label()).show_ui(ui, |ui| {
             for metric in RunMetric::ALL {
                 ui.selectable_value(&mut self.metric, metric, metric.label());
             }

@@ -261,7 +261,7 @@ impl VaeApp {
             ui.heading("Latent point");
             actions.extend(self.explorer.show_sliders(ui));
         });
-        egui::Panel::bottom("runs").resizable(true).default_size(170.0).show(ui, |ui| {
+        egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
             actions.extend(self.runs.show(ui, &self.progress));
         });
         egui::CentralPanel::default().show(ui, |ui| {

@@ -149,8 +149,9 @@ fn cell(value: Option<f64>, decimals: usize) -> String {
     value.map_or_else(String::new, |value| format!("{value:.decimals$}"))
 }
 
-/// The cells of one row, in [`CSV_HEADER`] order.
-fn cells(row: &ResultRow) -> [String; 13] {
+/// The cells of one row, in [`CSV_HEADER`] order; active units as a count, or (`of_latent`)
+/// as "count/latent size".
+fn cells(row: &ResultRow, of_latent: bool) -> [String; 13] {
     [
         row.run.name.clone(),
         row.status.describe(),
@@ -162,7 +163,9 @@ fn cells(row: &ResultRow) -> [String; 13] {
         cell(row.mse, 5),
         cell(row.psnr_db, 2),
         cell(row.ssim, 4),
-        row.active_units.map_or_else(String::new, |units| format!("{units}/{}", row.run.latent_dim)),
+        row.active_units.map_or_else(String::new, |units| {
+            if of_latent { format!("{units}/{}", row.run.latent_dim) } else { units.to_string() }
+        }),
         cell(row.images_per_sec, 0),
         cell(row.minutes, 2),
     ]
@@ -173,7 +176,7 @@ pub fn to_csv(rows: &[ResultRow]) -> Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     writer.write_record(CSV_HEADER)?;
     for row in rows {
-        writer.write_record(cells(row))?;
+        writer.write_record(cells(row, false))?;
     }
     writer.into_inner().context("cannot finish the CSV table")
 }
@@ -185,7 +188,7 @@ pub fn to_markdown(rows: &[ResultRow]) -> String {
     );
     text.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
-        let cells = cells(row);
+        let cells = cells(row, true);
         let [name, status, architecture, latent, beta, epochs, rest @ ..] = cells;
         let status = status.replace('|', "/").replace('\n', " ");
         let _infallible = writeln!(
@@ -234,9 +237,10 @@ mod tests {
         let csv = String::from_utf8(to_csv(&[row(RunStatus::Trained)]).expect("csv")).expect("utf-8");
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], CSV_HEADER.join(","));
-        assert_eq!(lines[1], "mlp-latent2-beta1,trained,mlp,2,1,10,158.31,0.04000,13.98,0.5000,2/2,15000,0.25");
+        assert_eq!(lines[1], "mlp-latent2-beta1,trained,mlp,2,1,10,158.31,0.04000,13.98,0.5000,2,15000,0.25");
         let markdown = to_markdown(&[row(RunStatus::Failed("a | b\nc".into()))]);
         assert!(markdown.contains("| mlp-latent2-beta1 | mlp | 2 | 1 | 10 | 158.31 |"), "{markdown}");
+        assert!(markdown.contains("| 2/2 |"), "{markdown}");
         assert!(markdown.trim_end().ends_with("| failed: a / b c |"), "{markdown}");
     }
 }

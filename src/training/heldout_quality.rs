@@ -77,7 +77,7 @@ pub fn heldout_quality_of_first(model: &Vae, set: &ImageSet, max_images: usize) 
             .collect();
         ssim_sum += scores.iter().sum::<f64>();
     }
-    let latent_dim = if measured == 0 { 0 } else { means.len() / measured };
+    let latent_dim = means.len().checked_div(measured).unwrap_or(0);
     let mse = squared_error_sum / pixels_seen.max(1) as f64;
     let ssim = (measured > 0 && ssim_sum.is_finite()).then(|| ssim_sum / measured as f64);
     QualityReport {
