@@ -15,6 +15,8 @@ mod hostile_files;
 mod latent_views;
 mod learning;
 mod quality;
+mod runs_ui;
 mod support;
+mod sweep;
 mod ui;
 mod worker;
