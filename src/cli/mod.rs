@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod bench_views;
+mod data_args;
 mod encode;
 mod eval;
 mod export;
@@ -13,6 +14,7 @@ pub use args::{
     BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source,
 };
 pub use bench::run_bench;
+pub use data_args::{FitArg, PreprocessingArgs, model_choice};
 pub use encode::run_encode;
 pub use eval::run_eval;
 pub use export::run_export;

@@ -115,6 +115,7 @@ impl Trainer {
             global_step: self.global_step,
             history: self.history.clone(),
             weights_file: String::new(),
+            preprocessing: self.dataset.preprocessing,
         }
     }
 

@@ -67,5 +67,6 @@ pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkp
         global_step: 0,
         history: Vec::new(),
         weights_file: String::new(),
+        preprocessing: None,
     }
 }
