@@ -1,6 +1,9 @@
 //! Opening `--data` on the command line: the picture-folder options shared by train, encode, eval and
 //! export, a progress bar while a folder decodes, and the skipped files afterwards.
 
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -109,7 +112,12 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
             .unwrap_or_else(|_| ProgressStyle::default_bar())
             .progress_chars("=> "),
     );
+    let decoded = AtomicBool::new(false);
+    let started = Instant::now();
     let show = |progress: LoadProgress| {
+        if progress.phase == LoadPhase::Decoding {
+            decoded.store(true, Ordering::Relaxed);
+        }
         bar.set_message(match progress.phase {
             LoadPhase::Listing => "listing",
             LoadPhase::Measuring => "measuring",
@@ -128,11 +136,13 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
         } else {
             "no classes".to_string()
         };
+        let how = if decoded.load(Ordering::Relaxed) { "decoded" } else { "read from the cache" };
         eprintln!(
-            "{}: {} pictures as {}, {classes}",
+            "{}: {} pictures as {}, {classes} ({how} in {:.2} s)",
             dataset.name,
             dataset.train.len() + dataset.heldout.len(),
-            preprocessing.describe()
+            preprocessing.describe(),
+            started.elapsed().as_secs_f64()
         );
     }
     if !dataset.skipped.is_empty() {
