@@ -185,7 +185,7 @@ fn try_read(path: &Path, manifest: &Manifest) -> Result<FolderImages, String> {
         }
         Err(error) => return Err(error.to_string()),
     };
-    if len_bytes < FRAME_BYTES || len_bytes > MAX_HEADER_BYTES + MAX_DATASET_BYTES {
+    if !(FRAME_BYTES..=MAX_HEADER_BYTES + MAX_DATASET_BYTES).contains(&len_bytes) {
         return Err(format!("{len_bytes} bytes is no cache size"));
     }
     let mut reader = CrcReader::new(io::BufReader::new(file));

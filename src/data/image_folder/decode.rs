@@ -107,7 +107,7 @@ mod tests {
         let mut png = Vec::new();
         image::RgbImage::new(4, 4).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).expect("encode");
         assert_eq!(probe_size(&png), Ok((4, 4)));
-        let truncated = decode_picture(&png[..png.len() / 2]).err().expect("truncated");
+        let truncated = decode_picture(&png[..png.len() / 2]).expect_err("truncated");
         assert!(truncated.contains("truncated") || truncated.contains("corrupt"), "{truncated}");
     }
 
@@ -121,7 +121,7 @@ mod tests {
         let mut crc = flate2::Crc::new();
         crc.update(&png[12..29]);
         png[29..33].copy_from_slice(&crc.sum().to_be_bytes());
-        let error = decode_picture(&png).err().expect("refused");
+        let error = decode_picture(&png).expect_err("refused");
         assert!(error.contains("too large"), "{error}");
     }
 }

@@ -32,8 +32,11 @@ pub fn load_image_folder(
     let manifest = Manifest::new(&scan, choice);
     let cache = cache_path(&scan, choice, cache);
     let cached = cache.as_deref().filter(|path| path.is_file()).and_then(|path| {
-        progress(LoadProgress { phase: LoadPhase::ReadingCache, done: 0, total: scan.files.len() });
-        read_cache(path, &manifest)
+        let total = scan.files.len();
+        progress(LoadProgress { phase: LoadPhase::ReadingCache, done: 0, total });
+        let folder = read_cache(path, &manifest)?;
+        progress(LoadProgress { phase: LoadPhase::ReadingCache, done: total, total });
+        Some(folder)
     });
     let folder = match cached {
         Some(folder) => folder,
