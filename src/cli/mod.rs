@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod bench_views;
+mod bench_window;
 mod data_args;
 mod encode;
 mod eval;
