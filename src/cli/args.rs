@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::data_args::PreprocessingArgs;
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::inference::ModelSource;
@@ -64,9 +65,12 @@ pub struct ExportArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` or a folder of IDX files (for reconstructions, morph indices and PCA).
+    /// `bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA).
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures (and a --from/--to picture) is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Extent of the sweep on both axes, as MIN,MAX.
     #[arg(long, default_value = "-4,4", value_parser = parse_range, allow_hyphen_values = true)]
     pub range: [f32; 2],
@@ -125,9 +129,12 @@ pub struct EncodeArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures.
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Encode the training images instead of the held-out ones.
     #[arg(long)]
     pub train_set: bool,
@@ -142,9 +149,13 @@ pub struct EvalArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files; its held-out images are used.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures; its held-out
+    /// images are used.
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Importance samples per image for the estimate of log p(x) (tighter than the ELBO; K = 100
     /// or more is usual). Omit to skip it.
     #[arg(long, value_name = "K")]
@@ -180,9 +191,13 @@ pub struct ModelArgs {
 /// `vae-explorer train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures (one
+    /// subfolder per class).
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read (size, channels, fit, background).
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Model, batch, seed and device.
     #[command(flatten)]
     pub model: ModelArgs,

@@ -4,6 +4,7 @@ mod args;
 mod bench;
 mod bench_views;
 mod bench_window;
+mod data_args;
 mod encode;
 mod eval;
 mod export;
@@ -19,6 +20,7 @@ pub use args::{
     model_source,
 };
 pub use bench::run_bench;
+pub use data_args::{FitArg, PreprocessingArgs, model_choice};
 pub use encode::run_encode;
 pub use eval::run_eval;
 pub use export::run_export;

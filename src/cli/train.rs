@@ -9,6 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
+use super::data_args::open_data;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
@@ -57,19 +58,18 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     let mut config = args.training_config();
     config.validate().map_err(anyhow::Error::msg)?;
     let target = checkpoint::prepare_save_target(&args.out).context("cannot save into the --out folder")?;
-    let source = args.data_source();
-    let dataset = Arc::new(source.load().context("cannot load the training data")?);
+    let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
+    let dataset = Arc::new(open_data(&args.data, &args.preprocessing, resumed.as_ref())?);
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
     let (device, device_info) = DevicePicker::default().pick(args.model.device).map_err(anyhow::Error::msg)?;
     eprintln!(
-        "training on {} ({} train / {} held-out images of {}×{}) on {}{}",
+        "training on {} ({} train / {} held-out images of {}) on {}{}",
         dataset.name,
         dataset.train.len(),
         dataset.heldout.len(),
-        dataset.train.height,
-        dataset.train.width,
+        dataset.train.shape(),
         device_info.name,
         device_info.fallback_reason.as_deref().map(|why| format!(" — {why}")).unwrap_or_default(),
     );

@@ -129,6 +129,7 @@ impl Trainer {
             history: self.history.clone(),
             kl_per_dim_nats: self.kl_per_dim_nats.clone(),
             weights_file: String::new(),
+            preprocessing: self.dataset.preprocessing,
         }
     }
 

@@ -200,7 +200,13 @@ fn counters_near_u64_max_are_refused_at_load() {
 
 fn tiny_dataset() -> Arc<Dataset> {
     let images = ImageSet { channels: 1, height: 28, width: 28, pixels: vec![128; 32 * 784], labels: vec![0; 32] };
-    Arc::new(Dataset { name: "tiny".into(), class_names: vec!["0".into()], train: images.clone(), heldout: images })
+    Arc::new(Dataset {
+        name: "tiny".into(),
+        class_names: vec!["0".into()],
+        train: images.clone(),
+        heldout: images,
+        ..Default::default()
+    })
 }
 
 #[test]

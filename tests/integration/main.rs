@@ -12,6 +12,7 @@ mod hostile_bytes;
 mod hostile_checkpoints;
 mod hostile_exports;
 mod hostile_files;
+mod image_folders;
 mod latent_views;
 mod learning;
 mod quality;

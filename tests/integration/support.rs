@@ -68,5 +68,6 @@ pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkp
         history: Vec::new(),
         kl_per_dim_nats: Vec::new(),
         weights_file: String::new(),
+        preprocessing: None,
     }
 }
