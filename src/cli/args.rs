@@ -309,7 +309,7 @@ pub struct SweepArgs {
     /// Architectures to train, comma-separated.
     #[arg(long = "arch", value_delimiter = ',', value_enum, default_value = "mlp")]
     pub architectures: Vec<Architecture>,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    /// `bundled` for the built-in MNIST digits, a folder of IDX files or a folder of pictures.
     #[arg(long, default_value = "bundled")]
     pub data: String,
     /// Passes over the training images, for every run.
@@ -336,4 +336,7 @@ pub struct SweepArgs {
     /// Folder of the sweep: one checkpoint folder per run, the results and the figure.
     #[arg(long)]
     pub out: PathBuf,
+    /// How a picture folder given to `--data` becomes model inputs (the same for every run).
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
 }

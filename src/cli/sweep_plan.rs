@@ -59,6 +59,7 @@ impl PlannedRun {
             epochs: sweep.epochs,
             resume: resume.then(|| dir.clone()),
             out: dir,
+            preprocessing: sweep.preprocessing.clone(),
         }
     }
 
