@@ -4,6 +4,7 @@
 
 mod checkpoints;
 mod cli;
+mod colour_views;
 mod data_files;
 mod divergence;
 mod export_files;
