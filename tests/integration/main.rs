@@ -15,6 +15,7 @@ mod hostile_exports;
 mod hostile_files;
 mod latent_views;
 mod learning;
+mod open_folder;
 mod quality;
 mod support;
 mod ui;
