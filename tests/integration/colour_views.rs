@@ -24,7 +24,7 @@ const SIDE: usize = 16;
 /// Saves a fresh, untrained 16 × 16 RGB model (its decoder's random weights give every channel
 /// its own values, so its pictures are colour).
 fn colour_model(dir: &Path) {
-    let config = VaeConfig::new().with_channels(3).with_image_height(SIDE).with_image_width(SIDE);
+    let config = VaeConfig { channels: 3, image_height: SIDE, image_width: SIDE, ..VaeConfig::new() };
     checkpoint::save(dir, &config.init(&Device::flex()), &info_for(&config)).expect("save the colour model");
 }
 
