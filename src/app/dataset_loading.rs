@@ -57,7 +57,7 @@ pub fn loaded_summary(loaded: &LoadedDataset) -> String {
         dataset.train.len(),
         dataset.heldout.len(),
         dataset.train.shape(),
-        class_summary(&dataset.class_names),
+        class_summary(dataset),
     );
     if loaded.skipped_files > 0 {
         text.push_str(&format!("; skipped {} file(s) that are not readable images", loaded.skipped_files));
@@ -69,14 +69,24 @@ pub fn loaded_summary(loaded: &LoadedDataset) -> String {
 }
 
 /// "10 classes" or "no classes".
-fn class_summary(class_names: &[String]) -> String {
-    if has_classes(class_names) { format!("{} classes", class_names.len()) } else { "no classes".to_string() }
+fn class_summary(dataset: &Dataset) -> String {
+    let classes = classes_present(dataset);
+    if has_classes(classes) { format!("{classes} classes") } else { "no classes".to_string() }
 }
 
-/// Whether a dataset's images are sorted into classes.
+/// How many distinct labels the dataset's images carry.
+fn classes_present(dataset: &Dataset) -> usize {
+    let mut seen = [false; 256];
+    for &label in dataset.train.labels.iter().chain(&dataset.heldout.labels) {
+        seen[usize::from(label)] = true;
+    }
+    seen.iter().filter(|&&present| present).count()
+}
+
+/// Whether images in `class_count` classes are sorted into classes at all.
 ///
 /// MERGE: the image-folder branch may add `Dataset::has_classes` (a flat folder has none); use it
-/// here. Until then a dataset with a single class counts as having none.
-pub fn has_classes(class_names: &[String]) -> bool {
-    class_names.len() > 1
+/// in the legend and the summary. Until then a single class counts as none.
+pub fn has_classes(class_count: usize) -> bool {
+    class_count > 1
 }

@@ -198,7 +198,7 @@ impl LatentScatter {
     /// without them (a flat image folder).
     fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
         ui.horizontal_wrapped(|ui| {
-            if !super::dataset_loading::has_classes(class_names) {
+            if !super::dataset_loading::has_classes(self.by_class.len()) {
                 ui.weak("no classes");
                 return;
             }

@@ -49,3 +49,33 @@ fn an_opened_idx_folder_loads_off_the_ui_thread_and_is_selected() {
     assert!(notice.contains(&expected), "{notice}");
     assert!(harness.query_by_label_contains("held-out images (28×28 grey)").is_some());
 }
+
+#[test]
+fn a_dataset_without_classes_says_so_in_the_legend() {
+    let data = tempfile::tempdir().expect("temp dir");
+    write_images(&data.path().join("train-images-idx3-ubyte"), 40, 28, false);
+    let mut labels = Vec::new();
+    for word in [0x0000_0801u32, 40] {
+        labels.extend_from_slice(&word.to_be_bytes());
+    }
+    labels.extend([0u8; 40]);
+    std::fs::write(data.path().join("train-labels-idx1-ubyte"), labels).expect("write labels");
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let autosave_dir = autosave.path().to_path_buf();
+    let mut harness = Harness::builder()
+        .with_size([1280.0, 800.0])
+        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
+    harness.run_steps(2);
+    assert!(harness.query_by_label("no classes").is_none());
+
+    harness.state_mut().open_folder(data.path().to_path_buf());
+    let started = Instant::now();
+    // The bundled model encodes the folder's 28 × 28 images: wait for a scatter of all its held-out points.
+    while harness.state().explorer().state.cloud.value.as_ref().is_none_or(|cloud| cloud.len() > 10) {
+        assert!(started.elapsed() < PATIENCE, "timed out waiting for the folder's scatter");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    harness.step();
+    assert!(harness.query_by_label("no classes").is_some(), "the legend names no classes");
+}
