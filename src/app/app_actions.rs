@@ -111,7 +111,9 @@ impl VaeApp {
 
     fn select_folder(&mut self, folder: PathBuf) {
         self.progress.last_error = None;
-        self.load_dataset(source_for_folder(&folder));
+        let source = source_for_folder(&folder);
+        self.opening = Some(source.clone());
+        self.load_dataset(source);
     }
 
     /// Loads `source` on the file thread; once in, the views show it (and an opened folder is selected).

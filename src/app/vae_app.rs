@@ -45,6 +45,8 @@ pub struct VaeApp {
     pub(super) ctx: egui::Context,
     /// The dataset being loaded on the file thread and how far it has come.
     pub(super) dataset_loading: Option<(DataSource, LoadStatus)>,
+    /// The folder the user asked to open, until it is in (then it is selected and announced).
+    pub(super) opening: Option<DataSource>,
 }
 
 /// The platform's data folder for vae-explorer's autosaved model.
@@ -111,6 +113,7 @@ impl VaeApp {
             notice,
             ctx: ctx.clone(),
             dataset_loading: None,
+            opening: None,
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -209,14 +212,22 @@ impl VaeApp {
                 }
             }
             FileEvent::DatasetLoaded(loaded) => {
-                self.notice = Some(loaded_summary(&loaded));
+                // Announced when the user opened it, or when files were skipped (a stored folder).
+                let asked = self.opening.as_ref() == Some(&loaded.source);
+                if asked || loaded.skipped_files > 0 {
+                    self.notice = Some(loaded_summary(&loaded));
+                }
                 let LoadedDataset { source, dataset, .. } = *loaded;
                 self.finish_loading(&source);
-                self.settings.add_source(source);
+                if asked {
+                    self.opening = None;
+                    self.settings.add_source(source);
+                }
                 self.request(InferenceRequest::SetDataset(std::sync::Arc::new(dataset)));
             }
             FileEvent::LoadFailed(message) => {
                 self.dataset_loading = None;
+                self.opening = None;
                 self.progress.last_error = Some(message);
             }
             FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
