@@ -13,6 +13,7 @@ pub mod inference;
 pub mod latent;
 pub mod model;
 pub mod quality;
+pub mod render;
 pub mod safe_read;
 pub mod training;
 pub mod worker;

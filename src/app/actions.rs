@@ -9,7 +9,7 @@ use super::view_export::ExportView;
 /// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DialogRequest {
-    /// An IDX dataset folder to open.
+    /// A dataset folder to open (IDX files or images).
     DataFolder,
     /// A saved model folder to open.
     ModelFolder,
@@ -27,7 +27,7 @@ impl DialogRequest {
     /// The dialog's title.
     pub fn title(self) -> &'static str {
         match self {
-            Self::DataFolder => "Open an IDX dataset folder",
+            Self::DataFolder => "Open a dataset folder (IDX files or images)",
             Self::ModelFolder => "Open a saved model folder",
             Self::SaveModelFolder => "Save the model into a folder",
             Self::ExportFile(_) => "Export",
@@ -66,7 +66,7 @@ pub enum AppAction {
     OpenLastSession,
     /// Ask for a path in a dialog (it runs on its own thread; the answer is another action).
     Ask(DialogRequest),
-    /// Use an IDX folder as the dataset.
+    /// Use a folder of IDX files or images as the dataset (loaded on the file thread).
     OpenFolder(PathBuf),
     /// Show a saved model folder in the latent views.
     OpenModel(PathBuf),

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::actions::{AppAction, DialogRequest};
+use super::dataset_loading::{LoadStatus, source_for_folder};
 use super::file_jobs::FileJob;
 use super::training_progress::{RunState, TrainingProgress};
 use super::vae_app::VaeApp;
@@ -19,7 +20,9 @@ impl VaeApp {
             AppAction::Train => {
                 let training = &self.settings.training;
                 self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
-                self.show_dataset(&self.settings.data);
+                let data = self.settings.data.clone();
+                self.show_dataset(&data);
+                let training = &self.settings.training;
                 Command::Train(TrainRequest {
                     config: training.clone(),
                     data: self.settings.data.clone(),
@@ -33,7 +36,8 @@ impl VaeApp {
                 let total_epochs = model.info.epochs_done.saturating_add(self.settings.training.epochs);
                 self.progress = TrainingProgress::starting(total_epochs, model.info.training.batch_size);
                 self.progress.epochs = model.info.history.clone();
-                self.show_dataset(&self.settings.data);
+                let data = self.settings.data.clone();
+                self.show_dataset(&data);
                 Command::Train(TrainRequest {
                     config: crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() },
                     data: self.settings.data.clone(),
@@ -73,7 +77,8 @@ impl VaeApp {
         }
     }
 
-    /// Selects an IDX folder as the dataset (the inference thread loads it and reports problems).
+    /// Opens a folder of IDX files or images as the dataset (the file thread loads it; the status
+    /// bar shows its progress and then what was loaded or what went wrong).
     pub fn open_folder(&mut self, folder: PathBuf) {
         self.apply(AppAction::OpenFolder(folder));
     }
@@ -106,14 +111,16 @@ impl VaeApp {
     }
 
     fn select_folder(&mut self, folder: PathBuf) {
-        if crate::data::idx::find_file(&folder, "train-images-idx3-ubyte").is_none() {
-            let error = crate::data::DataError::MissingFiles { dir: folder };
-            self.progress.last_error = Some(error.to_string());
-            return;
-        }
         self.progress.last_error = None;
-        self.settings.add_folder(folder.clone());
-        self.request(InferenceRequest::LoadDataset(DataSource::Folder(folder)));
+        let source = source_for_folder(&folder);
+        self.opening = Some(source.clone());
+        self.load_dataset(source);
+    }
+
+    /// Loads `source` on the file thread; once in, the views show it (and an opened folder is selected).
+    pub(super) fn load_dataset(&mut self, source: DataSource) {
+        self.dataset_loading = Some((source.clone(), LoadStatus::default()));
+        self.submit(FileJob::LoadDataset { source });
     }
 
     fn start_export(&mut self, view: ExportView, path: PathBuf) {
@@ -124,11 +131,12 @@ impl VaeApp {
     }
 
     fn start_import(&mut self, slot: usize, path: PathBuf) {
-        let Some(shape) = self.explorer.state.image_shape() else {
+        let Some(model) = self.explorer.state.model.as_ref() else {
             self.progress.last_error = Some("open or train a model before choosing images".to_string());
             return;
         };
-        self.submit(FileJob::Import { slot: slot.min(1), path, shape });
+        let model = Box::new(model.info.clone());
+        self.submit(FileJob::Import { slot: slot.min(1), path, model });
     }
 
     /// Lists the runs under `folder` (or the last chosen one) and the autosave, on the file thread.
@@ -145,11 +153,12 @@ impl VaeApp {
         }
     }
 
-    /// Has the latent views show `source`, unless they already do (a reload re-encodes the scatter).
-    fn show_dataset(&self, source: &DataSource) {
+    /// Has the latent views show `source`, unless they already do or it is being loaded.
+    fn show_dataset(&mut self, source: &DataSource) {
         let shown = self.explorer.state.dataset.as_ref().is_some_and(|dataset| dataset.name == source.to_string());
-        if !shown {
-            self.request(InferenceRequest::LoadDataset(source.clone()));
+        let loading = self.dataset_loading.as_ref().is_some_and(|(loading, _)| loading == source);
+        if !shown && !loading {
+            self.load_dataset(source.clone());
         }
     }
 }

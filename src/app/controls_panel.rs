@@ -48,7 +48,7 @@ fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Ap
             ui.selectable_value(&mut settings.data, choice, label);
         }
     });
-    if ui.button("Open IDX folder…").clicked() {
+    if ui.button("Open folder…").on_hover_text("a folder of IDX files or of images").clicked() {
         actions.push(AppAction::Ask(DialogRequest::DataFolder));
     }
 }

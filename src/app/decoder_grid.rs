@@ -2,9 +2,11 @@
 
 use egui::{DragValue, Slider, Vec2};
 
-use super::image_texture::{CachedTexture, tiled_image};
+use super::image_texture::{CachedTexture, texture_image};
 use super::view_settings::GridBase;
+use crate::image_shape::ImageShape;
 use crate::latent::{GridSpec, MAX_GRID_SIZE};
+use crate::render;
 
 /// The sweep's view state.
 #[derive(Default)]
@@ -20,7 +22,7 @@ impl DecoderGrid {
         spec: &mut GridSpec,
         base: &mut GridBase,
         shown: Option<(&GridSpec, &[f32], u64)>,
-        image_shape: (usize, usize),
+        image_shape: ImageShape,
     ) -> bool {
         let mut changed = false;
         ui.horizontal_wrapped(|ui| {
@@ -37,11 +39,9 @@ impl DecoderGrid {
             ui.label("decoding…");
             return changed;
         };
-        let (height, width) = image_shape;
-        let cells = shown_spec.size * shown_spec.size;
-        let texture = self
-            .texture
-            .get(ui.ctx(), "decoder_grid", generation, || tiled_image(images, cells, shown_spec.size, height, width));
+        let texture = self.texture.get(ui.ctx(), "decoder_grid", generation, || {
+            texture_image(&render::decoder_grid(images.to_vec(), image_shape, shown_spec.size))
+        });
         let side = ui.available_width().min(ui.available_height()).max(64.0);
         let response =
             ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)).sense(egui::Sense::hover()));

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::data::Dataset;
+use crate::image_shape::ImageShape;
 use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
 
 /// A decoded result with a generation number that changes whenever the data does.
@@ -42,7 +43,7 @@ pub struct PointRef {
 pub struct MorphEnd {
     /// Where the image came from, for people ("held-out #12 (7)", "cat.png").
     pub name: String,
-    /// The image as the model sees it: [height × width] in [0, 1].
+    /// The image as the model sees it: planar [channels × height × width] in [0, 1].
     pub pixels: Vec<f32>,
     /// Its encoder mean, once known.
     pub mean: Option<Vec<f32>>,
@@ -127,12 +128,9 @@ impl ExplorerState {
         self.model.as_ref().map(|model| model.latent_dim())
     }
 
-    /// Image height and width of the served model.
-    pub fn image_shape(&self) -> Option<(usize, usize)> {
-        self.model.as_ref().map(|model| {
-            let shape = model.image_shape();
-            (shape.height, shape.width)
-        })
+    /// The image shape of the served model (channels, height, width).
+    pub fn image_shape(&self) -> Option<ImageShape> {
+        self.model.as_ref().map(|model| model.image_shape())
     }
 
     /// The encoder mean of a picked point, if the scatter holds it.
@@ -154,7 +152,7 @@ impl ExplorerState {
         Some(dataset.class_names.get(usize::from(label)).cloned().unwrap_or_else(|| label.to_string()))
     }
 
-    /// The pixels of a dataset image as floats in [0, 1].
+    /// The pixels of a dataset image as floats in [0, 1], planar [channels × height × width].
     pub fn original(&self, point: PointRef) -> Option<Vec<f32>> {
         let dataset = self.dataset.as_ref()?;
         let set = if point.train { &dataset.train } else { &dataset.heldout };

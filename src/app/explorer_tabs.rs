@@ -5,6 +5,7 @@ use super::explorer::{Explorer, ExplorerTab};
 use super::morph_view::MorphAction;
 use super::view_export::ExportView;
 use super::view_settings::ViewSettings;
+use crate::image_shape::ImageShape;
 
 impl Explorer {
     /// Draws the tab bar, the export row and the shown tab.
@@ -12,7 +13,7 @@ impl Explorer {
         &mut self,
         ui: &mut egui::Ui,
         settings: &mut ViewSettings,
-        shape: (usize, usize),
+        shape: ImageShape,
         actions: &mut Vec<AppAction>,
     ) {
         ui.horizontal(|ui| {

@@ -1,14 +1,19 @@
-//! The file thread: renders, encodes and writes exports and decodes imported images, so the UI
-//! thread never waits on a disk or a codec. It answers with events the app polls each frame.
+//! The file thread: renders, encodes and writes exports, decodes imported images and loads
+//! datasets, so the UI thread never waits on a disk or a codec. It answers with events the app
+//! polls each frame.
 
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
+use std::sync::Mutex;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
+use super::dataset_loading::{LoadStatus, LoadedDataset, load_dataset};
+use super::image_import::{MorphImportError, import_morph_end};
 use super::runs_scan::{RunsScan, scan_runs};
 use super::view_export::{ExportJob, ViewExportError};
-use crate::digit_import::{ImportError, import_image};
+use crate::checkpoint::CheckpointInfo;
+use crate::data::{DataSource, PreprocessingChoice};
 
 /// Name of the file thread.
 pub const FILE_THREAD_NAME: &str = "vae-file-io";
@@ -29,8 +34,13 @@ pub enum FileJob {
         slot: usize,
         /// The image file.
         path: PathBuf,
-        /// The model's image height and width.
-        shape: (usize, usize),
+        /// The model the image is for (its shape and preprocessing).
+        model: Box<CheckpointInfo>,
+    },
+    /// Load a dataset, reporting progress.
+    LoadDataset {
+        /// What to load.
+        source: DataSource,
     },
     /// List the runs for the Runs panel.
     ScanRuns {
@@ -57,15 +67,33 @@ pub enum FileEvent {
         slot: usize,
         /// The file's name, for people.
         name: String,
-        /// The image as the model sees it: [height × width] in [0, 1].
+        /// The image as the model sees it: planar [channels × height × width] in [0, 1].
         pixels: Vec<f32>,
     },
     /// The image could not be imported.
-    ImportFailed(ImportError),
+    ImportFailed(MorphImportError),
     /// The runs found for the Runs panel.
     RunsScanned(RunsScan),
+    /// A dataset load has come this far (not an answer: more events follow).
+    LoadProgress {
+        /// What is being loaded.
+        source: DataSource,
+        /// How far it has come.
+        status: LoadStatus,
+    },
+    /// A dataset was loaded.
+    DatasetLoaded(Box<LoadedDataset>),
+    /// A dataset could not be loaded: one line saying what was wrong and what to do.
+    LoadFailed(String),
     /// A job panicked; the thread caught it and goes on.
     Panicked(JobPanicked),
+}
+
+impl FileEvent {
+    /// True for an answer to a job; false for progress along the way.
+    fn answers_a_job(&self) -> bool {
+        !matches!(self, Self::LoadProgress { .. })
+    }
 }
 
 /// A file job that panicked.
@@ -96,13 +124,17 @@ pub struct FileJobs {
 
 impl FileJobs {
     /// Starts the thread; `wake` is called after each event.
-    pub fn spawn(wake: impl Fn() + Send + 'static) -> std::io::Result<Self> {
+    pub fn spawn(wake: impl Fn() + Send + Sync + 'static) -> std::io::Result<Self> {
         let (job_sender, job_receiver) = channel::<Work>();
         let (event_sender, event_receiver) = channel();
         let thread = std::thread::Builder::new().name(FILE_THREAD_NAME.to_string()).spawn(move || {
             for work in job_receiver {
+                let report = |event: FileEvent| {
+                    let _gone = event_sender.send(event);
+                    wake();
+                };
                 let event = match work {
-                    Work::Job(job) => run_guarded(job),
+                    Work::Job(job) => run_guarded(job, &report),
                     #[cfg(test)]
                     Work::Hold(release) => {
                         let _released = release.recv();
@@ -128,7 +160,8 @@ impl FileJobs {
     /// Every event since the last call, oldest first, without waiting.
     pub fn drain(&mut self) -> Vec<FileEvent> {
         let events: Vec<FileEvent> = self.events.try_iter().collect();
-        self.in_flight = self.in_flight.saturating_sub(events.len());
+        let answers = events.iter().filter(|event| event.answers_a_job()).count();
+        self.in_flight = self.in_flight.saturating_sub(answers);
         events
     }
 
@@ -147,36 +180,57 @@ impl Drop for FileJobs {
     }
 }
 
-/// Runs one job; a panic becomes an event instead of ending the thread.
-fn run_guarded(job: FileJob) -> FileEvent {
+/// Runs one job; a panic becomes an event instead of ending the thread. `report` sends progress.
+fn run_guarded(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
     let what = match &job {
         FileJob::Export { .. } => "export",
         FileJob::Import { .. } => "image import",
         FileJob::ScanRuns { .. } => "listing of runs",
+        FileJob::LoadDataset { .. } => "dataset load",
     };
-    std::panic::catch_unwind(AssertUnwindSafe(|| run(job))).unwrap_or_else(|payload| {
+    std::panic::catch_unwind(AssertUnwindSafe(|| run(job, report))).unwrap_or_else(|payload| {
         let message = crate::inference::panic_message(payload.as_ref());
         FileEvent::Panicked(JobPanicked { job: what, message })
     })
 }
 
-fn run(job: FileJob) -> FileEvent {
+fn run(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
     match job {
         FileJob::Export { job, path } => match job.write(&path) {
             Ok(()) => FileEvent::Exported { path },
             Err(error) => FileEvent::ExportFailed(error),
         },
-        FileJob::Import { slot, path, shape: (height, width) } => match import_image(&path, height, width) {
-            Ok(imported) => {
-                let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
-                let pixels = imported.pixels.iter().map(|&byte| f32::from(byte) / 255.0).collect();
-                FileEvent::Imported { slot, name, pixels }
+        FileJob::Import { slot, path, model } => {
+            match import_morph_end(&path, &model, PreprocessingChoice::default()) {
+                Ok(pixels) => {
+                    let name = path.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+                    FileEvent::Imported { slot, name, pixels }
+                }
+                Err(error) => FileEvent::ImportFailed(error),
             }
-            Err(error) => FileEvent::ImportFailed(error),
-        },
+        }
         FileJob::ScanRuns { folder, last_session } => {
             FileEvent::RunsScanned(scan_runs(folder.as_deref(), last_session.as_deref()))
         }
+        FileJob::LoadDataset { source } => load_reporting(source, report),
+    }
+}
+
+/// Loads a dataset, sending progress at most once per whole percent of the files read.
+fn load_reporting(source: DataSource, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
+    // The loader may call back from many threads; reports go out one at a time, under the lock.
+    let last_percent = Mutex::new(None::<usize>);
+    let progress = |status: LoadStatus| {
+        let percent = status.files_done.saturating_mul(100).checked_div(status.files_total).unwrap_or(0);
+        let Ok(mut last) = last_percent.lock() else { return };
+        if *last != Some(percent) {
+            *last = Some(percent);
+            report(FileEvent::LoadProgress { source: source.clone(), status });
+        }
+    };
+    match load_dataset(&source, &progress) {
+        Ok(loaded) => FileEvent::DatasetLoaded(Box::new(loaded)),
+        Err(error) => FileEvent::LoadFailed(format!("cannot load the dataset: {error}")),
     }
 }
 
@@ -204,7 +258,9 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join("missing.png");
         // The thread is held: the import cannot have run when submit returns.
-        assert!(jobs.submit(FileJob::Import { slot: 1, path: path.clone(), shape: (28, 28) }));
+        let bundled = crate::inference::ModelSnapshot::load(&crate::inference::ModelSource::Bundled).expect("bundled");
+        let model = Box::new(bundled.info.clone());
+        assert!(jobs.submit(FileJob::Import { slot: 1, path: path.clone(), model }));
         assert_eq!(jobs.in_flight(), 1);
         assert!(jobs.drain().is_empty());
         release.send(()).expect("release");
@@ -213,5 +269,42 @@ mod tests {
             other => panic!("expected an import failure, got {other:?}"),
         }
         assert_eq!(jobs.in_flight(), 0);
+    }
+
+    /// Every event up to and including the answer to the one job in flight.
+    fn events_until_answer(jobs: &mut FileJobs) -> Vec<FileEvent> {
+        let started = Instant::now();
+        let mut events = Vec::new();
+        loop {
+            events.extend(jobs.drain());
+            if events.last().is_some_and(FileEvent::answers_a_job) {
+                return events;
+            }
+            assert!(jobs.in_flight() == 1, "progress is no answer");
+            assert!(started.elapsed() < Duration::from_secs(60), "no answer from the file thread");
+            std::thread::sleep(Duration::from_millis(5));
+        }
+    }
+
+    #[test]
+    fn a_dataset_loads_on_the_file_thread_with_progress_before_the_answer() {
+        let mut jobs = FileJobs::spawn(|| {}).expect("file thread");
+        assert!(jobs.submit(FileJob::LoadDataset { source: DataSource::Bundled }));
+        let mut events = events_until_answer(&mut jobs);
+        assert_eq!(jobs.in_flight(), 0);
+        let Some(FileEvent::DatasetLoaded(loaded)) = events.pop() else { panic!("expected the dataset") };
+        assert!(!events.is_empty(), "progress comes before the answer");
+        for event in events {
+            assert!(matches!(event, FileEvent::LoadProgress { source: DataSource::Bundled, .. }), "{event:?}");
+        }
+        assert_eq!(loaded.source, DataSource::Bundled);
+        assert_eq!(loaded.dataset.train.len() + loaded.dataset.heldout.len(), 10_000);
+
+        let dir = tempfile::tempdir().expect("temp dir");
+        assert!(jobs.submit(FileJob::LoadDataset { source: DataSource::Folder(dir.path().to_path_buf()) }));
+        let Some(FileEvent::LoadFailed(failure)) = events_until_answer(&mut jobs).pop() else {
+            panic!("expected a failure")
+        };
+        assert!(failure.contains("cannot load the dataset") && !failure.contains('\n'), "{failure}");
     }
 }

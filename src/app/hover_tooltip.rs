@@ -1,17 +1,17 @@
 //! The scatter's tooltip: the hovered image beside its reconstruction.
 
 use super::explorer_state::{ExplorerState, PointRef};
-use super::image_texture::{CachedTexture, tiled_image};
+use super::image_texture::{CachedTexture, texture_image};
+use crate::render;
 
 /// The tooltip of a hovered point: its original image beside its reconstruction.
 pub fn hover_tooltip(ui: &mut egui::Ui, state: &ExplorerState, texture: &mut CachedTexture, point: PointRef) {
-    let Some((height, width)) = state.image_shape() else { return };
+    let Some(shape) = state.image_shape() else { return };
     let reconstruction = state.hovered.value.as_ref().filter(|(hovered, _)| *hovered == point).map(|(_, image)| image);
     let key = (point.index as u64) << 32 | u64::from(point.train) << 31 | state.hovered.generation & 0x7fff_ffff;
     let texture = texture.get(ui.ctx(), "hover_pair", key, || {
-        let mut images = state.original(point).unwrap_or_else(|| vec![0.0; height * width]);
-        images.extend(reconstruction.cloned().unwrap_or_else(|| vec![0.0; height * width]));
-        tiled_image(&images, 2, 2, height, width)
+        let original = state.original(point).unwrap_or_default();
+        texture_image(&render::image_pair(&original, reconstruction.map(Vec::as_slice).unwrap_or_default(), shape))
     });
     ui.label(format!("image {}: original | reconstruction", point.index));
     ui.add(egui::Image::new(texture).fit_to_exact_size(egui::vec2(170.0, 84.0)));

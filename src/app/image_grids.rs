@@ -2,12 +2,9 @@
 
 use egui::Vec2;
 
-use super::image_texture::{CachedTexture, tiled_image};
-use crate::export::interleave_rows;
-use crate::inference::{RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE};
-
-/// Columns of the reconstruction view: originals on one row, their reconstructions below.
-pub const PAIRS_PER_ROW: usize = 8;
+use super::image_texture::{CachedTexture, texture_image};
+use crate::image_shape::ImageShape;
+use crate::render;
 
 /// The sample and reconstruction views' state.
 #[derive(Default)]
@@ -23,7 +20,7 @@ impl ImageGrids {
         ui: &mut egui::Ui,
         samples: Option<(&[f32], u64)>,
         seed: &mut u64,
-        shape: (usize, usize),
+        shape: ImageShape,
     ) -> bool {
         let mut resample = false;
         ui.horizontal(|ui| {
@@ -34,9 +31,8 @@ impl ImageGrids {
             resample |= ui.add(egui::DragValue::new(seed).prefix("seed ")).changed();
         });
         if let Some((images, generation)) = samples {
-            let count = SAMPLE_GRID_SIDE * SAMPLE_GRID_SIDE;
             let texture = self.samples.get(ui.ctx(), "prior_samples", generation, || {
-                tiled_image(images, count, SAMPLE_GRID_SIDE, shape.0, shape.1)
+                texture_image(&render::prior_samples(images.to_vec(), shape))
             });
             let side = ui.available_width().min(ui.available_height()).max(64.0);
             ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)));
@@ -45,20 +41,15 @@ impl ImageGrids {
     }
 
     /// Draws held-out originals (odd rows… even rows) beside their reconstructions.
-    pub fn show_reconstructions(
-        &mut self,
-        ui: &mut egui::Ui,
-        pairs: Option<(&[f32], &[f32], u64)>,
-        shape: (usize, usize),
-    ) {
+    pub fn show_reconstructions(&mut self, ui: &mut egui::Ui, pairs: Option<(&[f32], &[f32], u64)>, shape: ImageShape) {
         ui.label("held-out originals (upper row of each pair) and their reconstructions (lower row)");
         let Some((originals, reconstructions, generation)) = pairs else { return };
         let texture = self.reconstructions.get(ui.ctx(), "reconstructions", generation, || {
-            let interleaved = interleave_rows(originals, reconstructions, shape.0 * shape.1, PAIRS_PER_ROW);
-            let rows = RECONSTRUCTION_PAIRS.div_ceil(PAIRS_PER_ROW) * 2;
-            tiled_image(&interleaved, rows * PAIRS_PER_ROW, PAIRS_PER_ROW, shape.0, shape.1)
+            texture_image(&render::reconstructions(originals, reconstructions, shape))
         });
-        let width = ui.available_width().min(ui.available_height() * 2.0).max(64.0);
-        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(width, width / 2.0)));
+        let [texture_width, texture_height] = texture.size().map(|side| side.max(1) as f32);
+        let aspect = texture_height / texture_width;
+        let width = ui.available_width().min(ui.available_height() / aspect).max(64.0);
+        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(width, width * aspect)));
     }
 }

@@ -1,41 +1,24 @@
-//! Grayscale images as egui textures, uploaded again only when their pixels change.
+//! Pictures of images as egui textures, uploaded again only when their pixels change. Every
+//! picture is drawn by [`crate::render`], the same code that draws the exports.
 
 use egui::{ColorImage, TextureHandle, TextureOptions};
 
-/// Converts [height, width] floats in [0, 1] into an egui image (NaN shows as black).
-pub fn gray_image(pixels: &[f32], height: usize, width: usize) -> ColorImage {
-    let bytes: Vec<u8> = pixels
-        .iter()
-        .take(height * width)
-        .map(|&value| if value.is_finite() { (value.clamp(0.0, 1.0) * 255.0).round() as u8 } else { 0 })
-        .collect();
-    if bytes.len() < height * width {
-        return ColorImage::filled([width, height], egui::Color32::BLACK);
-    }
-    ColorImage::from_gray([width, height], &bytes)
-}
+use crate::render::{ImageGrid, WINDOW_STYLE};
 
-/// Tiles `count` images of [height, width] into `cols` columns with a one-pixel grey gutter.
-pub fn tiled_image(images: &[f32], count: usize, cols: usize, height: usize, width: usize) -> ColorImage {
-    let cols = cols.max(1);
-    let rows = count.div_ceil(cols).max(1);
-    let gutter = 1;
-    let size = [cols * (width + gutter) - gutter, rows * (height + gutter) - gutter];
-    let mut canvas = ColorImage::filled(size, egui::Color32::from_gray(70));
-    let pixels = height * width;
-    for index in 0..count.min(images.len() / pixels.max(1)) {
-        let (row, col) = (index / cols, index % cols);
-        for y in 0..height {
-            for x in 0..width {
-                let value = images[index * pixels + y * width + x];
-                let gray = if value.is_finite() { (value.clamp(0.0, 1.0) * 255.0).round() as u8 } else { 0 };
-                let canvas_x = col * (width + gutter) + x;
-                let canvas_y = row * (height + gutter) + y;
-                canvas.pixels[canvas_y * size[0] + canvas_x] = egui::Color32::from_gray(gray);
-            }
+/// Renders `grid` as the window shows it (one pixel per image pixel, one-pixel gutters) into an
+/// egui image. A grid that cannot be drawn (its data is for another model, or it is too large)
+/// shows as one black pixel; the view's controls stay usable.
+pub fn texture_image(grid: &ImageGrid) -> ColorImage {
+    match grid.to_rgb_image(&WINDOW_STYLE) {
+        Ok(image) => {
+            let size = [image.width() as usize, image.height() as usize];
+            ColorImage::from_rgb(size, image.as_raw())
+        }
+        Err(error) => {
+            log::debug!("not drawn: {error}");
+            ColorImage::filled([1, 1], egui::Color32::BLACK)
         }
     }
-    canvas
 }
 
 /// A texture that remembers which data it shows.

@@ -194,8 +194,14 @@ impl LatentScatter {
         plot_ui.image(egui_plot::PlotImage::new("points", texture.id(), center, size));
     }
 
+    /// The legend: one toggle per class, named as the dataset names it; "no classes" for a dataset
+    /// without them (a flat image folder).
     fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
         ui.horizontal_wrapped(|ui| {
+            if !super::dataset_loading::has_classes(self.by_class.len()) {
+                ui.weak("no classes");
+                return;
+            }
             for (label, _, _) in &self.by_class {
                 let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
                 let mut shown = !self.hidden.contains(label);

@@ -2,7 +2,9 @@
 
 use egui::{Slider, Vec2};
 
-use super::image_texture::{CachedTexture, gray_image};
+use super::image_texture::{CachedTexture, texture_image};
+use crate::image_shape::ImageShape;
+use crate::render;
 
 /// Slider range on every dimension.
 pub const SLIDER_RANGE: std::ops::RangeInclusive<f32> = -4.0..=4.0;
@@ -33,16 +35,16 @@ impl LatentSliders {
         ui: &mut egui::Ui,
         latent: &mut [f32],
         decoded: Option<(&[f32], u64)>,
-        image_shape: (usize, usize),
+        image_shape: ImageShape,
         has_selection: bool,
     ) -> Vec<SliderAction> {
         let mut actions = Vec::new();
-        let (height, width) = image_shape;
         let side = ui.available_width().min(220.0);
         match decoded {
             Some((image, generation)) => {
-                let texture =
-                    self.texture.get(ui.ctx(), "decoded_point", generation, || gray_image(image, height, width));
+                let texture = self.texture.get(ui.ctx(), "decoded_point", generation, || {
+                    texture_image(&render::single_image(image.to_vec(), image_shape))
+                });
                 ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)));
             }
             None => {

@@ -3,6 +3,7 @@
 mod actions;
 mod app_actions;
 mod controls_panel;
+mod dataset_loading;
 mod decoder_grid;
 mod dialogs;
 mod explorer;
@@ -11,6 +12,7 @@ mod explorer_tabs;
 mod file_jobs;
 mod hover_tooltip;
 mod image_grids;
+mod image_import;
 mod image_texture;
 mod latent_scatter;
 mod latent_sliders;
@@ -31,10 +33,12 @@ mod view_requests;
 mod view_settings;
 
 pub use actions::{AppAction, DialogRequest};
+pub use dataset_loading::{LoadStatus, LoadedDataset};
 pub use dialogs::DialogError;
 pub use explorer::{Explorer, ExplorerTab};
 pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
 pub use file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
+pub use image_import::{MorphImportError, import_morph_end, morph_preprocessing};
 pub use runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
 pub use runs_scan::{CURRENT_RUN_NAME, LAST_SESSION_NAME, RunMetric, RunOrigin, RunRecord, RunsScan, scan_runs};
 pub use settings::Settings;

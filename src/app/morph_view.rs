@@ -3,9 +3,10 @@
 use egui::{Slider, Vec2};
 
 use super::explorer_state::{ExplorerState, PointRef};
-use super::image_texture::{CachedTexture, gray_image, tiled_image};
+use super::image_texture::{CachedTexture, content_key, texture_image};
 use super::view_settings::MorphSettings;
 use crate::latent::Interpolation;
+use crate::render;
 
 /// Images shown per row of the dataset browser.
 const BROWSER_THUMBNAILS: usize = 8;
@@ -36,16 +37,17 @@ impl MorphView {
     /// Draws the view; edits `settings` in place and returns what was asked.
     pub fn show(&mut self, ui: &mut egui::Ui, state: &ExplorerState, settings: &mut MorphSettings) -> Vec<MorphAction> {
         let mut actions = Vec::new();
-        let Some((height, width)) = state.image_shape() else { return actions };
+        let Some(shape) = state.image_shape() else { return actions };
         ui.horizontal(|ui| {
             for (slot, name) in ["A", "B"].into_iter().enumerate() {
                 ui.vertical(|ui| {
                     ui.strong(name);
                     match &state.ends[slot] {
                         Some(end) => {
-                            let key = super::image_texture::content_key(&end.pixels);
-                            let texture =
-                                self.ends[slot].get(ui.ctx(), name, key, || gray_image(&end.pixels, height, width));
+                            let key = content_key(&end.pixels);
+                            let texture = self.ends[slot].get(ui.ctx(), name, key, || {
+                                texture_image(&render::single_image(end.pixels.clone(), shape))
+                            });
                             ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(56.0)));
                             ui.small(&end.name);
                         }
@@ -76,11 +78,14 @@ impl MorphView {
         };
         let generation = state.morph.generation;
         let side = (ui.available_height() - 70.0).clamp(64.0, 220.0);
-        let texture = self.frame.get(ui.ctx(), "morph_frame", generation, || gray_image(frame, height, width));
+        let texture = self
+            .frame
+            .get(ui.ctx(), "morph_frame", generation, || texture_image(&render::single_image(frame.clone(), shape)));
         ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)));
         let steps = request.steps;
-        let strip_texture =
-            self.strip.get(ui.ctx(), "morph_strip", generation, || tiled_image(strip, steps, steps, height, width));
+        let strip_texture = self.strip.get(ui.ctx(), "morph_strip", generation, || {
+            texture_image(&render::morph_strip(strip.clone(), shape, steps))
+        });
         let cell = ((ui.available_width() - 8.0) / steps as f32).min(48.0);
         ui.add(egui::Image::new(strip_texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
         actions
@@ -89,7 +94,7 @@ impl MorphView {
     /// A row of held-out images of one class: click for A, shift-click for B.
     fn browser(&mut self, ui: &mut egui::Ui, state: &ExplorerState, actions: &mut Vec<MorphAction>) {
         let Some(dataset) = &state.dataset else { return };
-        let Some((height, width)) = state.image_shape() else { return };
+        let Some(shape) = state.image_shape() else { return };
         let set = &dataset.heldout;
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
@@ -117,7 +122,7 @@ impl MorphView {
             let texture = self.browser.get(ui.ctx(), "browser", key, || {
                 let mut pixels = Vec::new();
                 set.write_batch(&indices, &mut pixels);
-                tiled_image(&pixels, BROWSER_THUMBNAILS, BROWSER_THUMBNAILS, height, width)
+                texture_image(&render::thumbnail_row(pixels, shape, BROWSER_THUMBNAILS))
             });
             let size = Vec2::new(36.0 * BROWSER_THUMBNAILS as f32, 36.0);
             let response = ui.add(egui::Image::new(texture).fit_to_exact_size(size).sense(egui::Sense::click()));

@@ -17,6 +17,8 @@ pub struct Settings {
     pub data: DataSource,
     /// IDX folders the user opened, offered in the dataset list.
     pub extra_folders: Vec<PathBuf>,
+    /// Other data the user opened (image folders), offered in the dataset list.
+    pub extra_sources: Vec<DataSource>,
     /// Model and optimisation settings for the next run.
     pub training: TrainingConfig,
     /// Device for the next run.
@@ -32,6 +34,7 @@ impl Default for Settings {
         Self {
             data: DataSource::Bundled,
             extra_folders: Vec::new(),
+            extra_sources: Vec::new(),
             training: TrainingConfig::default(),
             device: DeviceChoice::Auto,
             log_scale: true,
@@ -45,13 +48,29 @@ impl Settings {
     pub fn data_choices(&self) -> Vec<DataSource> {
         let mut choices = vec![DataSource::Bundled];
         choices.extend(DataSource::installed_fashion_mnist());
-        for folder in &self.extra_folders {
-            let source = DataSource::Folder(folder.clone());
+        let folders = self.extra_folders.iter().map(|folder| DataSource::Folder(folder.clone()));
+        for source in folders.chain(self.extra_sources.iter().cloned()) {
             if !choices.contains(&source) {
                 choices.push(source);
             }
         }
         choices
+    }
+
+    /// Selects an opened `source` and remembers it in the list.
+    pub fn add_source(&mut self, source: DataSource) {
+        match source {
+            DataSource::Folder(folder) => self.add_folder(folder),
+            DataSource::Bundled => self.data = DataSource::Bundled,
+            // Image folders (the image-folder branch adds them to `DataSource`) are kept here.
+            #[allow(unreachable_patterns)]
+            other => {
+                if !self.extra_sources.contains(&other) {
+                    self.extra_sources.push(other.clone());
+                }
+                self.data = other;
+            }
+        }
     }
 
     /// Selects `folder` and remembers it in the list.

@@ -5,10 +5,10 @@ use std::fmt::Debug;
 
 use super::settings::Settings;
 use super::view_settings::{ExportSettings, MorphSettings, PlaneChoice, ViewSettings};
-use crate::export::{MAX_SCALE, MIN_SCALE};
 use crate::inference::MAX_MORPH_STEPS;
 use crate::latent::{GridSpec, MAX_GRID_SIZE};
 use crate::model::{MAX_CHANNELS, MAX_LATENT_DIM};
+use crate::render::{MAX_SCALE, MIN_SCALE};
 use crate::training::TrainingConfig;
 
 /// Farthest from the origin a sweep's range may reach (the prior puts nearly everything within 4).
@@ -40,6 +40,12 @@ pub fn sanitize(settings: &mut Settings) -> Vec<String> {
             settings.extra_folders.len()
         ));
         settings.extra_folders.truncate(MAX_REMEMBERED_FOLDERS);
+    }
+    if settings.extra_sources.len() > MAX_REMEMBERED_FOLDERS {
+        notes
+            .0
+            .push(format!("opened data: kept the first {MAX_REMEMBERED_FOLDERS} of {}", settings.extra_sources.len()));
+        settings.extra_sources.truncate(MAX_REMEMBERED_FOLDERS);
     }
     notes.0
 }

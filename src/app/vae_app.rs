@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use super::actions::AppAction;
 use super::controls_panel::{self, PanelContext};
+use super::dataset_loading::{LoadStatus, LoadedDataset, loaded_summary};
 use super::dialogs::{DialogOutcome, Dialogs};
 use super::explorer::{Explorer, ExplorerTab};
 use super::explorer_state::MorphEnd;
@@ -17,6 +18,7 @@ use super::training_progress::TrainingProgress;
 use super::view_requests::RequestLedger;
 use super::{loss_plot, status_bar};
 use crate::checkpoint::{self, CheckpointInfo};
+use crate::data::DataSource;
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
 use crate::worker::{Event, Worker};
 
@@ -49,6 +51,10 @@ pub struct VaeApp {
     pub(super) runs: RunsPanel,
     /// The runs the loss plot overlaid in the last frame.
     pub(super) plotted_runs: Vec<String>,
+    /// The dataset being loaded on the file thread and how far it has come.
+    pub(super) dataset_loading: Option<(DataSource, LoadStatus)>,
+    /// The folder the user asked to open, until it is in (then it is selected and announced).
+    pub(super) opening: Option<DataSource>,
 }
 
 /// The platform's data folder for vae-explorer's autosaved model.
@@ -103,7 +109,7 @@ impl VaeApp {
             .ok();
         progress.last_error = (!errors.is_empty()).then(|| errors.join("; "));
         let last_session = autosave_dir.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
-        let app = Self {
+        let mut app = Self {
             settings,
             progress,
             explorer: Explorer::default(),
@@ -118,8 +124,10 @@ impl VaeApp {
             ctx: ctx.clone(),
             runs: RunsPanel::default(),
             plotted_runs: Vec::new(),
+            dataset_loading: None,
+            opening: None,
         };
-        app.request(InferenceRequest::LoadDataset(app.settings.data.clone()));
+        app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
         app
     }
@@ -223,8 +231,41 @@ impl VaeApp {
                 self.progress.last_error = None;
             }
             FileEvent::ImportFailed(error) => self.progress.last_error = Some(error.to_string()),
+            FileEvent::LoadProgress { source, status } => {
+                if let Some((loading, shown)) = &mut self.dataset_loading
+                    && *loading == source
+                {
+                    *shown = status;
+                }
+            }
+            FileEvent::DatasetLoaded(loaded) => {
+                // Announced when the user opened it, or when files were skipped (a stored folder).
+                let asked = self.opening.as_ref() == Some(&loaded.source);
+                if asked || loaded.skipped_files > 0 {
+                    self.notice = Some(loaded_summary(&loaded));
+                }
+                let LoadedDataset { source, dataset, .. } = *loaded;
+                self.finish_loading(&source);
+                if asked {
+                    self.opening = None;
+                    self.settings.add_source(source);
+                }
+                self.request(InferenceRequest::SetDataset(std::sync::Arc::new(dataset)));
+            }
+            FileEvent::LoadFailed(message) => {
+                self.dataset_loading = None;
+                self.opening = None;
+                self.progress.last_error = Some(message);
+            }
             FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
             FileEvent::RunsScanned(scan) => self.runs.finish_scan(scan),
+        }
+    }
+
+    /// Forgets the load of `source` (a newer load of another source stays shown).
+    fn finish_loading(&mut self, source: &DataSource) {
+        if self.dataset_loading.as_ref().is_some_and(|(loading, _)| loading == source) {
+            self.dataset_loading = None;
         }
     }
 
@@ -247,9 +288,12 @@ impl VaeApp {
         self.poll_threads(&mut actions);
         actions.extend(Self::dropped_files(ui.ctx(), self.explorer.state.ends[0].is_some()));
         let model = self.explorer.state.model.as_deref();
-        let activity = self.activity();
-        let notice = activity.as_deref().or(self.notice.as_deref());
-        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress, model, notice));
+        // What is under way comes first; the last notice stays readable beside it.
+        let notice = match (self.activity(), self.notice.as_deref()) {
+            (Some(activity), Some(notice)) => Some(format!("{activity} · {notice}")),
+            (activity, notice) => activity.or(notice.map(str::to_string)),
+        };
+        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::show(ui, &self.progress, model, notice.as_deref()));
         let context = PanelContext {
             has_model: model.is_some(),
             last_session: self.last_session.as_ref().map(|info| {
@@ -296,6 +340,11 @@ impl VaeApp {
         let jobs = self.file_jobs_in_flight();
         if self.dialogs.is_open() {
             Some("waiting for the file dialog…".to_string())
+        } else if let Some((source, status)) = &self.dataset_loading {
+            Some(match status.files_total {
+                0 => format!("loading {source}…"),
+                total => format!("loading {source}: {} of {total} files…", status.files_done),
+            })
         } else if jobs > 0 {
             Some(format!("writing or reading {jobs} file(s)…"))
         } else {

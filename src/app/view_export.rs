@@ -7,15 +7,11 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::explorer_state::ExplorerState;
-use super::image_grids::PAIRS_PER_ROW;
 use super::palette::class_color;
 use super::view_settings::{PlaneChoice, ViewSettings};
-use crate::export::{
-    ExportError, GridStyle, ImageGrid, ScatterFrame, interleave_rows, provenance, write_gif, write_png,
-    write_scatter_gif,
-};
-use crate::image_shape::ImageShape;
-use crate::inference::{LatentCloud, SAMPLE_GRID_SIDE};
+use crate::export::{ExportError, ScatterFrame, provenance, write_frames_gif, write_grid_png, write_scatter_gif};
+use crate::inference::LatentCloud;
+use crate::render::{self, GridStyle, ImageGrid};
 
 /// Side of the evolution GIF's square frames, in pixels.
 const SCATTER_GIF_SIDE_PX: u32 = 480;
@@ -101,40 +97,31 @@ impl ExportJob {
     /// Copies what `view` shows, or says why there is nothing to export.
     pub fn prepare(view: ExportView, state: &ExplorerState, settings: &ViewSettings) -> Result<Self, ViewExportError> {
         let model = state.model.as_ref().ok_or(ViewExportError::NoModel)?;
-        let ImageShape { height, width, .. } = model.image_shape();
+        let shape = model.image_shape();
         let style = GridStyle { scale: settings.export.scale, gutter_px: settings.export.gutter_px };
         let missing = || ViewExportError::NothingYet { view: view.name() };
-        let grid = |rows: usize, cols: usize, pixels: Vec<f32>| ImageGrid {
-            rows,
-            cols,
-            cell_height: height,
-            cell_width: width,
-            pixels,
-        };
         let mut seed = model.info.training.seed;
         let grid = match view {
             ExportView::DecoderGrid => {
                 let (request, images) = state.grid.value.as_ref().ok_or_else(missing)?;
-                grid(request.spec.size, request.spec.size, images.clone())
+                render::decoder_grid(images.clone(), shape, request.spec.size)
             }
             ExportView::PriorSamples => {
                 let (sample_seed, images) = state.samples.value.as_ref().ok_or_else(missing)?;
                 seed = *sample_seed;
-                grid(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, images.clone())
+                render::prior_samples(images.clone(), shape)
             }
             ExportView::Reconstructions => {
                 let (originals, reconstructions) = state.reconstructions.value.as_ref().ok_or_else(missing)?;
-                let cell = (height * width).max(1);
-                let rows = interleave_rows(originals, reconstructions, cell, PAIRS_PER_ROW);
-                grid(rows.len() / (cell * PAIRS_PER_ROW), PAIRS_PER_ROW, rows)
+                render::reconstructions(originals, reconstructions, shape)
             }
             ExportView::MorphStrip => {
                 let (request, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
-                grid(1, request.steps, strip.clone())
+                render::morph_strip(strip.clone(), shape, request.steps)
             }
             ExportView::DecodedPoint => {
                 let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
-                grid(1, 1, image.clone())
+                render::single_image(image.clone(), shape)
             }
             ExportView::ScatterGif => {
                 if state.epoch_clouds.is_empty() {
@@ -146,8 +133,7 @@ impl ExportJob {
             }
             ExportView::MorphGif => {
                 let (_, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
-                let frames =
-                    strip.chunks_exact((height * width).max(1)).map(|frame| grid(1, 1, frame.to_vec())).collect();
+                let frames = render::morph_frames(strip, shape);
                 let content = Content::MorphGif { frames, fps: settings.export.gif_fps };
                 return Ok(Self { view, style, content });
             }
@@ -164,11 +150,11 @@ impl ExportJob {
     /// Renders, encodes and writes the file (atomically: a failure leaves nothing behind).
     pub fn write(self, path: &Path) -> Result<(), ViewExportError> {
         match self.content {
-            Content::Png { grid, text } => write_png(path, &grid.to_gray_image(&self.style)?, &text)?,
+            Content::Png { grid, text } => {
+                write_grid_png(path, &grid, &self.style, &text)?;
+            }
             Content::MorphGif { frames, fps } => {
-                let images =
-                    frames.iter().map(|frame| frame.to_gray_image(&self.style)).collect::<Result<Vec<_>, _>>()?;
-                write_gif(path, &images, fps, true)?;
+                write_frames_gif(path, &frames, &self.style, fps, true)?;
             }
             Content::ScatterGif { clouds, plane, fps } => {
                 let frames: Vec<ScatterFrame> = clouds

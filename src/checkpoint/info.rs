@@ -5,7 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckpointError, FORMAT_VERSION};
-use crate::data::Preprocessing;
+use crate::data::{Preprocessing, PreprocessingChoice, check_channels};
 use crate::safe_read::is_plain_file_name;
 use crate::training::{EpochReport, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
 
@@ -37,6 +37,20 @@ pub struct CheckpointInfo {
 }
 
 impl CheckpointInfo {
+    /// The preprocessing this model implies for a picture: its stored one, else (a model trained on
+    /// IDX data) its own size and channels.
+    pub fn implied_preprocessing(&self) -> PreprocessingChoice {
+        if let Some(stored) = self.preprocessing {
+            return stored.into();
+        }
+        let shape = self.training.model.image_shape();
+        PreprocessingChoice {
+            image_size_px: (shape.height == shape.width).then_some(shape.height),
+            channels: Some(shape.channels).filter(|&channels| check_channels(channels).is_ok()),
+            ..PreprocessingChoice::default()
+        }
+    }
+
     /// Records a finished epoch: its count, the step count and its report.
     pub fn record_epoch(&mut self, report: &EpochReport) {
         self.epochs_done = report.epoch;

@@ -78,27 +78,13 @@ fn parse_background(text: &str) -> Result<[u8; 3], String> {
     Ok([channel(0)?, channel(2)?, channel(4)?])
 }
 
-/// The preprocessing a saved model implies for a picture folder: its stored one, else (a model trained on
-/// IDX data) its own size and channels.
-pub fn model_choice(info: &CheckpointInfo) -> PreprocessingChoice {
-    if let Some(stored) = info.preprocessing {
-        return stored.into();
-    }
-    let shape = info.training.model.image_shape();
-    PreprocessingChoice {
-        image_size_px: (shape.height == shape.width).then_some(shape.height),
-        channels: Some(shape.channels).filter(|&channels| check_channels(channels).is_ok()),
-        ..PreprocessingChoice::default()
-    }
-}
-
 /// Loads `--data` with a progress bar; for a picture folder the flags win over `model`'s preprocessing.
 /// Prints the skipped files, if any.
 pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&CheckpointInfo>) -> Result<Dataset> {
     let given = flags.choice();
     let source = match DataSource::from_arg(data) {
         folder @ DataSource::ImageFolder { .. } => {
-            let fallback = model.map(model_choice).unwrap_or_default();
+            let fallback = model.map(CheckpointInfo::implied_preprocessing).unwrap_or_default();
             folder.with_preprocessing(given.or(fallback))
         }
         other if given != PreprocessingChoice::default() => {

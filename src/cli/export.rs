@@ -6,37 +6,26 @@ use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::args::{ExportKind, model_source};
-use super::data_args::{model_choice, open_data};
-use crate::checkpoint::CheckpointInfo;
-use crate::data::{Dataset, FolderMeasure, Preprocessing, preprocess_image_file};
-use crate::digit_import::import_image;
-use crate::export::{
-    GridStyle, ImageGrid, check_animation_size, interleave_rows, provenance, rendered_size, write_gif, write_png,
-};
-use crate::image_shape::ImageShape;
+use super::data_args::open_data;
+use crate::app::import_morph_end;
+use crate::data::Dataset;
+use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
 use crate::latent::{GridSpec, MAX_GRID_SIZE, Pca, Projection};
-
-const PAIRS_PER_ROW: usize = 8;
+use crate::render::{self, GridStyle, PAIRS_PER_ROW, check_animation_size, rendered_size};
 
 /// Runs `vae-explorer export`.
 pub fn run_export(args: &ExportArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let ImageShape { height, width, .. } = snapshot.image_shape();
+    let shape = snapshot.image_shape();
+    let (height, width) = (shape.height, shape.width);
     let latent_dim = snapshot.latent_dim();
     let is_gif = args.out.extension().is_some_and(|extension| extension.eq_ignore_ascii_case("gif"));
     if is_gif && args.kind != ExportKind::Morph {
         bail!("only a morph exports as GIF; give --out a .png name");
     }
-    let cells = |rows: usize, cols: usize, pixels: Vec<f32>| ImageGrid {
-        rows,
-        cols,
-        cell_height: height,
-        cell_width: width,
-        pixels,
-    };
     let style = GridStyle { scale: args.scale, gutter_px: args.gutter };
     // Every picture's size is checked before anything is decoded or drawn for it.
     let check_size = |rows: usize, cols: usize| rendered_size(rows, cols, height, width, &style);
@@ -57,24 +46,23 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 Projection::Dims { x: 0, y: latent_dim.min(2) - 1 }
             };
             let latents = spec.latents(&projection, &vec![0.0; latent_dim]);
-            cells(args.size, args.size, decode(&snapshot.model, &latents, latent_dim))
+            render::decoder_grid(decode(&snapshot.model, &latents, latent_dim), shape, args.size)
         }
         ExportKind::Samples => {
             seed = args.seed;
             check_size(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE)?;
             let latents = prior_samples(SAMPLE_GRID_SIDE * SAMPLE_GRID_SIDE, latent_dim, args.seed);
-            cells(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, decode(&snapshot.model, &latents, latent_dim))
+            render::prior_samples(decode(&snapshot.model, &latents, latent_dim), shape)
         }
         ExportKind::Reconstructions => {
             let dataset = load_matching(args, &snapshot)?;
             let indices: Vec<usize> = (0..dataset.heldout.len().min(RECONSTRUCTION_PAIRS)).collect();
-            check_size(2 * indices.len().div_ceil(PAIRS_PER_ROW), PAIRS_PER_ROW)?;
+            check_size(render::reconstruction_rows(indices.len()), PAIRS_PER_ROW)?;
             let mut originals = Vec::new();
             dataset.heldout.write_batch(&indices, &mut originals);
             let means = encode_means(&snapshot.model, &dataset.heldout, &indices);
             let reconstructions = decode(&snapshot.model, &means, latent_dim);
-            let rows = interleave_rows(&originals, &reconstructions, height * width, PAIRS_PER_ROW);
-            cells(rows.len() / (height * width * PAIRS_PER_ROW), PAIRS_PER_ROW, rows)
+            render::reconstructions(&originals, &reconstructions, shape)
         }
         ExportKind::Morph => {
             if !(2..=64).contains(&args.steps) {
@@ -91,21 +79,18 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             let path = args.interpolation.path(&from, &to, args.steps);
             let strip = decode(&snapshot.model, &path, latent_dim);
             if is_gif {
-                let frames = strip
-                    .chunks_exact(height * width)
-                    .map(|frame| cells(1, 1, frame.to_vec()).to_gray_image(&style))
-                    .collect::<Result<Vec<_>, _>>()?;
-                write_gif(&args.out, &frames, args.fps, true)?;
-                println!("wrote {} ({} frames, ping-pong)", args.out.display(), 2 * args.steps - 2);
+                let written =
+                    write_frames_gif(&args.out, &render::morph_frames(&strip, shape), &style, args.fps, true)?;
+                println!("wrote {} ({written} frames, ping-pong)", args.out.display());
                 return Ok(());
             }
-            cells(1, args.steps, strip)
+            render::morph_strip(strip, shape, args.steps)
         }
     };
-    let image = grid.to_gray_image(&style)?;
     let view = format!("{:?}", args.kind).to_lowercase();
-    write_png(&args.out, &image, &provenance(&snapshot.info, &view, seed))?;
-    println!("wrote {} ({}×{} pixels)", args.out.display(), image.width(), image.height());
+    let (image_width, image_height) =
+        write_grid_png(&args.out, &grid, &style, &provenance(&snapshot.info, &view, seed))?;
+    println!("wrote {} ({image_width}×{image_height} pixels)", args.out.display());
     Ok(())
 }
 
@@ -129,14 +114,7 @@ fn morph_end(
 ) -> Result<Vec<f32>> {
     let shape = snapshot.image_shape();
     if let Some(path) = image {
-        let bytes = match picture_preprocessing(args, &snapshot.info) {
-            Some(preprocessing) if preprocessing.shape() != shape => {
-                bail!("the flags make {} images but the model takes {shape}", preprocessing.shape())
-            }
-            Some(preprocessing) => preprocess_image_file(path, &preprocessing)?,
-            None => import_image(path, shape.height, shape.width)?.pixels,
-        };
-        let pixels: Vec<f32> = bytes.iter().map(|&byte| f32::from(byte) / 255.0).collect();
+        let pixels = import_morph_end(path, &snapshot.info, args.preprocessing.choice())?;
         return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
     let Some(index) = index else { bail!("a morph needs {flag} IMAGE or {flag}-index I") };
@@ -145,17 +123,4 @@ fn morph_end(
         bail!("{flag}-index {index} is out of range: the held-out set has {} images", dataset.heldout.len());
     }
     Ok(encode_means(&snapshot.model, &dataset.heldout, &[index]))
-}
-
-/// How a `--from`/`--to` picture becomes a model input: the model's stored preprocessing with the flags
-/// over it; `None` for a grey model of digits with no stored one (the MNIST-style digit import is used).
-fn picture_preprocessing(args: &ExportArgs, info: &CheckpointInfo) -> Option<Preprocessing> {
-    if info.preprocessing.is_none()
-        && args.preprocessing.choice() == Default::default()
-        && info.training.model.channels == 1
-    {
-        return None;
-    }
-    let choice = args.preprocessing.choice().or(model_choice(info));
-    Some(choice.resolve(&FolderMeasure { common_square_side_px: None, any_colour: true }))
 }

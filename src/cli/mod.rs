@@ -20,7 +20,7 @@ pub use args::{
     model_source,
 };
 pub use bench::run_bench;
-pub use data_args::{FitArg, PreprocessingArgs, model_choice};
+pub use data_args::{FitArg, PreprocessingArgs};
 pub use encode::run_encode;
 pub use eval::run_eval;
 pub use export::run_export;

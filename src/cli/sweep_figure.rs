@@ -8,8 +8,9 @@ use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
 use image::{Rgb, RgbImage};
 
 use crate::data::ImageSet;
-use crate::export::{ExportError, check_output_size, write_png};
+use crate::export::{ExportError, write_png};
 use crate::image_shape::ImageShape;
+use crate::render::check_output_size;
 
 /// File name of the figure inside the sweep's folder.
 pub const FIGURE_FILE: &str = "reconstructions.png";
@@ -51,7 +52,7 @@ pub fn figure_size(rows: usize, images: usize, shape: ImageShape) -> Result<(u32
     let width =
         u64::from(LABEL_WIDTH_PX).saturating_add(to_u64(images).saturating_mul(cell_width)).saturating_add(gutter);
     let height = to_u64(rows).saturating_mul(cell_height).saturating_add(gutter);
-    check_output_size(width, height)
+    Ok(check_output_size(width, height)?)
 }
 
 /// The held-out images the figure shows: the first of each class (in class order), then the
@@ -99,19 +100,10 @@ pub fn render(rows: &[FigureRow], images: usize, shape: ImageShape) -> Result<Rg
     Ok(canvas)
 }
 
-/// Writes the figure to `path` atomically (greyscale PNG for one channel, RGB otherwise).
+/// Writes the figure to `path` atomically (a grey PNG when every pixel is grey, RGB otherwise).
 pub fn write_figure(path: &Path, rows: &[FigureRow], images: usize, shape: ImageShape) -> Result<(), ExportError> {
     let canvas = render(rows, images, shape)?;
-    if shape.channels == 1 {
-        let grey = image::DynamicImage::ImageRgb8(canvas).into_luma8();
-        return write_png(path, &grey, &[]);
-    }
-    let mut bytes = Vec::new();
-    canvas
-        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
-        .map_err(|error| ExportError::Write { path: path.to_path_buf(), source: std::io::Error::other(error) })?;
-    crate::atomic_file::write_atomically(path, &bytes)
-        .map_err(|source| ExportError::Write { path: path.to_path_buf(), source })
+    write_png(path, &canvas, &[])
 }
 
 /// Copies one planar image into the canvas at `(left, top)`, each pixel `scale` × `scale`.

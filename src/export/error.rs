@@ -96,74 +96,9 @@ pub enum ExportError {
         /// The decoder's error.
         source: gif::DecodingError,
     },
-    /// The grid has no cells or its cells have no pixels.
-    #[error(
-        "the image grid is empty ({rows}×{cols} cells of {cell_height}×{cell_width} pixels); \
-         generate at least one image before exporting"
-    )]
-    EmptyGrid {
-        /// Number of cell rows.
-        rows: usize,
-        /// Number of cell columns.
-        cols: usize,
-        /// Cell height in pixels.
-        cell_height: usize,
-        /// Cell width in pixels.
-        cell_width: usize,
-    },
-    /// The grid's pixel buffer does not match its dimensions.
-    #[error(
-        "the image grid has {actual} pixel values, but {rows}×{cols} cells of {cell_height}×{cell_width} pixels \
-         need {expected}"
-    )]
-    PixelCountMismatch {
-        /// Number of cell rows.
-        rows: usize,
-        /// Number of cell columns.
-        cols: usize,
-        /// Cell height in pixels.
-        cell_height: usize,
-        /// Cell width in pixels.
-        cell_width: usize,
-        /// Number of values the dimensions require.
-        expected: usize,
-        /// Number of values present.
-        actual: usize,
-    },
-    /// [`GridStyle::scale`] is outside `1..=8`.
-    #[error("scale {scale} is out of range; choose a scale from 1 to 8")]
-    ScaleOutOfRange {
-        /// The rejected scale.
-        scale: u32,
-    },
-    /// The exported image would be larger than [`super::MAX_EXPORT_SIDE_PX`] per side or
-    /// [`super::MAX_EXPORT_PIXELS`] in all.
-    #[error(
-        "the exported image would be {width}×{height} pixels; the limit is {} pixels per side and {} pixels in \
-         all: lower the scale, the gutter, the grid size or the steps (--scale, --gutter, --size, --steps)",
-        super::MAX_EXPORT_SIDE_PX,
-        super::MAX_EXPORT_PIXELS
-    )]
-    ImageTooLarge {
-        /// Width the image would have, in pixels (saturated at `u64::MAX`).
-        width: u64,
-        /// Height the image would have, in pixels (saturated at `u64::MAX`).
-        height: u64,
-    },
-    /// The frames of an animation together would be over [`super::MAX_ANIMATION_PIXELS`].
-    #[error(
-        "the animation would be {frames} frames of {width}×{height} pixels, more than {} pixels in all: lower the \
-         scale or the steps (--scale, --steps)",
-        super::MAX_ANIMATION_PIXELS
-    )]
-    AnimationTooLarge {
-        /// Number of frames.
-        frames: usize,
-        /// Frame width in pixels.
-        width: u32,
-        /// Frame height in pixels.
-        height: u32,
-    },
+    /// The picture cannot be rendered (empty, too large, bad scale).
+    #[error(transparent)]
+    Render(#[from] crate::render::RenderError),
     /// An image to be written has zero width or height.
     #[error("cannot export an empty {width}×{height} image; it needs at least one pixel")]
     EmptyImage {

@@ -4,13 +4,26 @@ use std::borrow::Cow;
 use std::io::BufReader;
 use std::path::Path;
 
-use image::GrayImage;
+use image::RgbImage;
 
-use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, check_animation_size, write_file};
+use super::png_file::is_grey;
+use super::{ExportError, write_file};
+use crate::render::check_animation_size;
 
-/// Writes `frames` as an infinitely looping GIF animation.
+/// Shortest GIF frame delay written, in hundredths of a second (2 = 50 frames per second).
 ///
-/// Frames are stored with a 256-entry grey palette, so grey levels are kept exactly. The frame
+/// Browsers and viewers replace shorter delays (0 or 1) with a slow default of 100 ms, so faster
+/// requested frame rates are capped here instead.
+pub const MIN_GIF_DELAY_CENTISECONDS: u16 = 2;
+
+/// Speed of the colour quantiser for frames of more than 256 colours (1 best … 30 fastest).
+const QUANTIZER_SPEED: i32 = 10;
+
+/// Writes `frames` as an infinitely looping GIF animation; returns the number of frames written.
+///
+/// When every frame is grey they share a 256-entry grey palette, so grey levels are kept exactly;
+/// otherwise each frame has its own palette: exact for up to 256 colours, else chosen by the
+/// NeuQuant quantiser. The frame
 /// delay is `round(100 / frames_per_sec)` hundredths of a second, at least
 /// [`MIN_GIF_DELAY_CENTISECONDS`] (i.e. at most 50 fps). With `ping_pong`, the frames are followed
 /// by the same frames in reverse without repeating the last and first frame, so `k >= 2` frames
@@ -20,11 +33,11 @@ use super::{ExportError, MIN_GIF_DELAY_CENTISECONDS, check_animation_size, write
 /// # Errors
 ///
 /// [`ExportError::NoFrames`], [`ExportError::InvalidFrameRate`], [`ExportError::EmptyImage`],
-/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::AnimationTooLarge`] over
-/// [`super::MAX_ANIMATION_PIXELS`] in all, [`ExportError::TooLargeForGif`]
+/// [`ExportError::FrameSizeMismatch`] if frames differ in size, [`ExportError::Render`] over
+/// [`crate::render::MAX_ANIMATION_PIXELS`] in all, [`ExportError::TooLargeForGif`]
 /// beyond 65535 pixels on a side, [`ExportError::Write`] if the destination cannot be written
 /// (nothing is left behind), and [`ExportError::GifEncode`] if encoding fails.
-pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_pong: bool) -> Result<(), ExportError> {
+pub fn write_gif(path: &Path, frames: &[RgbImage], frames_per_sec: f32, ping_pong: bool) -> Result<usize, ExportError> {
     let Some(first) = frames.first() else {
         return Err(ExportError::NoFrames);
     };
@@ -57,28 +70,36 @@ pub fn write_gif(path: &Path, frames: &[GrayImage], frames_per_sec: f32, ping_po
         (100.0 / frames_per_sec).round().clamp(f32::from(MIN_GIF_DELAY_CENTISECONDS), f32::from(u16::MAX)) as u16;
 
     let gif_error = |source| ExportError::GifEncode { path: path.to_path_buf(), source };
-    let palette: Vec<u8> = (0..=255u8).flat_map(|level| [level, level, level]).collect();
+    let grey = frames.iter().all(is_grey);
+    let global_palette: Vec<u8> =
+        if grey { (0..=255u8).flat_map(|level| [level, level, level]).collect() } else { Vec::new() };
     let mut bytes = Vec::new();
-    let mut encoder = gif::Encoder::new(&mut bytes, gif_width, gif_height, &palette).map_err(gif_error)?;
+    let mut written = 0;
+    let mut encoder = gif::Encoder::new(&mut bytes, gif_width, gif_height, &global_palette).map_err(gif_error)?;
     encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_error)?;
     for frame in playback_order(frames, ping_pong) {
-        let gif_frame = gif::Frame {
-            delay,
-            dispose: gif::DisposalMethod::Keep,
-            width: gif_width,
-            height: gif_height,
-            buffer: Cow::Borrowed(frame.as_raw().as_slice()),
-            ..gif::Frame::default()
+        let mut gif_frame = if grey {
+            let levels: Vec<u8> = frame.pixels().map(|pixel| pixel.0[0]).collect();
+            gif::Frame { buffer: Cow::Owned(levels), ..gif::Frame::default() }
+        } else {
+            // The size was checked above: the buffer holds exactly width × height × 3 bytes.
+            gif::Frame::from_rgb_speed(gif_width, gif_height, frame.as_raw(), QUANTIZER_SPEED)
         };
+        gif_frame.delay = delay;
+        gif_frame.dispose = gif::DisposalMethod::Keep;
+        gif_frame.width = gif_width;
+        gif_frame.height = gif_height;
         encoder.write_frame(&gif_frame).map_err(gif_error)?;
+        written += 1;
     }
     encoder.into_inner().map_err(gif_error)?;
 
-    write_file(path, &bytes)
+    write_file(path, &bytes)?;
+    Ok(written)
 }
 
 /// Frames in playback order: all frames, then (for ping-pong) the inner frames in reverse.
-fn playback_order(frames: &[GrayImage], ping_pong: bool) -> impl Iterator<Item = &GrayImage> {
+fn playback_order(frames: &[RgbImage], ping_pong: bool) -> impl Iterator<Item = &RgbImage> {
     let inner_reversed = match (ping_pong, frames.len()) {
         (true, len) if len > 2 => &frames[1..len - 1],
         _ => &[],

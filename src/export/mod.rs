@@ -1,26 +1,24 @@
-//! Writing image grids to PNG (with provenance text chunks) and animations to GIF, atomically.
+//! Writing rendered pictures to PNG (with provenance text chunks) and animations to GIF, atomically.
 //!
-//! Every writer encodes the complete file in memory first, then writes it through
-//! [`crate::atomic_file::write_atomically`], so a failed export never leaves a partial file.
+//! Pictures are drawn by [`crate::render`]; every writer encodes the complete file in memory first,
+//! then writes it through [`crate::atomic_file::write_atomically`], so a failed export never leaves a
+//! partial file.
 
 mod error;
 mod gif_file;
-mod grid_image;
 mod png_file;
 mod provenance;
 mod scatter_gif;
+mod view_files;
 
 use std::path::Path;
 
 pub use error::ExportError;
-pub use gif_file::{gif_frame_count, write_gif};
-pub use grid_image::{
-    GUTTER_GRAY, GridStyle, ImageGrid, MAX_ANIMATION_PIXELS, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, MAX_SCALE,
-    MIN_GIF_DELAY_CENTISECONDS, MIN_SCALE, check_animation_size, check_output_size, interleave_rows, rendered_size,
-};
+pub use gif_file::{MIN_GIF_DELAY_CENTISECONDS, gif_frame_count, write_gif};
 pub use png_file::{read_png_text, write_png};
 pub use provenance::provenance;
 pub use scatter_gif::{ScatterFrame, write_scatter_gif};
+pub use view_files::{write_frames_gif, write_grid_png};
 
 /// Writes an encoded file atomically, naming the path in the error.
 fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {

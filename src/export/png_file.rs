@@ -3,11 +3,12 @@
 use std::io::BufReader;
 use std::path::Path;
 
-use image::GrayImage;
+use image::RgbImage;
 
 use super::{ExportError, write_file};
 
-/// Writes `image` as an 8-bit grayscale PNG with one text chunk per `(key, value)` pair.
+/// Writes `image` as an 8-bit PNG with one text chunk per `(key, value)` pair: RGB, or grayscale
+/// when every pixel is grey (a grey model's pictures, a third of the size, decoding to the same pixels).
 ///
 /// Values are stored as uncompressed UTF-8 `iTXt` chunks, so any text (such as JSON with non-ASCII
 /// model names) survives unchanged; keys follow PNG keyword rules (1–79 Latin-1 characters, see
@@ -19,7 +20,7 @@ use super::{ExportError, write_file};
 /// [`ExportError::EmptyImage`] for a 0-pixel image, [`ExportError::InvalidTextKey`] for a bad key,
 /// [`ExportError::Write`] if the destination cannot be written (nothing is left behind), and
 /// [`ExportError::PngEncode`] if encoding fails.
-pub fn write_png(path: &Path, image: &GrayImage, text: &[(String, String)]) -> Result<(), ExportError> {
+pub fn write_png(path: &Path, image: &RgbImage, text: &[(String, String)]) -> Result<(), ExportError> {
     let (width, height) = image.dimensions();
     if width == 0 || height == 0 {
         return Err(ExportError::EmptyImage { width, height });
@@ -30,14 +31,20 @@ pub fn write_png(path: &Path, image: &GrayImage, text: &[(String, String)]) -> R
 
     let png_error = |source| ExportError::PngEncode { path: path.to_path_buf(), source };
     let mut bytes = Vec::new();
+    let grey = is_grey(image);
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
-    encoder.set_color(png::ColorType::Grayscale);
+    encoder.set_color(if grey { png::ColorType::Grayscale } else { png::ColorType::Rgb });
     encoder.set_depth(png::BitDepth::Eight);
     for (key, value) in text {
         encoder.add_itxt_chunk(key.clone(), value.clone()).map_err(png_error)?;
     }
     let mut writer = encoder.write_header().map_err(png_error)?;
-    writer.write_image_data(image.as_raw()).map_err(png_error)?;
+    if grey {
+        let levels: Vec<u8> = image.pixels().map(|pixel| pixel.0[0]).collect();
+        writer.write_image_data(&levels).map_err(png_error)?;
+    } else {
+        writer.write_image_data(image.as_raw()).map_err(png_error)?;
+    }
     writer.finish().map_err(png_error)?;
 
     write_file(path, &bytes)
@@ -89,4 +96,9 @@ fn validate_text_key(key: &str) -> Result<(), ExportError> {
         return Err(invalid("it may not start or end with a space or contain two spaces in a row"));
     }
     Ok(())
+}
+
+/// True when every pixel has equal red, green and blue.
+pub(super) fn is_grey(image: &RgbImage) -> bool {
+    image.pixels().all(|pixel| pixel.0[0] == pixel.0[1] && pixel.0[1] == pixel.0[2])
 }

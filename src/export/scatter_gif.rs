@@ -2,13 +2,13 @@
 
 use std::path::Path;
 
-use image::codecs::gif::{GifEncoder, Repeat};
-use image::{Delay, Frame, Rgba, RgbaImage};
+use image::{Rgb, RgbImage};
 
-use super::{ExportError, check_output_size, write_file};
+use super::{ExportError, write_gif};
+use crate::render::check_output_size;
 
 /// Background of every frame.
-const BACKGROUND: Rgba<u8> = Rgba([16, 16, 16, 255]);
+const BACKGROUND: Rgb<u8> = Rgb([16, 16, 16]);
 
 /// One frame: plane coordinates of the points and their classes.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,8 +20,8 @@ pub struct ScatterFrame {
 }
 
 /// Draws `frames` on `side_px`-square canvases over the same extent (the union of every frame)
-/// and writes them as a looping GIF; `color` gives each class its RGB colour. `side_px` is at least 16 and
-/// at most [`super::MAX_EXPORT_SIDE_PX`] ([`ExportError::ImageTooLarge`] beyond).
+/// and writes them as a looping GIF with [`write_gif`]; `color` gives each class its RGB colour. `side_px` is
+/// at least 16 and at most [`crate::render::MAX_EXPORT_SIDE_PX`] ([`ExportError::Render`] beyond).
 pub fn write_scatter_gif(
     path: &Path,
     frames: &[ScatterFrame],
@@ -37,22 +37,11 @@ pub fn write_scatter_gif(
     }
     let side_px = side_px.max(16);
     check_output_size(u64::from(side_px), u64::from(side_px))?;
+    crate::render::check_animation_size(frames.len(), side_px, side_px)?;
     let extent = union_extent(frames);
-    let delay = Delay::from_numer_denom_ms((1000.0 / frames_per_sec).round().max(20.0) as u32, 1);
-    let mut bytes = Vec::new();
-    {
-        let mut encoder = GifEncoder::new_with_speed(&mut bytes, 10);
-        let encode_error = |error: image::ImageError| ExportError::Write {
-            path: path.to_path_buf(),
-            source: std::io::Error::other(error.to_string()),
-        };
-        encoder.set_repeat(Repeat::Infinite).map_err(encode_error)?;
-        for frame in frames {
-            let canvas = draw(frame, extent, side_px, &color);
-            encoder.encode_frame(Frame::from_parts(canvas, 0, 0, delay)).map_err(encode_error)?;
-        }
-    }
-    write_file(path, &bytes)
+    let canvases: Vec<RgbImage> = frames.iter().map(|frame| draw(frame, extent, side_px, &color)).collect();
+    write_gif(path, &canvases, frames_per_sec, false)?;
+    Ok(())
 }
 
 /// [min x, min y, max x, max y] over every frame, with a 5 % margin.
@@ -73,8 +62,8 @@ fn draw(
     [min_x, min_y, max_x, max_y]: [f32; 4],
     side: u32,
     color: &impl Fn(u8) -> [u8; 3],
-) -> RgbaImage {
-    let mut canvas = RgbaImage::from_pixel(side, side, BACKGROUND);
+) -> RgbImage {
+    let mut canvas = RgbImage::from_pixel(side, side, BACKGROUND);
     let span = (max_x - min_x).max(max_y - min_y);
     for (&[x, y], &label) in frame.points.iter().zip(&frame.labels) {
         let px = ((x - min_x) / span * (side - 2) as f32) as i64;
@@ -83,7 +72,7 @@ fn draw(
         for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
             let (cx, cy) = (px + dx, py + dy);
             if (0..i64::from(side)).contains(&cx) && (0..i64::from(side)).contains(&cy) {
-                canvas.put_pixel(cx as u32, cy as u32, Rgba([r, g, b, 255]));
+                canvas.put_pixel(cx as u32, cy as u32, Rgb([r, g, b]));
             }
         }
     }

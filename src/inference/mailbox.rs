@@ -6,7 +6,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use super::messages::{GridRequest, InferenceRequest, MorphRequest, ScatterSource};
 use super::{ModelSnapshot, ModelSource};
-use crate::data::DataSource;
+use crate::data::{DataSource, Dataset};
 
 /// The newest view request of each kind.
 #[derive(Default, Clone, Debug)]
@@ -51,13 +51,22 @@ pub enum ModelChange {
     Load(ModelSource),
 }
 
+/// A new dataset to use: the newest wins.
+#[derive(Debug)]
+pub enum DatasetChange {
+    /// A dataset loaded elsewhere.
+    Set(Arc<Dataset>),
+    /// A dataset to load.
+    Load(DataSource),
+}
+
 /// Everything asked since the thread last looked.
 #[derive(Default, Debug)]
 pub struct Inbox {
     /// The newest model asked for.
     pub model: Option<ModelChange>,
     /// The newest dataset asked for.
-    pub dataset: Option<DataSource>,
+    pub dataset: Option<DatasetChange>,
     /// Folders to save the served model into, in order (each is answered).
     pub saves: Vec<PathBuf>,
     /// The newest view request of each kind.
@@ -85,7 +94,8 @@ impl Inbox {
         match request {
             InferenceRequest::SetModel(model) => self.model = Some(ModelChange::Set(model)),
             InferenceRequest::LoadModel(source) => self.model = Some(ModelChange::Load(source)),
-            InferenceRequest::LoadDataset(source) => self.dataset = Some(source),
+            InferenceRequest::LoadDataset(source) => self.dataset = Some(DatasetChange::Load(source)),
+            InferenceRequest::SetDataset(dataset) => self.dataset = Some(DatasetChange::Set(dataset)),
             InferenceRequest::SaveModel(dir) => {
                 if self.saves.last() != Some(&dir) {
                     self.saves.push(dir);

@@ -62,6 +62,8 @@ pub enum InferenceRequest {
     LoadModel(ModelSource),
     /// Load this dataset and use it for the scatter and reconstructions.
     LoadDataset(DataSource),
+    /// Use this dataset, loaded elsewhere (the window's file thread), for the scatter and reconstructions.
+    SetDataset(Arc<Dataset>),
     /// Save the served model as a checkpoint folder.
     SaveModel(PathBuf),
     /// Encode this set for the scatter.

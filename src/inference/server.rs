@@ -8,7 +8,7 @@ use std::sync::mpsc::SyncSender;
 use super::ModelSnapshot;
 use super::compute::{decode, encode_means, encode_pixels, prior_samples};
 use super::error::{InferenceError, panic_message};
-use super::mailbox::{Inbox, Mailbox, ModelChange, Pending};
+use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange, Pending};
 use super::messages::{
     InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE,
     ScatterSource,
@@ -84,10 +84,14 @@ impl Server {
                 }
             }
         }
-        if let Some(source) = dataset {
-            match guarded("dataset load", || source.load()) {
+        if let Some(change) = dataset {
+            let loaded = match change {
+                DatasetChange::Set(dataset) => Ok(Ok(dataset)),
+                DatasetChange::Load(source) => guarded("dataset load", || source.load().map(Arc::new)),
+            };
+            match loaded {
                 Ok(Ok(loaded)) => {
-                    self.dataset = Some(Arc::new(loaded));
+                    self.dataset = Some(loaded);
                     changed = true;
                 }
                 Ok(Err(error)) => {

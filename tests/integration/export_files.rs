@@ -5,17 +5,20 @@
 use std::fs::File;
 use std::path::Path;
 
-use image::{GrayImage, Luma};
+use image::{Rgb, RgbImage};
 use vae_explorer::export::*;
+use vae_explorer::image_shape::ImageShape;
+use vae_explorer::render::*;
 
 /// A grid whose every value is `fill`.
 fn grid(rows: usize, cols: usize, cell_height: usize, cell_width: usize, fill: f32) -> ImageGrid {
-    ImageGrid { rows, cols, cell_height, cell_width, pixels: vec![fill; rows * cols * cell_height * cell_width] }
+    let shape = ImageShape::grey(cell_height, cell_width);
+    ImageGrid { rows, cols, shape, pixels: vec![fill; rows * cols * cell_height * cell_width] }
 }
 
-/// A `width`×`height` image filled with `level`.
-fn frame(width: u32, height: u32, level: u8) -> GrayImage {
-    GrayImage::from_pixel(width, height, Luma([level]))
+/// A `width`×`height` grey image filled with `level`.
+fn frame(width: u32, height: u32, level: u8) -> RgbImage {
+    RgbImage::from_pixel(width, height, Rgb([level; 3]))
 }
 
 /// Names of all entries in `dir`, sorted.
@@ -34,17 +37,18 @@ fn text(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
 
 #[test]
 fn png_size_is_cells_times_cell_size_times_scale_plus_gutters() {
-    let image = grid(3, 4, 5, 7, 0.5).to_gray_image(&GridStyle { scale: 2, gutter_px: 3 }).unwrap();
+    let image = grid(3, 4, 5, 7, 0.5).to_rgb_image(&GridStyle { scale: 2, gutter_px: 3 }).unwrap();
     assert_eq!(image.dimensions(), (4 * 7 * 2 + 3 * 3, 3 * 5 * 2 + 2 * 3));
 
-    let single = grid(1, 1, 28, 28, 0.5).to_gray_image(&GridStyle { scale: 8, gutter_px: 10 }).unwrap();
+    let single = grid(1, 1, 28, 28, 0.5).to_rgb_image(&GridStyle { scale: 8, gutter_px: 10 }).unwrap();
     assert_eq!(single.dimensions(), (224, 224), "no gutter around a single cell");
 
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("grid.png");
     write_png(&path, &image, &[]).unwrap();
-    let decoded = image::open(&path).unwrap().to_luma8();
-    assert_eq!(decoded, image, "the PNG decodes to exactly the rendered grid");
+    let decoded = image::open(&path).unwrap();
+    assert_eq!(decoded.color(), image::ColorType::L8, "a grey picture is stored as a grey PNG");
+    assert_eq!(decoded.to_rgb8(), image, "the PNG decodes to exactly the rendered grid");
 }
 
 #[test]
@@ -54,7 +58,7 @@ fn white_cell_lands_at_expected_offset() {
     let cell = cols + 2; // row 1, column 2
     g.pixels[cell * cell_h * cell_w..(cell + 1) * cell_h * cell_w].fill(1.0);
     let (scale, gutter) = (2u32, 3u32);
-    let image = g.to_gray_image(&GridStyle { scale, gutter_px: gutter }).unwrap();
+    let image = g.to_rgb_image(&GridStyle { scale, gutter_px: gutter }).unwrap();
 
     let x0 = 2 * (3 * scale + gutter);
     let y0 = 2 * scale + gutter;
@@ -68,7 +72,7 @@ fn white_cell_lands_at_expected_offset() {
             (false, true) => 0,
             (false, false) => GUTTER_GRAY,
         };
-        assert_eq!(pixel.0[0], expected, "pixel ({x}, {y})");
+        assert_eq!(pixel.0, [expected; 3], "pixel ({x}, {y})");
     }
     assert_eq!(image.get_pixel(x0 + white_w - 1, y0 + white_h - 1).0[0], 255);
     assert_eq!(image.get_pixel(x0 - 1, y0).0[0], GUTTER_GRAY);
@@ -76,11 +80,11 @@ fn white_cell_lands_at_expected_offset() {
 
 #[test]
 fn nearest_neighbour_scaling_keeps_pixel_positions() {
-    let g = ImageGrid { rows: 1, cols: 1, cell_height: 2, cell_width: 2, pixels: vec![0.0, 1.0, 0.5, 0.25] };
-    let image = g.to_gray_image(&GridStyle { scale: 3, gutter_px: 5 }).unwrap();
+    let g = ImageGrid { rows: 1, cols: 1, shape: ImageShape::grey(2, 2), pixels: vec![0.0, 1.0, 0.5, 0.25] };
+    let image = g.to_rgb_image(&GridStyle { scale: 3, gutter_px: 5 }).unwrap();
     for (x, y, pixel) in image.enumerate_pixels() {
         let expected = [[0, 255], [128, 64]][(y / 3) as usize][(x / 3) as usize];
-        assert_eq!(pixel.0[0], expected, "pixel ({x}, {y})");
+        assert_eq!(pixel.0, [expected; 3], "pixel ({x}, {y})");
     }
 }
 
@@ -89,24 +93,24 @@ fn out_of_range_values_are_clamped_and_nan_is_black() {
     let g = ImageGrid {
         rows: 1,
         cols: 5,
-        cell_height: 1,
-        cell_width: 1,
+        shape: ImageShape::grey(1, 1),
         pixels: vec![-3.0, 7.0, f32::NAN, f32::INFINITY, f32::NEG_INFINITY],
     };
-    let image = g.to_gray_image(&GridStyle { scale: 1, gutter_px: 0 }).unwrap();
-    assert_eq!(image.as_raw(), &vec![0, 255, 0, 255, 0]);
+    let image = g.to_rgb_image(&GridStyle { scale: 1, gutter_px: 0 }).unwrap();
+    let levels: Vec<u8> = image.pixels().map(|pixel| pixel.0[0]).collect();
+    assert_eq!(levels, vec![0, 255, 0, 255, 0]);
 }
 
 #[test]
 fn bad_scale_is_rejected_with_clear_error() {
     let g = grid(1, 1, 2, 2, 0.5);
     for scale in [0, 9, 100] {
-        let err = g.to_gray_image(&GridStyle { scale, gutter_px: 1 }).unwrap_err();
-        assert!(matches!(err, ExportError::ScaleOutOfRange { scale: s } if s == scale), "{err:?}");
+        let err = g.to_rgb_image(&GridStyle { scale, gutter_px: 1 }).unwrap_err();
+        assert!(matches!(err, RenderError::ScaleOutOfRange { scale: s } if s == scale), "{err:?}");
         assert!(err.to_string().contains("from 1 to 8"), "{err}");
     }
     for scale in MIN_SCALE..=MAX_SCALE {
-        assert!(g.to_gray_image(&GridStyle { scale, gutter_px: 1 }).is_ok());
+        assert!(g.to_rgb_image(&GridStyle { scale, gutter_px: 1 }).is_ok());
     }
 }
 
@@ -114,14 +118,14 @@ fn bad_scale_is_rejected_with_clear_error() {
 fn empty_grid_and_wrong_pixel_count_are_rejected() {
     let style = GridStyle { scale: 1, gutter_px: 1 };
     for g in [grid(0, 3, 2, 2, 0.0), grid(2, 0, 2, 2, 0.0), grid(2, 2, 0, 2, 0.0), grid(2, 2, 2, 0, 0.0)] {
-        let err = g.to_gray_image(&style).unwrap_err();
-        assert!(matches!(err, ExportError::EmptyGrid { .. }), "{err:?}");
+        let err = g.to_rgb_image(&style).unwrap_err();
+        assert!(matches!(err, RenderError::EmptyGrid { .. }), "{err:?}");
         assert!(err.to_string().contains("empty"), "{err}");
     }
     let mut g = grid(2, 2, 2, 2, 0.0);
     g.pixels.pop();
-    let err = g.to_gray_image(&style).unwrap_err();
-    assert!(matches!(err, ExportError::PixelCountMismatch { expected: 16, actual: 15, .. }), "{err:?}");
+    let err = g.to_rgb_image(&style).unwrap_err();
+    assert!(matches!(err, RenderError::PixelCountMismatch { expected: 16, actual: 15, .. }), "{err:?}");
 }
 
 #[test]
@@ -173,7 +177,7 @@ fn write_png_replaces_existing_file_and_leaves_no_temp_file() {
 #[test]
 fn write_png_rejects_empty_image() {
     let dir = tempfile::tempdir().unwrap();
-    let err = write_png(&dir.path().join("e.png"), &GrayImage::new(0, 5), &[]).unwrap_err();
+    let err = write_png(&dir.path().join("e.png"), &RgbImage::new(0, 5), &[]).unwrap_err();
     assert!(matches!(err, ExportError::EmptyImage { width: 0, height: 5 }), "{err:?}");
     assert!(entries(dir.path()).is_empty());
 }
@@ -253,7 +257,7 @@ fn gif_rejects_bad_input_without_writing() {
         assert!(matches!(err, ExportError::InvalidFrameRate { .. }), "{fps}: {err:?}");
     }
 
-    let err = write_gif(&path, &[GrayImage::new(70_000, 1)], 10.0, false).unwrap_err();
+    let err = write_gif(&path, &[RgbImage::new(70_000, 1)], 10.0, false).unwrap_err();
     assert!(matches!(err, ExportError::TooLargeForGif { .. }), "{err:?}");
 
     assert!(entries(dir.path()).is_empty());
@@ -367,4 +371,52 @@ fn the_scatter_evolution_gif_has_one_frame_per_epoch() {
     write_scatter_gif(&path, &frames, 120, 2.0, |label| [label * 20, 100, 200]).unwrap();
     assert_eq!(gif_frame_count(&path).unwrap(), 3);
     assert!(matches!(write_scatter_gif(&path, &[], 120, 2.0, |_| [0, 0, 0]), Err(ExportError::NoFrames)));
+}
+
+#[test]
+fn colour_pictures_are_written_as_rgb_png_and_colour_gif() {
+    let dir = tempfile::tempdir().unwrap();
+    // A 1 × 2 grid of 2 × 2 RGB cells: red | green over blue | white, and a black cell.
+    let shape = ImageShape { channels: 3, height: 2, width: 2 };
+    let mut first = vec![1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
+    first.extend([0.0; 12]);
+    let grid = morph_strip(first, shape, 2);
+    let image = grid.to_rgb_image(&GridStyle { scale: 2, gutter_px: 1 }).unwrap();
+    assert_eq!(image.dimensions(), (9, 4));
+    assert_eq!(image.get_pixel(0, 0).0, [255, 0, 0]);
+    assert_eq!(image.get_pixel(3, 0).0, [0, 255, 0]);
+    assert_eq!(image.get_pixel(0, 3).0, [0, 0, 255]);
+    assert_eq!(image.get_pixel(3, 3).0, [255, 255, 255]);
+    assert_eq!(image.get_pixel(4, 0).0, [GUTTER_GRAY; 3]);
+
+    let png = dir.path().join("colour.png");
+    let text = text(&[("vae-explorer:seed", "3")]);
+    assert_eq!(write_grid_png(&png, &grid, &GridStyle { scale: 2, gutter_px: 1 }, &text).unwrap(), (9, 4));
+    let decoded = image::open(&png).unwrap();
+    assert_eq!(decoded.color(), image::ColorType::Rgb8);
+    assert_eq!(decoded.to_rgb8(), image, "the PNG decodes to exactly the rendered grid");
+    assert_eq!(read_png_text(&png).unwrap(), text);
+
+    let gif_path = dir.path().join("colour.gif");
+    let frames = morph_frames(&grid.pixels, shape);
+    assert_eq!(write_frames_gif(&gif_path, &frames, &GridStyle { scale: 1, gutter_px: 0 }, 10.0, true).unwrap(), 2);
+    let mut options = gif::DecodeOptions::new();
+    options.set_color_output(gif::ColorOutput::RGBA);
+    let mut decoder = options.read_info(File::open(&gif_path).unwrap()).unwrap();
+    let first_frame = decoder.read_next_frame().unwrap().unwrap().buffer.to_vec();
+    let pixels: Vec<&[u8]> = first_frame.chunks_exact(4).collect();
+    // Four colours fit a palette exactly.
+    assert_eq!(pixels, vec![&[255, 0, 0, 255][..], &[0, 255, 0, 255], &[0, 0, 255, 255], &[255, 255, 255, 255]]);
+}
+
+#[test]
+fn frames_over_the_animation_limit_are_refused_before_drawing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.gif");
+    // No pixels at all: the size alone is refused, before anything is drawn.
+    let frame = ImageGrid { rows: 1, cols: 1, shape: ImageShape::grey(4096, 4096), pixels: Vec::new() };
+    let frames = vec![frame; 17];
+    let error = write_frames_gif(&path, &frames, &GridStyle { scale: 1, gutter_px: 0 }, 10.0, false).unwrap_err();
+    assert!(matches!(error, ExportError::Render(RenderError::AnimationTooLarge { frames: 17, .. })), "{error}");
+    assert!(!path.exists());
 }

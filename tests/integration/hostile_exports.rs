@@ -2,21 +2,23 @@
 
 use std::process::Command;
 
-use vae_explorer::export::{
-    ExportError, GridStyle, ImageGrid, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, ScatterFrame, check_animation_size,
-    gif_frame_count, read_png_text, rendered_size, write_scatter_gif,
+use vae_explorer::export::{ExportError, ScatterFrame, gif_frame_count, read_png_text, write_scatter_gif};
+use vae_explorer::image_shape::ImageShape;
+use vae_explorer::render::{
+    GridStyle, ImageGrid, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, RenderError, check_animation_size, rendered_size,
 };
 
 fn grid(rows: usize, cols: usize, side: usize) -> ImageGrid {
-    ImageGrid { rows, cols, cell_height: side, cell_width: side, pixels: vec![0.5; rows * cols * side * side] }
+    let shape = ImageShape::grey(side, side);
+    ImageGrid { rows, cols, shape, pixels: vec![0.5; rows * cols * side * side] }
 }
 
 #[test]
 fn a_huge_gutter_is_refused_with_the_size_it_would_have() {
-    let error = grid(20, 20, 28).to_gray_image(&GridStyle { scale: 4, gutter_px: 10_000 }).unwrap_err();
+    let error = grid(20, 20, 28).to_rgb_image(&GridStyle { scale: 4, gutter_px: 10_000 }).unwrap_err();
     let side = 20 * 28 * 4 + 19 * 10_000;
     assert!(
-        matches!(error, ExportError::ImageTooLarge { width, height } if width == side && height == side),
+        matches!(error, RenderError::ImageTooLarge { width, height } if width == side && height == side),
         "{error}"
     );
     let message = error.to_string();
@@ -29,15 +31,15 @@ fn side_and_total_limits_hold_at_their_boundaries() {
     let style = GridStyle { scale: 1, gutter_px: 0 };
     let side = MAX_EXPORT_SIDE_PX as usize;
     assert_eq!(rendered_size(1, 1, 1, side, &style).expect("at the side limit"), (side as u32, 1));
-    assert!(matches!(rendered_size(1, 1, 1, side + 1, &style), Err(ExportError::ImageTooLarge { .. })));
+    assert!(matches!(rendered_size(1, 1, 1, side + 1, &style), Err(RenderError::ImageTooLarge { .. })));
     let square = (MAX_EXPORT_PIXELS as f64).sqrt() as usize;
     assert!(rendered_size(1, 1, square, square, &style).is_ok());
-    assert!(matches!(rendered_size(1, 1, square, square + 1, &style), Err(ExportError::ImageTooLarge { .. })));
+    assert!(matches!(rendered_size(1, 1, square, square + 1, &style), Err(RenderError::ImageTooLarge { .. })));
     // Products that overflow u64 saturate and are refused, not wrapped.
     let huge = GridStyle { scale: 8, gutter_px: u32::MAX };
     assert!(matches!(
         rendered_size(usize::MAX, usize::MAX, usize::MAX, 1, &huge),
-        Err(ExportError::ImageTooLarge { .. })
+        Err(RenderError::ImageTooLarge { .. })
     ));
     // Today's largest legal grid (64×64 cells of 28×28 at scale 4) still fits.
     assert!(rendered_size(64, 64, 28, 28, &GridStyle { scale: 4, gutter_px: 2 }).is_ok());
@@ -47,14 +49,14 @@ fn side_and_total_limits_hold_at_their_boundaries() {
 fn animations_and_scatter_gifs_are_bounded_too() {
     assert!(check_animation_size(64, 224, 224).is_ok());
     let error = check_animation_size(64, 16_384, 4096).unwrap_err();
-    assert!(matches!(error, ExportError::AnimationTooLarge { frames: 64, .. }), "{error}");
+    assert!(matches!(error, RenderError::AnimationTooLarge { frames: 64, .. }), "{error}");
     assert!(check_animation_size(usize::MAX, u32::MAX, u32::MAX).is_err());
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("scatter.gif");
     let frames = [ScatterFrame { points: vec![[0.0, 0.0]], labels: vec![0] }];
     let error = write_scatter_gif(&path, &frames, 100_000, 2.0, |_| [0, 0, 0]).unwrap_err();
-    assert!(matches!(error, ExportError::ImageTooLarge { .. }), "{error}");
+    assert!(matches!(error, ExportError::Render(RenderError::ImageTooLarge { .. })), "{error}");
     assert!(!path.exists());
 }
 

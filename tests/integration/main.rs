@@ -4,6 +4,7 @@
 
 mod checkpoints;
 mod cli;
+mod colour_views;
 mod data_files;
 mod divergence;
 mod export_files;
@@ -15,6 +16,7 @@ mod hostile_files;
 mod image_folders;
 mod latent_views;
 mod learning;
+mod open_folder;
 mod quality;
 mod runs_ui;
 mod support;

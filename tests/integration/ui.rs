@@ -154,7 +154,10 @@ fn a_64_frame_gif_export_runs_on_the_file_thread_while_frames_go_on() {
 fn an_imported_image_becomes_morph_end_a_and_is_encoded() {
     let autosave = tempfile::tempdir().expect("temp dir");
     let mut harness = app_harness(&autosave);
-    run_until(&mut harness, "the model", |app| app.explorer().state.model.is_some());
+    // The dataset loads on the file thread too: wait until that thread is idle.
+    run_until(&mut harness, "the model and the dataset", |app| {
+        app.explorer().state.model.is_some() && app.file_jobs_in_flight() == 0
+    });
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("seven.png");
     let mut image = image::GrayImage::from_pixel(56, 56, image::Luma([255]));
@@ -249,7 +252,8 @@ fn a_bad_data_folder_or_model_folder_is_an_error_in_the_window() {
     let mut harness = app_harness(&autosave);
     let empty = tempfile::tempdir().expect("temp dir");
     harness.state_mut().open_folder(empty.path().to_path_buf());
-    harness.step();
+    // The folder is read on the file thread; the error comes back a few frames later.
+    run_until(&mut harness, "the folder error", |app| app.progress().last_error.is_some());
     assert!(harness.query_by_label_contains("holds no IDX dataset").is_some());
 
     harness.state_mut().open_model(empty.path().to_path_buf());

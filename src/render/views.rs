@@ -1,0 +1,88 @@
+//! The layout of every view's picture: which images go in which cell. The window's textures, its
+//! exports and the command line's exports all build their grids here.
+//!
+//! Every function takes planar images of `shape` one after another and returns an [`ImageGrid`];
+//! a grid whose values do not fill its cells exactly is refused when rendered
+//! ([`super::RenderError::PixelCountMismatch`]), except where a layout says it pads with black.
+
+use super::ImageGrid;
+use crate::image_shape::ImageShape;
+use crate::inference::SAMPLE_GRID_SIDE;
+
+/// Columns of the reconstruction view: originals on one row, their reconstructions below.
+pub const PAIRS_PER_ROW: usize = 8;
+
+/// The decoder sweep: `size × size` decoded images, row-major.
+pub fn decoder_grid(images: Vec<f32>, shape: ImageShape, size: usize) -> ImageGrid {
+    grid(size, size, shape, images)
+}
+
+/// The prior samples: [`SAMPLE_GRID_SIDE`] × [`SAMPLE_GRID_SIDE`] decoded images.
+pub fn prior_samples(images: Vec<f32>, shape: ImageShape) -> ImageGrid {
+    grid(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, shape, images)
+}
+
+/// Rows of the reconstruction view for `pairs` originals: each row of [`PAIRS_PER_ROW`] originals is
+/// followed by a row of their reconstructions.
+pub fn reconstruction_rows(pairs: usize) -> usize {
+    2 * pairs.div_ceil(PAIRS_PER_ROW)
+}
+
+/// Originals and their reconstructions: rows of [`PAIRS_PER_ROW`] originals, each followed by a row
+/// of their reconstructions; a short last row is padded with black.
+pub fn reconstructions(originals: &[f32], reconstructions: &[f32], shape: ImageShape) -> ImageGrid {
+    let values = shape.values().max(1);
+    let count = originals.len() / values;
+    let mut pixels = Vec::with_capacity(reconstruction_rows(count) * PAIRS_PER_ROW * values);
+    for row_start in (0..count).step_by(PAIRS_PER_ROW) {
+        for source in [originals, reconstructions] {
+            for index in row_start..row_start + PAIRS_PER_ROW {
+                match source.get(index * values..(index + 1) * values) {
+                    Some(image) => pixels.extend_from_slice(image),
+                    None => pixels.extend(std::iter::repeat_n(0.0, values)),
+                }
+            }
+        }
+    }
+    grid(reconstruction_rows(count), PAIRS_PER_ROW, shape, pixels)
+}
+
+/// The morph strip: `steps` frames from A to B in one row.
+pub fn morph_strip(strip: Vec<f32>, shape: ImageShape, steps: usize) -> ImageGrid {
+    grid(1, steps, shape, strip)
+}
+
+/// The frames of a morph animation, one single-image grid per whole frame of the strip.
+pub fn morph_frames(strip: &[f32], shape: ImageShape) -> Vec<ImageGrid> {
+    strip.chunks_exact(shape.values().max(1)).map(|frame| single_image(frame.to_vec(), shape)).collect()
+}
+
+/// One image on its own (the sliders' decoded point, the morph's frame and ends).
+pub fn single_image(image: Vec<f32>, shape: ImageShape) -> ImageGrid {
+    grid(1, 1, shape, image)
+}
+
+/// An image beside its reconstruction (the scatter's hover tooltip); a missing or short one is black.
+pub fn image_pair(original: &[f32], reconstruction: &[f32], shape: ImageShape) -> ImageGrid {
+    let values = shape.values();
+    let mut pixels = fitted(original.to_vec(), values);
+    pixels.extend(fitted(reconstruction.to_vec(), values));
+    grid(1, 2, shape, pixels)
+}
+
+/// A row of `cols` thumbnails (the morph's dataset browser); missing ones are black.
+pub fn thumbnail_row(images: Vec<f32>, shape: ImageShape, cols: usize) -> ImageGrid {
+    let values = cols.saturating_mul(shape.values());
+    grid(1, cols, shape, fitted(images, values))
+}
+
+/// A `rows × cols` grid of `shape` cells holding `pixels`.
+fn grid(rows: usize, cols: usize, shape: ImageShape, pixels: Vec<f32>) -> ImageGrid {
+    ImageGrid { rows, cols, shape, pixels }
+}
+
+/// `pixels` padded with zeros (black) or cut to exactly `len` values (only for a few small images).
+fn fitted(mut pixels: Vec<f32>, len: usize) -> Vec<f32> {
+    pixels.resize(len, 0.0);
+    pixels
+}
