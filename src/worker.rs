@@ -211,6 +211,8 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
+    // Settings stored before the conv stages scaled read as the old two-stage layout; new runs scale.
+    config.model.conv_layout = crate::model::ConvLayout::Scaled;
     let started = match &request.resume {
         Some(snapshot) => {
             Trainer::resume(&snapshot.model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device)

@@ -6,6 +6,7 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
+use crate::image_shape::ImageShape;
 use crate::inference::ModelSource;
 use crate::latent::Interpolation;
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
@@ -172,6 +173,27 @@ pub struct ModelArgs {
     /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
+}
+
+/// The conv architecture's width and depth (ignored by the MLP).
+#[derive(Debug, Args, Clone)]
+pub struct ConvArgs {
+    /// Conv: channels of the first stride-2 stage; each further stage doubles them, up to 256.
+    #[arg(long, default_value_t = 32)]
+    pub base_channels: usize,
+    /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8.
+    #[arg(long, default_value_t = 0)]
+    pub residual_blocks: usize,
+}
+
+impl ConvArgs {
+    /// `model` with these conv fields.
+    pub fn apply(&self, model: VaeConfig) -> VaeConfig {
+        model.with_conv_base_channels(self.base_channels).with_conv_residual_blocks(self.residual_blocks)
+    }
 }
 
 /// `vae-explorer train`.
@@ -192,6 +214,11 @@ pub struct TrainArgs {
     /// Reconstruction loss.
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
+    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units
+    /// ([0, 1]): the loss is -log p(x|z) in nats, so a smaller scale weighs reconstruction more
+    /// against the KL term.
+    #[arg(long, visible_alias = "sigma", default_value_t = crate::training::DEFAULT_LIKELIHOOD_SCALE)]
+    pub likelihood_scale: f64,
     /// Passes over the training images.
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
@@ -212,7 +239,8 @@ impl TrainArgs {
 
     /// The training configuration these arguments describe.
     pub fn training_config(&self) -> TrainingConfig {
-        self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss)
+        let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);
+        TrainingConfig { likelihood_scale: self.likelihood_scale, ..config }
     }
 }
 
@@ -226,7 +254,9 @@ impl ModelArgs {
         loss: ReconstructionLoss,
     ) -> TrainingConfig {
         TrainingConfig {
-            model: VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim),
+            model: self
+                .conv
+                .apply(VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim)),
             loss,
             beta,
             kl_warmup_epochs,
@@ -234,6 +264,7 @@ impl ModelArgs {
             batch_size: self.batch_size,
             epochs,
             seed: self.seed,
+            ..TrainingConfig::default()
         }
     }
 }
@@ -247,6 +278,13 @@ pub struct BenchArgs {
     /// Architectures to measure.
     #[arg(long = "arch", value_delimiter = ',', default_value = "mlp")]
     pub architectures: Vec<Architecture>,
+    /// Image shapes to measure, HEIGHTxWIDTHxCHANNELS: 28x28x1 trains on the bundled digits, any
+    /// other shape on synthetic images (e.g. 64x64x3).
+    #[arg(long, value_delimiter = ',', default_value = "28x28x1", value_parser = parse_image_shape)]
+    pub shapes: Vec<ImageShape>,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
     /// Size of the latent space.
     #[arg(long, default_value_t = 2)]
     pub latent_dim: usize,
@@ -265,6 +303,16 @@ pub struct BenchArgs {
     /// Measure the latent views instead: decode latency and the window's CPU time per frame.
     #[arg(long)]
     pub views: bool,
+}
+
+/// Parses an image shape written HEIGHTxWIDTHxCHANNELS, such as 64x64x3.
+fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
+    let parts: Vec<&str> = text.split(['x', '×']).collect();
+    let [height, width, channels] = parts.as_slice() else {
+        return Err(format!("expected HEIGHTxWIDTHxCHANNELS such as 64x64x3, not {text:?}"));
+    };
+    let parse = |part: &str| part.trim().parse::<usize>().map_err(|_| format!("{part:?} in {text:?} is not a count"));
+    Ok(ImageShape { channels: parse(channels)?, height: parse(height)?, width: parse(width)? })
 }
 
 /// Parses a `--model` value: `bundled` or a checkpoint folder.

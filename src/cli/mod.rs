@@ -10,7 +10,8 @@ mod machine_peak;
 mod train;
 
 pub use args::{
-    BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source,
+    BenchArgs, Cli, CliCommand, ConvArgs, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs,
+    model_source,
 };
 pub use bench::run_bench;
 pub use encode::run_encode;

@@ -4,6 +4,7 @@
 
 mod checkpoints;
 mod cli;
+mod conv_colour;
 mod data_files;
 mod divergence;
 mod export_files;
