@@ -329,7 +329,7 @@ def main():
         # JAX reads its images NHWC-flattened; torch and ours planar.
         nhwc = images.reshape(-1, channels, height, width).transpose(0, 2, 3, 1).reshape(len(images), -1).copy()
         cost = 1 if arch == "mlp" else 5 if height * width <= 28 * 28 else 15
-        steps = max(args.steps // cost, 20)
+        steps = max(args.steps // cost, 5)
         makers = {
             "torch": lambda: torch_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks,
                                         args.threads),
