@@ -92,3 +92,27 @@ fn a_colour_conv_checkpoint_with_residual_blocks_round_trips() {
     let latents = [0.0, 0.5, -1.0, 2.0, 1.5, -0.5, 0.0, 0.25];
     assert_eq!(decode(&model, &latents, 4), decode(&loaded, &latents, 4));
 }
+
+#[test]
+fn conv_and_likelihood_flags_out_of_range_stop_the_cli_with_what_to_change() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let cases: [(&[&str], &str); 3] = [
+        (&["--arch", "conv", "--base-channels", "0"], "base channels must be 1 to 256, not 0"),
+        (&["--arch", "conv", "--residual-blocks", "9"], "0 to 8 residual blocks per stage, not 9"),
+        (
+            &["--loss", "mse", "--sigma", "0"],
+            "likelihood scale (σ for mse, b for l1) must be a number from 0.001 to 10",
+        ),
+    ];
+    for (flags, message) in cases {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_vae-explorer"))
+            .arg("train")
+            .args(flags)
+            .args(["--epochs", "1", "--device", "cpu", "--out"])
+            .arg(out.path().join("model"))
+            .output()
+            .expect("run the binary");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(!output.status.success() && stderr.contains(message), "{flags:?}: {stderr}");
+    }
+}
