@@ -13,6 +13,12 @@ const TEMP_PREFIX: &str = ".vae-explorer-";
 /// temporary file is removed on every error path. The new file gets the usual permissions
 /// (0666 less the umask), not the temporary file's private ones.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, |writer| writer.write_all(bytes))
+}
+
+/// Like [`write_atomically`], for content too large to hold twice: `write` streams it into the
+/// (buffered) temporary file, which replaces `path` only when `write` succeeds.
+pub fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
     let folder = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
@@ -25,7 +31,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
     let mut temp = builder.tempfile_in(folder)?;
-    temp.write_all(bytes)?;
+    {
+        let mut writer = io::BufWriter::new(temp.as_file_mut());
+        write(&mut writer)?;
+        writer.flush()?;
+    }
     temp.as_file().sync_all()?;
     temp.persist(path).map_err(|persist| persist.error)?;
     // Make the rename itself durable; best effort, the file is already complete.

@@ -5,6 +5,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use super::{CheckpointError, FORMAT_VERSION};
+use crate::data::Preprocessing;
 use crate::safe_read::is_plain_file_name;
 use crate::training::{EpochReport, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
 
@@ -23,8 +24,16 @@ pub struct CheckpointInfo {
     pub global_step: usize,
     /// One report per completed epoch.
     pub history: Vec<EpochReport>,
+    /// Held-out KL of each latent dimension at the last epoch end, in nats (empty in
+    /// checkpoints written before it was measured).
+    #[serde(default)]
+    pub kl_per_dim_nats: Vec<f64>,
     /// File name of the weights, beside this description.
     pub weights_file: String,
+    /// How the pictures of the folder it was trained on became images; `None` for IDX data (and for
+    /// checkpoints written before this field existed).
+    #[serde(default)]
+    pub preprocessing: Option<Preprocessing>,
 }
 
 impl CheckpointInfo {
@@ -48,7 +57,8 @@ impl CheckpointInfo {
             ]
             .iter()
             .all(|value| value.is_finite())
-        })
+                && report.quality.is_none_or(|quality| quality.is_finite())
+        }) && self.kl_per_dim_nats.iter().all(|nats| nats.is_finite())
     }
 
     /// Checks the counters against the caps every loop that continues them relies on.
@@ -61,6 +71,13 @@ impl CheckpointInfo {
         }
         if self.history.len() > self.epochs_done {
             return Err(format!("{} epoch reports for {} epochs done", self.history.len(), self.epochs_done));
+        }
+        if self.kl_per_dim_nats.len() > crate::model::MAX_LATENT_DIM {
+            return Err(format!(
+                "{} KL values for at most {} latent dimensions",
+                self.kl_per_dim_nats.len(),
+                crate::model::MAX_LATENT_DIM
+            ));
         }
         Ok(())
     }
@@ -79,6 +96,13 @@ pub(super) fn parse_info(text: &[u8], path: &Path) -> Result<CheckpointInfo, Che
     let config_error = |reason: String| CheckpointError::Config { path: path.to_path_buf(), reason };
     info.training.validate().map_err(config_error)?;
     info.validate_counters().map_err(config_error)?;
+    if let Some(preprocessing) = &info.preprocessing {
+        preprocessing.validate().map_err(config_error)?;
+        let (stored, model) = (preprocessing.shape(), info.training.model.image_shape());
+        if stored != model {
+            return Err(config_error(format!("its preprocessing makes {stored} images but the model takes {model}")));
+        }
+    }
     Ok(info)
 }
 

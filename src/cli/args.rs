@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use super::data_args::PreprocessingArgs;
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::image_shape::ImageShape;
@@ -37,6 +38,9 @@ pub enum CliCommand {
     /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
     /// dimension, and with --iw-samples the importance-weighted log-likelihood.
     Eval(EvalArgs),
+    /// Train every combination of --latent-dim, --beta and --arch into its own folder under
+    /// --out, then write results.csv, results.md and reconstructions.png there.
+    Sweep(SweepArgs),
 }
 
 /// What `vae-explorer export` draws.
@@ -62,9 +66,12 @@ pub struct ExportArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` or a folder of IDX files (for reconstructions, morph indices and PCA).
+    /// `bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA).
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures (and a --from/--to picture) is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Extent of the sweep on both axes, as MIN,MAX.
     #[arg(long, default_value = "-4,4", value_parser = parse_range, allow_hyphen_values = true)]
     pub range: [f32; 2],
@@ -123,9 +130,12 @@ pub struct EncodeArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures.
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Encode the training images instead of the held-out ones.
     #[arg(long)]
     pub train_set: bool,
@@ -140,9 +150,13 @@ pub struct EvalArgs {
     /// `bundled` for the model shipped with the app, or a folder saved by `train`.
     #[arg(long, default_value = "bundled")]
     pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files; its held-out images are used.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures; its held-out
+    /// images are used.
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read; default: the model's own.
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Importance samples per image for the estimate of log p(x) (tighter than the ELBO; K = 100
     /// or more is usual). Omit to skip it.
     #[arg(long, value_name = "K")]
@@ -189,6 +203,13 @@ pub struct ConvArgs {
     pub residual_blocks: usize,
 }
 
+impl Default for ConvArgs {
+    /// The command line's defaults: 32 base channels, no residual blocks.
+    fn default() -> Self {
+        Self { base_channels: 32, residual_blocks: 0 }
+    }
+}
+
 impl ConvArgs {
     /// `model` with these conv fields.
     pub fn apply(&self, model: VaeConfig) -> VaeConfig {
@@ -199,9 +220,13 @@ impl ConvArgs {
 /// `vae-explorer train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures (one
+    /// subfolder per class).
     #[arg(long, default_value = "bundled")]
     pub data: String,
+    /// How a folder of pictures is read (size, channels, fit, background).
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
     /// Model, batch, seed and device.
     #[command(flatten)]
     pub model: ModelArgs,
@@ -303,6 +328,13 @@ pub struct BenchArgs {
     /// Measure the latent views instead: decode latency and the window's CPU time per frame.
     #[arg(long)]
     pub views: bool,
+    /// Measure training with the real window's app running against headless training, and print
+    /// `in-window / headless: R` last.
+    #[arg(long)]
+    pub window: bool,
+    /// Seconds of training measured in each half of `--window` (after a 3 s warm-up).
+    #[arg(long, default_value_t = 20.0)]
+    pub window_secs: f64,
 }
 
 /// Parses an image shape written HEIGHTxWIDTHxCHANNELS, such as 64x64x3.
@@ -318,4 +350,45 @@ fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
 /// Parses a `--model` value: `bundled` or a checkpoint folder.
 pub fn model_source(arg: &str) -> ModelSource {
     if arg == "bundled" { ModelSource::Bundled } else { ModelSource::Folder(PathBuf::from(arg)) }
+}
+
+/// `vae-explorer sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Latent sizes to train, comma-separated (1 to 64 each).
+    #[arg(long = "latent-dim", value_delimiter = ',', default_value = "2")]
+    pub latent_dims: Vec<usize>,
+    /// KL weights (β) to train, comma-separated.
+    #[arg(long = "beta", value_delimiter = ',', default_value = "1")]
+    pub betas: Vec<f64>,
+    /// Architectures to train, comma-separated.
+    #[arg(long = "arch", value_delimiter = ',', value_enum, default_value = "mlp")]
+    pub architectures: Vec<Architecture>,
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Passes over the training images, for every run.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Epochs over which β ramps up from 0.
+    #[arg(long, default_value_t = 0)]
+    pub kl_warmup: usize,
+    /// Reconstruction loss.
+    #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
+    pub loss: ReconstructionLoss,
+    /// Images per step.
+    #[arg(long, default_value_t = 128)]
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    #[arg(long = "lr", default_value_t = 1e-3)]
+    pub learning_rate: f64,
+    /// Seed for weights, batch order and sampling (the same for every run).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// Folder of the sweep: one checkpoint folder per run, the results and the figure.
+    #[arg(long)]
+    pub out: PathBuf,
 }

@@ -24,6 +24,9 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
     if args.views {
         return super::bench_views::run_views_bench();
     }
+    if args.window {
+        return super::bench_window::run_window_bench(args.window_secs);
+    }
     let mut devices = DevicePicker::default();
     println!(
         "training throughput, batch {}, latent {} (28x28x1: bundled MNIST; other shapes: synthetic images)",
@@ -102,6 +105,8 @@ fn bench_dataset(shape: ImageShape) -> Result<Dataset> {
         class_names: vec!["pattern".to_string()],
         train: synthetic_images(shape, SYNTHETIC_TRAIN_IMAGES, 1),
         heldout: synthetic_images(shape, SYNTHETIC_HELDOUT_IMAGES, 2),
+        has_classes: false,
+        ..Dataset::default()
     })
 }
 

@@ -4,14 +4,15 @@ use anyhow::{Context, Result, bail};
 
 use super::EncodeArgs;
 use super::args::model_source;
+use super::data_args::open_data;
 use crate::atomic_file::write_atomically;
-use crate::data::{DataSource, ImageSet};
+use crate::data::ImageSet;
 use crate::inference::{ModelSnapshot, encode_means};
 
 /// Runs `vae-explorer encode`.
 pub fn run_encode(args: &EncodeArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
+    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
     let set = if args.train_set { &dataset.train } else { &dataset.heldout };
     ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let indices: Vec<usize> = (0..set.len()).collect();

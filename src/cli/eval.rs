@@ -4,8 +4,8 @@ use anyhow::{Context, Result, bail};
 
 use super::EvalArgs;
 use super::args::model_source;
+use super::data_args::open_data;
 use super::encode::ensure_data_fits_model;
-use crate::data::DataSource;
 use crate::inference::ModelSnapshot;
 use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
 
@@ -18,7 +18,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         bail!("--iw-samples must be between 1 and {MAX_IW_SAMPLES}");
     }
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data")?;
+    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
     let set = &dataset.heldout;
     ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let info = &snapshot.info;

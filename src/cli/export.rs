@@ -6,7 +6,9 @@ use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::args::{ExportKind, model_source};
-use crate::data::{DataSource, Dataset};
+use super::data_args::{model_choice, open_data};
+use crate::checkpoint::CheckpointInfo;
+use crate::data::{Dataset, FolderMeasure, Preprocessing, preprocess_image_file};
 use crate::digit_import::import_image;
 use crate::export::{
     GridStyle, ImageGrid, check_animation_size, interleave_rows, provenance, rendered_size, write_gif, write_png,
@@ -47,7 +49,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             check_size(args.size, args.size)?;
             let spec = GridSpec { size: args.size, x_range: args.range, y_range: args.range };
             let projection = if latent_dim > 2 {
-                let dataset = load_matching(&args.data, &snapshot)?;
+                let dataset = load_matching(args, &snapshot)?;
                 let indices: Vec<usize> = (0..dataset.heldout.len()).collect();
                 let means = encode_means(&snapshot.model, &dataset.heldout, &indices);
                 Projection::Pca(Pca::fit(&means, latent_dim).context("the held-out means do not span two directions")?)
@@ -64,7 +66,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             cells(SAMPLE_GRID_SIDE, SAMPLE_GRID_SIDE, decode(&snapshot.model, &latents, latent_dim))
         }
         ExportKind::Reconstructions => {
-            let dataset = load_matching(&args.data, &snapshot)?;
+            let dataset = load_matching(args, &snapshot)?;
             let indices: Vec<usize> = (0..dataset.heldout.len().min(RECONSTRUCTION_PAIRS)).collect();
             check_size(2 * indices.len().div_ceil(PAIRS_PER_ROW), PAIRS_PER_ROW)?;
             let mut originals = Vec::new();
@@ -108,8 +110,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
 }
 
 /// The dataset named by `--data`, checked against the model's image size.
-fn load_matching(data: &str, snapshot: &ModelSnapshot) -> Result<Dataset> {
-    let dataset = DataSource::from_arg(data).load().context("cannot load the data")?;
+fn load_matching(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Dataset> {
+    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
     let (model_shape, data_shape) = (snapshot.image_shape(), dataset.heldout.shape());
     if model_shape != data_shape {
         bail!("the model expects {model_shape} images but {} holds {data_shape} images", dataset.name);
@@ -127,14 +129,33 @@ fn morph_end(
 ) -> Result<Vec<f32>> {
     let shape = snapshot.image_shape();
     if let Some(path) = image {
-        let imported = import_image(path, shape.height, shape.width)?;
-        let pixels: Vec<f32> = imported.pixels.iter().map(|&byte| f32::from(byte) / 255.0).collect();
+        let bytes = match picture_preprocessing(args, &snapshot.info) {
+            Some(preprocessing) if preprocessing.shape() != shape => {
+                bail!("the flags make {} images but the model takes {shape}", preprocessing.shape())
+            }
+            Some(preprocessing) => preprocess_image_file(path, &preprocessing)?,
+            None => import_image(path, shape.height, shape.width)?.pixels,
+        };
+        let pixels: Vec<f32> = bytes.iter().map(|&byte| f32::from(byte) / 255.0).collect();
         return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
     let Some(index) = index else { bail!("a morph needs {flag} IMAGE or {flag}-index I") };
-    let dataset = load_matching(&args.data, snapshot)?;
+    let dataset = load_matching(args, snapshot)?;
     if index >= dataset.heldout.len() {
         bail!("{flag}-index {index} is out of range: the held-out set has {} images", dataset.heldout.len());
     }
     Ok(encode_means(&snapshot.model, &dataset.heldout, &[index]))
+}
+
+/// How a `--from`/`--to` picture becomes a model input: the model's stored preprocessing with the flags
+/// over it; `None` for a grey model of digits with no stored one (the MNIST-style digit import is used).
+fn picture_preprocessing(args: &ExportArgs, info: &CheckpointInfo) -> Option<Preprocessing> {
+    if info.preprocessing.is_none()
+        && args.preprocessing.choice() == Default::default()
+        && info.training.model.channels == 1
+    {
+        return None;
+    }
+    let choice = args.preprocessing.choice().or(model_choice(info));
+    Some(choice.resolve(&FolderMeasure { common_square_side_px: None, any_colour: true }))
 }

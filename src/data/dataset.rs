@@ -1,4 +1,4 @@
-//! Datasets the app can train on: the bundled MNIST subset, and IDX folders on disk.
+//! Datasets the app can train on: the bundled MNIST subset, IDX folders and folders of pictures on disk.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::idx::{find_file, gunzip_if_compressed, parse_images, parse_labels, read_images_limited, read_labels};
-use super::{DataError, ImageSet};
+use super::image_folder::{CacheLocation, LoadProgress, SkipReport, load_image_folder};
+use super::{DataError, ImageSet, Preprocessing, PreprocessingChoice};
 use crate::safe_read::read_regular;
 
 /// Where Debian's `dataset-fashion-mnist` package installs Fashion-MNIST.
@@ -40,12 +41,37 @@ pub enum DataSource {
     Bundled,
     /// A folder with IDX files under their standard names.
     Folder(PathBuf),
+    /// A folder of pictures, one subfolder per class (or none).
+    ImageFolder {
+        /// The folder.
+        dir: PathBuf,
+        /// Size, channels, fit and background asked for; open fields follow the pictures.
+        preprocessing: PreprocessingChoice,
+    },
 }
 
 impl DataSource {
-    /// Parses a command-line value: `bundled` or a folder path.
+    /// Parses a command-line value: `bundled` or a folder path (IDX or pictures, see [`Self::detect_folder`]).
     pub fn from_arg(arg: &str) -> Self {
-        if arg == "bundled" { Self::Bundled } else { Self::Folder(PathBuf::from(arg)) }
+        if arg == "bundled" { Self::Bundled } else { Self::detect_folder(Path::new(arg)) }
+    }
+
+    /// An IDX folder when `dir` holds `train-images-idx3-ubyte` (optionally `.gz`), else a folder of pictures
+    /// with the preprocessing left to the pictures.
+    pub fn detect_folder(dir: &Path) -> Self {
+        if find_file(dir, "train-images-idx3-ubyte").is_some() {
+            Self::Folder(dir.to_path_buf())
+        } else {
+            Self::ImageFolder { dir: dir.to_path_buf(), preprocessing: PreprocessingChoice::default() }
+        }
+    }
+
+    /// This source with `choice` as the preprocessing of a picture folder; other sources are unchanged.
+    pub fn with_preprocessing(self, choice: PreprocessingChoice) -> Self {
+        match self {
+            Self::ImageFolder { dir, .. } => Self::ImageFolder { dir, preprocessing: choice },
+            other => other,
+        }
     }
 
     /// Fashion-MNIST, when Debian's package has installed it.
@@ -56,9 +82,18 @@ impl DataSource {
 
     /// Reads the images and labels into memory.
     pub fn load(&self) -> Result<Dataset, DataError> {
+        self.load_with_progress(&|_| {})
+    }
+
+    /// Like [`Self::load`], telling `progress` how far it has come (picture folders only; called from
+    /// the decoding threads). Slow for a large picture folder the first time: call it off the UI thread.
+    pub fn load_with_progress(&self, progress: &(dyn Fn(LoadProgress) + Sync)) -> Result<Dataset, DataError> {
         match self {
             Self::Bundled => load_bundled(),
             Self::Folder(dir) => load_folder(dir),
+            Self::ImageFolder { dir, preprocessing } => {
+                load_image_folder(dir, preprocessing, &CacheLocation::Platform, progress)
+            }
         }
     }
 }
@@ -68,13 +103,13 @@ impl fmt::Display for DataSource {
         match self {
             Self::Bundled => write!(f, "MNIST 10k (bundled)"),
             Self::Folder(dir) if dir == Path::new(FASHION_MNIST_DIR) => write!(f, "Fashion-MNIST"),
-            Self::Folder(dir) => write!(f, "{}", dir.display()),
+            Self::Folder(dir) | Self::ImageFolder { dir, .. } => write!(f, "{}", dir.display()),
         }
     }
 }
 
 /// Training and held-out images with their class names.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Dataset {
     /// Human-readable name.
     pub name: String,
@@ -84,6 +119,12 @@ pub struct Dataset {
     pub train: ImageSet,
     /// Images to evaluate on, never trained on.
     pub heldout: ImageSet,
+    /// False for a picture folder without class subfolders: its one class is no real class.
+    pub has_classes: bool,
+    /// Files of a picture folder that could not be used.
+    pub skipped: SkipReport,
+    /// How a picture folder's files became images; `None` for IDX data.
+    pub preprocessing: Option<Preprocessing>,
 }
 
 fn load_bundled() -> Result<Dataset, DataError> {
@@ -93,7 +134,14 @@ fn load_bundled() -> Result<Dataset, DataError> {
     let labels = parse_labels(&gunzip_if_compressed(BUNDLED_LABELS_GZ.to_vec(), labels_path)?, labels_path)?;
     let all = pair(images, labels, images_path, labels_path)?;
     let (train, heldout) = all.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
-    Ok(Dataset { name: DataSource::Bundled.to_string(), class_names: names(&DIGIT_NAMES), train, heldout })
+    Ok(Dataset {
+        name: DataSource::Bundled.to_string(),
+        class_names: names(&DIGIT_NAMES),
+        train,
+        heldout,
+        has_classes: true,
+        ..Dataset::default()
+    })
 }
 
 fn load_folder(dir: &Path) -> Result<Dataset, DataError> {
@@ -123,6 +171,8 @@ fn load_folder(dir: &Path) -> Result<Dataset, DataError> {
         class_names: class_names(dir, classes)?,
         train,
         heldout,
+        has_classes: true,
+        ..Dataset::default()
     })
 }
 

@@ -134,6 +134,82 @@ pub enum DataError {
         /// The folder.
         dir: PathBuf,
     },
+    /// An image folder (or the path given as one) cannot be listed.
+    #[error(
+        "cannot read the folder {dir}: {source}; give a folder of pictures (one subfolder per class) or of IDX \
+         files (train-images-idx3-ubyte, train-labels-idx1-ubyte)"
+    )]
+    FolderUnreadable {
+        /// The folder.
+        dir: PathBuf,
+        /// What the OS said.
+        source: std::io::Error,
+    },
+    /// A folder holds neither pictures nor IDX files.
+    #[error(
+        "{dir} holds no pictures (PNG, JPEG, BMP, GIF or WebP) and no IDX dataset (train-images-idx3-ubyte and \
+         train-labels-idx1-ubyte, optionally .gz); choose another folder"
+    )]
+    NoImages {
+        /// The folder.
+        dir: PathBuf,
+    },
+    /// Fewer than two pictures of the folder could be used.
+    #[error("{dir} holds {usable} usable pictures; at least two are needed to train ({skipped})")]
+    TooFewImages {
+        /// The folder.
+        dir: PathBuf,
+        /// Pictures that could be used.
+        usable: usize,
+        /// The skipped files, on one line.
+        skipped: String,
+    },
+    /// The folder holds more files than the loader looks at.
+    #[error("{dir} holds more than {max} {what}; choose a smaller folder")]
+    TooManyFiles {
+        /// The folder.
+        dir: PathBuf,
+        /// The cap.
+        max: usize,
+        /// "pictures" or "entries".
+        what: &'static str,
+    },
+    /// More class subfolders than labels can number.
+    #[error("{dir} has {count} class folders; at most {max} are supported: group the pictures into fewer folders")]
+    TooManyClasses {
+        /// The folder.
+        dir: PathBuf,
+        /// Class folders found.
+        count: usize,
+        /// The cap.
+        max: usize,
+    },
+    /// The decoded pictures would not fit the memory cap.
+    #[error(
+        "{count} pictures of {shape} need more than the {max_mib} MiB vae-explorer holds in memory ({dir}); \
+         choose a smaller --image-size, --channels 1, or fewer pictures"
+    )]
+    TooLargeDataset {
+        /// The folder.
+        dir: PathBuf,
+        /// Pictures listed.
+        count: usize,
+        /// Shape of one preprocessed picture.
+        shape: String,
+        /// The cap in MiB.
+        max_mib: u64,
+    },
+    /// A picture to import cannot be used.
+    #[error("{path} cannot be used as a picture ({reason}); use a PNG, JPEG, BMP, GIF or WebP file")]
+    ImageFile {
+        /// The file (or the name of dropped data).
+        path: PathBuf,
+        /// Why, in a few words.
+        reason: String,
+    },
+    /// The preprocessing asked for is out of range.
+    #[error("{0}")]
+    Preprocessing(String),
     /// Training and test files have different image sizes.
     #[error("{train} has {train_size} images but {test} has {test_size} images; use files of one size")]
     ShapeMismatch {

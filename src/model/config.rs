@@ -84,7 +84,8 @@ pub enum ConvLayout {
 
 /// Everything needed to build a VAE with fresh weights.
 ///
-/// Fields added after the first release carry a serde default, so older descriptions still load.
+/// Plain serde rather than burn's `Config` derive: burn's derive refuses a description without a
+/// field, and fields added later (e.g. `channels`) must read as their default from older checkpoints.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VaeConfig {
     /// Encoder/decoder family.

@@ -78,8 +78,13 @@ fn an_unknown_format_version_is_reported() {
 fn a_model_for_other_image_sizes_does_not_resume_on_this_data() {
     let (model, info) = fresh_model(2);
     let tiny = ImageSet { channels: 1, height: 8, width: 8, pixels: vec![0; 20 * 64], labels: vec![0; 20] };
-    let dataset =
-        Arc::new(Dataset { name: "tiny".into(), class_names: vec!["0".into()], train: tiny.clone(), heldout: tiny });
+    let dataset = Arc::new(Dataset {
+        name: "tiny".into(),
+        class_names: vec!["0".into()],
+        train: tiny.clone(),
+        heldout: tiny,
+        ..Default::default()
+    });
     let error = Trainer::resume(&model, &info, 3, dataset, &Device::flex()).err().expect("refused");
     assert!(error.contains("28×28") && error.contains("8×8"), "{error}");
 }

@@ -32,6 +32,8 @@ pub fn colour_dataset(height: usize, width: usize, channels: usize, train: usize
         class_names: vec!["even".into(), "odd".into()],
         train: set(train, 0),
         heldout: set(heldout, train),
+        has_classes: true,
+        ..Dataset::default()
     }
 }
 

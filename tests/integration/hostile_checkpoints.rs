@@ -155,6 +155,7 @@ fn nan_weights_are_refused_at_load_and_never_saved() {
         heldout: LossParts::default(),
         images_per_sec: 1.0,
         train_secs: 1.0,
+        quality: None,
     };
     let nan_history = CheckpointInfo { epochs_done: 1, history: vec![nan_report], ..info };
     let error = checkpoint::save(dir.path(), &model, &nan_history).expect_err("a NaN history is not saved");
@@ -199,7 +200,13 @@ fn counters_near_u64_max_are_refused_at_load() {
 
 fn tiny_dataset() -> Arc<Dataset> {
     let images = ImageSet { channels: 1, height: 28, width: 28, pixels: vec![128; 32 * 784], labels: vec![0; 32] };
-    Arc::new(Dataset { name: "tiny".into(), class_names: vec!["0".into()], train: images.clone(), heldout: images })
+    Arc::new(Dataset {
+        name: "tiny".into(),
+        class_names: vec!["0".into()],
+        train: images.clone(),
+        heldout: images,
+        ..Default::default()
+    })
 }
 
 #[test]

@@ -1,0 +1,248 @@
+//! Loading an image folder: list it, take the cache when the listing is unchanged, else decode every
+//! picture on all cores (rayon), skip and count the unusable ones, and split train / held-out.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use rayon::prelude::*;
+
+use super::cache::{CacheLocation, FolderImages, MAX_DATASET_BYTES, Manifest, cache_path, read_cache, write_cache};
+use super::decode::{decode_picture, probe_size, read_picture};
+use super::preprocess::{fit_square, luma, planar_has_colour, write_planar};
+use super::report::{LoadPhase, LoadProgress, SkipReport};
+use super::scan::{FolderScan, scan_folder};
+use crate::data::dataset::{BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED};
+use crate::data::{DataError, Dataset, FolderMeasure, ImageSet, PreprocessingChoice};
+
+/// Loads the pictures in `dir` with `choice` (open fields take their defaults from the pictures).
+///
+/// Never writes into `dir`; writes the cache in `cache` when it was missing or stale.
+pub fn load_image_folder(
+    dir: &Path,
+    choice: &PreprocessingChoice,
+    cache: &CacheLocation,
+    progress: &(dyn Fn(LoadProgress) + Sync),
+) -> Result<Dataset, DataError> {
+    choice.validate().map_err(DataError::Preprocessing)?;
+    let scan = scan_folder(dir, progress)?;
+    if scan.files.is_empty() && scan.refused.is_empty() {
+        return Err(DataError::NoImages { dir: dir.to_path_buf() });
+    }
+    let manifest = Manifest::new(&scan, choice);
+    let cache = cache_path(&scan, choice, cache);
+    let cached = cache.as_deref().filter(|path| path.is_file()).and_then(|path| {
+        let total = scan.files.len();
+        progress(LoadProgress { phase: LoadPhase::ReadingCache, done: 0, total });
+        let folder = read_cache(path, &manifest)?;
+        progress(LoadProgress { phase: LoadPhase::ReadingCache, done: total, total });
+        Some(folder)
+    });
+    let folder = match cached {
+        Some(folder) => folder,
+        None => {
+            let folder = decode_folder(dir, &scan, choice, progress)?;
+            if let Some(path) = &cache
+                && let Err(error) = write_cache(path, &manifest, &folder)
+            {
+                log::warn!("cannot write the cache {}: {error}", path.display());
+            }
+            folder
+        }
+    };
+    Ok(into_dataset(dir, folder))
+}
+
+/// Decodes every listed picture into one image set.
+fn decode_folder(
+    dir: &Path,
+    scan: &FolderScan,
+    choice: &PreprocessingChoice,
+    progress: &(dyn Fn(LoadProgress) + Sync),
+) -> Result<FolderImages, DataError> {
+    let files = &scan.files;
+    let mut failures: Vec<Option<String>> = vec![None; files.len()];
+    let measure = match choice.image_size_px {
+        Some(_) => FolderMeasure::default(),
+        None => measure_sizes(scan, &mut failures, progress),
+    };
+    // Channels still open: decode in colour, and drop to grey below when no picture shows colour.
+    let mut preprocessing = choice.resolve(&FolderMeasure { any_colour: true, ..measure });
+    let values = preprocessing.shape().values();
+    let too_large = || DataError::TooLargeDataset {
+        dir: dir.to_path_buf(),
+        count: files.len(),
+        shape: preprocessing.shape().to_string(),
+        max_mib: MAX_DATASET_BYTES >> 20,
+    };
+    let total_bytes = files.len().checked_mul(values).filter(|&bytes| bytes as u64 <= MAX_DATASET_BYTES);
+    let mut pixels = vec![0u8; total_bytes.ok_or_else(too_large)?];
+    let done = AtomicUsize::new(0);
+    let report = |phase| tick(&done, files.len(), phase, progress);
+    let size_px = preprocessing.image_size_px as u32;
+    let outcomes: Vec<Option<String>> = pixels
+        .par_chunks_mut(values)
+        .zip(files.par_iter())
+        .zip(failures.par_iter())
+        .map(|((slot, file), failure)| {
+            let outcome = match failure {
+                Some(reason) => Some(reason.clone()),
+                None => guarded(|| {
+                    let image = decode_picture(&read_picture(&scan.root.join(&file.relative_path))?)?;
+                    let square = fit_square(&image, size_px, preprocessing.fit, preprocessing.background);
+                    write_planar(&square, preprocessing.channels, slot);
+                    Ok(())
+                })
+                .err(),
+            };
+            report(LoadPhase::Decoding);
+            outcome
+        })
+        .collect();
+
+    let mut skipped = scan.refused.clone();
+    let mut labels = Vec::with_capacity(files.len());
+    let mut kept = 0;
+    for (index, (file, outcome)) in files.iter().zip(outcomes).enumerate() {
+        match outcome {
+            Some(reason) => skipped.add(file.relative_path.clone(), reason),
+            None => {
+                pixels.copy_within(index * values..(index + 1) * values, kept * values);
+                labels.push(file.class);
+                kept += 1;
+            }
+        }
+    }
+    pixels.truncate(kept * values);
+    if kept < 2 {
+        return Err(DataError::TooFewImages { dir: dir.to_path_buf(), usable: kept, skipped: skipped_line(&skipped) });
+    }
+    if choice.channels.is_none() && !pixels.par_chunks(values).any(planar_has_colour) {
+        pixels = to_grey(&pixels, values);
+        preprocessing.channels = 1;
+    }
+    let (class_names, labels) = drop_empty_classes(&scan.class_names, &labels);
+    let shape = preprocessing.shape();
+    let images = ImageSet { channels: shape.channels, height: shape.height, width: shape.width, pixels, labels };
+    Ok(FolderImages { preprocessing, class_names, has_classes: scan.has_classes, skipped, images })
+}
+
+/// Reads every picture's header: the size they share, if any. Unreadable files are marked failed.
+fn measure_sizes(
+    scan: &FolderScan,
+    failures: &mut [Option<String>],
+    progress: &(dyn Fn(LoadProgress) + Sync),
+) -> FolderMeasure {
+    let done = AtomicUsize::new(0);
+    let sizes: Vec<Result<(u32, u32), String>> = scan
+        .files
+        .par_iter()
+        .map(|file| {
+            let size = guarded(|| probe_size(&read_picture(&scan.root.join(&file.relative_path))?));
+            tick(&done, scan.files.len(), LoadPhase::Measuring, progress);
+            size
+        })
+        .collect();
+    let mut common: Option<(u32, u32)> = None;
+    let mut shared = true;
+    for (failure, size) in failures.iter_mut().zip(sizes) {
+        match size {
+            Ok(size) => {
+                shared &= common.is_none_or(|first| first == size);
+                common.get_or_insert(size);
+            }
+            Err(reason) => *failure = Some(reason),
+        }
+    }
+    let common_square_side_px =
+        common.filter(|&(width, height)| shared && width == height).map(|(side, _)| side as usize);
+    FolderMeasure { common_square_side_px, any_colour: false }
+}
+
+/// Runs `job`, turning a panic of a decoder into a skip reason.
+fn guarded<T>(job: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|_| Err("the decoder failed on it".to_string()))
+}
+
+/// Counts one file done and reports now and then (about 200 times per stage).
+fn tick(done: &AtomicUsize, total: usize, phase: LoadPhase, progress: &(dyn Fn(LoadProgress) + Sync)) {
+    let now = done.fetch_add(1, Ordering::Relaxed) + 1;
+    if now == total || now.is_multiple_of((total / 200).max(1)) {
+        progress(LoadProgress { phase, done: now, total });
+    }
+}
+
+/// Planar RGB images (`values` bytes each) as grey planes.
+fn to_grey(pixels: &[u8], values: usize) -> Vec<u8> {
+    let plane = values / 3;
+    pixels
+        .chunks_exact(values)
+        .flat_map(|image| {
+            (0..plane).map(move |index| luma([image[index], image[plane + index], image[2 * plane + index]]))
+        })
+        .collect()
+}
+
+/// Removes classes without a usable picture, renumbering the rest in order.
+fn drop_empty_classes(names: &[String], classes: &[usize]) -> (Vec<String>, Vec<u8>) {
+    let mut used = vec![false; names.len()];
+    for &class in classes {
+        if let Some(slot) = used.get_mut(class) {
+            *slot = true;
+        }
+    }
+    let mut renumbered = vec![0u8; names.len()];
+    let mut kept_names = Vec::new();
+    for (index, name) in names.iter().enumerate() {
+        if used[index] {
+            renumbered[index] = kept_names.len().min(255) as u8;
+            kept_names.push(name.clone());
+        }
+    }
+    let labels = classes.iter().map(|&class| renumbered.get(class).copied().unwrap_or_default()).collect();
+    (kept_names, labels)
+}
+
+fn skipped_line(skipped: &SkipReport) -> String {
+    if skipped.is_empty() { "nothing was skipped".to_string() } else { skipped.summary(5) }
+}
+
+/// The dataset of a loaded folder, split as the bundled digits are (at least one held-out picture).
+fn into_dataset(dir: &Path, folder: FolderImages) -> Dataset {
+    let FolderImages { preprocessing, class_names, has_classes, skipped, images } = folder;
+    let (mut train, mut heldout) = images.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
+    if heldout.is_empty() && train.len() >= 2 {
+        let last = train.len() - 1;
+        heldout = train.select(&[last]);
+        train = train.select(&(0..last).collect::<Vec<_>>());
+    }
+    Dataset {
+        name: dir.display().to_string(),
+        class_names,
+        train,
+        heldout,
+        has_classes,
+        skipped,
+        preprocessing: Some(preprocessing),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_classes_are_dropped_and_labels_renumbered() {
+        let names = ["a", "b", "c"].map(String::from);
+        let (kept, labels) = drop_empty_classes(&names, &[2, 0, 2]);
+        assert_eq!(kept, ["a", "c"]);
+        assert_eq!(labels, [1, 0, 1]);
+    }
+
+    #[test]
+    fn grey_conversion_reads_the_three_planes() {
+        // Two 1×2 images, planar RGB.
+        let pixels = [255, 0, 255, 0, 255, 0, 10, 10, 10, 10, 10, 10];
+        assert_eq!(to_grey(&pixels, 6), [255, 0, 10, 10]);
+    }
+}

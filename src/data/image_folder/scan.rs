@@ -1,0 +1,272 @@
+//! Listing an image folder: which files are pictures, which class each belongs to, and which may not be read.
+//!
+//! Only names ending in a picture extension (any case) count; hidden names (starting with `.`) are ignored.
+//! Folders are entered but never through a link; a linked file is used only when it leads to a regular
+//! file inside the folder. Classes are the first-level subfolders holding pictures (the torchvision
+//! `ImageFolder` layout), sorted; a folder without such subfolders has no classes.
+
+use std::collections::BTreeMap;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use super::report::{LoadPhase, LoadProgress, SkipReport};
+use crate::data::DataError;
+
+/// Extensions (compared without case) of the pictures read.
+pub const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "bmp", "gif", "webp"];
+/// Most pictures a folder may hold.
+pub const MAX_IMAGE_FILES: usize = 200_000;
+/// Most entries (files and folders of any kind) looked at while listing, so a huge tree ends quickly.
+pub const MAX_FOLDER_ENTRIES: usize = 2_000_000;
+/// Deepest subfolder entered below the folder.
+pub const MAX_FOLDER_DEPTH: usize = 32;
+/// Most classes: labels are one byte.
+pub const MAX_CLASSES: usize = 256;
+/// The one class name of a folder without class subfolders.
+pub const NO_CLASSES_NAME: &str = "(no classes)";
+
+/// One picture file found in the folder.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScannedFile {
+    /// Path below the folder.
+    pub relative_path: PathBuf,
+    /// Size in bytes when listed.
+    pub size_bytes: u64,
+    /// Modification time when listed, in nanoseconds since 1970 (0 when unknown).
+    pub modified_ns: u64,
+    /// Index into the class names.
+    pub class: usize,
+}
+
+/// What listing a folder found.
+#[derive(Clone, Debug)]
+pub struct FolderScan {
+    /// The folder, with links resolved.
+    pub root: PathBuf,
+    /// Pictures to read, sorted by path.
+    pub files: Vec<ScannedFile>,
+    /// Class names, sorted; [`NO_CLASSES_NAME`] alone when the folder has no class subfolders.
+    pub class_names: Vec<String>,
+    /// True when the classes are subfolders.
+    pub has_classes: bool,
+    /// Picture names that will not be read (links leading out, FIFOs, files beside the class folders).
+    pub refused: SkipReport,
+}
+
+/// Lists the pictures in `dir`; `progress` hears how many were found so far.
+pub fn scan_folder(dir: &Path, progress: &dyn Fn(LoadProgress)) -> Result<FolderScan, DataError> {
+    let unreadable = |source| DataError::FolderUnreadable { dir: dir.to_path_buf(), source };
+    let root = fs::canonicalize(dir).map_err(unreadable)?;
+    let mut listing = Listing { root: root.clone(), found: Vec::new(), refused: SkipReport::default(), entries: 0 };
+    let mut folders = vec![(PathBuf::new(), 0usize)];
+    while let Some((relative, depth)) = folders.pop() {
+        let entries = match fs::read_dir(root.join(&relative)) {
+            Ok(entries) => entries,
+            Err(source) if relative.as_os_str().is_empty() => return Err(unreadable(source)),
+            Err(source) => {
+                listing.refused.add(relative, format!("folder not readable: {source}"));
+                continue;
+            }
+        };
+        for entry in entries.flatten() {
+            listing.entries += 1;
+            if listing.entries > MAX_FOLDER_ENTRIES {
+                return Err(DataError::TooManyFiles {
+                    dir: dir.to_path_buf(),
+                    max: MAX_FOLDER_ENTRIES,
+                    what: "entries",
+                });
+            }
+            let name = entry.file_name();
+            if name.to_string_lossy().starts_with('.') {
+                continue;
+            }
+            let path = relative.join(&name);
+            let Ok(file_type) = entry.file_type() else { continue };
+            if file_type.is_dir() {
+                if depth < MAX_FOLDER_DEPTH {
+                    folders.push((path, depth + 1));
+                }
+                continue;
+            }
+            if has_image_extension(&path) {
+                listing.consider(path, file_type.is_symlink());
+                if listing.found.len() > MAX_IMAGE_FILES {
+                    return Err(DataError::TooManyFiles {
+                        dir: dir.to_path_buf(),
+                        max: MAX_IMAGE_FILES,
+                        what: "pictures",
+                    });
+                }
+            }
+        }
+        progress(LoadProgress { phase: LoadPhase::Listing, done: listing.found.len(), total: 0 });
+    }
+    listing.into_scan(dir)
+}
+
+/// True when the file name ends in one of [`IMAGE_EXTENSIONS`], in any case.
+pub fn has_image_extension(path: &Path) -> bool {
+    path.extension()
+        .and_then(|extension| extension.to_str())
+        .is_some_and(|extension| IMAGE_EXTENSIONS.iter().any(|known| extension.eq_ignore_ascii_case(known)))
+}
+
+/// The pictures found so far.
+struct Listing {
+    root: PathBuf,
+    found: Vec<(PathBuf, fs::Metadata)>,
+    refused: SkipReport,
+    entries: usize,
+}
+
+impl Listing {
+    /// Keeps `path` when it is (or links to) a regular file inside the folder; refuses it otherwise.
+    fn consider(&mut self, path: PathBuf, is_link: bool) {
+        let absolute = self.root.join(&path);
+        if is_link {
+            match fs::canonicalize(&absolute) {
+                Ok(target) if target.starts_with(&self.root) => {}
+                Ok(_) => return self.refused.add(path, "a link leading out of the folder"),
+                Err(_) => return self.refused.add(path, "a broken link"),
+            }
+        }
+        match fs::metadata(&absolute) {
+            Ok(metadata) if metadata.is_file() => self.found.push((path, metadata)),
+            Ok(metadata) => self.refused.add(path, format!("{}, not a regular file", special_kind(&metadata))),
+            Err(source) => self.refused.add(path, format!("unreadable: {source}")),
+        }
+    }
+
+    /// Assigns classes and sorts.
+    fn into_scan(self, dir: &Path) -> Result<FolderScan, DataError> {
+        let Self { root, found, mut refused, .. } = self;
+        let class_of = |path: &Path| -> Option<OsString> {
+            let mut components = path.components();
+            let first = components.next()?;
+            components.next()?;
+            match first {
+                Component::Normal(name) => Some(name.to_os_string()),
+                _ => None,
+            }
+        };
+        let has_classes = found.iter().any(|(path, _)| class_of(path).is_some());
+        let mut classes: BTreeMap<OsString, usize> = BTreeMap::new();
+        if has_classes {
+            for (path, _) in &found {
+                if let Some(class) = class_of(path) {
+                    classes.entry(class).or_default();
+                }
+            }
+            if classes.len() > MAX_CLASSES {
+                return Err(DataError::TooManyClasses {
+                    dir: dir.to_path_buf(),
+                    count: classes.len(),
+                    max: MAX_CLASSES,
+                });
+            }
+            for (index, slot) in classes.values_mut().enumerate() {
+                *slot = index;
+            }
+        }
+        let mut files = Vec::with_capacity(found.len());
+        for (path, metadata) in found {
+            let class = match class_of(&path) {
+                Some(class) => classes.get(&class).copied().unwrap_or_default(),
+                None if has_classes => {
+                    refused.add(path, "beside the class folders, not in one");
+                    continue;
+                }
+                None => 0,
+            };
+            let modified_ns = metadata
+                .modified()
+                .ok()
+                .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+                .map_or(0, |since| u64::try_from(since.as_nanos()).unwrap_or(u64::MAX));
+            files.push(ScannedFile { relative_path: path, size_bytes: metadata.len(), modified_ns, class });
+        }
+        files.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
+        let class_names = if has_classes {
+            classes.keys().map(|name| name.to_string_lossy().into_owned()).collect()
+        } else {
+            vec![NO_CLASSES_NAME.to_string()]
+        };
+        Ok(FolderScan { root, files, class_names, has_classes, refused })
+    }
+}
+
+#[cfg(unix)]
+fn special_kind(metadata: &fs::Metadata) -> &'static str {
+    use std::os::unix::fs::FileTypeExt;
+    let file_type = metadata.file_type();
+    if file_type.is_dir() {
+        "a folder"
+    } else if file_type.is_fifo() {
+        "a FIFO"
+    } else if file_type.is_socket() {
+        "a socket"
+    } else if file_type.is_block_device() || file_type.is_char_device() {
+        "a device"
+    } else {
+        "special"
+    }
+}
+
+#[cfg(not(unix))]
+fn special_kind(metadata: &fs::Metadata) -> &'static str {
+    if metadata.is_dir() { "a folder" } else { "special" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn touch(path: &Path) {
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).expect("folder");
+        }
+        fs::write(path, b"x").expect("write");
+    }
+
+    #[test]
+    fn classes_are_first_level_folders_sorted() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for name in ["b/1.PNG", "a/deep/er/2.jpeg", "a/3.webp", "c/notes.txt", ".hidden/4.png", "a/.5.png", "6.png"] {
+            touch(&dir.path().join(name));
+        }
+        let scan = scan_folder(dir.path(), &|_| {}).expect("scan");
+        assert!(scan.has_classes);
+        assert_eq!(scan.class_names, ["a", "b"]);
+        let listed: Vec<(String, usize)> =
+            scan.files.iter().map(|file| (file.relative_path.display().to_string(), file.class)).collect();
+        assert_eq!(
+            listed,
+            [("a/3.webp".to_string(), 0), ("a/deep/er/2.jpeg".to_string(), 0), ("b/1.PNG".to_string(), 1)]
+        );
+        assert_eq!(scan.refused.count, 1, "6.png is beside the class folders");
+    }
+
+    #[test]
+    fn a_flat_folder_has_no_classes() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        touch(&dir.path().join("x.gif"));
+        touch(&dir.path().join("y.Bmp"));
+        let scan = scan_folder(dir.path(), &|_| {}).expect("scan");
+        assert!(!scan.has_classes);
+        assert_eq!(scan.class_names, [NO_CLASSES_NAME]);
+        assert_eq!(scan.files.len(), 2);
+    }
+
+    #[test]
+    fn more_than_256_classes_is_an_error() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        for class in 0..=MAX_CLASSES {
+            touch(&dir.path().join(format!("c{class}/x.png")));
+        }
+        let error = scan_folder(dir.path(), &|_| {}).expect_err("too many classes");
+        assert!(error.to_string().contains("257 class folders"), "{error}");
+    }
+}
