@@ -45,6 +45,7 @@ pub struct TrainRequest {
 
 /// Orders from the UI to the worker.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant, reason = "a few commands per run; the request is sent once")]
 pub enum Command {
     /// Start a new training run (ignored while one is running).
     Train(TrainRequest),
