@@ -164,7 +164,7 @@ fn build_model(
     let record =
         ModuleRecord::from_bytes(Bytes::from_bytes_vec(weights)).map_err(|error| weights_error(error.to_string()))?;
     let model =
-        info.training.model.init(device).try_load_record(record).map_err(|error| weights_error(error.to_string()))?;
+        Vae::from_record(&info.training.model, record, device).map_err(|error| weights_error(error.to_string()))?;
     if !model.is_finite() {
         return Err(CheckpointError::NonFiniteWeights { path: weights_path.to_path_buf() });
     }

@@ -45,6 +45,7 @@ pub struct TrainRequest {
 
 /// Orders from the UI to the worker.
 #[derive(Clone, Debug)]
+#[allow(clippy::large_enum_variant, reason = "a few commands per run; the request is sent once")]
 pub enum Command {
     /// Start a new training run (ignored while one is running).
     Train(TrainRequest),
@@ -214,6 +215,8 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
+    // Settings stored before the conv stages scaled read as the old two-stage layout; new runs scale.
+    config.model.conv_layout = crate::model::ConvLayout::Scaled;
     let started = match &request.resume {
         Some(snapshot) => {
             Trainer::resume(&snapshot.model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device)

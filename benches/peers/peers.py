@@ -1,9 +1,12 @@
 """Train vae-explorer's VAE in PyTorch and in JAX and compare images/s with ours, in one run.
 
-The models mirror src/model/mlp.rs and src/model/conv.rs layer for layer; the data is the bundled
-MNIST subset (assets/mnist), split 9,001 / 999 like the app; the step is the app's: Bernoulli
-reconstruction loss from logits plus the analytic KL, averaged over the batch, one Adam step, and the
-batch's loss read back to the host (the app plots it every step).
+The models mirror src/model/mlp.rs and src/model/conv/ layer for layer (the conv's stride-2 stages
+down to about 4×4, channels doubling from --base-channels up to 256, --residual-blocks per stage,
+output padding chosen per stage); the data is the bundled MNIST subset (assets/mnist), split
+9,001 / 999 like the app, for 28x28x1, and synthetic images for any other shape (as `vae-explorer
+bench` makes them); the step is the app's: Bernoulli reconstruction loss from logits plus the
+analytic KL, averaged over the batch, one Adam step, and the batch's loss read back to the host (the
+app plots it every step).
 
 Run through benches/peers/run.sh, which makes the virtual environment.
 """
@@ -33,6 +36,41 @@ def load_bundled_mnist():
     return pixels.astype(np.float32) / 255.0
 
 
+def synthetic_images(shape, count, seed):
+    """Smooth bands of `shape` (height, width, channels) as float32 [count, c·h·w], planar."""
+    height, width, channels = shape
+    rng = np.random.default_rng(seed)
+    across, down, phase = (rng.uniform(0, high, (count, channels, 1, 1)) for high in (0.5, 0.5, 6.3))
+    rows = np.arange(height, dtype=np.float32).reshape(1, 1, height, 1)
+    columns = np.arange(width, dtype=np.float32).reshape(1, 1, 1, width)
+    images = 0.5 + 0.5 * np.sin(across * columns + down * rows + phase)
+    return np.floor(images * 255.0).astype(np.float32).reshape(count, -1) / 255.0
+
+
+def conv_stages(shape, base, two_stages=False):
+    """(channels_in, channels_out, side_in, side_out) per stage, as src/model/conv/layout.rs plans them."""
+    height, width, channels = shape
+    stages, side = [], (height, width)
+    while True:
+        done = len(stages) == 2 if two_stages else stages and max(side) <= 4
+        if done:
+            return stages
+        out = min(base * 2 ** len(stages), max(256, base))
+        side_out = tuple((length + 1) // 2 for length in side)
+        stages.append((channels, out, side, side_out))
+        side, channels = side_out, out
+
+
+def output_padding(stage):
+    """The transposed convolution's output padding that gives back the stage's input size."""
+    return tuple(1 - length % 2 for length in stage[2])
+
+
+def parse_shape(text):
+    height, width, channels = (int(part) for part in text.split("x"))
+    return height, width, channels
+
+
 def batches(images, batch_size, seed):
     """Endless shuffled batches, assembled on the host as the app does."""
     rng = np.random.default_rng(seed)
@@ -55,34 +93,50 @@ def time_steps(step, data, warmup, steps):
 # ---------------------------------------------------------------- PyTorch
 
 
-def torch_step(arch, latent, threads):
+def torch_step(arch, shape, latent, base, blocks, threads):
     import torch
     from torch import nn
 
     torch.set_num_threads(threads)
     torch.manual_seed(0)
 
+    class Residual(nn.Module):
+        """relu(x + conv(relu(conv(x)))), as src/model/conv/blocks.rs."""
+
+        def __init__(self, channels):
+            super().__init__()
+            self.first = nn.Conv2d(channels, channels, 3, padding=1)
+            self.second = nn.Conv2d(channels, channels, 3, padding=1)
+
+        def forward(self, x):
+            return torch.relu(x + self.second(torch.relu(self.first(x))))
+
+    height, width, channels = shape
+    values = height * width * channels
     if arch == "mlp":
-        encoder = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU())
+        encoder = nn.Sequential(nn.Linear(values, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU())
         heads = nn.Linear(256, 2 * latent)
         decoder = nn.Sequential(
-            nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, 784)
+            nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, values)
         )
     else:
-        encoder = nn.Sequential(
-            nn.Unflatten(1, (1, 28, 28)),
-            nn.Conv2d(1, 32, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Conv2d(32, 64, 3, stride=2, padding=1), nn.ReLU(),
-            nn.Flatten(), nn.Linear(64 * 7 * 7, 256), nn.ReLU(),
-        )
+        stages = conv_stages(shape, base)
+        features = stages[-1][1], *stages[-1][3]
+        down = [nn.Unflatten(1, (channels, height, width))]
+        for c_in, c_out, _, _ in stages:
+            down += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.ReLU()]
+            down += [Residual(c_out) for _ in range(blocks)]
+        encoder = nn.Sequential(*down, nn.Flatten(), nn.Linear(int(np.prod(features)), 256), nn.ReLU())
         heads = nn.Linear(256, 2 * latent)
-        decoder = nn.Sequential(
-            nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 64 * 7 * 7), nn.ReLU(),
-            nn.Unflatten(1, (64, 7, 7)),
-            nn.ConvTranspose2d(64, 32, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
-            nn.ConvTranspose2d(32, 1, 3, stride=2, padding=1, output_padding=1),
-            nn.Flatten(),
-        )
+        up = [nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, int(np.prod(features))), nn.ReLU(),
+              nn.Unflatten(1, features)]
+        for index, stage in enumerate(reversed(stages)):
+            c_in, c_out = stage[0], stage[1]
+            up += [Residual(c_out) for _ in range(blocks)]
+            up.append(nn.ConvTranspose2d(c_out, c_in, 3, stride=2, padding=1, output_padding=output_padding(stage)))
+            if index < len(stages) - 1:
+                up.append(nn.ReLU())
+        decoder = nn.Sequential(*up, nn.Flatten())
     params = [*encoder.parameters(), *heads.parameters(), *decoder.parameters()]
     optimizer = torch.optim.Adam(params, lr=LEARNING_RATE, eps=ADAM_EPSILON)
 
@@ -105,7 +159,7 @@ def torch_step(arch, latent, threads):
 # ---------------------------------------------------------------- JAX
 
 
-def jax_step(arch, latent):
+def jax_step(arch, shape, latent, base, blocks):
     import jax
     import jax.numpy as jnp
     import optax
@@ -133,23 +187,30 @@ def jax_step(arch, latent):
 
     dims = ("NHWC", "HWIO", "NHWC")
 
-    def apply_conv(layer, x):
-        y = jax.lax.conv_general_dilated(x, layer["w"], (2, 2), ((1, 1), (1, 1)), dimension_numbers=dims)
+    def apply_conv(layer, x, stride=2):
+        y = jax.lax.conv_general_dilated(x, layer["w"], (stride, stride), ((1, 1), (1, 1)), dimension_numbers=dims)
         return y + layer["b"]
 
-    def apply_deconv(layer, x):
-        # Transposed stride-2 convolution with padding 1 and output padding 1, as in torch and burn.
-        y = jax.lax.conv_transpose(x, layer["w"], (2, 2), ((1, 2), (1, 2)), dimension_numbers=dims)
+    def apply_deconv(layer, x, padding_out):
+        # Transposed stride-2 convolution with padding 1 and output padding (0 or 1 per side), as in
+        # torch and burn: lax pads the dilated input by k - 1 - p before and that plus the output padding after.
+        padding = tuple((1, 1 + extra) for extra in padding_out)
+        y = jax.lax.conv_transpose(x, layer["w"], (2, 2), padding, dimension_numbers=dims)
         return y + layer["b"]
 
-    keys = iter(jax.random.split(key, 16))
+    def apply_residual(block, x):
+        return relu(x + apply_conv(block[1], relu(apply_conv(block[0], x, 1)), 1))
+
+    height, width, channels = shape
+    values = height * width * channels
+    keys = iter(jax.random.split(key, 256))
     relu = jax.nn.relu
     if arch == "mlp":
         params = {
-            "e1": dense(next(keys), 784, 512), "e2": dense(next(keys), 512, 256),
+            "e1": dense(next(keys), values, 512), "e2": dense(next(keys), 512, 256),
             "heads": dense(next(keys), 256, 2 * latent),
             "d1": dense(next(keys), latent, 256), "d2": dense(next(keys), 256, 512),
-            "d3": dense(next(keys), 512, 784),
+            "d3": dense(next(keys), 512, values),
         }
 
         def encode(p, x):
@@ -158,23 +219,39 @@ def jax_step(arch, latent):
         def decode(p, z):
             return apply_dense(p["d3"], relu(apply_dense(p["d2"], relu(apply_dense(p["d1"], z)))))
     else:
+        # Images arrive NHWC-flattened (the host transposes them once), so no transpose runs per step.
+        stages = conv_stages(shape, base)
+        features = stages[-1][1], *stages[-1][3]
+        feature_values = int(np.prod(features))
+        residual = lambda c: [conv(next(keys), c, c), conv(next(keys), c, c)]
         params = {
-            "c1": conv(next(keys), 1, 32), "c2": conv(next(keys), 32, 64),
-            "e1": dense(next(keys), 64 * 7 * 7, 256), "heads": dense(next(keys), 256, 2 * latent),
-            "d1": dense(next(keys), latent, 256), "d2": dense(next(keys), 256, 64 * 7 * 7),
-            "t1": conv(next(keys), 64, 32), "t2": conv(next(keys), 32, 1),
+            "down": [conv(next(keys), c_in, c_out) for c_in, c_out, _, _ in stages],
+            "down_blocks": [[residual(c_out) for _ in range(blocks)] for _, c_out, _, _ in stages],
+            "e1": dense(next(keys), feature_values, 256), "heads": dense(next(keys), 256, 2 * latent),
+            "d1": dense(next(keys), latent, 256), "d2": dense(next(keys), 256, feature_values),
+            "up_blocks": [[residual(stage[1]) for _ in range(blocks)] for stage in reversed(stages)],
+            "up": [conv(next(keys), stage[1], stage[0]) for stage in reversed(stages)],
         }
 
         def encode(p, x):
-            maps = relu(apply_conv(p["c1"], x.reshape(-1, 28, 28, 1)))
-            maps = relu(apply_conv(p["c2"], maps))
+            maps = x.reshape(-1, height, width, channels)
+            for layer, stage_blocks in zip(p["down"], p["down_blocks"]):
+                maps = relu(apply_conv(layer, maps))
+                for block in stage_blocks:
+                    maps = apply_residual(block, maps)
             hidden = relu(apply_dense(p["e1"], maps.reshape(maps.shape[0], -1)))
             return apply_dense(p["heads"], hidden)
 
         def decode(p, z):
             hidden = relu(apply_dense(p["d2"], relu(apply_dense(p["d1"], z))))
-            maps = relu(apply_deconv(p["t1"], hidden.reshape(-1, 7, 7, 64)))
-            return apply_deconv(p["t2"], maps).reshape(z.shape[0], -1)
+            maps = hidden.reshape(-1, features[1], features[2], features[0])
+            for index, (stage, layer, stage_blocks) in enumerate(zip(reversed(stages), p["up"], p["up_blocks"])):
+                for block in stage_blocks:
+                    maps = apply_residual(block, maps)
+                maps = apply_deconv(layer, maps, output_padding(stage))
+                if index < len(stages) - 1:
+                    maps = relu(maps)
+            return maps.reshape(z.shape[0], -1)
 
     def loss_fn(p, images, noise_key):
         mean, log_var = jnp.split(encode(p, images), 2, axis=1)
@@ -205,12 +282,15 @@ def jax_step(arch, latent):
 # ---------------------------------------------------------------- ours
 
 
-def ours(binary, arch, batch_size, warmup, steps):
-    """images/s from `vae-explorer bench` on the CPU device, and its device line."""
-    command = [binary, "bench", "--devices", "cpu", "--arch", arch, "--batch-size", str(batch_size),
-               "--warmup-steps", str(warmup), "--steps", str(steps)]
+def ours(binary, arch, shape, args, steps):
+    """images/s from `vae-explorer bench` on the CPU device."""
+    shape_name = "x".join(str(part) for part in shape)
+    command = [binary, "bench", "--devices", "cpu", "--arch", arch, "--shapes", shape_name,
+               "--batch-size", str(args.batch_size), "--latent-dim", str(args.latent_dim),
+               "--base-channels", str(args.base_channels), "--residual-blocks", str(args.residual_blocks),
+               "--warmup-steps", str(args.warmup_steps), "--steps", str(steps)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    match = re.search(rf"^cpu\s+{arch}\s+(\d+) images/s", output, re.MULTILINE)
+    match = re.search(rf"^cpu\s+{arch}\s+{shape_name}\s+(\d+) images/s", output, re.MULTILINE)
     if not match:
         sys.exit(f"could not read images/s from: {' '.join(command)}\n{output}")
     return float(match.group(1))
@@ -218,38 +298,59 @@ def ours(binary, arch, batch_size, warmup, steps):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--binary", default=os.path.join(ROOT, "target", "debug", "vae-explorer"))
-    parser.add_argument("--arch", default="mlp,conv")
+    target = os.environ.get("CARGO_TARGET_DIR", os.path.join(ROOT, "target"))
+    parser.add_argument("--binary", default=os.path.join(target, "debug", "vae-explorer"))
+    parser.add_argument("--models", default="mlp@28x28x1,conv@28x28x1,conv@64x64x3",
+                        help="ARCH@HEIGHTxWIDTHxCHANNELS, comma-separated; 28x28x1 trains on the bundled digits")
+    parser.add_argument("--arch", default="mlp,conv", help="keep only the models of these architectures")
     parser.add_argument("--peers", default="torch,jax")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--latent-dim", type=int, default=2)
+    parser.add_argument("--base-channels", type=int, default=32)
+    parser.add_argument("--residual-blocks", type=int, default=0)
     parser.add_argument("--warmup-steps", type=int, default=20)
-    parser.add_argument("--steps", type=int, default=300)
+    parser.add_argument("--steps", type=int, default=300, help="steps of the MLP; the convs run fewer (as costly)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
     parser.add_argument("--threads", type=int, default=os.cpu_count())
     args = parser.parse_args()
 
-    images = load_bundled_mnist()[:9001]
-    print(f"training images/s, bundled MNIST, batch {args.batch_size}, latent {args.latent_dim}, "
-          f"{args.rounds} rounds of {args.steps} steps (median), {os.cpu_count()} cores")
-    for arch in args.arch.split(","):
-        steps = args.steps if arch == "mlp" else max(args.steps // 5, 20)
-        makers = {"torch": lambda: torch_step(arch, args.latent_dim, args.threads),
-                  "jax": lambda: jax_step(arch, args.latent_dim)}
-        peers = {name: makers[name]() for name in args.peers.split(",")}
-        rates = {"vae-explorer": [], **{name: [] for name in peers}}
+    models = [(arch, parse_shape(shape)) for arch, shape in (model.split("@") for model in args.models.split(","))]
+    models = [(arch, shape) for arch, shape in models if arch in args.arch.split(",")]
+    print(f"training images/s, batch {args.batch_size}, latent {args.latent_dim}, conv base {args.base_channels} "
+          f"channels, {args.residual_blocks} residual blocks per stage, {args.rounds} rounds (median), "
+          f"{os.cpu_count()} cores")
+    for arch, shape in models:
+        name = f"{arch} {'x'.join(str(part) for part in shape)}"
+        height, width, channels = shape
+        if shape == (28, 28, 1):
+            images = load_bundled_mnist()[:9001]
+        else:
+            images = synthetic_images(shape, 2048, seed=1)
+        # JAX reads its images NHWC-flattened; torch and ours planar.
+        nhwc = images.reshape(-1, channels, height, width).transpose(0, 2, 3, 1).reshape(len(images), -1).copy()
+        cost = 1 if arch == "mlp" else 5 if height * width <= 28 * 28 else 15
+        steps = max(args.steps // cost, 5)
+        makers = {
+            "torch": lambda: torch_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks,
+                                        args.threads),
+            "jax": lambda: jax_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks),
+        }
+        peers = {peer: makers[peer]() for peer in args.peers.split(",")}
+        rates = {"vae-explorer": [], **{peer: [] for peer in peers}}
         for round_index in range(args.rounds):
-            rates["vae-explorer"].append(ours(args.binary, arch, args.batch_size, args.warmup_steps, steps))
-            for name, (step, _) in peers.items():
-                data = batches(images, args.batch_size, seed=round_index)
+            rates["vae-explorer"].append(ours(args.binary, arch, shape, args, steps))
+            for peer, (step, _) in peers.items():
+                data = batches(nhwc if peer == "jax" else images, args.batch_size, seed=round_index)
                 seconds = time_steps(step, data, args.warmup_steps, steps)
-                rates[name].append(args.batch_size / seconds)
+                rates[peer].append(args.batch_size / seconds)
         ours_rate = statistics.median(rates["vae-explorer"])
-        print(f"{arch}: vae-explorer (burn Flex) {ours_rate:9.0f} images/s  rounds {rates['vae-explorer']}")
-        for name, (_, label) in peers.items():
-            rate = statistics.median(rates[name])
-            print(f"{arch}: {label:<30} {rate:9.0f} images/s  ratio ours/peer {ours_rate / rate:.2f}"
-                  f"  rounds {[round(r) for r in rates[name]]}")
+        print(f"{name}: vae-explorer (burn Flex) {ours_rate:9.0f} images/s  rounds {rates['vae-explorer']}"
+              f"  ({steps} steps a round)")
+        for peer, (_, label) in peers.items():
+            rate = statistics.median(rates[peer])
+            print(f"{name}: {label:<30} {rate:9.0f} images/s  ratio ours/peer {ours_rate / rate:.2f}"
+                  f"  rounds {[round(r) for r in rates[peer]]}")
+        sys.stdout.flush()
 
 
 if __name__ == "__main__":

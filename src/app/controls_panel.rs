@@ -6,7 +6,10 @@ use super::actions::{AppAction, DialogRequest};
 use super::settings::Settings;
 use super::training_progress::{RunState, TrainingProgress};
 use crate::device::DeviceChoice;
-use crate::model::{Architecture, MAX_LATENT_DIM, ReconstructionLoss};
+use crate::model::{
+    Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
+    ReconstructionLoss,
+};
 
 /// What the panel needs to know besides the settings and the run.
 pub struct PanelContext {
@@ -61,12 +64,36 @@ fn model_section(ui: &mut egui::Ui, settings: &mut Settings) {
             ui.selectable_value(&mut training.model.architecture, architecture, architecture.name());
         }
     });
+    if training.model.architecture == Architecture::Conv {
+        let model = &mut training.model;
+        ui.horizontal(|ui| {
+            ui.add(
+                DragValue::new(&mut model.conv_base_channels).range(1..=MAX_STAGE_CHANNELS).prefix("base channels "),
+            )
+            .on_hover_text("channels of the first stride-2 stage; each further stage doubles them, up to 256");
+            ui.add(DragValue::new(&mut model.conv_residual_blocks).range(0..=MAX_RESIDUAL_BLOCKS).prefix("residual "))
+                .on_hover_text("residual blocks per stage");
+        });
+    }
     ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
     ComboBox::from_label("reconstruction loss").selected_text(training.loss.name()).show_ui(ui, |ui| {
         for loss in ReconstructionLoss::ALL {
             ui.selectable_value(&mut training.loss, loss, loss.name());
         }
     });
+    let scale_name = match training.loss {
+        ReconstructionLoss::Bce => None,
+        ReconstructionLoss::Mse => Some("σ "),
+        ReconstructionLoss::L1 => Some("b "),
+    };
+    if let Some(prefix) = scale_name {
+        let scale = DragValue::new(&mut training.likelihood_scale)
+            .range(MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE)
+            .speed(0.002)
+            .max_decimals(3)
+            .prefix(prefix);
+        ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
+    }
     ui.horizontal(|ui| {
         ui.add(DragValue::new(&mut training.beta).range(0.0..=100.0).speed(0.05).prefix("β "));
         ui.add(DragValue::new(&mut training.kl_warmup_epochs).range(0..=100).prefix("KL warm-up ").suffix(" epochs"));

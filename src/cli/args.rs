@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use super::data_args::PreprocessingArgs;
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
+use crate::image_shape::ImageShape;
 use crate::inference::ModelSource;
 use crate::latent::Interpolation;
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
@@ -186,6 +187,34 @@ pub struct ModelArgs {
     /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
+}
+
+/// The conv architecture's width and depth (ignored by the MLP).
+#[derive(Debug, Args, Clone)]
+pub struct ConvArgs {
+    /// Conv: channels of the first stride-2 stage; each further stage doubles them, up to 256.
+    #[arg(long, default_value_t = 32)]
+    pub base_channels: usize,
+    /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8.
+    #[arg(long, default_value_t = 0)]
+    pub residual_blocks: usize,
+}
+
+impl Default for ConvArgs {
+    /// The command line's defaults: 32 base channels, no residual blocks.
+    fn default() -> Self {
+        Self { base_channels: 32, residual_blocks: 0 }
+    }
+}
+
+impl ConvArgs {
+    /// `model` with these conv fields.
+    pub fn apply(&self, model: VaeConfig) -> VaeConfig {
+        model.with_conv_base_channels(self.base_channels).with_conv_residual_blocks(self.residual_blocks)
+    }
 }
 
 /// `vae-explorer train`.
@@ -210,6 +239,11 @@ pub struct TrainArgs {
     /// Reconstruction loss.
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
+    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units
+    /// ([0, 1]): the loss is -log p(x|z) in nats, so a smaller scale weighs reconstruction more
+    /// against the KL term.
+    #[arg(long, visible_alias = "sigma", default_value_t = crate::training::DEFAULT_LIKELIHOOD_SCALE)]
+    pub likelihood_scale: f64,
     /// Passes over the training images.
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
@@ -230,7 +264,8 @@ impl TrainArgs {
 
     /// The training configuration these arguments describe.
     pub fn training_config(&self) -> TrainingConfig {
-        self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss)
+        let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);
+        TrainingConfig { likelihood_scale: self.likelihood_scale, ..config }
     }
 }
 
@@ -244,7 +279,9 @@ impl ModelArgs {
         loss: ReconstructionLoss,
     ) -> TrainingConfig {
         TrainingConfig {
-            model: VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim),
+            model: self
+                .conv
+                .apply(VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim)),
             loss,
             beta,
             kl_warmup_epochs,
@@ -252,6 +289,7 @@ impl ModelArgs {
             batch_size: self.batch_size,
             epochs,
             seed: self.seed,
+            ..TrainingConfig::default()
         }
     }
 }
@@ -265,6 +303,13 @@ pub struct BenchArgs {
     /// Architectures to measure.
     #[arg(long = "arch", value_delimiter = ',', default_value = "mlp")]
     pub architectures: Vec<Architecture>,
+    /// Image shapes to measure, HEIGHTxWIDTHxCHANNELS: 28x28x1 trains on the bundled digits, any
+    /// other shape on synthetic images (e.g. 64x64x3).
+    #[arg(long, value_delimiter = ',', default_value = "28x28x1", value_parser = parse_image_shape)]
+    pub shapes: Vec<ImageShape>,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
     /// Size of the latent space.
     #[arg(long, default_value_t = 2)]
     pub latent_dim: usize,
@@ -290,6 +335,16 @@ pub struct BenchArgs {
     /// Seconds of training measured in each half of `--window` (after a 3 s warm-up).
     #[arg(long, default_value_t = 20.0)]
     pub window_secs: f64,
+}
+
+/// Parses an image shape written HEIGHTxWIDTHxCHANNELS, such as 64x64x3.
+fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
+    let parts: Vec<&str> = text.split(['x', '×']).collect();
+    let [height, width, channels] = parts.as_slice() else {
+        return Err(format!("expected HEIGHTxWIDTHxCHANNELS such as 64x64x3, not {text:?}"));
+    };
+    let parse = |part: &str| part.trim().parse::<usize>().map_err(|_| format!("{part:?} in {text:?} is not a count"));
+    Ok(ImageShape { channels: parse(channels)?, height: parse(height)?, width: parse(width)? })
 }
 
 /// Parses a `--model` value: `bundled` or a checkpoint folder.

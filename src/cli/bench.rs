@@ -8,10 +8,16 @@ use burn::prelude::Device;
 
 use super::BenchArgs;
 use super::machine_peak::{MachinePeak, matmul_ceiling_gflops};
-use crate::data::DataSource;
+use crate::data::{DataSource, Dataset, ImageSet};
 use crate::device::DevicePicker;
-use crate::model::{ReconstructionLoss, Vae, VaeConfig};
+use crate::image_shape::ImageShape;
+use crate::model::{Architecture, ReconstructionLoss, Vae, VaeConfig};
 use crate::training::{Control, EpochReport, MAX_EPOCHS, StepReport, Trainer, TrainingConfig, TrainingObserver};
+
+/// Training images of a synthetic dataset (16 batches of 128).
+const SYNTHETIC_TRAIN_IMAGES: usize = 2048;
+/// Held-out images of a synthetic dataset (evaluated between epochs, outside the timed steps).
+const SYNTHETIC_HELDOUT_IMAGES: usize = 64;
 
 /// Runs `vae-explorer bench` and prints one line per measurement.
 pub fn run_bench(args: &BenchArgs) -> Result<()> {
@@ -21,10 +27,16 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
     if args.window {
         return super::bench_window::run_window_bench(args.window_secs);
     }
-    let dataset = Arc::new(DataSource::Bundled.load().context("cannot load the bundled digits")?);
     let mut devices = DevicePicker::default();
-    println!("training throughput, bundled MNIST, batch {}, latent {}", args.batch_size, args.latent_dim);
+    println!(
+        "training throughput, batch {}, latent {} (28x28x1: bundled MNIST; other shapes: synthetic images)",
+        args.batch_size, args.latent_dim
+    );
     let peak_gflops = describe_peak(args.peak_gflops);
+    let mut datasets = Vec::new();
+    for &shape in &args.shapes {
+        datasets.push((shape, Arc::new(bench_dataset(shape)?)));
+    }
     for &choice in &args.devices {
         let (device, info) = match devices.pick(choice) {
             Ok(picked) => picked,
@@ -34,31 +46,44 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
             }
         };
         for &architecture in &args.architectures {
-            let config = TrainingConfig {
-                model: VaeConfig::new().with_architecture(architecture).with_latent_dim(args.latent_dim),
-                loss: ReconstructionLoss::Bce,
-                batch_size: args.batch_size,
-                epochs: MAX_EPOCHS,
-                ..TrainingConfig::default()
-            };
-            let mut trainer = Trainer::new(config, Arc::clone(&dataset), &device).map_err(anyhow::Error::msg)?;
-            let mut timer = StepTimer::new(args.warmup_steps, args.steps.max(1));
-            trainer.run(&mut timer)?;
-            let images_per_sec = args.batch_size as f64 / timer.secs_per_step().max(1e-12);
-            let flops_per_image = trainer.config().model.training_flops_per_image();
-            let gflops = images_per_sec * flops_per_image / 1e9;
-            println!(
-                "{:<4} {:<4} {:>9.0} images/s  {:>5.1} MFLOP/image  {:>6.1} GFLOP/s{}  ({} steps timed after {} warm-up, on {})",
-                choice.name(),
-                architecture.name(),
-                images_per_sec,
-                flops_per_image / 1e6,
-                gflops,
-                share_of(gflops, peak_gflops),
-                args.steps,
-                args.warmup_steps,
-                info.name
-            );
+            for (shape, dataset) in &datasets {
+                let model = VaeConfig::new()
+                    .with_architecture(architecture)
+                    .with_latent_dim(args.latent_dim)
+                    .with_image_height(shape.height)
+                    .with_image_width(shape.width)
+                    .with_channels(shape.channels);
+                let config = TrainingConfig {
+                    model: args.conv.apply(model),
+                    loss: ReconstructionLoss::Bce,
+                    batch_size: args.batch_size,
+                    epochs: MAX_EPOCHS,
+                    ..TrainingConfig::default()
+                };
+                let shape_name = format!("{}x{}x{}", shape.height, shape.width, shape.channels);
+                if architecture == Architecture::Conv {
+                    let weights = config.model.parameter_count().unwrap_or(0);
+                    println!("     conv {shape_name} layout: {} ({weights} weights)", config.model.conv_plan());
+                }
+                let mut trainer = Trainer::new(config, Arc::clone(dataset), &device).map_err(anyhow::Error::msg)?;
+                let mut timer = StepTimer::new(args.warmup_steps, args.steps.max(1));
+                trainer.run(&mut timer)?;
+                let images_per_sec = args.batch_size as f64 / timer.secs_per_step().max(1e-12);
+                let flops_per_image = trainer.config().model.training_flops_per_image();
+                let gflops = images_per_sec * flops_per_image / 1e9;
+                println!(
+                    "{:<4} {:<4} {shape_name:<9} {:>9.0} images/s  {:>6.1} MFLOP/image  {:>6.1} GFLOP/s{}  ({} steps timed after {} warm-up, on {})",
+                    choice.name(),
+                    architecture.name(),
+                    images_per_sec,
+                    flops_per_image / 1e6,
+                    gflops,
+                    share_of(gflops, peak_gflops),
+                    args.steps,
+                    args.warmup_steps,
+                    info.name
+                );
+            }
         }
         if info.is_gpu {
             let ceiling = matmul_ceiling_gflops(&device);
@@ -66,6 +91,50 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The bundled digits for 28×28 grey, else synthetic images of `shape`.
+fn bench_dataset(shape: ImageShape) -> Result<Dataset> {
+    if shape == ImageShape::grey(28, 28) {
+        return DataSource::Bundled.load().context("cannot load the bundled digits");
+    }
+    let model = VaeConfig::new().with_image_height(shape.height).with_image_width(shape.width);
+    model.with_channels(shape.channels).validate().map_err(anyhow::Error::msg)?;
+    Ok(Dataset {
+        name: format!("synthetic {shape}"),
+        class_names: vec!["pattern".to_string()],
+        train: synthetic_images(shape, SYNTHETIC_TRAIN_IMAGES, 1),
+        heldout: synthetic_images(shape, SYNTHETIC_HELDOUT_IMAGES, 2),
+        has_classes: false,
+        ..Dataset::default()
+    })
+}
+
+/// `count` smooth stripes of `shape`, a different frequency and phase per image and channel: the
+/// throughput does not depend on what the images show, only on their shape.
+fn synthetic_images(shape: ImageShape, count: usize, seed: u64) -> ImageSet {
+    let mut state = seed;
+    let mut next_unit = || {
+        // SplitMix64, to [0, 1).
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        (z ^ (z >> 31)) as f32 / u64::MAX as f32
+    };
+    let mut pixels = Vec::with_capacity(count.saturating_mul(shape.values()));
+    for _ in 0..count {
+        for _ in 0..shape.channels {
+            let (across, down, phase) = (next_unit() * 0.5, next_unit() * 0.5, next_unit() * 6.3);
+            for row in 0..shape.height {
+                for column in 0..shape.width {
+                    let wave = (across * column as f32 + down * row as f32 + phase).sin();
+                    pixels.push((127.5 + 127.5 * wave) as u8);
+                }
+            }
+        }
+    }
+    ImageSet { channels: shape.channels, height: shape.height, width: shape.width, pixels, labels: vec![0; count] }
 }
 
 /// Prints the peak the rates are compared with, and returns it in GFLOP/s: the one given, else the

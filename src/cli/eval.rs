@@ -27,13 +27,13 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         "model: {}, latent {}, {} loss, β {}, {} epochs; data: {} held-out, {} images",
         config.model.architecture.name(),
         config.model.latent_dim,
-        config.loss.name(),
+        config.likelihood().describe(),
         config.beta,
         info.epochs_done,
         dataset.name,
         set.len()
     );
-    let loss = evaluate(&snapshot.model, set, config.loss);
+    let loss = evaluate(&snapshot.model, set, config.likelihood());
     println!(
         "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",
         loss.neg_elbo_nats(),
@@ -48,7 +48,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         quality.kl_per_dim_nats.iter().enumerate().map(|(dim, nats)| format!("z{dim} {nats:.3}")).collect();
     println!("KL per dimension (nats): {}", kl.join(", "));
     if let Some(samples) = args.iw_samples {
-        let nll = importance_weighted_nll_nats(&snapshot.model, set, config.loss, samples, args.seed);
+        let nll = importance_weighted_nll_nats(&snapshot.model, set, config.likelihood(), samples, args.seed);
         println!("-log p(x), importance-weighted with K = {samples}: {nll:.2} nats");
     }
     Ok(())

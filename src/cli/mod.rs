@@ -16,8 +16,8 @@ mod sweep_results;
 mod train;
 
 pub use args::{
-    BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SweepArgs, TrainArgs,
-    model_source,
+    BenchArgs, Cli, CliCommand, ConvArgs, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SweepArgs,
+    TrainArgs, model_source,
 };
 pub use bench::run_bench;
 pub use data_args::{FitArg, PreprocessingArgs};

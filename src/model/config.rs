@@ -4,6 +4,7 @@ use burn::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::Vae;
+use super::conv::{ConvPlan, MAX_STAGE_CHANNELS};
 use crate::image_shape::ImageShape;
 
 /// Largest latent dimension the app accepts.
@@ -14,6 +15,8 @@ pub const MAX_IMAGE_SIDE: usize = 4096;
 pub const MAX_CHANNELS: usize = 4;
 /// Most weights a model may hold: 2^28 f32 values are 1 GiB.
 pub const MAX_PARAMETERS: usize = 1 << 28;
+/// Most residual blocks a conv stage may hold.
+pub const MAX_RESIDUAL_BLOCKS: usize = 8;
 
 /// Which encoder/decoder pair the VAE uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
@@ -22,7 +25,8 @@ pub enum Architecture {
     /// Dense layers: pixels → 512 → 256 → latent, mirrored back.
     #[default]
     Mlp,
-    /// Two stride-2 convolutions (32, 64 channels) → dense, transposed convolutions back.
+    /// Stride-2 convolutions down to about 4×4 (channels doubling per stage) → dense, transposed
+    /// convolutions back.
     Conv,
 }
 
@@ -46,9 +50,9 @@ pub enum ReconstructionLoss {
     /// Bernoulli negative log-likelihood (binary cross-entropy), in nats.
     #[default]
     Bce,
-    /// Squared error.
+    /// Squared error, as the negative log-likelihood of a Gaussian with a stated σ, in nats.
     Mse,
-    /// Absolute error.
+    /// Absolute error, as the negative log-likelihood of a Laplace with a stated scale b, in nats.
     L1,
 }
 
@@ -64,6 +68,18 @@ impl ReconstructionLoss {
             Self::L1 => "l1",
         }
     }
+}
+
+/// How many stride-2 stages the conv architecture stacks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ConvLayout {
+    /// Stages until the feature map is at most 4 pixels a side: 28→14→7→4, 64→32→16→8→4.
+    #[default]
+    Scaled,
+    /// Two stages whatever the image size: the layout of conv checkpoints written before the
+    /// stages scaled with the image (their descriptions name no layout and read as this one).
+    TwoStages,
 }
 
 /// Everything needed to build a VAE with fresh weights.
@@ -82,45 +98,94 @@ pub struct VaeConfig {
     pub image_width: usize,
     /// Colour channels per image: 1 grey, 3 RGB. Checkpoints written before colour support hold none
     /// and read as 1.
-    #[serde(default = "grey_channels")]
+    #[serde(default = "defaults::channels")]
     pub channels: usize,
+    /// Conv only: stages of the encoder (mirrored by the decoder). Missing reads as
+    /// [`ConvLayout::TwoStages`], the layout every conv checkpoint without the field was built with.
+    #[serde(default = "defaults::legacy_conv_layout")]
+    pub conv_layout: ConvLayout,
+    /// Conv only: channels of the first stage; each further stage doubles them, up to
+    /// [`MAX_STAGE_CHANNELS`].
+    #[serde(default = "defaults::conv_base_channels")]
+    pub conv_base_channels: usize,
+    /// Conv only: residual blocks (two 3×3 convolutions and a skip) after each stage.
+    #[serde(default)]
+    pub conv_residual_blocks: usize,
 }
 
-fn grey_channels() -> usize {
-    1
+/// Serde defaults of the fields older descriptions lack.
+mod defaults {
+    pub fn channels() -> usize {
+        1
+    }
+    pub fn legacy_conv_layout() -> super::ConvLayout {
+        super::ConvLayout::TwoStages
+    }
+    pub fn conv_base_channels() -> usize {
+        32
+    }
 }
 
 impl Default for VaeConfig {
-    /// An MLP with a 2-D latent space for 28×28 grey images.
     fn default() -> Self {
-        Self { architecture: Architecture::Mlp, latent_dim: 2, image_height: 28, image_width: 28, channels: 1 }
+        Self {
+            architecture: Architecture::Mlp,
+            latent_dim: 2,
+            image_height: 28,
+            image_width: 28,
+            channels: 1,
+            conv_layout: ConvLayout::Scaled,
+            conv_base_channels: defaults::conv_base_channels(),
+            conv_residual_blocks: 0,
+        }
     }
 }
 
 impl VaeConfig {
-    /// The default config: an MLP with a 2-D latent space for 28×28 grey images.
+    /// The default config: an MLP with a 2-D latent for 28×28 grey images (conv: scaled stages
+    /// from 32 channels, no residual blocks).
     pub fn new() -> Self {
         Self::default()
     }
 
-    /// This config with another architecture.
+    /// With `architecture`.
     pub fn with_architecture(self, architecture: Architecture) -> Self {
         Self { architecture, ..self }
     }
 
-    /// This config with another latent size.
+    /// With `latent_dim` latent dimensions.
     pub fn with_latent_dim(self, latent_dim: usize) -> Self {
         Self { latent_dim, ..self }
     }
 
-    /// This config with another image height, in pixels.
+    /// With images `image_height` pixels high.
     pub fn with_image_height(self, image_height: usize) -> Self {
         Self { image_height, ..self }
     }
 
-    /// This config with another image width, in pixels.
+    /// With images `image_width` pixels wide.
     pub fn with_image_width(self, image_width: usize) -> Self {
         Self { image_width, ..self }
+    }
+
+    /// With images of `channels` channels.
+    pub fn with_channels(self, channels: usize) -> Self {
+        Self { channels, ..self }
+    }
+
+    /// With the conv stages laid out as `conv_layout`.
+    pub fn with_conv_layout(self, conv_layout: ConvLayout) -> Self {
+        Self { conv_layout, ..self }
+    }
+
+    /// With `conv_base_channels` channels in the first conv stage.
+    pub fn with_conv_base_channels(self, conv_base_channels: usize) -> Self {
+        Self { conv_base_channels, ..self }
+    }
+
+    /// With `conv_residual_blocks` residual blocks per conv stage.
+    pub fn with_conv_residual_blocks(self, conv_residual_blocks: usize) -> Self {
+        Self { conv_residual_blocks, ..self }
     }
 
     /// The shape of the images this model reads and writes.
@@ -134,12 +199,17 @@ impl VaeConfig {
         self.image_shape().values()
     }
 
+    /// The conv architecture's stages for this config (meaningful when `architecture` is conv).
+    pub fn conv_plan(&self) -> ConvPlan {
+        ConvPlan::new(self)
+    }
+
     /// Number of weights (and biases) of the model this config builds, or `None` when it does not
     /// fit in a `usize`.
     pub fn parameter_count(&self) -> Option<usize> {
         match self.architecture {
             Architecture::Mlp => super::mlp::parameter_count(self.image_shape().checked_values()?, self.latent_dim),
-            Architecture::Conv => super::conv::parameter_count(self.image_shape(), self.latent_dim),
+            Architecture::Conv => self.conv_plan().parameter_count(),
         }
     }
 
@@ -148,7 +218,7 @@ impl VaeConfig {
     pub fn training_flops_per_image(&self) -> f64 {
         let macs = match self.architecture {
             Architecture::Mlp => super::mlp::forward_macs(self.values_per_image(), self.latent_dim),
-            Architecture::Conv => super::conv::forward_macs(self.image_shape(), self.latent_dim),
+            Architecture::Conv => self.conv_plan().forward_macs().unwrap_or(usize::MAX),
         };
         6.0 * macs as f64
     }
@@ -173,19 +243,37 @@ impl VaeConfig {
                 "images of {height}×{width} pixels are too large: each side must be at most {MAX_IMAGE_SIDE}"
             ));
         }
-        if self.architecture == Architecture::Conv && (!height.is_multiple_of(4) || !width.is_multiple_of(4)) {
-            return Err(format!(
-                "the conv architecture needs image sides divisible by 4, not {height}×{width}: use --arch mlp"
-            ));
+        if self.architecture == Architecture::Conv {
+            self.validate_conv()?;
         }
         match self.parameter_count() {
             Some(count) if count <= MAX_PARAMETERS => Ok(()),
             _ => Err(format!(
                 "a {} VAE for {height}×{width} images would hold more than {MAX_PARAMETERS} weights: use smaller images{}",
                 self.architecture.name(),
-                if self.architecture == Architecture::Mlp { " or --arch conv" } else { "" }
+                match self.architecture {
+                    Architecture::Mlp => " or --arch conv",
+                    Architecture::Conv => ", fewer --base-channels or fewer --residual-blocks",
+                }
             )),
         }
+    }
+
+    /// The conv-only fields: stage widths and residual blocks.
+    fn validate_conv(&self) -> Result<(), String> {
+        if !(1..=MAX_STAGE_CHANNELS).contains(&self.conv_base_channels) {
+            return Err(format!(
+                "the conv architecture's base channels must be 1 to {MAX_STAGE_CHANNELS}, not {}",
+                self.conv_base_channels
+            ));
+        }
+        if self.conv_residual_blocks > MAX_RESIDUAL_BLOCKS {
+            return Err(format!(
+                "the conv architecture takes 0 to {MAX_RESIDUAL_BLOCKS} residual blocks per stage, not {}",
+                self.conv_residual_blocks
+            ));
+        }
+        Ok(())
     }
 
     /// Builds a VAE with freshly initialised weights on `device`.
@@ -195,43 +283,4 @@ impl VaeConfig {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn training_cost_counts_every_layer() {
-        // MLP: 784·512 + 512·256 + 256·4 encoder, 2·256 + 256·512 + 512·784 decoder = 1,066,496 MACs.
-        let mlp = VaeConfig::new();
-        assert_eq!(mlp.training_flops_per_image(), 6.0 * 1_066_496.0);
-        // Conv: 14²·32·9 + 7²·64·32·9 (twice), 3136·256 (twice), 256·4 + 2·256.
-        let conv = VaeConfig::new().with_architecture(Architecture::Conv);
-        let macs = 2 * (56_448 + 903_168 + 802_816) + 1024 + 512;
-        assert_eq!(conv.training_flops_per_image(), 6.0 * macs as f64);
-    }
-
-    #[test]
-    fn parameter_count_matches_the_built_model() {
-        for architecture in Architecture::ALL {
-            for (height, width, latent_dim, channels) in [(28, 28, 2, 1), (8, 12, 5, 1), (8, 8, 3, 3)] {
-                let config = VaeConfig { architecture, latent_dim, image_height: height, image_width: width, channels };
-                let built = config.init(&Device::flex()).num_params();
-                assert_eq!(config.parameter_count(), Some(built), "{config:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn absurd_image_shapes_are_refused_without_overflow() {
-        let near_2_63 = 1usize << 62;
-        for (height, width) in [(near_2_63, 4), (usize::MAX, usize::MAX), (4097, 28), (28, 0), (0, 0), (4096, 4096)] {
-            for architecture in Architecture::ALL {
-                let config =
-                    VaeConfig { architecture, latent_dim: 2, image_height: height, image_width: width, channels: 1 };
-                let error = config.validate().expect_err("refused");
-                assert!(error.contains(&format!("{height}×{width}")), "{error}");
-            }
-        }
-        let largest_side = VaeConfig::new().with_image_height(MAX_IMAGE_SIDE).with_image_width(4);
-        assert_eq!(largest_side.validate(), Ok(()));
-    }
-}
+mod tests;

@@ -1,26 +1,70 @@
 //! Per-image loss terms of the VAE: reconstruction and KL, in nats.
+//!
+//! Every reconstruction loss is the negative log-likelihood of the images under the decoder, so
+//! the ELBO stays in nats whichever is chosen: Bernoulli (BCE), Gaussian with standard deviation σ
+//! (MSE) and Laplace with scale b (L1), each with the decoder's mean μ = σ(logits) in [0, 1].
+
+use std::f64::consts::PI;
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
 
 use super::ReconstructionLoss;
 
-/// Reconstruction loss per image, summed over pixels.
+/// Smallest σ (MSE) or b (L1) accepted, in pixel units ([0, 1]).
+pub const MIN_LIKELIHOOD_SCALE: f64 = 1e-3;
+/// Largest σ (MSE) or b (L1) accepted, in pixel units.
+pub const MAX_LIKELIHOOD_SCALE: f64 = 10.0;
+
+/// The decoder's likelihood p(x | z): which reconstruction loss, and its scale.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Likelihood {
+    /// Bernoulli, Gaussian or Laplace.
+    pub loss: ReconstructionLoss,
+    /// σ of the Gaussian (MSE) or b of the Laplace (L1), in pixel units; BCE has none and ignores it.
+    pub scale: f64,
+}
+
+impl Likelihood {
+    /// The Bernoulli likelihood (BCE), which has no scale.
+    pub fn bernoulli() -> Self {
+        Self { loss: ReconstructionLoss::Bce, scale: 1.0 }
+    }
+
+    /// `"bce"`, `"mse σ=0.1"` or `"l1 b=0.1"`.
+    pub fn describe(&self) -> String {
+        match self.loss {
+            ReconstructionLoss::Bce => "bce".to_string(),
+            ReconstructionLoss::Mse => format!("mse σ={}", self.scale),
+            ReconstructionLoss::L1 => format!("l1 b={}", self.scale),
+        }
+    }
+}
+
+/// Reconstruction loss per image: −log p(x | z) summed over every value, in nats.
 ///
-/// logits: [batch, pixels] (decoder output before the sigmoid), targets: [batch, pixels] in [0, 1].
+/// logits: [batch, values] (decoder output before the sigmoid), targets: [batch, values] in [0, 1].
 /// Returns [batch].
-pub fn reconstruction_loss(kind: ReconstructionLoss, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
-    let per_pixel = match kind {
+pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
+    let scale = likelihood.scale;
+    let per_value = match likelihood.loss {
         ReconstructionLoss::Bce => binary_cross_entropy_with_logits(logits, targets),
-        ReconstructionLoss::Mse => (sigmoid(logits) - targets).powi_scalar(2),
-        ReconstructionLoss::L1 => (sigmoid(logits) - targets).abs(),
+        // (x − μ)² / (2σ²) + ½ log(2πσ²)
+        ReconstructionLoss::Mse => (sigmoid(logits) - targets)
+            .powi_scalar(2)
+            .mul_scalar(1.0 / (2.0 * scale * scale))
+            .add_scalar(0.5 * (2.0 * PI * scale * scale).ln()),
+        // |x − μ| / b + log(2b)
+        ReconstructionLoss::L1 => {
+            (sigmoid(logits) - targets).abs().mul_scalar(1.0 / scale).add_scalar((2.0 * scale).ln())
+        }
     };
-    per_pixel.sum_dim(1).squeeze_dim(1)
+    per_value.sum_dim(1).squeeze_dim(1)
 }
 
 /// −[y log σ(x) + (1 − y) log(1 − σ(x))], computed stably as max(x, 0) − x·y + log(1 + e^−|x|).
 ///
-/// logits, targets: [batch, pixels] → [batch, pixels]
+/// logits, targets: [batch, values] → [batch, values]
 fn binary_cross_entropy_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<2> {
     let softplus_tail = logits.clone().abs().neg().exp().log1p();
     logits.clone().clamp_min(0.0) - logits * targets + softplus_tail
@@ -34,6 +78,13 @@ mod tests {
         tensor.into_data().try_to_vec::<f32>().expect("f32 data")
     }
 
+    fn loss_of(loss: ReconstructionLoss, scale: f64, logits: [[f32; 2]; 1], targets: [[f32; 2]; 1]) -> f32 {
+        let device = Device::flex();
+        let likelihood = Likelihood { loss, scale };
+        let (logits, targets) = (Tensor::<2>::from_data(logits, &device), Tensor::<2>::from_data(targets, &device));
+        as_vec(reconstruction_loss(likelihood, logits, targets))[0]
+    }
+
     #[test]
     fn bce_sum_matches_a_hand_example() {
         let device = Device::flex();
@@ -42,27 +93,43 @@ mod tests {
         // Pixel 3: y = 0.5, p = 0.75 → −(0.5 ln 0.75 + 0.5 ln 0.25).
         let logits = Tensor::<2>::from_data([[0.0, 3f32.ln(), 3f32.ln()]], &device);
         let targets = Tensor::<2>::from_data([[1.0, 0.0, 0.5]], &device);
-        let got = as_vec(reconstruction_loss(ReconstructionLoss::Bce, logits, targets))[0];
+        let got = as_vec(reconstruction_loss(Likelihood::bernoulli(), logits, targets))[0];
         let want = 2f32.ln() + 4f32.ln() - (0.5 * 0.75f32.ln() + 0.5 * 0.25f32.ln());
         assert!((got - want).abs() < 1e-5, "BCE {got} != {want}");
     }
 
     #[test]
     fn bce_is_finite_for_extreme_logits() {
-        let device = Device::flex();
-        let logits = Tensor::<2>::from_data([[200.0, -200.0]], &device);
-        let targets = Tensor::<2>::from_data([[0.0, 1.0]], &device);
-        let got = as_vec(reconstruction_loss(ReconstructionLoss::Bce, logits, targets))[0];
+        let got = loss_of(ReconstructionLoss::Bce, 1.0, [[200.0, -200.0]], [[0.0, 1.0]]);
         assert!((got - 400.0).abs() < 1e-3, "BCE {got}");
     }
 
     #[test]
-    fn mse_and_l1_sum_over_pixels() {
-        let device = Device::flex();
-        let logits = Tensor::<2>::from_data([[0.0, 0.0]], &device); // σ = 0.5 each
-        let targets = Tensor::<2>::from_data([[1.0, 0.0]], &device);
-        let mse = as_vec(reconstruction_loss(ReconstructionLoss::Mse, logits.clone(), targets.clone()))[0];
-        let l1 = as_vec(reconstruction_loss(ReconstructionLoss::L1, logits, targets))[0];
-        assert!((mse - 0.5).abs() < 1e-6 && (l1 - 1.0).abs() < 1e-6);
+    fn mse_is_a_gaussian_negative_log_likelihood() {
+        // μ = σ(0) = 0.5 and σ(ln 3) = 0.75; errors 0.5 and 0.25; σ = 0.1 → 2σ² = 0.02.
+        // 0.25 / 0.02 + 0.0625 / 0.02 = 12.5 + 3.125; plus 2 · ½ ln(2π · 0.01) = ln(0.0628318…) = −2.767293…
+        let got = loss_of(ReconstructionLoss::Mse, 0.1, [[0.0, 3f32.ln()]], [[1.0, 0.5]]);
+        let want = 15.625 - 2.767_293;
+        assert!((got - want).abs() < 1e-4, "Gaussian NLL {got} != {want}");
+        // σ = 1/√(2π) makes the constant vanish and 2σ² = 1/π: the plain sum of squares times π.
+        let unit = loss_of(ReconstructionLoss::Mse, 1.0 / (2.0 * PI).sqrt(), [[0.0, 0.0]], [[1.0, 0.0]]);
+        assert!((unit - 0.5 * std::f32::consts::PI).abs() < 1e-5, "{unit}");
+    }
+
+    #[test]
+    fn l1_is_a_laplace_negative_log_likelihood() {
+        // Errors 0.5 and 0.25, b = 0.1: 5 + 2.5, plus 2 · ln 0.2 = −3.218876…
+        let got = loss_of(ReconstructionLoss::L1, 0.1, [[0.0, 3f32.ln()]], [[1.0, 0.5]]);
+        let want = 7.5 - 3.218_876;
+        assert!((got - want).abs() < 1e-4, "Laplace NLL {got} != {want}");
+        // b = ½ makes the constant vanish: twice the plain absolute error.
+        let half = loss_of(ReconstructionLoss::L1, 0.5, [[0.0, 0.0]], [[1.0, 0.0]]);
+        assert!((half - 2.0).abs() < 1e-6, "{half}");
+    }
+
+    #[test]
+    fn likelihoods_describe_their_scale() {
+        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1 };
+        assert_eq!((Likelihood::bernoulli().describe(), mse.describe()), ("bce".to_string(), "mse σ=0.1".to_string()));
     }
 }

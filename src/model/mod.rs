@@ -9,8 +9,10 @@ mod mlp;
 mod vae;
 
 pub use config::{
-    Architecture, MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, ReconstructionLoss, VaeConfig,
+    Architecture, ConvLayout, MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, MAX_RESIDUAL_BLOCKS,
+    ReconstructionLoss, VaeConfig,
 };
+pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
-pub use loss::reconstruction_loss;
+pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, reconstruction_loss};
 pub use vae::{LossTerms, Vae};

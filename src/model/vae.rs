@@ -1,12 +1,13 @@
 //! The VAE module: an encoder to a diagonal Gaussian and a decoder back to pixels.
 
 use burn::prelude::*;
+use burn::store::{ModuleRecord, RecordError};
 use burn::tensor::activation::sigmoid;
 
-use super::conv::{ConvDecoder, ConvEncoder};
-use super::loss::reconstruction_loss;
+use super::conv::{ConvDecoder, ConvEncoder, load_two_stage_record};
+use super::loss::{Likelihood, reconstruction_loss};
 use super::mlp::{MlpDecoder, MlpEncoder};
-use super::{Architecture, DiagonalGaussian, ReconstructionLoss, VaeConfig};
+use super::{Architecture, ConvLayout, DiagonalGaussian, VaeConfig};
 
 /// The encoder of either architecture.
 #[derive(Module, Debug)]
@@ -47,17 +48,41 @@ pub struct LossTerms {
 impl Vae {
     /// A VAE with fresh weights for `config` (which must have passed `validate`).
     pub fn new(config: &VaeConfig, device: &Device) -> Self {
-        let (shape, latent) = (config.image_shape(), config.latent_dim);
+        let (values, latent) = (config.image_shape().values(), config.latent_dim);
         match config.architecture {
             Architecture::Mlp => Self {
-                encoder: Encoder::Mlp(MlpEncoder::new(shape.values(), latent, device)),
-                decoder: Decoder::Mlp(MlpDecoder::new(latent, shape.values(), device)),
+                encoder: Encoder::Mlp(MlpEncoder::new(values, latent, device)),
+                decoder: Decoder::Mlp(MlpDecoder::new(latent, values, device)),
             },
-            Architecture::Conv => Self {
-                encoder: Encoder::Conv(ConvEncoder::new(shape, latent, device)),
-                decoder: Decoder::Conv(ConvDecoder::new(latent, shape, device)),
-            },
+            Architecture::Conv => {
+                let plan = config.conv_plan();
+                Self {
+                    encoder: Encoder::Conv(ConvEncoder::new(&plan, device)),
+                    decoder: Decoder::Conv(ConvDecoder::new(&plan, device)),
+                }
+            }
         }
+    }
+
+    /// A model of `config` (which must have passed `validate`) holding the weights of `record`.
+    ///
+    /// Conv checkpoints of the two-stage layout written before the stages scaled with the image
+    /// name their weights differently; when the record does not load as today's model, it is read
+    /// under those names. On failure, the error is today's.
+    pub fn from_record(config: &VaeConfig, record: ModuleRecord, device: &Device) -> Result<Self, RecordError> {
+        let fresh = Self::new(config, device);
+        let may_be_old = config.architecture == Architecture::Conv
+            && config.conv_layout == ConvLayout::TwoStages
+            && config.conv_residual_blocks == 0;
+        if !may_be_old {
+            return fresh.try_load_record(record);
+        }
+        let error = match fresh.try_load_record(record.clone()) {
+            Ok(model) => return Ok(model),
+            Err(error) => error,
+        };
+        let (encoder, decoder) = load_two_stage_record(&config.conv_plan(), record, device).map_err(|_| error)?;
+        Ok(Self { encoder: Encoder::Conv(encoder), decoder: Decoder::Conv(decoder) })
     }
 
     /// images: [batch, pixels] in [0, 1] → q(z | x)
@@ -84,19 +109,19 @@ impl Vae {
     /// Encodes, samples one z per image and scores the reconstruction.
     ///
     /// images: [batch, pixels] in [0, 1].
-    pub fn loss_terms(&self, images: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
+    pub fn loss_terms(&self, images: Tensor<2>, loss: Likelihood) -> LossTerms {
         self.loss_terms_sampled(images, loss, DiagonalGaussian::sample)
     }
 
     /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
-    pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: ReconstructionLoss) -> LossTerms {
+    pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: Likelihood) -> LossTerms {
         self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise))
     }
 
     fn loss_terms_sampled(
         &self,
         images: Tensor<2>,
-        loss: ReconstructionLoss,
+        loss: Likelihood,
         sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
     ) -> LossTerms {
         let posterior = self.encode(images.clone());

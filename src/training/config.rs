@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ReconstructionLoss, VaeConfig};
+use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, VaeConfig};
 
 /// Most epochs a run may ask for (and a checkpoint may have done).
 pub const MAX_EPOCHS: usize = 100_000;
@@ -12,6 +12,8 @@ pub const MAX_GLOBAL_STEP: usize = 1 << 53;
 pub const MAX_BETA: f64 = 10_000.0;
 /// Largest batch size accepted.
 pub const MAX_BATCH_SIZE: usize = 8192;
+/// σ (MSE) or b (L1) of a new run, in pixel units.
+pub const DEFAULT_LIKELIHOOD_SCALE: f64 = 0.1;
 
 /// Everything that decides how a VAE is trained.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -21,6 +23,9 @@ pub struct TrainingConfig {
     pub model: VaeConfig,
     /// Reconstruction term of the loss.
     pub loss: ReconstructionLoss,
+    /// σ of the Gaussian (MSE) or b of the Laplace (L1) likelihood, in pixel units ([0, 1]); BCE
+    /// ignores it. Descriptions written before it existed read as the default.
+    pub likelihood_scale: f64,
     /// Weight of the KL term (β-VAE); 1 is the plain ELBO.
     pub beta: f64,
     /// Epochs over which β ramps up linearly from 0; 0 disables warm-up.
@@ -40,6 +45,7 @@ impl Default for TrainingConfig {
         Self {
             model: VaeConfig::new(),
             loss: ReconstructionLoss::Bce,
+            likelihood_scale: DEFAULT_LIKELIHOOD_SCALE,
             beta: 1.0,
             kl_warmup_epochs: 0,
             learning_rate: 1e-3,
@@ -51,9 +57,22 @@ impl Default for TrainingConfig {
 }
 
 impl TrainingConfig {
+    /// The decoder's likelihood: the reconstruction loss with its scale.
+    pub fn likelihood(&self) -> Likelihood {
+        Likelihood { loss: self.loss, scale: self.likelihood_scale }
+    }
+
     /// Checks every field, with a message that says what to change.
     pub fn validate(&self) -> Result<(), String> {
         self.model.validate()?;
+        let scale = self.likelihood_scale;
+        if !(scale.is_finite() && (MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE).contains(&scale)) {
+            return Err(format!(
+                "the likelihood scale (σ for mse, b for l1) must be a number from {MIN_LIKELIHOOD_SCALE} to \
+                 {MAX_LIKELIHOOD_SCALE}, not {}",
+                readable(scale)
+            ));
+        }
         if !(self.beta.is_finite() && (0.0..=MAX_BETA).contains(&self.beta)) {
             return Err(format!("β must be a number from 0 to {MAX_BETA}, not {}", readable(self.beta)));
         }
@@ -117,7 +136,10 @@ mod tests {
     #[test]
     fn every_number_is_checked_against_its_range() {
         let default = TrainingConfig::default;
-        let cases: [(TrainingConfig, &str); 12] = [
+        let cases: [(TrainingConfig, &str); 15] = [
+            (TrainingConfig { likelihood_scale: 0.0, ..default() }, "likelihood scale"),
+            (TrainingConfig { likelihood_scale: f64::NAN, ..default() }, "likelihood scale"),
+            (TrainingConfig { likelihood_scale: 11.0, ..default() }, "likelihood scale"),
             (TrainingConfig { beta: f64::NAN, ..default() }, "β"),
             (TrainingConfig { beta: 1e300, ..default() }, "β"),
             (TrainingConfig { beta: -1.0, ..default() }, "β"),

@@ -4,12 +4,12 @@ use burn::prelude::*;
 
 use super::{LossAccumulator, LossParts};
 use crate::data::ImageSet;
-use crate::model::{LossTerms, ReconstructionLoss, Vae};
+use crate::model::{Likelihood, LossTerms, Vae};
 
 const EVAL_BATCH: usize = 1000;
 
 /// Mean loss terms of `model` over every image of `set` (one posterior sample each).
-pub fn evaluate(model: &Vae, set: &ImageSet, loss: ReconstructionLoss) -> LossParts {
+pub fn evaluate(model: &Vae, set: &ImageSet, loss: Likelihood) -> LossParts {
     let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
     let indices: Vec<usize> = (0..set.len()).collect();
     let mut accumulator = LossAccumulator::default();

@@ -8,21 +8,15 @@ use rand::rngs::StdRng;
 use rand_distr::{Distribution, StandardNormal};
 
 use crate::data::ImageSet;
-use crate::model::{ReconstructionLoss, Vae, reconstruction_loss};
+use crate::model::{Likelihood, Vae, reconstruction_loss};
 
 const EVAL_BATCH: usize = 500;
 
 /// Mean over the images of `set` of −log p̂(x) in nats, with `samples` importance samples each,
-/// the noise drawn from `seed`. With BCE (a Bernoulli decoder) this is the standard figure; with
-/// MSE or L1 the reconstruction term is not a normalised likelihood, so compare it only between
-/// models trained with the same loss.
-pub fn importance_weighted_nll_nats(
-    model: &Vae,
-    set: &ImageSet,
-    loss: ReconstructionLoss,
-    samples: usize,
-    seed: u64,
-) -> f64 {
+/// the noise drawn from `seed`. Every loss is a normalised likelihood (Bernoulli, Gaussian with σ,
+/// Laplace with b), but MSE and L1 are densities over continuous pixels: compare their figures only
+/// between models with the same loss and scale.
+pub fn importance_weighted_nll_nats(model: &Vae, set: &ImageSet, loss: Likelihood, samples: usize, seed: u64) -> f64 {
     let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
     let samples = samples.max(1);
     let mut rng = StdRng::seed_from_u64(seed);

@@ -11,7 +11,7 @@ mod metrics;
 mod sharded_step;
 mod trainer;
 
-pub use config::{MAX_BATCH_SIZE, MAX_BETA, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
+pub use config::{DEFAULT_LIKELIHOOD_SCALE, MAX_BATCH_SIZE, MAX_BETA, MAX_EPOCHS, MAX_GLOBAL_STEP, TrainingConfig};
 pub use divergence::Diverged;
 pub use evaluate::evaluate;
 pub use heldout_quality::{QualityReport, heldout_quality, heldout_quality_of_first};

@@ -18,7 +18,7 @@ use super::evaluate::batch_loss_parts;
 use super::{LossAccumulator, LossParts};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
-use crate::model::{ReconstructionLoss, Vae};
+use crate::model::{Likelihood, Vae};
 
 /// Fewest images worth a thread of their own.
 const MIN_SHARD_IMAGES: usize = 16;
@@ -30,8 +30,8 @@ pub struct ShardedStep {
     pub shards: usize,
     /// Latent dimensions of the model (for the reparameterisation noise).
     pub latent_dim: usize,
-    /// Reconstruction loss of the objective.
-    pub loss: ReconstructionLoss,
+    /// Reconstruction likelihood of the objective.
+    pub loss: Likelihood,
     /// Weight of the KL term in the objective (β, after warm-up).
     pub kl_weight: f64,
 }
@@ -128,7 +128,7 @@ mod tests {
         let device = Device::flex();
         let autodiff = device.clone().autodiff();
         let model = model.clone().fork(&autodiff);
-        let step = ShardedStep { shards, latent_dim: 2, loss: ReconstructionLoss::Bce, kl_weight: 1.0 };
+        let step = ShardedStep { shards, latent_dim: 2, loss: Likelihood::bernoulli(), kl_weight: 1.0 };
         let batch: Vec<usize> = (0..64).collect();
         let noise_values: Vec<f32> = (0..64 * 2).map(|index| ((index * 7) % 13) as f32 / 6.0 - 1.0).collect();
         let noise = Tensor::<2>::from_data(TensorData::new(noise_values, [64, 2]), &autodiff);

@@ -196,7 +196,7 @@ impl Trainer {
             let step = ShardedStep {
                 shards: self.shards,
                 latent_dim: self.config.model.latent_dim,
-                loss: self.config.loss,
+                loss: self.config.likelihood(),
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
             };
             let BatchGradients { gradients, loss } = step.gradients(&self.model, train, batch, &self.device);
@@ -222,7 +222,7 @@ impl Trainer {
         }
         let train_secs = started.elapsed().as_secs_f64();
         let train_images = train.len();
-        let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.loss);
+        let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.likelihood());
         if let Some(value) = non_finite_value(&heldout) {
             return Err(Diverged::new(&self.config, epoch, None, "the held-out loss", value));
         }

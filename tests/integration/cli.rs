@@ -184,8 +184,8 @@ fn bench_prints_images_per_second_and_the_share_of_peak() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("machine peak: 100 GFLOP/s"), "{stdout}");
-    let line = stdout.lines().find(|line| line.starts_with("cpu  mlp")).expect("an MLP line");
-    let images_per_sec: f64 = line.split_whitespace().nth(2).and_then(|n| n.parse().ok()).expect("a rate");
+    let line = stdout.lines().find(|line| line.starts_with("cpu  mlp  28x28x1")).expect("an MLP line");
+    let images_per_sec: f64 = line.split_whitespace().nth(3).and_then(|n| n.parse().ok()).expect("a rate");
     assert!(images_per_sec > 0.0, "{line}");
     assert!(line.contains("6.4 MFLOP/image"), "{line}");
     let number_after = |marker: &str| -> f64 {

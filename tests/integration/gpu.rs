@@ -10,7 +10,7 @@ use vae_explorer::checkpoint;
 use vae_explorer::data::DataSource;
 use vae_explorer::device::{DeviceChoice, DevicePicker};
 use vae_explorer::inference::{ModelSnapshot, ModelSource};
-use vae_explorer::model::Vae;
+use vae_explorer::model::{Architecture, Vae, VaeConfig};
 use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
 /// Collects the loss of a fixed number of steps, then stops.
@@ -66,6 +66,27 @@ fn the_wgpu_device_trains_a_few_steps() {
     checkpoint::save(bundled.path(), &snapshot.model, &snapshot.info).expect("save from the CPU");
     let (on_gpu, _) = checkpoint::load(bundled.path(), &device).expect("load on the GPU");
     assert_close(&decode_on(&snapshot.model, &latents), &decode_on(&on_gpu, &latents));
+
+    // A colour conv model with residual blocks trains a few steps on the GPU and decodes the same
+    // on the CPU.
+    let colour = Arc::new(crate::conv_colour::colour_dataset(8, 8, 3, 16, 4));
+    let model = VaeConfig::new()
+        .with_architecture(Architecture::Conv)
+        .with_image_height(8)
+        .with_image_width(8)
+        .with_channels(3)
+        .with_conv_base_channels(4)
+        .with_conv_residual_blocks(1);
+    let config = TrainingConfig { model, batch_size: 8, ..TrainingConfig::default() };
+    let mut trainer = Trainer::new(config, colour, &device).expect("valid colour config");
+    let mut observer = FewSteps { limit: 2, losses: Vec::new() };
+    trainer.run(&mut observer).expect("no divergence");
+    assert!(observer.losses.len() == 2 && observer.losses.iter().all(|loss| loss.is_finite()), "{:?}", observer.losses);
+    let colour_dir = tempfile::tempdir().expect("temp dir");
+    let gpu_model = trainer.model().valid();
+    checkpoint::save(colour_dir.path(), &gpu_model, &trainer.checkpoint_info()).expect("save from the GPU");
+    let (cpu_model, _) = checkpoint::load(colour_dir.path(), &Device::flex()).expect("load on the CPU");
+    assert_close(&decode_on(&gpu_model, &latents), &decode_on(&cpu_model, &latents));
 }
 
 /// Decodes [n, 2] latents on whatever device the model lives on.

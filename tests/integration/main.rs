@@ -5,6 +5,7 @@
 mod checkpoints;
 mod cli;
 mod colour_views;
+mod conv_colour;
 mod data_files;
 mod divergence;
 mod export_files;

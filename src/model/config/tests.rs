@@ -1,0 +1,122 @@
+//! Tests of the model config: costs, counts, validation and reading older descriptions.
+
+use super::*;
+
+fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
+    VaeConfig::new()
+        .with_architecture(Architecture::Conv)
+        .with_image_height(height)
+        .with_image_width(width)
+        .with_channels(channels)
+}
+
+#[test]
+fn training_cost_counts_every_layer() {
+    // MLP: 784·512 + 512·256 + 256·4 encoder, 2·256 + 256·512 + 512·784 decoder = 1,066,496 MACs.
+    let mlp = VaeConfig::new();
+    assert_eq!(mlp.training_flops_per_image(), 6.0 * 1_066_496.0);
+    // Conv at 28×28, 28 → 14 → 7 → 4: 14²·1·32·9 + 7²·32·64·9 + 4²·64·128·9 (twice),
+    // 2048·256 (twice), 256·2·2 + 2·256.
+    let scaled = conv(28, 28, 1);
+    let macs = 2 * (56_448 + 903_168 + 1_179_648) + 2 * 524_288 + 1024 + 512;
+    assert_eq!(scaled.training_flops_per_image(), 6.0 * macs as f64);
+    // The old two-stage layout: 14²·32·9 + 7²·64·32·9 (twice), 3136·256 (twice), 256·4 + 2·256.
+    let two_stages = scaled.clone().with_conv_layout(ConvLayout::TwoStages);
+    let macs = 2 * (56_448 + 903_168 + 802_816) + 1024 + 512;
+    assert_eq!(two_stages.training_flops_per_image(), 6.0 * macs as f64);
+    // 64×64 RGB, 64 → 32 → 16 → 8 → 4 with 32, 64, 128, 256 channels:
+    // 32²·3·32·9 + 16²·32·64·9 + 8²·64·128·9 + 4²·128·256·9 (twice), 4096·256 (twice), 1536.
+    let colour = conv(64, 64, 3);
+    let macs = 2 * (884_736 + 3 * 4_718_592) + 2 * 1_048_576 + 1536;
+    assert_eq!(colour.training_flops_per_image(), 6.0 * macs as f64);
+    // One residual block per stage adds two 3×3 convolutions at the stage's output, both ways:
+    // 2·2·(32²·32² + 16²·64² + 8²·128² + 4²·256²)·9.
+    let blocks = colour.clone().with_conv_residual_blocks(1);
+    let extra = 4 * 9 * (1024 * 1024 + 256 * 4096 + 64 * 16_384 + 16 * 65_536);
+    assert_eq!(blocks.training_flops_per_image(), 6.0 * (macs + extra) as f64);
+}
+
+#[test]
+fn parameter_count_matches_the_built_model() {
+    let shapes = [(28, 28, 1), (64, 64, 3), (32, 48, 3), (7, 9, 1), (8, 12, 1), (8, 8, 3), (1, 5, 1)];
+    for (height, width, channels) in shapes {
+        for latent_dim in [2, 5] {
+            let mlp = VaeConfig::new().with_image_height(height).with_image_width(width).with_channels(channels);
+            let conv = conv(height, width, channels).with_latent_dim(latent_dim).with_conv_base_channels(8);
+            let mut configs = vec![mlp.with_latent_dim(latent_dim), conv.clone()];
+            configs.push(conv.clone().with_conv_residual_blocks(2));
+            configs.push(conv.clone().with_conv_layout(ConvLayout::TwoStages));
+            configs.push(conv.with_conv_layout(ConvLayout::TwoStages).with_conv_residual_blocks(1));
+            for config in configs {
+                assert_eq!(config.validate(), Ok(()), "{config:?}");
+                let built = config.init(&Device::flex()).num_params();
+                assert_eq!(config.parameter_count(), Some(built), "{config:?}");
+            }
+        }
+    }
+    // The default widths too, at the sizes the issue names.
+    for (height, width, channels) in [(28, 28, 1), (64, 64, 3)] {
+        for blocks in [0, 1] {
+            let config = conv(height, width, channels).with_conv_residual_blocks(blocks);
+            assert_eq!(config.parameter_count(), Some(config.init(&Device::flex()).num_params()), "{config:?}");
+        }
+    }
+}
+
+#[test]
+fn absurd_image_shapes_are_refused_without_overflow() {
+    let near_2_63 = 1usize << 62;
+    for (height, width) in [(near_2_63, 4), (usize::MAX, usize::MAX), (4097, 28), (28, 0), (0, 0), (4096, 4096)] {
+        for architecture in Architecture::ALL {
+            let config =
+                VaeConfig::new().with_architecture(architecture).with_image_height(height).with_image_width(width);
+            if architecture == Architecture::Conv && (height, width) == (4096, 4096) {
+                // Ten stages bring it down to 4×4: the conv's weights do not grow with the image.
+                assert_eq!(config.validate(), Ok(()));
+                continue;
+            }
+            let error = config.validate().expect_err("refused");
+            assert!(error.contains(&format!("{height}×{width}")), "{error}");
+        }
+    }
+    let largest_side = VaeConfig::new().with_image_height(MAX_IMAGE_SIDE).with_image_width(4);
+    assert_eq!(largest_side.validate(), Ok(()));
+}
+
+#[test]
+fn conv_layouts_that_do_not_fit_are_refused_with_what_to_change() {
+    let cases = [
+        (conv(28, 28, 1).with_conv_base_channels(0), "base channels must be 1 to 256, not 0"),
+        (conv(28, 28, 1).with_conv_base_channels(257), "base channels must be 1 to 256, not 257"),
+        (conv(28, 28, 1).with_conv_base_channels(usize::MAX), "base channels"),
+        (conv(28, 28, 1).with_conv_residual_blocks(9), "0 to 8 residual blocks per stage, not 9"),
+        (conv(28, 28, 1).with_conv_residual_blocks(usize::MAX), "residual blocks"),
+        // Two stages of a 4096×4096 image leave a 1024×1024 map: far too many dense weights.
+        (conv(4096, 4096, 1).with_conv_layout(ConvLayout::TwoStages), "fewer --base-channels"),
+    ];
+    for (config, message) in cases {
+        let error = config.validate().expect_err("refused");
+        assert!(error.contains(message), "{error} should say {message}");
+    }
+    // The MLP ignores the conv fields.
+    let mlp = VaeConfig::new().with_conv_base_channels(0).with_conv_residual_blocks(99);
+    assert_eq!(mlp.validate(), Ok(()));
+}
+
+#[test]
+fn descriptions_without_the_newer_fields_read_as_the_models_they_describe() {
+    // As checkpoints written before colour and scaled stages hold it.
+    let old: VaeConfig =
+        serde_json::from_str(r#"{"architecture": "conv", "latent_dim": 2, "image_height": 28, "image_width": 28}"#)
+            .expect("old description");
+    let expected = conv(28, 28, 1).with_conv_layout(ConvLayout::TwoStages);
+    assert_eq!(old, expected);
+    assert_eq!(old.conv_plan().stages.len(), 2);
+    // What this build writes reads back the same.
+    let new = conv(64, 64, 3).with_conv_base_channels(16).with_conv_residual_blocks(2);
+    let text = serde_json::to_string(&new).expect("serialise");
+    assert!(text.contains(r#""conv_layout":"scaled""#), "{text}");
+    assert_eq!(serde_json::from_str::<VaeConfig>(&text).expect("read back"), new);
+    // The fields that were always written stay required.
+    assert!(serde_json::from_str::<VaeConfig>(r#"{"architecture": "conv", "latent_dim": 2}"#).is_err());
+}

@@ -1,0 +1,57 @@
+//! The conv decoder: dense layers up to the last feature map, then the encoder's stages mirrored by
+//! stride-2 transposed convolutions back to exactly the image's size.
+
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+
+use super::blocks::UpStage;
+use super::layout::{ConvPlan, HIDDEN};
+
+/// Convolutional decoder producing pixel logits.
+#[derive(Module, Debug)]
+pub struct ConvDecoder {
+    hidden: Linear,
+    features: Linear,
+    /// Deepest stage first.
+    stages: Vec<UpStage>,
+    /// [channels, height, width] of the feature map the dense layers produce.
+    feature_shape: [usize; 3],
+    /// Values of one output image: channels·height·width.
+    image_values: usize,
+}
+
+impl ConvDecoder {
+    /// A fresh decoder for `plan` (whose config passed `validate`).
+    pub fn new(plan: &ConvPlan, device: &Device) -> Self {
+        let features = plan.feature_values().unwrap_or(0);
+        let hidden = LinearConfig::new(plan.latent_dim, HIDDEN).init(device);
+        let features = LinearConfig::new(HIDDEN, features).init(device);
+        let stages = plan.stages.iter().rev().map(|stage| UpStage::new(stage, plan.residual_blocks, device)).collect();
+        Self::from_parts(plan, [hidden, features], stages)
+    }
+
+    /// A decoder from its layers: the hidden and feature layers, then the stages deepest first.
+    pub(super) fn from_parts(plan: &ConvPlan, dense: [Linear; 2], stages: Vec<UpStage>) -> Self {
+        let [hidden, features] = dense;
+        Self { hidden, features, stages, feature_shape: plan.features(), image_values: plan.image.values() }
+    }
+
+    /// latents: [batch, latent] → logits: [batch, channels·height·width]
+    pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
+        let [batch, _] = latents.dims();
+        let hidden = relu(self.hidden.forward(latents)); // [batch, 256]
+        let features = relu(self.features.forward(hidden)); // [batch, c·h·w of the last map]
+        let [channels, height, width] = self.feature_shape;
+        let mut maps = features.reshape([batch, channels, height, width]);
+        let last = self.stages.len().saturating_sub(1);
+        for (index, stage) in self.stages.iter().enumerate() {
+            // [batch, c', h', w'] → [batch, c, h, w]; the last stage gives the image's logits.
+            maps = stage.forward(maps);
+            if index < last {
+                maps = relu(maps);
+            }
+        }
+        maps.reshape([batch, self.image_values])
+    }
+}

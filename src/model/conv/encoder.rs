@@ -1,0 +1,50 @@
+//! The conv encoder: stride-2 stages down to about 4×4, one dense layer, the Gaussian's two heads.
+
+use burn::nn::{Linear, LinearConfig};
+use burn::prelude::*;
+use burn::tensor::activation::relu;
+
+use super::blocks::DownStage;
+use super::layout::{ConvPlan, HIDDEN};
+use crate::model::DiagonalGaussian;
+
+/// Convolutional encoder producing a diagonal Gaussian.
+#[derive(Module, Debug)]
+pub struct ConvEncoder {
+    stages: Vec<DownStage>,
+    hidden: Linear,
+    mean: Linear,
+    log_var: Linear,
+    channels: usize,
+    height: usize,
+    width: usize,
+}
+
+impl ConvEncoder {
+    /// A fresh encoder for `plan` (whose config passed `validate`).
+    pub fn new(plan: &ConvPlan, device: &Device) -> Self {
+        let stages = plan.stages.iter().map(|stage| DownStage::new(stage, plan.residual_blocks, device)).collect();
+        let features = plan.feature_values().unwrap_or(0);
+        let hidden = LinearConfig::new(features, HIDDEN).init(device);
+        let mean = LinearConfig::new(HIDDEN, plan.latent_dim).init(device);
+        let log_var = LinearConfig::new(HIDDEN, plan.latent_dim).init(device);
+        Self::from_parts(plan, stages, [hidden, mean, log_var])
+    }
+
+    /// An encoder from its layers: the stages, then the hidden, mean and log-variance layers.
+    pub(super) fn from_parts(plan: &ConvPlan, stages: Vec<DownStage>, dense: [Linear; 3]) -> Self {
+        let [hidden, mean, log_var] = dense;
+        let image = plan.image;
+        Self { stages, hidden, mean, log_var, channels: image.channels, height: image.height, width: image.width }
+    }
+
+    /// images: [batch, channels·height·width] in [0, 1] → q(z | x)
+    pub fn forward(&self, images: Tensor<2>) -> DiagonalGaussian {
+        let [batch, _] = images.dims();
+        let images = images.reshape([batch, self.channels, self.height, self.width]);
+        // Each stage: [batch, c, h, w] → [batch, c', ⌈h/2⌉, ⌈w/2⌉].
+        let maps = self.stages.iter().fold(images, |maps, stage| stage.forward(maps));
+        let hidden = relu(self.hidden.forward(maps.flatten(1, 3))); // [batch, 256]
+        DiagonalGaussian { mean: self.mean.forward(hidden.clone()), log_var: self.log_var.forward(hidden) }
+    }
+}

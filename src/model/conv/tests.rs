@@ -1,0 +1,133 @@
+//! Tests of the conv architecture: stage plans, shapes through the model, and old checkpoints.
+
+use burn::prelude::*;
+use burn::store::ModuleRecord;
+use burn::tensor::Distribution;
+use burn::tensor::activation::relu;
+
+use super::legacy::{TwoStageDecoderSlot, TwoStageEncoderSlot, TwoStageVae};
+use crate::model::{Architecture, ConvLayout, Vae, VaeConfig};
+
+fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
+    VaeConfig::new()
+        .with_architecture(Architecture::Conv)
+        .with_image_height(height)
+        .with_image_width(width)
+        .with_channels(channels)
+}
+
+/// [channels, height, width] after each stage.
+fn stage_outputs(config: &VaeConfig) -> Vec<[usize; 3]> {
+    let plan = config.conv_plan();
+    plan.stages.iter().map(|stage| [stage.channels_out, stage.side_out[0], stage.side_out[1]]).collect()
+}
+
+#[test]
+fn stages_halve_the_image_until_about_four_pixels() {
+    assert_eq!(stage_outputs(&conv(28, 28, 1)), [[32, 14, 14], [64, 7, 7], [128, 4, 4]]);
+    assert_eq!(stage_outputs(&conv(64, 64, 3)), [[32, 32, 32], [64, 16, 16], [128, 8, 8], [256, 4, 4]]);
+    let large = stage_outputs(&conv(128, 128, 3));
+    assert_eq!(large.len(), 5);
+    assert_eq!(large[4], [256, 4, 4], "widths stop doubling at 256");
+    assert_eq!(stage_outputs(&conv(32, 48, 3)), [[32, 16, 24], [64, 8, 12], [128, 4, 6], [256, 2, 3]]);
+    assert_eq!(stage_outputs(&conv(7, 9, 1).with_conv_base_channels(5)), [[5, 4, 5], [10, 2, 3]]);
+    assert_eq!(stage_outputs(&conv(28, 28, 1).with_conv_layout(ConvLayout::TwoStages)), [[32, 14, 14], [64, 7, 7]]);
+    let plan = conv(64, 64, 3).with_conv_residual_blocks(1).conv_plan();
+    assert_eq!(plan.to_string(), "64×64 RGB → 32@32×32 → 64@16×16 → 128@8×8 → 256@4×4 (+1 residual block per stage)");
+}
+
+#[test]
+fn odd_sides_come_back_at_their_own_size() {
+    // 7 → 4 needs no output padding on the way back (2·4 − 1 = 7); 28 → 14 needs one (2·14 − 1 + 1).
+    let plan = conv(28, 7, 1).conv_plan();
+    assert_eq!(plan.stages[0].padding_out(), [1, 0]);
+    assert_eq!(plan.stages[1].padding_out(), [1, 1]);
+}
+
+#[test]
+fn images_of_every_shape_go_through_encoder_and_decoder() {
+    let device = Device::flex();
+    let shapes = [(28, 28, 1), (64, 64, 3), (32, 48, 3), (7, 9, 1), (5, 1, 2)];
+    for (height, width, channels) in shapes {
+        for blocks in [0, 1] {
+            let config = conv(height, width, channels).with_conv_base_channels(4).with_conv_residual_blocks(blocks);
+            let model = config.init(&device);
+            let values = channels * height * width;
+            let images = Tensor::<2>::random([3, values], Distribution::Uniform(0.0, 1.0), &device);
+            let posterior = model.encode(images);
+            assert_eq!(posterior.mean.dims(), [3, 2], "{config:?}");
+            assert_eq!(model.decode(posterior.mean).dims(), [3, values], "{config:?}");
+        }
+    }
+}
+
+/// The forward passes of the two-stage code, as it was written, over its own layers.
+fn old_encode(model: &TwoStageVae, images: Tensor<2>, shape: [usize; 3]) -> [Tensor<2>; 2] {
+    let TwoStageEncoderSlot::Conv(encoder) = &model.encoder;
+    let [batch, _] = images.dims();
+    let maps = images.reshape([batch, shape[0], shape[1], shape[2]]);
+    let maps = relu(encoder.first.forward(maps));
+    let maps = relu(encoder.second.forward(maps));
+    let hidden = relu(encoder.hidden.forward(maps.flatten(1, 3)));
+    [encoder.mean.forward(hidden.clone()), encoder.log_var.forward(hidden)]
+}
+
+fn old_decode_logits(model: &TwoStageVae, latents: Tensor<2>, shape: [usize; 3]) -> Tensor<2> {
+    let TwoStageDecoderSlot::Conv(decoder) = &model.decoder;
+    let [batch, _] = latents.dims();
+    let hidden = relu(decoder.hidden.forward(latents));
+    let features = relu(decoder.features.forward(hidden));
+    let maps = features.reshape([batch, 64, shape[1] / 4, shape[2] / 4]);
+    let maps = relu(decoder.first.forward(maps));
+    decoder.second.forward(maps).reshape([batch, shape[0] * shape[1] * shape[2]])
+}
+
+fn assert_same(ours: Tensor<2>, theirs: Tensor<2>) {
+    let (ours, theirs) =
+        (ours.into_data().try_to_vec::<f32>().expect("f32"), theirs.into_data().try_to_vec::<f32>().expect("f32"));
+    assert_eq!(ours.len(), theirs.len());
+    assert!(ours.iter().zip(&theirs).all(|(a, b)| (a - b).abs() < 1e-5), "{ours:?} != {theirs:?}");
+}
+
+#[test]
+fn weights_of_the_old_two_stage_code_load_and_give_the_same_outputs() {
+    let device = Device::flex();
+    for (shape, latent_dim) in [([1, 28, 28], 2), ([3, 8, 12], 5)] {
+        // A description written before the layout existed reads as two stages of 32 and 64.
+        let description = format!(
+            r#"{{"architecture": "conv", "latent_dim": {latent_dim}, "image_height": {}, "image_width": {}, "channels": {}}}"#,
+            shape[1], shape[2], shape[0]
+        );
+        let config: VaeConfig = serde_json::from_str(&description).expect("old description");
+        let old = TwoStageVae::new(&config.conv_plan(), &device).expect("two stages");
+        let bytes = old.clone().into_record().into_bytes().expect("burnpack");
+        let record = ModuleRecord::from_bytes(bytes).expect("record");
+        let loaded = Vae::from_record(&config, record, &device).expect("old weights load");
+
+        let values = shape.iter().product();
+        let images = Tensor::<2>::random([4, values], Distribution::Uniform(0.0, 1.0), &device);
+        let [mean, log_var] = old_encode(&old, images.clone(), shape);
+        let posterior = loaded.encode(images);
+        assert_same(posterior.mean, mean.clone());
+        assert_same(posterior.log_var, log_var);
+        assert_same(loaded.decode_logits(mean.clone()), old_decode_logits(&old, mean, shape));
+
+        // Saved again, it is written under today's names, and loads as today's model.
+        let again = ModuleRecord::from_bytes(loaded.clone().into_record().into_bytes().expect("burnpack"));
+        let reloaded = Vae::from_record(&config, again.expect("record"), &device).expect("today's names load");
+        let latents = Tensor::<2>::random([3, latent_dim], Distribution::Normal(0.0, 1.0), &device);
+        assert_same(reloaded.decode_logits(latents.clone()), loaded.decode_logits(latents));
+    }
+}
+
+#[test]
+fn old_weights_of_another_size_are_refused() {
+    let device = Device::flex();
+    let old_config = conv(28, 28, 1).with_conv_layout(ConvLayout::TwoStages);
+    let old = TwoStageVae::new(&old_config.conv_plan(), &device).expect("two stages");
+    let bytes = old.into_record().into_bytes().expect("burnpack");
+    for config in [old_config.clone().with_latent_dim(3), old_config.with_conv_layout(ConvLayout::Scaled)] {
+        let record = ModuleRecord::from_bytes(bytes.clone()).expect("record");
+        assert!(Vae::from_record(&config, record, &device).is_err(), "{config:?}");
+    }
+}
