@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::data::{DataError, DataSource, Dataset};
+use crate::data::{DataError, DataSource, Dataset, LoadProgress};
 
 /// How far a dataset load has come, for the status bar.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -28,24 +28,20 @@ pub struct LoadedDataset {
 }
 
 /// The data source a folder holds: IDX files or a folder of images.
-///
-/// MERGE: the image-folder branch adds `DataSource::detect_folder(&Path) -> DataSource`; return
-/// `DataSource::detect_folder(dir)` here. Until then every folder is read as IDX files.
 pub fn source_for_folder(dir: &Path) -> DataSource {
-    DataSource::Folder(dir.to_path_buf())
+    DataSource::detect_folder(dir)
 }
 
 /// Loads `source`, calling `progress` as files are read (from any thread, often).
-///
-/// MERGE: the image-folder branch adds
-/// `DataSource::load_with_progress(&self, progress: &(dyn Fn(LoadProgress) + Sync))` and reports the
-/// files it skipped; call it here, map its `LoadProgress` onto [`LoadStatus`] and fill
-/// `skipped_files` / `skipped_examples` from its report. Until then this is `load()`, which reads
-/// IDX files in one go and skips nothing.
 pub fn load_dataset(source: &DataSource, progress: &(dyn Fn(LoadStatus) + Sync)) -> Result<LoadedDataset, DataError> {
     progress(LoadStatus::default());
-    let dataset = source.load()?;
-    Ok(LoadedDataset { source: source.clone(), dataset, skipped_files: 0, skipped_examples: Vec::new() })
+    let dataset = source.load_with_progress(&|step: LoadProgress| {
+        progress(LoadStatus { files_done: step.done, files_total: step.total })
+    })?;
+    let skipped_files = dataset.skipped.count;
+    let skipped_examples =
+        dataset.skipped.first.iter().map(|(path, reason)| format!("{}: {reason}", path.display())).collect();
+    Ok(LoadedDataset { source: source.clone(), dataset, skipped_files, skipped_examples })
 }
 
 /// One line for the status bar once a dataset is in: its size and what was skipped.
@@ -71,7 +67,7 @@ pub fn loaded_summary(loaded: &LoadedDataset) -> String {
 /// "10 classes" or "no classes".
 fn class_summary(dataset: &Dataset) -> String {
     let classes = classes_present(dataset);
-    if has_classes(classes) { format!("{classes} classes") } else { "no classes".to_string() }
+    if dataset.has_classes && has_classes(classes) { format!("{classes} classes") } else { "no classes".to_string() }
 }
 
 /// How many distinct labels the dataset's images carry.
@@ -83,10 +79,8 @@ fn classes_present(dataset: &Dataset) -> usize {
     seen.iter().filter(|&&present| present).count()
 }
 
-/// Whether images in `class_count` classes are sorted into classes at all.
-///
-/// MERGE: the image-folder branch may add `Dataset::has_classes` (a flat folder has none); use it
-/// in the legend and the summary. Until then a single class counts as none.
+/// Whether images in `class_count` classes are sorted into classes at all: a single class (a flat
+/// image folder, or an IDX file with one label) counts as none.
 pub fn has_classes(class_count: usize) -> bool {
     class_count > 1
 }

@@ -62,8 +62,7 @@ impl Settings {
         match source {
             DataSource::Folder(folder) => self.add_folder(folder),
             DataSource::Bundled => self.data = DataSource::Bundled,
-            // Image folders (the image-folder branch adds them to `DataSource`) are kept here.
-            #[allow(unreachable_patterns)]
+            // Image folders are kept here.
             other => {
                 if !self.extra_sources.contains(&other) {
                     self.extra_sources.push(other.clone());
