@@ -15,7 +15,7 @@ use crate::image_shape::ImageShape;
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
-use crate::latent::{GridSpec, MAX_GRID_SIZE, Pca, Projection};
+use crate::latent::MAX_GRID_SIZE;
 
 const PAIRS_PER_ROW: usize = 8;
 
@@ -45,16 +45,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
             }
             check_size(args.size, args.size)?;
-            let spec = GridSpec { size: args.size, x_range: args.range, y_range: args.range };
-            let projection = if latent_dim > 2 {
-                let dataset = load_matching(&args.data, &snapshot)?;
-                let indices: Vec<usize> = (0..dataset.heldout.len()).collect();
-                let means = encode_means(&snapshot.model, &dataset.heldout, &indices);
-                Projection::Pca(Pca::fit(&means, latent_dim).context("the held-out means do not span two directions")?)
-            } else {
-                Projection::Dims { x: 0, y: latent_dim.min(2) - 1 }
-            };
-            let latents = spec.latents(&projection, &vec![0.0; latent_dim]);
+            let (projection, axes) = super::grid_plane::grid_plane(args, &snapshot)?;
+            let latents = axes.latents(&projection, &vec![0.0; latent_dim]);
             cells(args.size, args.size, decode(&snapshot.model, &latents, latent_dim))
         }
         ExportKind::Samples => {
@@ -99,6 +91,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             }
             cells(1, args.steps, strip)
         }
+        ExportKind::Traversal => return super::export_traversal::export_traversal(args, &snapshot),
+        ExportKind::Neighbours => return super::export_neighbours::export_neighbours(args, &snapshot),
     };
     let image = grid.to_gray_image(&style)?;
     let view = format!("{:?}", args.kind).to_lowercase();

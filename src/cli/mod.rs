@@ -6,6 +6,9 @@ mod bench_views;
 mod encode;
 mod eval;
 mod export;
+mod export_neighbours;
+mod export_traversal;
+mod grid_plane;
 mod machine_peak;
 mod train;
 

@@ -12,6 +12,7 @@ mod hostile_bytes;
 mod hostile_checkpoints;
 mod hostile_exports;
 mod hostile_files;
+mod latent_tools;
 mod latent_views;
 mod learning;
 mod quality;
