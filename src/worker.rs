@@ -12,6 +12,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use crate::checkpoint;
 use crate::data::DataSource;
@@ -21,8 +22,10 @@ use crate::model::Vae;
 use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
 const COMMAND_CAPACITY: usize = 16;
-/// Steps between model snapshots sent to the views (every epoch end sends one too).
-const SNAPSHOT_EVERY_STEPS: usize = 200;
+/// Shortest time between two mid-epoch model snapshots sent to the views (every epoch end sends
+/// one too). Each snapshot makes the inference thread re-encode the scatter and decode every view,
+/// on the cores training runs on, so they come on a time budget rather than every so many steps.
+const SNAPSHOT_INTERVAL: Duration = Duration::from_secs(3);
 const EVENT_CAPACITY: usize = 1024;
 
 /// What to train.
@@ -238,6 +241,7 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
         stopped: false,
         autosave_dir: request.autosave_dir,
         info: trainer.checkpoint_info(),
+        last_snapshot: Instant::now(),
     };
     match trainer.run(&mut observer) {
         Ok(_) => events.send(Event::Finished { epochs_done: trainer.epochs_done(), stopped: observer.stopped }),
@@ -256,6 +260,8 @@ struct WorkerObserver<'a> {
     autosave_dir: Option<PathBuf>,
     /// Checkpoint description, kept up to date from the reports.
     info: checkpoint::CheckpointInfo,
+    /// When the views last got a model.
+    last_snapshot: Instant,
 }
 
 impl WorkerObserver<'_> {
@@ -293,7 +299,8 @@ impl TrainingObserver for WorkerObserver<'_> {
         self.info.global_step = report.global_step;
         let mut delivered = self.events.offer(Event::Step(*report));
         // A model gone non-finite is never shown; the trainer reports the divergence.
-        if report.global_step.is_multiple_of(SNAPSHOT_EVERY_STEPS) && model.is_finite() {
+        if self.last_snapshot.elapsed() >= SNAPSHOT_INTERVAL && model.is_finite() {
+            self.last_snapshot = Instant::now();
             delivered &=
                 self.events.send(Event::Model(Arc::new(ModelSnapshot::from_training(model, self.info.clone()))));
         }
@@ -307,6 +314,7 @@ impl TrainingObserver for WorkerObserver<'_> {
     fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control {
         self.info.record_epoch(report);
         let snapshot = Arc::new(ModelSnapshot::from_training(model, self.info.clone()));
+        self.last_snapshot = Instant::now();
         if let Some(dir) = &self.autosave_dir
             && let Err(error) = checkpoint::save(dir, &snapshot.model, &snapshot.info)
         {

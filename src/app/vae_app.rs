@@ -19,6 +19,9 @@ use crate::checkpoint::{self, CheckpointInfo};
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
 use crate::worker::{Event, Worker};
 
+/// Longest wait between a training event and the frame that shows it (20 frames per second).
+const TRAINING_REPAINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
+
 /// Key of the app's settings in eframe's storage.
 pub(super) const SETTINGS_KEY: &str = "vae-explorer-settings";
 
@@ -80,7 +83,9 @@ impl VaeApp {
         let mut progress = TrainingProgress::default();
         let mut errors = Vec::new();
         let repaint = ctx.clone();
-        let worker = Worker::spawn(move || repaint.request_repaint())
+        // Training reports a step every few milliseconds: the window redraws for them at a bounded
+        // rate (egui keeps the earliest pending repaint, so later calls don't postpone it).
+        let worker = Worker::spawn(move || repaint.request_repaint_after(TRAINING_REPAINT_INTERVAL))
             .map_err(|error| errors.push(format!("cannot start the training thread: {error}")))
             .ok();
         let repaint = ctx.clone();

@@ -306,6 +306,13 @@ pub struct BenchArgs {
     /// Measure the latent views instead: decode latency and the window's CPU time per frame.
     #[arg(long)]
     pub views: bool,
+    /// Measure training with the real window's app running against headless training, and print
+    /// `in-window / headless: R` last.
+    #[arg(long)]
+    pub window: bool,
+    /// Seconds of training measured in each half of `--window` (after a 3 s warm-up).
+    #[arg(long, default_value_t = 20.0)]
+    pub window_secs: f64,
 }
 
 /// Parses a `--model` value: `bundled` or a checkpoint folder.

@@ -18,6 +18,9 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
     if args.views {
         return super::bench_views::run_views_bench();
     }
+    if args.window {
+        return super::bench_window::run_window_bench(args.window_secs);
+    }
     let dataset = Arc::new(DataSource::Bundled.load().context("cannot load the bundled digits")?);
     let mut devices = DevicePicker::default();
     println!("training throughput, bundled MNIST, batch {}, latent {}", args.batch_size, args.latent_dim);

@@ -3,6 +3,7 @@
 mod args;
 mod bench;
 mod bench_views;
+mod bench_window;
 mod encode;
 mod eval;
 mod export;

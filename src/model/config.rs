@@ -67,27 +67,62 @@ impl ReconstructionLoss {
 }
 
 /// Everything needed to build a VAE with fresh weights.
-#[derive(Config, Debug, PartialEq)]
+///
+/// Plain serde rather than burn's `Config` derive: burn's derive refuses a description without a
+/// field, and fields added later (e.g. `channels`) must read as their default from older checkpoints.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct VaeConfig {
     /// Encoder/decoder family.
-    #[config(default = "Architecture::Mlp")]
     pub architecture: Architecture,
     /// Size of the latent space, 1..=64.
-    #[config(default = 2)]
     pub latent_dim: usize,
     /// Image height in pixels.
-    #[config(default = 28)]
     pub image_height: usize,
     /// Image width in pixels.
-    #[config(default = 28)]
     pub image_width: usize,
     /// Colour channels per image: 1 grey, 3 RGB. Checkpoints written before colour support hold none
     /// and read as 1.
-    #[config(default = 1)]
+    #[serde(default = "grey_channels")]
     pub channels: usize,
 }
 
+fn grey_channels() -> usize {
+    1
+}
+
+impl Default for VaeConfig {
+    /// An MLP with a 2-D latent space for 28×28 grey images.
+    fn default() -> Self {
+        Self { architecture: Architecture::Mlp, latent_dim: 2, image_height: 28, image_width: 28, channels: 1 }
+    }
+}
+
 impl VaeConfig {
+    /// The default config: an MLP with a 2-D latent space for 28×28 grey images.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// This config with another architecture.
+    pub fn with_architecture(self, architecture: Architecture) -> Self {
+        Self { architecture, ..self }
+    }
+
+    /// This config with another latent size.
+    pub fn with_latent_dim(self, latent_dim: usize) -> Self {
+        Self { latent_dim, ..self }
+    }
+
+    /// This config with another image height, in pixels.
+    pub fn with_image_height(self, image_height: usize) -> Self {
+        Self { image_height, ..self }
+    }
+
+    /// This config with another image width, in pixels.
+    pub fn with_image_width(self, image_width: usize) -> Self {
+        Self { image_width, ..self }
+    }
+
     /// The shape of the images this model reads and writes.
     pub fn image_shape(&self) -> ImageShape {
         ImageShape { channels: self.channels, height: self.image_height, width: self.image_width }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::data::ImageSet;
 use crate::model::Vae;
-use crate::quality::{self, ImageShape};
+use crate::quality;
 
 const EVAL_BATCH: usize = 1000;
 
