@@ -31,7 +31,8 @@ pub enum CliCommand {
     Bench(BenchArgs),
     /// Write the encoder means of the held-out images, with labels, to a CSV file.
     Encode(EncodeArgs),
-    /// Export a decoder sweep, prior samples, reconstructions or a morph to PNG (or GIF).
+    /// Export a decoder sweep, prior samples, reconstructions, a morph (PNG or GIF), a class
+    /// traversal or nearest training images to PNG.
     Export(ExportArgs),
     /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
     /// dimension, and with --iw-samples the importance-weighted log-likelihood.
