@@ -295,6 +295,10 @@ impl WorkerObserver<'_> {
 }
 
 impl TrainingObserver for WorkerObserver<'_> {
+    fn on_epoch_kl_per_dim(&mut self, kl_per_dim_nats: &[f64]) {
+        self.info.kl_per_dim_nats = kl_per_dim_nats.to_vec();
+    }
+
     fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control {
         self.info.global_step = report.global_step;
         let mut delivered = self.events.offer(Event::Step(*report));

@@ -19,6 +19,8 @@ pub enum DialogRequest {
     ExportFile(ExportView),
     /// An image file to open as morph end A (0) or B (1).
     ImageFile(usize),
+    /// A folder of runs (a sweep's output, saved models) to list in the Runs panel.
+    RunsFolder,
 }
 
 impl DialogRequest {
@@ -30,6 +32,7 @@ impl DialogRequest {
             Self::SaveModelFolder => "Save the model into a folder",
             Self::ExportFile(_) => "Export",
             Self::ImageFile(_) => "Open an image",
+            Self::RunsFolder => "Choose a folder of runs",
         }
     }
 
@@ -41,6 +44,7 @@ impl DialogRequest {
             Self::SaveModelFolder => AppAction::SaveModel(path),
             Self::ExportFile(view) => AppAction::Export { view, path },
             Self::ImageFile(slot) => AppAction::ImportImage { slot, path },
+            Self::RunsFolder => AppAction::ScanRuns(Some(path)),
         }
     }
 }
@@ -91,4 +95,7 @@ pub enum AppAction {
     },
     /// Swap morph ends A and B.
     SwapEnds,
+    /// List the runs under this folder (or the last chosen one) in the Runs panel, read on the
+    /// file thread.
+    ScanRuns(Option<PathBuf>),
 }

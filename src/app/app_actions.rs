@@ -61,6 +61,7 @@ impl VaeApp {
             AppAction::ImportImage { slot, path } => return self.start_import(slot, path),
             AppAction::PickPoint { slot, point } => return self.explorer.pick_point(slot, point),
             AppAction::SwapEnds => return self.explorer.swap_ends(),
+            AppAction::ScanRuns(folder) => return self.scan_runs(folder),
         };
         let sent = match &self.worker {
             Some(worker) => worker.send(command),
@@ -128,6 +129,13 @@ impl VaeApp {
             return;
         };
         self.submit(FileJob::Import { slot: slot.min(1), path, shape });
+    }
+
+    /// Lists the runs under `folder` (or the last chosen one) and the autosave, on the file thread.
+    fn scan_runs(&mut self, folder: Option<PathBuf>) {
+        let folder = folder.or_else(|| self.runs.folder.clone());
+        self.runs.begin_scan(folder.clone());
+        self.submit(FileJob::ScanRuns { folder, last_session: self.autosave_dir.clone() });
     }
 
     fn submit(&mut self, job: FileJob) {

@@ -81,7 +81,10 @@ impl Dialogs {
 fn show(request: DialogRequest) -> Option<PathBuf> {
     let dialog = rfd::FileDialog::new().set_title(request.title());
     match request {
-        DialogRequest::DataFolder | DialogRequest::ModelFolder | DialogRequest::SaveModelFolder => dialog.pick_folder(),
+        DialogRequest::DataFolder
+        | DialogRequest::ModelFolder
+        | DialogRequest::SaveModelFolder
+        | DialogRequest::RunsFolder => dialog.pick_folder(),
         DialogRequest::ExportFile(view) => dialog
             .set_file_name(format!("{}.{}", view.name(), view.extension()))
             .add_filter(view.extension().to_uppercase(), &[view.extension()])

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::thread::JoinHandle;
 
+use super::runs_scan::{RunsScan, scan_runs};
 use super::view_export::{ExportJob, ViewExportError};
 use crate::digit_import::{ImportError, import_image};
 
@@ -31,6 +32,13 @@ pub enum FileJob {
         /// The model's image height and width.
         shape: (usize, usize),
     },
+    /// List the runs for the Runs panel.
+    ScanRuns {
+        /// The chosen folder, if any.
+        folder: Option<PathBuf>,
+        /// The last session's autosave folder, if any.
+        last_session: Option<PathBuf>,
+    },
 }
 
 /// What the file thread reports.
@@ -54,6 +62,8 @@ pub enum FileEvent {
     },
     /// The image could not be imported.
     ImportFailed(ImportError),
+    /// The runs found for the Runs panel.
+    RunsScanned(RunsScan),
     /// A job panicked; the thread caught it and goes on.
     Panicked(JobPanicked),
 }
@@ -142,6 +152,7 @@ fn run_guarded(job: FileJob) -> FileEvent {
     let what = match &job {
         FileJob::Export { .. } => "export",
         FileJob::Import { .. } => "image import",
+        FileJob::ScanRuns { .. } => "listing of runs",
     };
     std::panic::catch_unwind(AssertUnwindSafe(|| run(job))).unwrap_or_else(|payload| {
         let message = crate::inference::panic_message(payload.as_ref());
@@ -163,6 +174,9 @@ fn run(job: FileJob) -> FileEvent {
             }
             Err(error) => FileEvent::ImportFailed(error),
         },
+        FileJob::ScanRuns { folder, last_session } => {
+            FileEvent::RunsScanned(scan_runs(folder.as_deref(), last_session.as_deref()))
+        }
     }
 }
 

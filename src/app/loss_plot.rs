@@ -1,8 +1,11 @@
-//! Live loss curves: training terms per step (smoothed) and held-out terms per epoch.
+//! Live loss curves: training terms per step (smoothed) and held-out terms per epoch, with the
+//! runs ticked in the Runs panel overlaid (held-out −ELBO, or the chosen quality measure alone).
 
 use egui::Color32;
 use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
+use super::runs_panel::RunsOverlay;
+use super::runs_scan::{RunMetric, RunRecord};
 use super::training_progress::TrainingProgress;
 use crate::training::LossParts;
 
@@ -24,8 +27,15 @@ const TERMS: [Term; 3] = [
     Term { name: "−ELBO", color: Color32::from_rgb(120, 170, 255), value: LossParts::neg_elbo_nats },
 ];
 
-/// Draws the loss curves of `progress`; `log_scale` plots log10 of the losses.
-pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool) {
+/// Colour of the shown model's curve when the plot shows a quality measure.
+const SHOWN_MODEL_COLOR: Color32 = Color32::from_rgb(120, 170, 255);
+
+/// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots log10 of the
+/// losses. Returns the names of the overlaid runs drawn (those with at least one point).
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overlay: &RunsOverlay) -> Vec<String> {
+    if overlay.metric != RunMetric::NegElbo {
+        return show_quality(ui, progress, overlay);
+    }
     let to_y = move |nats: f64| if log_scale { nats.max(1e-3).log10() } else { nats };
     let mut plot = Plot::new("loss_curves")
         .legend(Legend::default().position(egui_plot::Corner::RightBottom))
@@ -54,7 +64,37 @@ pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool) {
             );
             plot_ui.points(Points::new(name, PlotPoints::new(heldout)).color(term.color).radius(3.5));
         }
-    });
+        draw_overlay(plot_ui, overlay, to_y)
+    })
+    .inner
+}
+
+/// The chosen quality measure per epoch: the shown model's and every overlaid run's.
+fn show_quality(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
+    let shown = RunRecord::current(&progress.epochs).series(overlay.metric);
+    Plot::new("loss_curves")
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .x_axis_label("epoch")
+        .y_axis_label(overlay.metric.label())
+        .show(ui, |plot_ui| {
+            let name = format!("shown model {}", overlay.metric.label());
+            plot_ui.line(Line::new(name.clone(), PlotPoints::new(shown.clone())).color(SHOWN_MODEL_COLOR).width(2.0));
+            plot_ui.points(Points::new(name, PlotPoints::new(shown)).color(SHOWN_MODEL_COLOR).radius(3.0));
+            draw_overlay(plot_ui, overlay, |value| value)
+        })
+        .inner
+}
+
+/// One line with points per overlaid run, named by the run; returns the names drawn.
+fn draw_overlay(plot_ui: &mut egui_plot::PlotUi<'_>, overlay: &RunsOverlay, to_y: impl Fn(f64) -> f64) -> Vec<String> {
+    let mut drawn = Vec::new();
+    for curve in overlay.curves.iter().filter(|curve| !curve.points.is_empty()) {
+        let points: Vec<[f64; 2]> = curve.points.iter().map(|&[x, y]| [x, to_y(y)]).collect();
+        plot_ui.line(Line::new(curve.name.clone(), PlotPoints::new(points.clone())).color(curve.color).width(2.0));
+        plot_ui.points(Points::new(curve.name.clone(), PlotPoints::new(points)).color(curve.color).radius(3.0));
+        drawn.push(curve.name.clone());
+    }
+    drawn
 }
 
 /// Exponential moving average of one term over the steps, as plot points.

@@ -90,9 +90,10 @@ impl TrainingProgress {
         Self { state: RunState::Starting, total_epochs, batch_size, ..Self::default() }
     }
 
-    /// Shows the history of a loaded model (its epochs) when no run is under way.
+    /// Shows the history of a loaded model (its epochs) when no run is under way. The model a
+    /// run ended with (its history is the run's epochs) keeps the run's per-step curves.
     pub fn show_history(&mut self, history: &[EpochReport]) {
-        if self.state.is_active() {
+        if self.state.is_active() || history == self.epochs.as_slice() {
             return;
         }
         self.epochs = history.to_vec();

@@ -10,6 +10,7 @@ use super::dialogs::{DialogOutcome, Dialogs};
 use super::explorer::{Explorer, ExplorerTab};
 use super::explorer_state::MorphEnd;
 use super::file_jobs::{FileEvent, FileJobs};
+use super::runs_panel::RunsPanel;
 use super::settings::Settings;
 use super::settings_check;
 use super::training_progress::TrainingProgress;
@@ -44,6 +45,10 @@ pub struct VaeApp {
     pub(super) notice: Option<String>,
     /// Wakes the window from other threads.
     pub(super) ctx: egui::Context,
+    /// The Runs panel: listed runs, ticks and the plotted metric.
+    pub(super) runs: RunsPanel,
+    /// The runs the loss plot overlaid in the last frame.
+    pub(super) plotted_runs: Vec<String>,
 }
 
 /// The platform's data folder for vae-explorer's autosaved model.
@@ -111,6 +116,8 @@ impl VaeApp {
             last_session,
             notice,
             ctx: ctx.clone(),
+            runs: RunsPanel::default(),
+            plotted_runs: Vec::new(),
         };
         app.request(InferenceRequest::LoadDataset(app.settings.data.clone()));
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -140,6 +147,21 @@ impl VaeApp {
     /// File jobs (exports, image imports) submitted and not answered yet.
     pub fn file_jobs_in_flight(&self) -> usize {
         self.files.as_ref().map_or(0, FileJobs::in_flight)
+    }
+
+    /// The Runs panel's state.
+    pub fn runs(&self) -> &RunsPanel {
+        &self.runs
+    }
+
+    /// The runs the loss plot overlaid in the last frame, by name.
+    pub fn plotted_runs(&self) -> &[String] {
+        &self.plotted_runs
+    }
+
+    /// The Runs panel's state, for tests that tick runs directly.
+    pub fn runs_mut(&mut self) -> &mut RunsPanel {
+        &mut self.runs
     }
 
     /// The latent views' state.
@@ -202,6 +224,7 @@ impl VaeApp {
             }
             FileEvent::ImportFailed(error) => self.progress.last_error = Some(error.to_string()),
             FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
+            FileEvent::RunsScanned(scan) => self.runs.finish_scan(scan),
         }
     }
 
@@ -243,14 +266,19 @@ impl VaeApp {
             ui.heading("Latent point");
             actions.extend(self.explorer.show_sliders(ui));
         });
+        egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
+            actions.extend(self.runs.show(ui, &self.progress));
+        });
         egui::CentralPanel::default().show(ui, |ui| {
             let loss_height = (ui.available_height() * 0.32).max(140.0);
             ui.allocate_ui(egui::vec2(ui.available_width(), loss_height), |ui| {
                 ui.horizontal(|ui| {
                     ui.heading("Loss");
                     ui.checkbox(&mut self.settings.log_scale, "log scale");
+                    self.runs.metric_chooser(ui);
                 });
-                loss_plot::show(ui, &self.progress, self.settings.log_scale);
+                let overlay = self.runs.overlay(&self.progress);
+                self.plotted_runs = loss_plot::show(ui, &self.progress, self.settings.log_scale, &overlay);
             });
             ui.separator();
             actions.extend(self.explorer.show_views(ui, &mut self.settings.views));

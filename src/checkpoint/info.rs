@@ -23,6 +23,10 @@ pub struct CheckpointInfo {
     pub global_step: usize,
     /// One report per completed epoch.
     pub history: Vec<EpochReport>,
+    /// Held-out KL of each latent dimension at the last epoch end, in nats (empty in
+    /// checkpoints written before it was measured).
+    #[serde(default)]
+    pub kl_per_dim_nats: Vec<f64>,
     /// File name of the weights, beside this description.
     pub weights_file: String,
 }
@@ -48,7 +52,8 @@ impl CheckpointInfo {
             ]
             .iter()
             .all(|value| value.is_finite())
-        })
+                && report.quality.is_none_or(|quality| quality.is_finite())
+        }) && self.kl_per_dim_nats.iter().all(|nats| nats.is_finite())
     }
 
     /// Checks the counters against the caps every loop that continues them relies on.
@@ -61,6 +66,13 @@ impl CheckpointInfo {
         }
         if self.history.len() > self.epochs_done {
             return Err(format!("{} epoch reports for {} epochs done", self.history.len(), self.epochs_done));
+        }
+        if self.kl_per_dim_nats.len() > crate::model::MAX_LATENT_DIM {
+            return Err(format!(
+                "{} KL values for at most {} latent dimensions",
+                self.kl_per_dim_nats.len(),
+                crate::model::MAX_LATENT_DIM
+            ));
         }
         Ok(())
     }

@@ -37,6 +37,9 @@ pub enum CliCommand {
     /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
     /// dimension, and with --iw-samples the importance-weighted log-likelihood.
     Eval(EvalArgs),
+    /// Train every combination of --latent-dim, --beta and --arch into its own folder under
+    /// --out, then write results.csv, results.md and reconstructions.png there.
+    Sweep(SweepArgs),
 }
 
 /// What `vae-explorer export` draws.
@@ -319,4 +322,45 @@ pub struct BenchArgs {
 /// Parses a `--model` value: `bundled` or a checkpoint folder.
 pub fn model_source(arg: &str) -> ModelSource {
     if arg == "bundled" { ModelSource::Bundled } else { ModelSource::Folder(PathBuf::from(arg)) }
+}
+
+/// `vae-explorer sweep`.
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Latent sizes to train, comma-separated (1 to 64 each).
+    #[arg(long = "latent-dim", value_delimiter = ',', default_value = "2")]
+    pub latent_dims: Vec<usize>,
+    /// KL weights (β) to train, comma-separated.
+    #[arg(long = "beta", value_delimiter = ',', default_value = "1")]
+    pub betas: Vec<f64>,
+    /// Architectures to train, comma-separated.
+    #[arg(long = "arch", value_delimiter = ',', value_enum, default_value = "mlp")]
+    pub architectures: Vec<Architecture>,
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Passes over the training images, for every run.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Epochs over which β ramps up from 0.
+    #[arg(long, default_value_t = 0)]
+    pub kl_warmup: usize,
+    /// Reconstruction loss.
+    #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
+    pub loss: ReconstructionLoss,
+    /// Images per step.
+    #[arg(long, default_value_t = 128)]
+    pub batch_size: usize,
+    /// Adam's learning rate.
+    #[arg(long = "lr", default_value_t = 1e-3)]
+    pub learning_rate: f64,
+    /// Seed for weights, batch order and sampling (the same for every run).
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// Folder of the sweep: one checkpoint folder per run, the results and the figure.
+    #[arg(long)]
+    pub out: PathBuf,
 }

@@ -52,10 +52,9 @@ pub fn run_window_bench(measured_secs: f64) -> Result<()> {
 
 /// The window's default settings, trained on the CPU device for as long as the bench runs.
 fn bench_settings() -> Settings {
-    let mut settings = Settings::default();
-    settings.device = DeviceChoice::Cpu;
-    settings.training.epochs = MAX_EPOCHS.min(1000);
-    settings
+    let defaults = Settings::default();
+    let training = TrainingConfig { epochs: MAX_EPOCHS.min(1000), ..defaults.training.clone() };
+    Settings { device: DeviceChoice::Cpu, training, ..defaults }
 }
 
 /// Images per second of the plain trainer over `measured` after the warm-up, epoch ends included.

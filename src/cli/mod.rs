@@ -11,13 +11,20 @@ mod export_neighbours;
 mod export_traversal;
 mod grid_plane;
 mod machine_peak;
+mod sweep;
+mod sweep_figure;
+mod sweep_plan;
+mod sweep_results;
 mod train;
 
 pub use args::{
-    BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, TrainArgs, model_source,
+    BenchArgs, Cli, CliCommand, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SweepArgs, TrainArgs,
+    model_source,
 };
 pub use bench::run_bench;
 pub use encode::run_encode;
 pub use eval::run_eval;
 pub use export::run_export;
+pub use sweep::run_sweep;
+pub use sweep_figure::{FIGURE_FILE, figure_size};
 pub use train::run_train;

@@ -20,6 +20,9 @@ struct Metrics<'a> {
     device: &'a str,
     dataset: &'a str,
     images_per_sec: f64,
+    /// Wall time of this run: loading, training, evaluating and saving.
+    wall_secs: f64,
+    /// Every epoch of the model, each with its held-out quality (`quality`).
     epochs: &'a [EpochReport],
     #[serde(rename = "final")]
     final_metrics: FinalMetrics,
@@ -50,6 +53,7 @@ struct FinalMetrics {
 /// every epoch end, and stops at the first non-finite loss with an error that keeps the last good
 /// checkpoint in `--out`.
 pub fn run_train(args: &TrainArgs) -> Result<()> {
+    let started = std::time::Instant::now();
     let mut config = args.training_config();
     config.validate().map_err(anyhow::Error::msg)?;
     let target = checkpoint::prepare_save_target(&args.out).context("cannot save into the --out folder")?;
@@ -91,6 +95,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         dataset: &dataset.name,
         train_images: dataset.train.len(),
         reports: &observer.saved,
+        started,
     };
     match outcome {
         Ok(_) => {
@@ -126,6 +131,8 @@ struct RunSummary<'a> {
     train_images: usize,
     /// Epochs finished (and saved) in this run.
     reports: &'a [EpochReport],
+    /// When the run began.
+    started: std::time::Instant,
 }
 
 impl<'a> RunSummary<'a> {
@@ -138,6 +145,7 @@ impl<'a> RunSummary<'a> {
             device: self.device,
             dataset: self.dataset,
             images_per_sec: trained_images / train_secs.max(1e-9),
+            wall_secs: self.started.elapsed().as_secs_f64(),
             epochs: history,
             final_metrics: FinalMetrics {
                 heldout_neg_elbo_nats: last.heldout.neg_elbo_nats(),
@@ -180,6 +188,10 @@ impl ConsoleObserver {
 }
 
 impl TrainingObserver for ConsoleObserver {
+    fn on_epoch_kl_per_dim(&mut self, kl_per_dim_nats: &[f64]) {
+        self.info.kl_per_dim_nats = kl_per_dim_nats.to_vec();
+    }
+
     fn on_step(&mut self, report: &StepReport, _model: &Vae) -> Control {
         if report.step == 1 {
             self.progress.reset();
@@ -213,6 +225,11 @@ impl TrainingObserver for ConsoleObserver {
             report.heldout.kl_nats,
             report.images_per_sec,
         );
+        let quality = report.quality.map(|quality| {
+            let ssim = quality.ssim.map_or_else(|| "n/a".to_string(), |ssim| format!("{ssim:.3}"));
+            format!("  PSNR {:.2} dB, SSIM {ssim}, {} active", quality.psnr_db, quality.active_units)
+        });
+        let line = format!("{line}{}", quality.unwrap_or_default());
         self.progress.suspend(|| println!("{line}"));
         Control::Continue
     }

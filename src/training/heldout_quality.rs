@@ -2,8 +2,10 @@
 //! reconstructions decoded from the encoder means, KL per latent dimension and active units.
 
 use burn::prelude::*;
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::EpochQuality;
 use crate::data::ImageSet;
 use crate::model::Vae;
 use crate::quality;
@@ -25,14 +27,34 @@ pub struct QualityReport {
     pub kl_per_dim_nats: Vec<f64>,
 }
 
+impl QualityReport {
+    /// The fixed-size part kept in every epoch's report, measured on `images` images.
+    pub fn epoch_quality(&self, images: usize) -> EpochQuality {
+        EpochQuality {
+            mse: self.mse,
+            psnr_db: self.psnr_db,
+            ssim: self.ssim,
+            active_units: self.active_units,
+            images,
+            measure_secs: 0.0,
+        }
+    }
+}
+
 /// Measures `model` on every image of `set`; reconstructions decode the encoder means.
 pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
+    heldout_quality_of_first(model, set, set.len())
+}
+
+/// Measures `model` on the first `max_images` images of `set` (all of them when it holds fewer).
+pub fn heldout_quality_of_first(model: &Vae, set: &ImageSet, max_images: usize) -> QualityReport {
     let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
     let shape = set.shape();
     let (mut means, mut log_vars) = (Vec::new(), Vec::new());
     let (mut squared_error_sum, mut ssim_sum, mut pixels_seen) = (0.0, 0.0, 0usize);
     let mut originals = Vec::new();
-    let indices: Vec<usize> = (0..set.len()).collect();
+    let measured = set.len().min(max_images);
+    let indices: Vec<usize> = (0..measured).collect();
     for batch in indices.chunks(EVAL_BATCH) {
         set.write_batch(batch, &mut originals);
         let images =
@@ -46,14 +68,18 @@ pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
             pixels_seen += originals.len();
         }
         let per_image = set.values_per_image().max(1);
-        for (original, reconstruction) in originals.chunks_exact(per_image).zip(reconstructions.chunks_exact(per_image))
-        {
-            ssim_sum += quality::ssim(original, reconstruction, shape).unwrap_or(f64::NAN);
-        }
+        // One image per task on every core; summed in image order, so the result is the same
+        // on any number of cores.
+        let scores: Vec<f64> = originals
+            .par_chunks_exact(per_image)
+            .zip(reconstructions.par_chunks_exact(per_image))
+            .map(|(original, reconstruction)| quality::ssim(original, reconstruction, shape).unwrap_or(f64::NAN))
+            .collect();
+        ssim_sum += scores.iter().sum::<f64>();
     }
-    let latent_dim = if set.is_empty() { 0 } else { means.len() / set.len() };
+    let latent_dim = means.len().checked_div(measured).unwrap_or(0);
     let mse = squared_error_sum / pixels_seen.max(1) as f64;
-    let ssim = (!set.is_empty() && ssim_sum.is_finite()).then(|| ssim_sum / set.len() as f64);
+    let ssim = (measured > 0 && ssim_sum.is_finite()).then(|| ssim_sum / measured as f64);
     QualityReport {
         mse,
         psnr_db: quality::psnr_db(mse),

@@ -50,6 +50,39 @@ pub struct EpochReport {
     pub images_per_sec: f64,
     /// Wall time of the epoch's training steps.
     pub train_secs: f64,
+    /// Image quality and latent usage on the held-out images at the epoch's end; `None` in
+    /// checkpoints written before it was measured.
+    #[serde(default)]
+    pub quality: Option<EpochQuality>,
+}
+
+/// Held-out image quality and latent usage at one epoch's end (see
+/// [`super::QualityReport`]; KL per dimension is kept apart, since it is not of fixed size).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct EpochQuality {
+    /// Mean squared error per pixel of the reconstructions, pixels in [0, 1].
+    pub mse: f64,
+    /// 10 · log10(1 / MSE), in decibels.
+    pub psnr_db: f64,
+    /// Mean SSIM; `None` for images smaller than its 11 × 11 window.
+    pub ssim: Option<f64>,
+    /// Latent dimensions whose encoder mean varies by more than 0.01.
+    pub active_units: usize,
+    /// Held-out images measured (the first ones of the held-out set).
+    pub images: usize,
+    /// Wall time of the measurement.
+    #[serde(default)]
+    pub measure_secs: f64,
+}
+
+impl EpochQuality {
+    /// True when every number can be written to JSON (a perfect reconstruction's PSNR cannot).
+    pub fn is_finite(&self) -> bool {
+        self.mse.is_finite()
+            && self.psnr_db.is_finite()
+            && self.ssim.is_none_or(f64::is_finite)
+            && self.measure_secs.is_finite()
+    }
 }
 
 /// Running mean of loss parts over a number of images.

@@ -11,11 +11,16 @@ use rand::seq::SliceRandom;
 use super::adam::Adam;
 use super::divergence::non_finite_value;
 use super::evaluate::evaluate;
+use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
 use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
 use crate::model::Vae;
+
+/// Held-out images whose quality (MSE, PSNR, SSIM, active units, KL per dimension) is measured
+/// at every epoch end: the first ones of the held-out set. All 999 of the bundled digits.
+pub const QUALITY_IMAGES_PER_EPOCH: usize = 1000;
 
 /// What an observer tells the loop after each report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,6 +37,9 @@ pub trait TrainingObserver {
     fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control;
     /// Called after every epoch, once the held-out loss is known.
     fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control;
+    /// Called just before [`Self::on_epoch`] with the epoch's held-out KL of each latent
+    /// dimension, in nats (kept out of the report, which is of fixed size).
+    fn on_epoch_kl_per_dim(&mut self, _kl_per_dim_nats: &[f64]) {}
 }
 
 /// Owns the model and optimizer of one training run.
@@ -46,6 +54,8 @@ pub struct Trainer {
     epochs_done: usize,
     global_step: usize,
     history: Vec<EpochReport>,
+    /// Held-out KL of each latent dimension at the last epoch end, in nats.
+    kl_per_dim_nats: Vec<f64>,
 }
 
 impl Trainer {
@@ -86,7 +96,9 @@ impl Trainer {
         device.seed(config.seed ^ info.global_step as u64);
         let model = model.clone().fork(&device.clone().autodiff()).train();
         let (epochs_done, global_step, history) = (info.epochs_done, info.global_step, info.history.clone());
-        Ok(Self::with_model(config, dataset, device, model, epochs_done, global_step, history))
+        let mut trainer = Self::with_model(config, dataset, device, model, epochs_done, global_step, history);
+        trainer.kl_per_dim_nats = info.kl_per_dim_nats.clone();
+        Ok(trainer)
     }
 
     /// A trainer for `model` (on `device` with autodiff) with a fresh Adam.
@@ -102,7 +114,8 @@ impl Trainer {
         let shards = ShardedStep::shard_count(device);
         let optimizer = Adam::for_device(device);
         let device = device.clone().autodiff();
-        Self { config, dataset, device, model, optimizer, shards, epochs_done, global_step, history }
+        let kl_per_dim_nats = Vec::new();
+        Self { config, dataset, device, model, optimizer, shards, epochs_done, global_step, history, kl_per_dim_nats }
     }
 
     /// The description a checkpoint of the current state carries.
@@ -114,6 +127,7 @@ impl Trainer {
             epochs_done: self.epochs_done,
             global_step: self.global_step,
             history: self.history.clone(),
+            kl_per_dim_nats: self.kl_per_dim_nats.clone(),
             weights_file: String::new(),
         }
     }
@@ -155,6 +169,7 @@ impl Trainer {
             let Some(report) = self.run_epoch(observer)? else { break };
             reports.push(report);
             self.history.push(report);
+            observer.on_epoch_kl_per_dim(&self.kl_per_dim_nats);
             if observer.on_epoch(&report, &self.model) == Control::Stop {
                 break;
             }
@@ -205,6 +220,7 @@ impl Trainer {
             }
         }
         let train_secs = started.elapsed().as_secs_f64();
+        let train_images = train.len();
         let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.loss);
         if let Some(value) = non_finite_value(&heldout) {
             return Err(Diverged::new(&self.config, epoch, None, "the held-out loss", value));
@@ -212,15 +228,30 @@ impl Trainer {
         if !self.model.is_finite() {
             return Err(Diverged::new(&self.config, epoch, None, "a weight", f64::NAN));
         }
+        let quality = self.measure_quality();
         self.epochs_done = epoch;
         Ok(Some(EpochReport {
             epoch,
             global_step: self.global_step,
             train: accumulator.mean(),
             heldout,
-            images_per_sec: train.len() as f64 / train_secs.max(1e-9),
+            images_per_sec: train_images as f64 / train_secs.max(1e-9),
             train_secs,
+            quality,
         }))
+    }
+
+    /// Held-out quality of the model now, on the first [`QUALITY_IMAGES_PER_EPOCH`] held-out
+    /// images; keeps its KL per dimension. `None` when a figure is not finite.
+    fn measure_quality(&mut self) -> Option<super::EpochQuality> {
+        let started = Instant::now();
+        let heldout = &self.dataset.heldout;
+        let report = heldout_quality_of_first(&self.model.valid(), heldout, QUALITY_IMAGES_PER_EPOCH);
+        let mut quality = report.epoch_quality(heldout.len().min(QUALITY_IMAGES_PER_EPOCH));
+        quality.measure_secs = started.elapsed().as_secs_f64();
+        let kl_is_finite = report.kl_per_dim_nats.iter().all(|nats| nats.is_finite());
+        self.kl_per_dim_nats = if kl_is_finite { report.kl_per_dim_nats } else { Vec::new() };
+        quality.is_finite().then_some(quality)
     }
 }
 

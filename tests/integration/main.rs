@@ -16,6 +16,8 @@ mod latent_tools;
 mod latent_views;
 mod learning;
 mod quality;
+mod runs_ui;
 mod support;
+mod sweep;
 mod ui;
 mod worker;

@@ -66,6 +66,7 @@ pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkp
         epochs_done: 0,
         global_step: 0,
         history: Vec::new(),
+        kl_per_dim_nats: Vec::new(),
         weights_file: String::new(),
     }
 }
