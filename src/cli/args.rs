@@ -9,7 +9,7 @@ use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::image_shape::ImageShape;
 use crate::inference::ModelSource;
-use crate::latent::Interpolation;
+use crate::latent::{Interpolation, PlaneMethod, Spacing};
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
 use crate::training::TrainingConfig;
 
@@ -33,7 +33,8 @@ pub enum CliCommand {
     Bench(BenchArgs),
     /// Write the encoder means of the held-out images, with labels, to a CSV file.
     Encode(EncodeArgs),
-    /// Export a decoder sweep, prior samples, reconstructions or a morph to PNG (or GIF).
+    /// Export a decoder sweep, prior samples, reconstructions, a morph (PNG or GIF), a class
+    /// traversal or nearest training images to PNG.
     Export(ExportArgs),
     /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
     /// dimension, and with --iw-samples the importance-weighted log-likelihood.
@@ -55,6 +56,11 @@ pub enum ExportKind {
     Reconstructions,
     /// --steps frames from --from to --to: a strip (.png) or a ping-pong animation (.gif).
     Morph,
+    /// --steps frames from the mean latent of --from-class to that of --to-class (held-out images).
+    Traversal,
+    /// The query (--latent or --grid-cell) decoded, then its --k nearest training images: in
+    /// pixel space (first row) and in latent space (second row).
+    Neighbours,
 }
 
 /// `vae-explorer export`.
@@ -78,6 +84,25 @@ pub struct ExportArgs {
     /// Cells per side of the sweep (2 to 64).
     #[arg(long, default_value_t = 20)]
     pub size: usize,
+    /// Where the sweep's cells sit: evenly over --range, at the prior's quantiles, or at the
+    /// percentiles of the held-out means.
+    #[arg(long, value_enum, default_value_t = Spacing::Linear)]
+    pub spacing: Spacing,
+    /// Traversal start: a class name (as the dataset names it) or index.
+    #[arg(long)]
+    pub from_class: Option<String>,
+    /// Traversal end: a class name or index.
+    #[arg(long)]
+    pub to_class: Option<String>,
+    /// Neighbours of this latent point, as comma-separated values (one per latent dimension).
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "grid_cell")]
+    pub latent: Option<String>,
+    /// Neighbours of this cell ROW,COL of the sweep described by --size, --range and --spacing.
+    #[arg(long, value_parser = parse_cell)]
+    pub grid_cell: Option<[usize; 2]>,
+    /// Nearest training images shown (1 to 64).
+    #[arg(long, default_value_t = 8)]
+    pub k: usize,
     /// Morph start: an image file.
     #[arg(long, conflicts_with = "from_index")]
     pub from: Option<PathBuf>,
@@ -124,6 +149,13 @@ fn parse_range(text: &str) -> Result<[f32; 2], String> {
     Ok([low, high])
 }
 
+fn parse_cell(text: &str) -> Result<[usize; 2], String> {
+    let parts: Vec<&str> = text.split(',').collect();
+    let [row, col] = parts.as_slice() else { return Err(format!("expected ROW,COL such as 3,5, not {text:?}")) };
+    let parse = |part: &str| part.trim().parse::<usize>().map_err(|_| format!("{part:?} is not a cell index"));
+    Ok([parse(row)?, parse(col)?])
+}
+
 /// `vae-explorer encode`.
 #[derive(Debug, Args)]
 pub struct EncodeArgs {
@@ -142,6 +174,16 @@ pub struct EncodeArgs {
     /// The CSV file to write: index, label, class, z0, z1, ….
     #[arg(long)]
     pub out: PathBuf,
+    /// Also write the encoder's log-variances log σ² as columns logvar0, logvar1, ….
+    #[arg(long)]
+    pub with_variance: bool,
+    /// Also write each point's place on this plane as two columns (pca_x, pca_y, or tsne_…,
+    /// umap_…); t-SNE and UMAP take at most 20,000 points.
+    #[arg(long, value_enum)]
+    pub projection: Option<PlaneMethod>,
+    /// Seed of t-SNE's start and UMAP's sampling: equal seeds give identical coordinates.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
 }
 
 /// `vae-explorer eval`.

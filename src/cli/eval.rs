@@ -7,6 +7,7 @@ use super::args::model_source;
 use super::data_args::open_data;
 use super::encode::ensure_data_fits_model;
 use crate::inference::ModelSnapshot;
+use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims, dims_by_kl};
 use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
 
 /// Largest number of importance samples per image `--iw-samples` accepts.
@@ -47,6 +48,9 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     let kl: Vec<String> =
         quality.kl_per_dim_nats.iter().enumerate().map(|(dim, nats)| format!("z{dim} {nats:.3}")).collect();
     println!("KL per dimension (nats): {}", kl.join(", "));
+    let order: Vec<String> = dims_by_kl(&quality.kl_per_dim_nats).iter().map(|dim| format!("z{dim}")).collect();
+    let collapsed = collapsed_dims(&quality.kl_per_dim_nats).iter().filter(|&&collapsed| collapsed).count();
+    println!("dimensions by KL: {}; collapsed (KL < {COLLAPSED_KL_NATS} nats): {collapsed}", order.join(", "));
     if let Some(samples) = args.iw_samples {
         let nll = importance_weighted_nll_nats(&snapshot.model, set, config.likelihood(), samples, args.seed);
         println!("-log p(x), importance-weighted with K = {samples}: {nll:.2} nats");

@@ -6,14 +6,13 @@ use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::args::{ExportKind, model_source};
-use super::data_args::open_data;
+use super::grid_plane::load_matching;
 use crate::app::import_morph_end;
-use crate::data::Dataset;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
-use crate::latent::{GridSpec, MAX_GRID_SIZE, Pca, Projection};
+use crate::latent::MAX_GRID_SIZE;
 use crate::render::{self, GridStyle, PAIRS_PER_ROW, check_animation_size, rendered_size};
 
 /// Runs `vae-explorer export`.
@@ -36,16 +35,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
             }
             check_size(args.size, args.size)?;
-            let spec = GridSpec { size: args.size, x_range: args.range, y_range: args.range };
-            let projection = if latent_dim > 2 {
-                let dataset = load_matching(args, &snapshot)?;
-                let indices: Vec<usize> = (0..dataset.heldout.len()).collect();
-                let means = encode_means(&snapshot.model, &dataset.heldout, &indices);
-                Projection::Pca(Pca::fit(&means, latent_dim).context("the held-out means do not span two directions")?)
-            } else {
-                Projection::Dims { x: 0, y: latent_dim.min(2) - 1 }
-            };
-            let latents = spec.latents(&projection, &vec![0.0; latent_dim]);
+            let (projection, axes) = super::grid_plane::grid_plane(args, &snapshot)?;
+            let latents = axes.latents(&projection, &vec![0.0; latent_dim]);
             render::decoder_grid(decode(&snapshot.model, &latents, latent_dim), shape, args.size)
         }
         ExportKind::Samples => {
@@ -86,22 +77,14 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             }
             render::morph_strip(strip, shape, args.steps)
         }
+        ExportKind::Traversal => return super::export_traversal::export_traversal(args, &snapshot),
+        ExportKind::Neighbours => return super::export_neighbours::export_neighbours(args, &snapshot),
     };
     let view = format!("{:?}", args.kind).to_lowercase();
     let (image_width, image_height) =
         write_grid_png(&args.out, &grid, &style, &provenance(&snapshot.info, &view, seed))?;
     println!("wrote {} ({image_width}×{image_height} pixels)", args.out.display());
     Ok(())
-}
-
-/// The dataset named by `--data`, checked against the model's image size.
-fn load_matching(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Dataset> {
-    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
-    let (model_shape, data_shape) = (snapshot.image_shape(), dataset.heldout.shape());
-    if model_shape != data_shape {
-        bail!("the model expects {model_shape} images but {} holds {data_shape} images", dataset.name);
-    }
-    Ok(dataset)
 }
 
 /// The latent mean of a morph end given as an image file or a held-out index.

@@ -22,6 +22,18 @@ pub fn encode_means(model: &Vae, set: &ImageSet, indices: &[usize]) -> Vec<f32> 
     means
 }
 
+/// Encoder means and log-variances of `indices` of `set`: ([n, latent], [n, latent]) row-major.
+pub fn encode_posteriors(model: &Vae, set: &ImageSet, indices: &[usize]) -> (Vec<f32>, Vec<f32>) {
+    let device = Device::flex();
+    let (mut means, mut log_vars) = (Vec::new(), Vec::new());
+    for batch in indices.chunks(ENCODE_BATCH) {
+        let posterior = model.encode(set.batch_tensor(batch, &device));
+        means.extend(to_vec(posterior.mean));
+        log_vars.extend(to_vec(posterior.log_var));
+    }
+    (means, log_vars)
+}
+
 /// Encoder mean of one image given as floats: `pixels` is [height × width] in [0, 1].
 pub fn encode_pixels(model: &Vae, pixels: &[f32], shape: ImageShape) -> Vec<f32> {
     let images = Tensor::<2>::from_data(TensorData::new(pixels.to_vec(), [1, shape.values()]), &Device::flex());

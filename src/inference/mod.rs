@@ -8,7 +8,7 @@ mod server;
 mod service;
 mod snapshot;
 
-pub use compute::{decode, encode_means, encode_pixels, prior_samples};
+pub use compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 pub use error::{InferenceError, panic_message};
 pub use messages::{
     GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, MorphRequest,

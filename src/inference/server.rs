@@ -53,6 +53,8 @@ pub struct Server {
     dataset: Option<Arc<Dataset>>,
     /// The last request of each kind, recomputed when the model or dataset changes.
     last: Pending,
+    /// The scatter's last PCA basis: the next one keeps its axis order and signs (a stable map).
+    previous_pca: Option<Pca>,
 }
 
 impl Server {
@@ -214,9 +216,11 @@ impl Server {
             }));
         }
         if let Some(source) = pending.scatter {
-            answers.push(guarded("scatter", || {
-                self.scatter(model, source).map(|cloud| InferenceResult::Scatter(Arc::new(cloud)))
-            }));
+            let cloud = guarded("scatter", || self.scatter(model, source));
+            if let Ok(Some(LatentCloud { pca: Some(pca), .. })) = &cloud {
+                self.previous_pca = Some(pca.clone());
+            }
+            answers.push(cloud.map(|cloud| cloud.map(|cloud| InferenceResult::Scatter(Arc::new(cloud)))));
         }
         self.last = pending.merged_over(std::mem::take(&mut self.last));
         answers.into_iter().all(|answer| outbox.answer(answer))
@@ -236,6 +240,10 @@ impl Server {
         let means = encode_means(&model.model, set, &indices);
         let latent_dim = model.latent_dim();
         let pca = if latent_dim > 2 { Pca::fit(&means, latent_dim) } else { None };
+        let pca = match (pca, &self.previous_pca) {
+            (Some(pca), Some(previous)) => Some(pca.aligned_to(previous)),
+            (pca, _) => pca,
+        };
         let labels = indices.iter().map(|&index| set.labels[index]).collect();
         Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done: model.info.epochs_done })
     }

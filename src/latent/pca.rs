@@ -4,6 +4,8 @@
 //! shifted by the first point for numerical stability), then takes the two leading eigenvectors of that
 //! symmetric matrix with nalgebra's symmetric eigen decomposition.
 
+mod alignment;
+
 use nalgebra::{DMatrix, SymmetricEigen};
 
 /// Upper bound on QR iterations for the eigen decomposition; far above what a 64 × 64 matrix needs.
