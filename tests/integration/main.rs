@@ -15,6 +15,7 @@ mod hostile_files;
 mod latent_views;
 mod learning;
 mod quality;
+mod split_dump;
 mod support;
 mod ui;
 mod worker;
