@@ -47,9 +47,11 @@ impl Default for TrainingConfig {
             loss: ReconstructionLoss::Bce,
             beta: 1.0,
             kl_warmup_epochs: 0,
-            learning_rate: 1e-3,
-            lr_schedule: LrSchedule::Constant,
-            batch_size: 128,
+            // The default recipe (README, "Default recipe"): against a constant 1e-3 at batch 128
+            // it ends 10 epochs on the bundled digits with a lower held-out −ELBO.
+            learning_rate: 3e-3,
+            lr_schedule: LrSchedule::recipe(),
+            batch_size: 64,
             epochs: 10,
             seed: 42,
         }
