@@ -190,7 +190,7 @@ mod tests {
     #[test]
     fn descriptions_without_a_schedule_read_as_constant() {
         // checkpoint.json as written before schedules existed (assets/model/ is one).
-        let old_json = r#"{"model":{"architecture":"mlp","latent_dim":2,"image_height":28,"image_width":28},
+        let old_json = r#"{"model":{"architecture":"mlp","latent_dim":2,"image_height":28,"image_width":28,"channels":1},
             "loss":"bce","beta":1.0,"kl_warmup_epochs":0,"learning_rate":0.001,"batch_size":128,
             "epochs":30,"seed":42}"#;
         let config: TrainingConfig = serde_json::from_str(old_json).expect("old checkpoint loads");
