@@ -3,7 +3,9 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use vae_explorer::cli::{Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_sweep, run_train};
+use vae_explorer::cli::{
+    Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_split, run_sweep, run_train,
+};
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
@@ -16,6 +18,7 @@ fn main() -> ExitCode {
         Some(CliCommand::Export(args)) => run_export(args),
         Some(CliCommand::Eval(args)) => run_eval(args),
         Some(CliCommand::Sweep(args)) => run_sweep(args),
+        Some(CliCommand::Split(args)) => run_split(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -11,7 +11,7 @@ use crate::image_shape::ImageShape;
 use crate::inference::ModelSource;
 use crate::latent::{Interpolation, PlaneMethod, Spacing};
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
-use crate::training::TrainingConfig;
+use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
 
 /// Train or load a variational autoencoder and explore its latent space.
 ///
@@ -42,6 +42,9 @@ pub enum CliCommand {
     /// Train every combination of --latent-dim, --beta and --arch into its own folder under
     /// --out, then write results.csv, results.md and reconstructions.png there.
     Sweep(SweepArgs),
+    /// Write a dataset's training and held-out images, split as the app splits them, as IDX files
+    /// (for training another program on exactly the same images).
+    Split(SplitArgs),
 }
 
 /// What `vae-explorer export` draws.
@@ -208,6 +211,25 @@ pub struct EvalArgs {
     pub seed: u64,
 }
 
+/// `vae-explorer split`.
+#[derive(Debug, Args)]
+pub struct SplitArgs {
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// Folder for train-images-idx3-ubyte, train-labels-idx1-ubyte and the held-out set as
+    /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (created if missing; must not hold them yet).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+impl SplitArgs {
+    /// The data source named by `--data`.
+    pub fn data_source(&self) -> DataSource {
+        DataSource::from_arg(&self.data)
+    }
+}
+
 /// Options shared by everything that trains.
 #[derive(Debug, Args, Clone)]
 pub struct ModelArgs {
@@ -218,11 +240,21 @@ pub struct ModelArgs {
     #[arg(long, default_value_t = 2)]
     pub latent_dim: usize,
     /// Images per step.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = TrainingConfig::default().batch_size)]
     pub batch_size: usize,
-    /// Adam's learning rate.
-    #[arg(long = "lr", default_value_t = 1e-3)]
+    /// Adam's learning rate (the peak of the schedule).
+    #[arg(long = "lr", default_value_t = TrainingConfig::default().learning_rate)]
     pub learning_rate: f64,
+    /// How the learning rate moves: `cosine` rises linearly over --lr-warmup-epochs, then falls
+    /// along a half cosine to --lr-final-fraction × --lr at the end; `constant` stays at --lr.
+    #[arg(long, value_enum, default_value_t = LrScheduleKind::of(&TrainingConfig::default().lr_schedule))]
+    pub lr_schedule: LrScheduleKind,
+    /// Epochs of the learning rate's linear warm-up (fractions allowed; with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_WARMUP_EPOCHS)]
+    pub lr_warmup_epochs: f64,
+    /// Share of --lr reached at the end of the last epoch, 0 to 1 (with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_FINAL_FRACTION)]
+    pub lr_final_fraction: f64,
     /// Seed for weights, batch order and sampling.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
@@ -328,10 +360,43 @@ impl ModelArgs {
             beta,
             kl_warmup_epochs,
             learning_rate: self.learning_rate,
+            lr_schedule: self.lr_schedule(),
             batch_size: self.batch_size,
             epochs,
             seed: self.seed,
             ..TrainingConfig::default()
+        }
+    }
+}
+
+impl ModelArgs {
+    /// The learning-rate schedule these arguments describe.
+    pub fn lr_schedule(&self) -> LrSchedule {
+        match self.lr_schedule {
+            LrScheduleKind::Constant => LrSchedule::Constant,
+            LrScheduleKind::Cosine => LrSchedule::WarmupCosine {
+                warmup_epochs: self.lr_warmup_epochs,
+                final_fraction: self.lr_final_fraction,
+            },
+        }
+    }
+}
+
+/// The learning-rate schedules `--lr-schedule` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LrScheduleKind {
+    /// --lr at every step.
+    Constant,
+    /// Linear warm-up, then a half cosine down to --lr-final-fraction × --lr.
+    Cosine,
+}
+
+impl LrScheduleKind {
+    /// The kind of `schedule`.
+    pub fn of(schedule: &LrSchedule) -> Self {
+        match schedule {
+            LrSchedule::Constant => Self::Constant,
+            LrSchedule::WarmupCosine { .. } => Self::Cosine,
         }
     }
 }
@@ -419,11 +484,20 @@ pub struct SweepArgs {
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
     /// Images per step.
-    #[arg(long, default_value_t = 128)]
+    #[arg(long, default_value_t = TrainingConfig::default().batch_size)]
     pub batch_size: usize,
-    /// Adam's learning rate.
-    #[arg(long = "lr", default_value_t = 1e-3)]
+    /// Adam's peak learning rate.
+    #[arg(long = "lr", default_value_t = TrainingConfig::default().learning_rate)]
     pub learning_rate: f64,
+    /// How the learning rate moves (as for `train`).
+    #[arg(long, value_enum, default_value_t = LrScheduleKind::of(&TrainingConfig::default().lr_schedule))]
+    pub lr_schedule: LrScheduleKind,
+    /// Epochs of the learning rate's linear warm-up (with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_WARMUP_EPOCHS)]
+    pub lr_warmup_epochs: f64,
+    /// Share of --lr reached at the end of the last epoch (with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_FINAL_FRACTION)]
+    pub lr_final_fraction: f64,
     /// Seed for weights, batch order and sampling (the same for every run).
     #[arg(long, default_value_t = 42)]
     pub seed: u64,

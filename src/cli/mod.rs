@@ -12,6 +12,7 @@ mod export_neighbours;
 mod export_traversal;
 mod grid_plane;
 mod machine_peak;
+mod split;
 mod sweep;
 mod sweep_figure;
 mod sweep_plan;
@@ -19,14 +20,15 @@ mod sweep_results;
 mod train;
 
 pub use args::{
-    BenchArgs, Cli, CliCommand, ConvArgs, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SweepArgs,
-    TrainArgs, model_source,
+    BenchArgs, Cli, CliCommand, ConvArgs, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SplitArgs,
+    SweepArgs, TrainArgs, model_source,
 };
 pub use bench::run_bench;
 pub use data_args::{FitArg, PreprocessingArgs};
 pub use encode::run_encode;
 pub use eval::run_eval;
 pub use export::run_export;
+pub use split::{SPLIT_FILES, run_split};
 pub use sweep::run_sweep;
 pub use sweep_figure::{FIGURE_FILE, figure_size};
 pub use train::run_train;

@@ -8,6 +8,7 @@ mod heldout_quality;
 mod host_adam;
 mod importance_weighted;
 mod metrics;
+mod schedule;
 mod sharded_step;
 mod trainer;
 
@@ -17,4 +18,5 @@ pub use evaluate::evaluate;
 pub use heldout_quality::{QualityReport, heldout_quality, heldout_quality_of_first};
 pub use importance_weighted::importance_weighted_nll_nats;
 pub use metrics::{EpochQuality, EpochReport, LossAccumulator, LossParts, StepReport};
+pub use schedule::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS};
 pub use trainer::{Control, QUALITY_IMAGES_PER_EPOCH, Trainer, TrainingObserver};

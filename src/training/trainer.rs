@@ -203,7 +203,9 @@ impl Trainer {
             if let Some(value) = non_finite_value(&loss) {
                 return Err(Diverged::new(&self.config, epoch, Some(index + 1), "the training loss", value));
             }
-            self.model = self.optimizer.step(self.config.learning_rate, self.model.clone(), gradients, &self.device);
+            let learning_rate =
+                self.config.learning_rate_at(self.epochs_done as f64 + (index as f64 + 0.5) / steps_per_epoch as f64);
+            self.model = self.optimizer.step(learning_rate, self.model.clone(), gradients, &self.device);
             self.global_step = self.global_step.saturating_add(1);
 
             accumulator.add(loss, batch.len());

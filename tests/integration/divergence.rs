@@ -48,7 +48,8 @@ fn a_diverging_run_fails_and_keeps_the_model_that_was_there() {
     assert!(good.status.success(), "{}", stderr(&good));
     let before = decoded(out.path());
 
-    let diverging = train(out.path(), &["--epochs", "3", "--lr", "0.5"]);
+    let diverging =
+        train(out.path(), &["--epochs", "3", "--lr", "0.5", "--lr-schedule", "constant", "--batch-size", "128"]);
     let message = stderr(&diverging);
     assert!(!diverging.status.success(), "{message}");
     assert!(message.contains("diverged") && message.contains("lower the learning rate (now 0.5)"), "{message}");

@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use vae_explorer::data::DataSource;
 use vae_explorer::device::DeviceChoice;
-use vae_explorer::training::TrainingConfig;
+use vae_explorer::training::{LrSchedule, TrainingConfig};
 use vae_explorer::worker::{Command, Event, TrainRequest, Worker};
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -77,7 +77,13 @@ fn a_bad_dataset_is_a_failed_event_not_a_panic() {
 #[test]
 fn a_diverging_run_fails_never_shows_a_nan_model_and_train_works_again() {
     let worker = Worker::spawn(|| {}).expect("worker thread");
-    let diverging = TrainingConfig { epochs: 3, learning_rate: 0.5, ..TrainingConfig::default() };
+    let diverging = TrainingConfig {
+        epochs: 3,
+        learning_rate: 0.5,
+        lr_schedule: LrSchedule::Constant,
+        batch_size: 128,
+        ..TrainingConfig::default()
+    };
     worker.send(Command::Train(cpu_request(diverging, DataSource::Bundled))).expect("send");
     let ended =
         |events: &[Event]| events.iter().any(|event| matches!(event, Event::Failed(_) | Event::Finished { .. }));
