@@ -254,7 +254,8 @@ fn a_bad_data_folder_or_model_folder_is_an_error_in_the_window() {
     harness.state_mut().open_folder(empty.path().to_path_buf());
     // The folder is read on the file thread; the error comes back a few frames later.
     run_until(&mut harness, "the folder error", |app| app.progress().last_error.is_some());
-    assert!(harness.query_by_label_contains("holds no IDX dataset").is_some());
+    let error = harness.state().progress().last_error.clone().unwrap_or_default();
+    assert!(harness.query_by_label_contains("holds no pictures").is_some(), "{error}");
 
     harness.state_mut().open_model(empty.path().to_path_buf());
     run_until(&mut harness, "the load error", |app| {
