@@ -25,12 +25,12 @@ const WARMUP: Duration = Duration::from_secs(3);
 const START_PATIENCE: Duration = Duration::from_secs(120);
 
 /// Runs the comparison for `measured_secs` of training each and prints the ratio last.
-pub fn run_window_bench(measured_secs: f64) -> Result<()> {
+pub fn run_window_bench(measured_secs: f64, batch_size: usize) -> Result<()> {
     if !(measured_secs.is_finite() && (1.0..=3600.0).contains(&measured_secs)) {
         bail!("--window-secs must be from 1 to 3600 seconds, not {measured_secs}");
     }
     let measured = Duration::from_secs_f64(measured_secs);
-    let settings = bench_settings();
+    let settings = bench_settings(batch_size);
     println!(
         "training throughput with the window open vs headless: bundled MNIST, {} latent {}, batch {}, cpu, \
          {measured_secs:.0} s measured after {} s warm-up each",
@@ -50,10 +50,11 @@ pub fn run_window_bench(measured_secs: f64) -> Result<()> {
     Ok(())
 }
 
-/// The window's default settings, trained on the CPU device for as long as the bench runs.
-fn bench_settings() -> Settings {
+/// The window's default settings with `batch_size`, trained on the CPU device for as long as the
+/// bench runs.
+fn bench_settings(batch_size: usize) -> Settings {
     let defaults = Settings::default();
-    let training = TrainingConfig { epochs: MAX_EPOCHS.min(1000), ..defaults.training.clone() };
+    let training = TrainingConfig { epochs: MAX_EPOCHS.min(1000), batch_size, ..defaults.training.clone() };
     Settings { device: DeviceChoice::Cpu, training, ..defaults }
 }
 
