@@ -27,6 +27,12 @@ impl<T> Versioned<T> {
         self.value = Some(value);
         self.generation += 1;
     }
+
+    /// Drops the value (the generation still moves on, so nothing drawn from the old value is kept).
+    pub fn clear(&mut self) {
+        self.value = None;
+        self.generation += 1;
+    }
 }
 
 /// A point picked on the scatter: which set and which image.
@@ -82,7 +88,15 @@ impl ExplorerState {
     /// Folds one inference result into the state.
     pub fn apply(&mut self, result: InferenceResult) {
         match result {
-            InferenceResult::ModelReady(model) => self.model = Some(model),
+            InferenceResult::ModelReady(model) => {
+                // Views drawn from the data under the old model are stale for a model of another
+                // image shape (the data may not fit it at all): cleared until they are recomputed.
+                if self.model.as_ref().is_some_and(|old| old.image_shape() != model.image_shape()) {
+                    self.cloud.clear();
+                    self.reconstructions.clear();
+                }
+                self.model = Some(model);
+            }
             InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
             InferenceResult::Failed(_) | InferenceResult::Saved(_) => {}
             InferenceResult::Scatter(cloud) => {

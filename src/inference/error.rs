@@ -18,6 +18,19 @@ pub enum InferenceError {
     /// Save was asked before any model was served.
     #[error("there is no model to save yet: train or open one")]
     NoModelToSave,
+    /// The open dataset's images are not the shape the model reads.
+    #[error(
+        "the model reads {model} images but {dataset} holds {data} images: open the folder it was trained on \
+         (Open folder…) to see its latent space"
+    )]
+    DataDoesNotFit {
+        /// What the model reads.
+        model: crate::image_shape::ImageShape,
+        /// What the dataset holds.
+        data: crate::image_shape::ImageShape,
+        /// The dataset's name.
+        dataset: String,
+    },
     /// A decoder sweep larger than the app offers.
     #[error("a sweep of {size} × {size} cells cannot be decoded: choose 2 to {max} cells per side")]
     GridSize {

@@ -216,6 +216,15 @@ impl Server {
             }));
         }
         if let Some(source) = pending.scatter {
+            if let Some(dataset) = self.dataset.as_deref()
+                && dataset.heldout.shape() != model.image_shape()
+            {
+                answers.push(Err(InferenceError::DataDoesNotFit {
+                    model: model.image_shape(),
+                    data: dataset.heldout.shape(),
+                    dataset: dataset.name.clone(),
+                }));
+            }
             let cloud = guarded("scatter", || self.scatter(model, source));
             if let Ok(Some(LatentCloud { pca: Some(pca), .. })) = &cloud {
                 self.previous_pca = Some(pca.clone());
