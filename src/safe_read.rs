@@ -86,8 +86,13 @@ fn check_regular(path: &Path, metadata: &std::fs::Metadata) -> Result<(), SafeRe
     if file_type.is_file() {
         return Ok(());
     }
-    let kind = if file_type.is_dir() { "a folder" } else { special_kind(&file_type) };
-    Err(SafeReadError::NotRegular { path: path.to_path_buf(), kind })
+    Err(SafeReadError::NotRegular { path: path.to_path_buf(), kind: non_regular_kind(&file_type) })
+}
+
+/// What a file system entry that is not a regular file is, for messages: "a folder", "a FIFO",
+/// "a socket", "a device" or "not a file".
+pub fn non_regular_kind(file_type: &std::fs::FileType) -> &'static str {
+    if file_type.is_dir() { "a folder" } else { special_kind(file_type) }
 }
 
 #[cfg(unix)]

@@ -4,7 +4,6 @@
 use std::path::Path;
 use std::process::Command;
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use burn::prelude::*;
 use egui::{ImageData, TextureId, TexturesDelta};
@@ -15,9 +14,8 @@ use vae_explorer::checkpoint;
 use vae_explorer::device::DeviceChoice;
 use vae_explorer::model::VaeConfig;
 
-use crate::support::info_for;
+use crate::support::{info_for, run_until};
 
-const PATIENCE: Duration = Duration::from_secs(120);
 /// The test model's images: 16 × 16 RGB.
 const SIDE: usize = 16;
 
@@ -131,16 +129,6 @@ fn colour_harness(autosave: &Path, recorder: TextureRecorder) -> Harness<'static
         .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave)));
     harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
     harness
-}
-
-fn run_until(harness: &mut Harness<'_, VaeApp>, what: &str, done: impl Fn(&VaeApp) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
 }
 
 fn shows_colour_model(app: &VaeApp) -> bool {

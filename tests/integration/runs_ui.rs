@@ -3,11 +3,12 @@
 //! keeps its per-step curves when it ends.
 
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use burn::prelude::Device;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
+
+use super::support::run_until;
 use egui_kittest::kittest::Queryable;
 use vae_explorer::app::{AppAction, RunMetric, RunState, Settings, VaeApp};
 use vae_explorer::device::DeviceChoice;
@@ -16,8 +17,6 @@ use vae_explorer::training::{EpochQuality, EpochReport, LossParts};
 
 use crate::support::info_for;
 
-const PATIENCE: Duration = Duration::from_secs(120);
-
 fn app_harness(autosave: &Path) -> Harness<'static, VaeApp> {
     let autosave_dir = autosave.to_path_buf();
     let mut harness = Harness::builder()
@@ -25,16 +24,6 @@ fn app_harness(autosave: &Path) -> Harness<'static, VaeApp> {
         .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
     harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
     harness
-}
-
-fn run_until(harness: &mut Harness<'_, VaeApp>, what: &str, done: impl Fn(&VaeApp) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
 }
 
 /// An epoch's report with held-out −ELBO `neg_elbo` and PSNR `psnr_db`.

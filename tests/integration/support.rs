@@ -71,3 +71,21 @@ pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkp
         preprocessing: None,
     }
 }
+
+/// Longest wait for the window to reach a state in the app tests.
+pub const APP_PATIENCE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// Steps the app's frames until `done` holds (failing after [`APP_PATIENCE`]), then one more frame.
+pub fn run_until(
+    harness: &mut egui_kittest::Harness<'_, vae_explorer::app::VaeApp>,
+    what: &str,
+    done: impl Fn(&vae_explorer::app::VaeApp) -> bool,
+) {
+    let started = std::time::Instant::now();
+    while !done(harness.state()) {
+        assert!(started.elapsed() < APP_PATIENCE, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.step();
+}

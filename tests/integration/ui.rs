@@ -1,14 +1,12 @@
 //! The window, driven headless with egui_kittest.
 
-use std::time::{Duration, Instant};
-
 use egui::accesskit::Role;
 use egui_kittest::Harness;
+
+use super::support::run_until;
 use egui_kittest::kittest::{NodeT, Queryable};
 use vae_explorer::app::{ExportView, PointRef, RunState, Settings, VaeApp};
 use vae_explorer::device::DeviceChoice;
-
-const PATIENCE: Duration = Duration::from_secs(120);
 
 fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
     let autosave_dir = autosave.path().to_path_buf();
@@ -17,16 +15,6 @@ fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
         .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
     harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
     harness
-}
-
-fn run_until(harness: &mut Harness<'_, VaeApp>, what: &str, done: impl Fn(&VaeApp) -> bool) {
-    let started = Instant::now();
-    while !done(harness.state()) {
-        assert!(started.elapsed() < PATIENCE, "timed out waiting for {what}");
-        harness.step();
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    harness.step();
 }
 
 #[test]

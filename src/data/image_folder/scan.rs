@@ -13,6 +13,7 @@ use std::time::UNIX_EPOCH;
 
 use super::report::{LoadPhase, LoadProgress, SkipReport};
 use crate::data::DataError;
+use crate::safe_read::non_regular_kind;
 
 /// Extensions (compared without case) of the pictures read.
 pub const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "bmp", "gif", "webp"];
@@ -135,7 +136,9 @@ impl Listing {
         }
         match fs::metadata(&absolute) {
             Ok(metadata) if metadata.is_file() => self.found.push((path, metadata)),
-            Ok(metadata) => self.refused.add(path, format!("{}, not a regular file", special_kind(&metadata))),
+            Ok(metadata) => {
+                self.refused.add(path, format!("{}, not a regular file", non_regular_kind(&metadata.file_type())))
+            }
             Err(source) => self.refused.add(path, format!("unreadable: {source}")),
         }
     }
@@ -196,28 +199,6 @@ impl Listing {
         };
         Ok(FolderScan { root, files, class_names, has_classes, refused })
     }
-}
-
-#[cfg(unix)]
-fn special_kind(metadata: &fs::Metadata) -> &'static str {
-    use std::os::unix::fs::FileTypeExt;
-    let file_type = metadata.file_type();
-    if file_type.is_dir() {
-        "a folder"
-    } else if file_type.is_fifo() {
-        "a FIFO"
-    } else if file_type.is_socket() {
-        "a socket"
-    } else if file_type.is_block_device() || file_type.is_char_device() {
-        "a device"
-    } else {
-        "special"
-    }
-}
-
-#[cfg(not(unix))]
-fn special_kind(metadata: &fs::Metadata) -> &'static str {
-    if metadata.is_dir() { "a folder" } else { "special" }
 }
 
 #[cfg(test)]
