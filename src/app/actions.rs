@@ -98,4 +98,6 @@ pub enum AppAction {
     /// List the runs under this folder (or the last chosen one) in the Runs panel, read on the
     /// file thread.
     ScanRuns(Option<PathBuf>),
+    /// Make the encoded drawing morph end A (0) or B (1).
+    UseDrawing(usize),
 }

@@ -66,6 +66,7 @@ impl VaeApp {
             AppAction::PickPoint { slot, point } => return self.explorer.pick_point(slot, point),
             AppAction::SwapEnds => return self.explorer.swap_ends(),
             AppAction::ScanRuns(folder) => return self.scan_runs(folder),
+            AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
         };
         let sent = match &self.worker {
             Some(worker) => worker.send(command),

@@ -9,6 +9,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::actions::{AppAction, DialogRequest};
 use super::decoder_grid::DecoderGrid;
+use super::drawing_canvas::DrawingCanvas;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
 use super::hover_tooltip::hover_tooltip;
 use super::image_grids::ImageGrids;
@@ -33,6 +34,8 @@ pub enum ExplorerTab {
     Reconstructions,
     /// Morph between two images.
     Morph,
+    /// Draw an input and see it encoded.
+    Draw,
 }
 
 /// The latent views: what they show and their view state.
@@ -52,6 +55,10 @@ pub struct Explorer {
     hover_texture: CachedTexture,
     pub(super) morph: MorphView,
     prior_draws: u64,
+    /// The drawing canvas.
+    pub(super) canvas: DrawingCanvas,
+    /// Where the scatter last drew the drawing's point (plane coordinates).
+    drawn_marker: Option<[f32; 2]>,
 }
 
 impl Explorer {
@@ -81,6 +88,23 @@ impl Explorer {
         if let Some(place) = self.state.ends.get_mut(slot) {
             *place = Some(end);
         }
+    }
+
+    /// Makes the encoded drawing morph end `slot` (0 = A, 1 = B), with its mean already known.
+    pub fn use_drawing(&mut self, slot: usize) {
+        let Some((_, Some(encoded))) = &self.state.drawn.value else { return };
+        let (pixels, mean) = (encoded.pixels.clone(), Some(encoded.mean.clone()));
+        self.set_end(slot.min(1), MorphEnd { name: "drawing".to_string(), pixels, mean, point: None });
+    }
+
+    /// The drawing canvas's drawing.
+    pub fn drawing(&self) -> &crate::drawing::Drawing {
+        self.canvas.drawing()
+    }
+
+    /// Where the scatter last drew the drawing's encoded point (plane coordinates), if it did.
+    pub fn drawn_marker(&self) -> Option<[f32; 2]> {
+        self.drawn_marker
     }
 
     /// Swaps morph ends A and B.
@@ -179,7 +203,9 @@ impl Explorer {
             morph_marker: means
                 .as_ref()
                 .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
+            drawn: self.drawn_point(&projection),
         };
+        self.drawn_marker = overlays.drawn;
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;
         let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip(ui, state, hover_texture, point);
@@ -200,6 +226,14 @@ impl Explorer {
                 ScatterAction::MoveMarker(xy) => self.latent = projection.lift(xy, &self.latent),
             }
         }
+    }
+
+    /// The drawing's encoded point in the plane, while the canvas holds ink.
+    fn drawn_point(&self, projection: &Projection) -> Option<[f32; 2]> {
+        let latent_dim = self.state.latent_dim()?;
+        let (_, encoded) = self.state.drawn.value.as_ref()?;
+        let mean = &encoded.as_ref()?.mean;
+        (mean.len() == latent_dim && !self.canvas.drawing().is_empty()).then(|| projection.project(mean))
     }
 
     /// The encoder means of A and B, when both are known.

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use crate::data::Dataset;
+use crate::drawing::{Drawing, EncodedDrawing};
 use crate::image_shape::ImageShape;
 use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
 
@@ -82,6 +83,8 @@ pub struct ExplorerState {
     pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
     /// The last cloud of each epoch of the current training run, for the evolution GIF.
     pub epoch_clouds: Vec<Arc<LatentCloud>>,
+    /// The drawing canvas's newest answer: the drawing and, unless it was blank, its encoding.
+    pub drawn: Versioned<(Drawing, Option<EncodedDrawing>)>,
 }
 
 impl ExplorerState {
@@ -120,6 +123,7 @@ impl ExplorerState {
                 }
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
+            InferenceResult::DrawingEncoded { drawing, encoded } => self.drawn.set((drawing, encoded)),
         }
     }
 

@@ -57,6 +57,8 @@ pub struct ScatterOverlays<'a> {
     pub morph_path: Vec<[f32; 2]>,
     /// The morph's current frame on that path, projected.
     pub morph_marker: Option<[f32; 2]>,
+    /// The drawing canvas's encoded point, projected.
+    pub drawn: Option<[f32; 2]>,
 }
 
 /// The scatter view and its caches.
@@ -271,6 +273,12 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays
         let [y0, y1] = grid.y_range.map(f64::from);
         let outline = vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
         plot_ui.line(Line::new("sweep extent", PlotPoints::new(outline)).color(Color32::from_gray(160)).width(1.0));
+    }
+    // Under the picks, so a drawing made end A or B still shows its square.
+    if let Some(point) = overlays.drawn {
+        let points = PlotPoints::new(vec![point.map(f64::from)]);
+        let magenta = Color32::from_rgb(255, 0, 255);
+        plot_ui.points(Points::new("drawing", points).color(magenta).shape(MarkerShape::Down).radius(8.0).filled(true));
     }
     for (pick, name, color) in [
         (overlays.picks[0], "A", Color32::from_rgb(255, 220, 0)),

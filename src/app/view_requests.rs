@@ -16,6 +16,7 @@ pub struct RequestLedger {
     decode: Option<Vec<f32>>,
     reconstruct: Option<PointRef>,
     encode: [Option<Vec<f32>>; 2],
+    drawing: Option<crate::drawing::Drawing>,
 }
 
 impl RequestLedger {
@@ -54,6 +55,11 @@ impl RequestLedger {
             let steps = morph.steps.clamp(2, MAX_MORPH_STEPS);
             let request = MorphRequest { from, to, t: morph.t, steps, interpolation: morph.interpolation };
             ask(&mut self.morph, request, InferenceRequest::Morph, &mut requests);
+        }
+        // The mailbox keeps only the newest drawing: a drag asks every frame, the thread serves the last.
+        let drawing = explorer.drawing();
+        if self.drawing.is_some() || !drawing.is_empty() {
+            ask(&mut self.drawing, drawing.clone(), InferenceRequest::EncodeDrawing, &mut requests);
         }
         if let Some(projection) = explorer.projection(settings) {
             let base = match settings.grid_base {

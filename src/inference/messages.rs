@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
+use crate::drawing::{Drawing, EncodedDrawing};
 use crate::latent::{GridSpec, Interpolation, Pca, Projection};
 
 /// Number of original / reconstruction pairs shown.
@@ -90,6 +91,9 @@ pub enum InferenceRequest {
         /// Image index in that set.
         index: usize,
     },
+    /// Turn a drawing into the served model's input, encode it and decode its mean (the drawing
+    /// canvas); redone when the model changes.
+    EncodeDrawing(Drawing),
 }
 
 /// Encoded points for the scatter.
@@ -196,5 +200,12 @@ pub enum InferenceResult {
         index: usize,
         /// [pixels].
         image: Vec<f32>,
+    },
+    /// A drawing as the served model reads it, encoded and reconstructed.
+    DrawingEncoded {
+        /// The drawing that was encoded.
+        drawing: Drawing,
+        /// Its input, mean and reconstruction; `None` when nothing is drawn.
+        encoded: Option<EncodedDrawing>,
     },
 }

@@ -1,6 +1,7 @@
 //! Serving the latent views: a thread that encodes and decodes with the newest model snapshot.
 
 mod compute;
+mod drawing_job;
 mod error;
 mod mailbox;
 mod messages;

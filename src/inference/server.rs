@@ -145,6 +145,7 @@ impl Server {
         pending.grid = pending.grid.take().or(last.grid);
         pending.samples = pending.samples.or(last.samples);
         pending.morph = pending.morph.take().or(last.morph);
+        pending.drawing = pending.drawing.take().or(last.drawing);
         outbox.answer(guarded("reconstructions", || self.reconstructions()))
     }
 
@@ -230,6 +231,9 @@ impl Server {
                 self.previous_pca = Some(pca.clone());
             }
             answers.push(cloud.map(|cloud| cloud.map(|cloud| InferenceResult::Scatter(Arc::new(cloud)))));
+        }
+        if let Some(drawing) = pending.drawing.as_ref() {
+            answers.push(guarded("drawing", || Some(super::drawing_job::encode_drawing(model, drawing))));
         }
         self.last = pending.merged_over(std::mem::take(&mut self.last));
         answers.into_iter().all(|answer| outbox.answer(answer))

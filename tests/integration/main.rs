@@ -8,6 +8,7 @@ mod colour_views;
 mod conv_colour;
 mod data_files;
 mod divergence;
+mod drawing;
 mod export_files;
 mod gpu;
 mod hostile_bytes;
