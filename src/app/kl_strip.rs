@@ -10,7 +10,11 @@ use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims};
 /// Height of the bars' area.
 const STRIP_HEIGHT_PX: f32 = 44.0;
 /// Bars at least this wide get their dimension index written under them.
-const MIN_LABELLED_BAR_PX: f32 = 13.0;
+const MIN_LABELLED_BAR_PX: f32 = 7.0;
+/// Narrower bars than this have their indices on two staggered rows.
+const STAGGER_BELOW_BAR_PX: f32 = 16.0;
+/// Height of one row of indices.
+const LABEL_ROW_PX: f32 = 10.0;
 
 /// Where a KL per dimension comes from.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,8 +71,13 @@ impl DimensionKl {
         self.collapsed().iter().filter(|&&collapsed| !collapsed).count()
     }
 
-    /// One line saying where the values come from and how many dimensions are active.
+    /// How many dimensions are active, e.g. "7 of 16 dimensions active".
     pub fn summary(&self) -> String {
+        format!("{} of {} dimensions active", self.active_count(), self.nats.len())
+    }
+
+    /// Where the values come from, e.g. "KL per dimension, nats (held-out, epoch 10)".
+    pub fn source_line(&self) -> String {
         let from = match self.source {
             KlSource::Heldout { epochs_done } => format!("held-out, epoch {epochs_done}"),
             KlSource::Scatter { source, points } => {
@@ -76,7 +85,7 @@ impl DimensionKl {
                 format!("{points} {set} points shown")
             }
         };
-        format!("KL per dimension ({from}): {} of {} active", self.active_count(), self.nats.len())
+        format!("KL per dimension, nats ({from})")
     }
 }
 
@@ -92,13 +101,19 @@ pub fn bar_label(dim: usize, nats: f64) -> String {
 
 /// Draws the summary line and one bar per dimension, in `order` (dimension indices).
 pub fn show(ui: &mut egui::Ui, kl: &DimensionKl, order: &[usize]) {
-    ui.label(egui::RichText::new(kl.summary()).small());
+    ui.label(kl.summary());
+    ui.label(egui::RichText::new(kl.source_line()).small().weak());
     let collapsed = kl.collapsed();
     let count = order.len().max(1);
     let width = ui.available_width().max(40.0);
     let bar_px = width / count as f32;
     let labelled = bar_px >= MIN_LABELLED_BAR_PX;
-    let label_px = if labelled { 11.0 } else { 0.0 };
+    let staggered = bar_px < STAGGER_BELOW_BAR_PX;
+    let label_px = match (labelled, staggered) {
+        (false, _) => 0.0,
+        (true, false) => LABEL_ROW_PX + 1.0,
+        (true, true) => 2.0 * LABEL_ROW_PX + 1.0,
+    };
     let (strip, _) = ui.allocate_exact_size(Vec2::new(width, STRIP_HEIGHT_PX + label_px), Sense::hover());
     let painter = ui.painter_at(strip);
     let visuals = ui.visuals();
@@ -126,8 +141,9 @@ pub fn show(ui: &mut egui::Ui, kl: &DimensionKl, order: &[usize]) {
         painter.rect_filled(bar, 1.0, if is_collapsed { collapsed_colour } else { active_colour });
         if labelled {
             let colour = if is_collapsed { visuals.weak_text_color() } else { visuals.text_color() };
+            let row = if staggered { (slot % 2) as f32 } else { 0.0 };
             painter.text(
-                egui::pos2(column.center().x, baseline + 1.0),
+                egui::pos2(column.center().x, baseline + 1.0 + row * LABEL_ROW_PX),
                 egui::Align2::CENTER_TOP,
                 dim.to_string(),
                 egui::FontId::proportional(9.0),
@@ -152,10 +168,11 @@ mod tests {
     fn the_summary_counts_active_dimensions_and_names_the_source() {
         let kl = DimensionKl { nats: vec![2.0, 0.001, 0.5, 0.0], source: KlSource::Heldout { epochs_done: 3 } };
         assert_eq!(kl.active_count(), 2);
-        assert_eq!(kl.summary(), "KL per dimension (held-out, epoch 3): 2 of 4 active");
+        assert_eq!(kl.summary(), "2 of 4 dimensions active");
+        assert_eq!(kl.source_line(), "KL per dimension, nats (held-out, epoch 3)");
         let kl =
             DimensionKl { nats: vec![1.0], source: KlSource::Scatter { source: ScatterSource::Train, points: 500 } };
-        assert_eq!(kl.summary(), "KL per dimension (500 training points shown): 1 of 1 active");
+        assert_eq!(kl.source_line(), "KL per dimension, nats (500 training points shown)");
     }
 
     #[test]

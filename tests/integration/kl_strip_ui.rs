@@ -68,7 +68,8 @@ fn sliders_are_sorted_by_kl_and_collapsed_ones_are_folded_away() {
     assert_eq!(bars.len(), 5, "{bars:?}");
     assert_eq!(bars[0], "KL of z2: 3.000 nats, active");
     assert_eq!(bars[4], "KL of z3: 0.000 nats, collapsed (< 0.01 nats)");
-    assert!(harness.query_by_label_contains("held-out, epoch 4): 3 of 5 active").is_some());
+    assert!(harness.query_by_label("3 of 5 dimensions active").is_some());
+    assert!(harness.query_by_label_contains("(held-out, epoch 4)").is_some());
     assert_eq!(latent_sliders(&harness), names(&[2, 4, 0]), "collapsed z1 and z3 are folded");
 
     harness.get_by_label("2 collapsed dimensions").click();
@@ -80,6 +81,17 @@ fn sliders_are_sorted_by_kl_and_collapsed_ones_are_folded_away() {
     assert_eq!(latent_sliders(&harness), names(&[0, 1, 2, 3, 4]));
     assert!(harness.query_by_label("2 collapsed dimensions").is_none());
     assert!(harness.state().settings().views.sliders.natural_order);
+
+    // Quantile range: the handle moves in prior probability; three quarters of the way along is
+    // Φ⁻¹(0.001 + 0.998 · 0.75).
+    harness.get_by_label("quantiles").click();
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Slider, "z2").set_value_accesskit(0.75);
+    harness.run_steps(2);
+    let expected = normal_quantile(0.001 + 0.998 * 0.75) as f32;
+    let latent = harness.state().explorer().latent.clone();
+    assert!((latent[2] - expected).abs() < 1e-5, "{latent:?} against {expected}");
+    assert_eq!(harness.state().settings().views.sliders.spacing, Spacing::Quantile);
 }
 
 #[test]
@@ -90,7 +102,8 @@ fn the_kl_strip_shows_one_bar_per_dimension_and_follows_an_epoch_of_training() {
     run_until(&mut harness, "the bundled model's scatter", |app| app.explorer().state.cloud.value.is_some());
     harness.run_steps(2);
     assert_eq!(kl_bars(&harness).len(), 2);
-    assert!(harness.query_by_label_contains("held-out points shown): 2 of 2 active").is_some());
+    assert!(harness.query_by_label("2 of 2 dimensions active").is_some());
+    assert!(harness.query_by_label_contains("held-out points shown)").is_some());
 
     let training = &mut harness.state_mut().settings_mut().training;
     training.model.latent_dim = 8;
@@ -113,7 +126,9 @@ fn the_kl_strip_shows_one_bar_per_dimension_and_follows_an_epoch_of_training() {
     let order = dims_by_kl(&kl.nats);
     let top = order[0];
     assert_eq!(bars[0], vae_explorer::app::kl_bar_label(top, kl.nats[top]));
-    assert!(harness.query_by_label_contains("held-out, epoch 1)").is_some());
+    assert!(harness.query_by_label_contains("(held-out, epoch 1)").is_some());
+    let active_count = kl.nats.iter().filter(|&&nats| nats >= 0.01).count();
+    assert!(harness.query_by_label(&format!("{active_count} of 8 dimensions active")).is_some());
     let active: Vec<usize> = order.iter().copied().filter(|&dim| kl.nats[dim] >= 0.01).collect();
     assert_eq!(latent_sliders(&harness), names(&active), "KL {:?}", kl.nats);
 }
