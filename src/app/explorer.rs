@@ -11,11 +11,13 @@ use super::actions::{AppAction, DialogRequest};
 use super::decoder_grid::DecoderGrid;
 use super::drawing_canvas::DrawingCanvas;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
+use super::grid_cells::cells_extent;
 use super::hover_tooltip::hover_tooltip;
 use super::image_grids::ImageGrids;
 use super::image_texture::CachedTexture;
+use super::kl_strip::DimensionKl;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
-use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
+use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use super::morph_view::MorphView;
 use super::view_export::ExportView;
 use super::view_settings::{PlaneChoice, ViewSettings};
@@ -139,13 +141,16 @@ impl Explorer {
     }
 
     /// Draws the sliders and their decoded image, editing the sliders' point in place.
-    pub fn show_sliders(&mut self, ui: &mut egui::Ui) -> Vec<AppAction> {
+    pub fn show_sliders(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let Some(shape) = self.state.image_shape() else { return actions };
         let decoded =
             self.state.decoded.value.as_ref().map(|(_, image)| (image.as_slice(), self.state.decoded.generation));
         let has_selection = self.state.ends[0].as_ref().is_some_and(|end| end.mean.is_some());
-        for action in self.sliders.show(ui, &mut self.latent, decoded, shape, has_selection) {
+        let kl = DimensionKl::of(&self.state);
+        let cloud = self.state.cloud.value.as_deref().map(|cloud| (cloud, self.state.cloud.generation));
+        let view = SliderView { decoded, image_shape: shape, has_selection, kl: kl.as_ref(), cloud };
+        for action in self.sliders.show(ui, &mut self.latent, &view, &mut settings.sliders) {
             match action {
                 SliderAction::Changed => {}
                 SliderAction::Export => {
@@ -191,8 +196,14 @@ impl Explorer {
             .ends
             .each_ref()
             .map(|end| end.as_ref().and_then(|end| end.mean.as_ref()).map(|mean| projection.project(mean)));
+        // The sweep's outline: the chosen ranges, or the outer cells of a quantile or data sweep.
+        let shown_grid = self.state.grid.value.as_ref().map(|(request, _)| request);
+        let grid_extent = match shown_grid.filter(|request| request.spacing != crate::latent::Spacing::Linear) {
+            Some(request) if settings.grid_spacing == request.spacing => cells_extent(request),
+            _ => settings.grid,
+        };
         let overlays = ScatterOverlays {
-            grid: Some(&settings.grid),
+            grid: Some(&grid_extent),
             marker: (!self.latent.is_empty()).then(|| projection.project(&self.latent)),
             picks,
             marker_draggable: true,

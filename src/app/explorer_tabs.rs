@@ -32,8 +32,9 @@ impl Explorer {
                     .grid
                     .value
                     .as_ref()
-                    .map(|(request, images)| (&request.spec, images.as_slice(), state.grid.generation));
-                self.grid.show(ui, &mut settings.grid, &mut settings.grid_base, shown, shape);
+                    .map(|(request, images)| (request, images.as_slice(), state.grid.generation));
+                let (spec, base, spacing) = (&mut settings.grid, &mut settings.grid_base, &mut settings.grid_spacing);
+                self.grid.show(ui, spec, base, spacing, shown, shape);
                 settings.grid.x_range = ordered(settings.grid.x_range);
                 settings.grid.y_range = ordered(settings.grid.y_range);
             }

@@ -11,10 +11,12 @@ mod explorer;
 mod explorer_state;
 mod explorer_tabs;
 mod file_jobs;
+mod grid_cells;
 mod hover_tooltip;
 mod image_grids;
 mod image_import;
 mod image_texture;
+mod kl_strip;
 mod latent_scatter;
 mod latent_sliders;
 mod loss_plot;
@@ -25,6 +27,7 @@ mod runs_scan;
 mod runs_table;
 mod settings;
 mod settings_check;
+mod slider_scale;
 mod startup;
 mod status_bar;
 mod training_progress;
@@ -41,14 +44,16 @@ pub use explorer::{Explorer, ExplorerTab};
 pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
 pub use file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
 pub use image_import::{MorphImportError, import_morph_end, morph_preprocessing};
+pub use kl_strip::{DimensionKl, KlSource, bar_label as kl_bar_label};
 pub use runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
 pub use runs_scan::{CURRENT_RUN_NAME, LAST_SESSION_NAME, RunMetric, RunOrigin, RunRecord, RunsScan, scan_runs};
 pub use settings::Settings;
 pub use settings_check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
+pub use slider_scale::{SliderScale, normal_cdf};
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::{VaeApp, default_autosave_dir};
 pub use view_export::{ExportJob, ExportView, ViewExportError, export_view};
-pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, ViewSettings};
+pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
 
 /// Opens the window and runs until it is closed. When eframe's settings file is not a regular
 /// file (a FIFO would hang the start), the window runs without stored settings and says so.

@@ -308,7 +308,7 @@ impl VaeApp {
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
             ui.heading("Latent point");
-            actions.extend(self.explorer.show_sliders(ui));
+            actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
         });
         egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
             actions.extend(self.runs.show(ui, &self.progress));

@@ -3,6 +3,7 @@
 
 use super::explorer::Explorer;
 use super::explorer_state::PointRef;
+use super::grid_cells::GridCellsCache;
 use super::view_settings::{GridBase, ViewSettings};
 use crate::inference::{GridRequest, InferenceRequest, MAX_MORPH_STEPS, MorphRequest, ScatterSource};
 
@@ -17,6 +18,7 @@ pub struct RequestLedger {
     reconstruct: Option<PointRef>,
     encode: [Option<Vec<f32>>; 2],
     drawing: Option<crate::drawing::Drawing>,
+    grid_cells: GridCellsCache,
 }
 
 impl RequestLedger {
@@ -66,8 +68,13 @@ impl RequestLedger {
                 GridBase::Zero => vec![0.0; explorer.latent.len()],
                 GridBase::Current => explorer.latent.clone(),
             };
-            let request = GridRequest { spec: settings.grid, projection, base };
-            ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
+            let cloud = state.cloud.value.as_deref().map(|cloud| (cloud, state.cloud.generation));
+            let spacing = settings.grid_spacing;
+            // Data spacing waits for the scatter's points; the grid shown so far stays.
+            if let Ok(cells) = self.grid_cells.cells(spacing, &settings.grid, &projection, base.len(), cloud) {
+                let request = GridRequest { spec: settings.grid, projection, base, spacing, cells };
+                ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
+            }
         }
         requests
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::inference::ScatterSource;
-use crate::latent::{GridSpec, Interpolation, Pca, Projection};
+use crate::latent::{GridSpec, Interpolation, Pca, Projection, Spacing};
 
 /// How the scatter maps latent points to the plane when the latent space has more than 2 dimensions.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -97,6 +97,41 @@ pub struct ViewSettings {
     pub morph: MorphSettings,
     /// Picture export.
     pub export: ExportSettings,
+    /// Where the decoder grid's cells sit: evenly over its ranges, at the prior's quantiles, or at
+    /// the percentiles of the scatter's encoder means.
+    pub grid_spacing: Spacing,
+    /// The latent sliders' order and range.
+    pub sliders: SliderSettings,
+}
+
+/// How the latent sliders are ordered and what range they cover.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SliderSettings {
+    /// Linear ±`radius`, the prior's quantiles, or the percentiles of the scatter's means.
+    pub spacing: Spacing,
+    /// Half-width of the linear range (clamped to [`MIN_SLIDER_RADIUS`, `MAX_SLIDER_RADIUS`] where used).
+    pub radius: f32,
+    /// Dimension order (z0, z1, …) instead of most active first, with nothing folded.
+    pub natural_order: bool,
+}
+
+/// Smallest half-width of the sliders' linear range.
+pub const MIN_SLIDER_RADIUS: f32 = 0.1;
+/// Largest half-width of the sliders' linear range.
+pub const MAX_SLIDER_RADIUS: f32 = 50.0;
+
+impl Default for SliderSettings {
+    fn default() -> Self {
+        Self { spacing: Spacing::Linear, radius: 4.0, natural_order: false }
+    }
+}
+
+impl SliderSettings {
+    /// The linear range's half-width, clamped; a stored value that is not a number gives the default.
+    pub fn sane_radius(&self) -> f32 {
+        if self.radius.is_finite() { self.radius.clamp(MIN_SLIDER_RADIUS, MAX_SLIDER_RADIUS) } else { 4.0 }
+    }
 }
 
 impl Default for ViewSettings {
@@ -109,6 +144,8 @@ impl Default for ViewSettings {
             sample_seed: 1,
             morph: MorphSettings::default(),
             export: ExportSettings::default(),
+            grid_spacing: Spacing::Linear,
+            sliders: SliderSettings::default(),
         }
     }
 }

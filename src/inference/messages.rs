@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
 use crate::drawing::{Drawing, EncodedDrawing};
-use crate::latent::{GridSpec, Interpolation, Pca, Projection};
+use crate::latent::{GridAxes, GridSpec, Interpolation, Pca, Projection, Spacing};
 
 /// Number of original / reconstruction pairs shown.
 pub const RECONSTRUCTION_PAIRS: usize = 16;
@@ -36,6 +36,37 @@ pub struct GridRequest {
     pub projection: Projection,
     /// Latent values of the directions the plane does not show.
     pub base: Vec<f32>,
+    /// How the cells were placed along each axis (linear over the spec's ranges, prior quantiles,
+    /// data percentiles); shown beside the grid.
+    pub spacing: Spacing,
+    /// The cells' plane positions when they are not evenly over the spec's ranges (quantile and
+    /// data spacing, computed by [`Spacing::axes`] as `export grid --spacing` does); `None`: evenly
+    /// over `spec`'s ranges. `size` × `size` positions, or the request is refused.
+    pub cells: Option<GridAxes>,
+}
+
+impl GridRequest {
+    /// Plane position of cell (`row`, `col`); row 0 is the top, col 0 the left.
+    pub fn cell_center(&self, row: usize, col: usize) -> [f32; 2] {
+        match &self.cells {
+            Some(cells) => cells.cell_center(row, col),
+            None => self.spec.cell_center(row, col),
+        }
+    }
+
+    /// Latent points of every cell, row by row: [size², latent] row-major. The caller checks the
+    /// size first (see [`Self::is_square`]).
+    pub fn latents(&self) -> Vec<f32> {
+        match &self.cells {
+            Some(cells) => cells.latents(&self.projection, &self.base),
+            None => self.spec.latents(&self.projection, &self.base),
+        }
+    }
+
+    /// True when the cells, if given, are `size` × `size`.
+    pub fn is_square(&self) -> bool {
+        self.cells.as_ref().is_none_or(|cells| cells.rows() == self.spec.size && cells.cols() == self.spec.size)
+    }
 }
 
 /// A morph to decode: the frame at `t` and a strip of `steps` frames from A to B.
@@ -113,6 +144,9 @@ pub struct LatentCloud {
     pub pca: Option<Pca>,
     /// Epochs the encoding model had trained.
     pub epochs_done: usize,
+    /// Mean KL(q(z|x) ‖ N(0, 1)) per dimension over these points, in nats: [latent_dim] (the KL
+    /// strip's source when the model's checkpoint recorded none).
+    pub kl_per_dim_nats: Vec<f64>,
 }
 
 impl LatentCloud {

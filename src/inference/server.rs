@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use super::ModelSnapshot;
-use super::compute::{decode, encode_means, encode_pixels, prior_samples};
+use super::compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 use super::error::{InferenceError, panic_message};
 use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange, Pending};
 use super::messages::{
@@ -176,9 +176,9 @@ impl Server {
         }
         if let Some(request) = pending.grid.as_ref().filter(|request| request.base.len() == latent_dim) {
             let size = request.spec.size;
-            answers.push(if (2..=MAX_GRID_SIZE).contains(&size) {
+            answers.push(if (2..=MAX_GRID_SIZE).contains(&size) && request.is_square() {
                 guarded("decoder sweep", || {
-                    let latents = request.spec.latents(&request.projection, &request.base);
+                    let latents = request.latents();
                     let images = decode(&model.model, &latents, latent_dim);
                     Some(InferenceResult::Grid { request: request.clone(), images })
                 })
@@ -250,15 +250,17 @@ impl Server {
             return None;
         }
         let indices: Vec<usize> = (0..set.len().min(MAX_TRAIN_POINTS)).collect();
-        let means = encode_means(&model.model, set, &indices);
+        let (means, log_vars) = encode_posteriors(&model.model, set, &indices);
         let latent_dim = model.latent_dim();
+        let kl_per_dim_nats = crate::quality::kl_per_dim_nats(&means, &log_vars, latent_dim);
         let pca = if latent_dim > 2 { Pca::fit(&means, latent_dim) } else { None };
         let pca = match (pca, &self.previous_pca) {
             (Some(pca), Some(previous)) => Some(pca.aligned_to(previous)),
             (pca, _) => pca,
         };
         let labels = indices.iter().map(|&index| set.labels[index]).collect();
-        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done: model.info.epochs_done })
+        let epochs_done = model.info.epochs_done;
+        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done, kl_per_dim_nats })
     }
 
     fn reconstructions(&self) -> Option<InferenceResult> {
