@@ -82,6 +82,8 @@ pub struct ExplorerState {
     pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
     /// The last cloud of each epoch of the current training run, for the evolution GIF.
     pub epoch_clouds: Vec<Arc<LatentCloud>>,
+    /// t-SNE/UMAP layouts received and the progress of the one being computed.
+    pub planes: super::scatter_planes::PlaneLayouts,
 }
 
 impl ExplorerState {
@@ -120,6 +122,11 @@ impl ExplorerState {
                 }
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
+            InferenceResult::PlaneProgress { method, seed, cloud_fingerprint, fraction } => {
+                let progress = super::scatter_planes::PlaneProgress { method, seed, cloud_fingerprint, fraction };
+                self.planes.progress = Some(progress);
+            }
+            InferenceResult::Plane(layout) => self.planes.insert(layout),
         }
     }
 

@@ -112,6 +112,8 @@ impl Inbox {
                     *pending = Some(pixels);
                 }
             }
+            // The service hands planes to the plane thread; none reaches this mailbox.
+            InferenceRequest::Plane(_) => {}
         }
     }
 }

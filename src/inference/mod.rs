@@ -4,6 +4,7 @@ mod compute;
 mod error;
 mod mailbox;
 mod messages;
+mod plane_worker;
 mod server;
 mod service;
 mod snapshot;
@@ -14,5 +15,6 @@ pub use messages::{
     GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, MorphRequest,
     RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, ScatterSource,
 };
+pub use messages::{PlaneLayout, PlaneRequest};
 pub use service::InferenceService;
 pub use snapshot::{ModelSnapshot, ModelSource};
