@@ -4,7 +4,12 @@
 use std::collections::BTreeSet;
 
 use egui::{Color32, Vec2b};
-use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, PlotTransform, Points};
+use egui_plot::{Plot, PlotPoint, PlotTransform};
+
+mod inspect;
+mod overlays;
+
+use overlays::{draw_overlays, raster_key};
 
 use super::explorer_state::PointRef;
 use super::image_texture::CachedTexture;
@@ -134,7 +139,14 @@ impl LatentScatter {
             sigma_legend(ui, range);
         }
         let [x_name, y_name] = match layout {
-            Some(layout) => [format!("{:?} 1", layout.method), format!("{:?} 2", layout.method)],
+            Some(layout) => {
+                let name = match layout.method {
+                    crate::latent::PlaneMethod::Tsne => "t-SNE",
+                    crate::latent::PlaneMethod::Umap => "UMAP",
+                    crate::latent::PlaneMethod::Pca => "PC",
+                };
+                [format!("{name} 1 (seed {})", layout.seed), format!("{name} 2")]
+            }
             None => projection.axis_names(),
         };
         let train = cloud.source == ScatterSource::Train;
@@ -305,38 +317,6 @@ impl LatentScatter {
         self.drawn_version += 1;
     }
 
-    /// Number of 1-σ ellipses drawn (hidden classes included).
-    pub fn ellipse_count(&self) -> usize {
-        self.by_class.iter().map(|class| class.ellipses.len()).sum()
-    }
-
-    /// The 1-σ ellipse drawn for dataset image `index`, if ellipses are drawn.
-    pub fn ellipse_of(&self, index: usize) -> Option<Ellipse> {
-        self.by_class.iter().find_map(|class| {
-            let position = class.indices.iter().position(|&shown| shown == index)?;
-            class.ellipses.get(position).copied()
-        })
-    }
-
-    /// The σ colour scale's ends, when the points are coloured by mean σ.
-    pub fn sigma_range(&self) -> Option<[f32; 2]> {
-        self.sigma_range
-    }
-
-    /// The plane position and colour drawn for dataset image `index`.
-    pub fn drawn_point(&self, index: usize) -> Option<([f64; 2], Color32)> {
-        self.by_class.iter().find_map(|class| {
-            let position = class.indices.iter().position(|&shown| shown == index)?;
-            Some(([class.points[position].x, class.points[position].y], class.colours[position]))
-        })
-    }
-
-    /// Where dataset image `index` was drawn on screen last frame.
-    pub fn screen_position(&self, index: usize) -> Option<egui::Pos2> {
-        let ([x, y], _) = self.drawn_point(index)?;
-        Some(self.last_transform?.position_from_point(&PlotPoint::new(x, y)))
-    }
-
     /// The image index of the visible point nearest the pointer, within the pick radius.
     fn nearest(&self, plot_ui: &egui_plot::PlotUi<'_>, pointer: PlotPoint) -> Option<usize> {
         let pointer_screen = plot_ui.screen_from_plot(pointer);
@@ -354,56 +334,4 @@ impl LatentScatter {
         }
         best.map(|(_, index)| index)
     }
-}
-
-fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays<'_>) {
-    if let Some(grid) = overlays.grid {
-        let [x0, x1] = grid.x_range.map(f64::from);
-        let [y0, y1] = grid.y_range.map(f64::from);
-        let outline = vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
-        plot_ui.line(Line::new("sweep extent", PlotPoints::new(outline)).color(Color32::from_gray(160)).width(1.0));
-    }
-    for (pick, name, color) in [
-        (overlays.picks[0], "A", Color32::from_rgb(255, 220, 0)),
-        (overlays.picks[1], "B", Color32::from_rgb(255, 80, 200)),
-    ] {
-        if let Some([x, y]) = pick {
-            let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
-            plot_ui.points(Points::new(name, points).color(color).shape(MarkerShape::Square).radius(6.0).filled(false));
-        }
-    }
-    if overlays.morph_path.len() >= 2 {
-        let path: Vec<[f64; 2]> = overlays.morph_path.iter().map(|point| point.map(f64::from)).collect();
-        plot_ui.line(Line::new("morph path", PlotPoints::new(path)).color(Color32::from_rgb(255, 200, 120)).width(1.5));
-    }
-    if let Some(point) = overlays.morph_marker {
-        let points = PlotPoints::new(vec![point.map(f64::from)]);
-        plot_ui.points(Points::new("morph t", points).color(Color32::from_rgb(255, 200, 120)).radius(5.0));
-    }
-    if let Some([x, y]) = overlays.marker {
-        let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
-        plot_ui
-            .points(Points::new("current point", points).color(Color32::WHITE).shape(MarkerShape::Diamond).radius(7.0));
-    }
-}
-
-/// Changes whenever the rasterised points would look different.
-fn raster_key(
-    generation: u64,
-    hidden: &BTreeSet<u8>,
-    bounds: &egui_plot::PlotBounds,
-    width: usize,
-    height: usize,
-    drawn_version: u64,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    generation.hash(&mut hasher);
-    drawn_version.hash(&mut hasher);
-    hidden.hash(&mut hasher);
-    for value in bounds.min().into_iter().chain(bounds.max()) {
-        value.to_bits().hash(&mut hasher);
-    }
-    (width, height).hash(&mut hasher);
-    hasher.finish()
 }
