@@ -19,9 +19,11 @@ use super::kl_strip::DimensionKl;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use super::morph_view::MorphView;
+use super::scatter_header::{plane_choice, plane_status, spread_choice};
+use super::scatter_planes::PlaneLedger;
 use super::view_export::ExportView;
-use super::view_settings::{PlaneChoice, ViewSettings};
-use crate::inference::{InferenceResult, ScatterSource};
+use super::view_settings::ViewSettings;
+use crate::inference::{InferenceRequest, InferenceResult, LatentCloud, PlaneLayout, ScatterSource};
 use crate::latent::Projection;
 
 /// Which view fills the right half of the explorer.
@@ -61,6 +63,8 @@ pub struct Explorer {
     pub(super) canvas: DrawingCanvas,
     /// Where the scatter last drew the drawing's point (plane coordinates).
     drawn_marker: Option<[f32; 2]>,
+    /// The t-SNE/UMAP plane last asked for.
+    plane_ledger: PlaneLedger,
 }
 
 impl Explorer {
@@ -119,11 +123,33 @@ impl Explorer {
         self.tab = tab;
     }
 
-    /// The current projection of the scatter's plane.
+    /// The current linear projection of the scatter's plane (PCA under a t-SNE/UMAP plane).
     pub fn projection(&self, settings: &ViewSettings) -> Option<Projection> {
         let latent_dim = self.state.latent_dim()?;
-        let pca = self.state.cloud.value.as_ref().and_then(|cloud| cloud.pca.as_ref());
-        Some(settings.plane.projection(latent_dim, pca))
+        let cloud = self.state.cloud.value.as_ref();
+        if let Some(cloud) = cloud.filter(|cloud| cloud.latent_dim == latent_dim) {
+            return Some(settings.plane.cloud_projection(cloud));
+        }
+        Some(settings.plane.projection(latent_dim, cloud.and_then(|cloud| cloud.pca.as_ref())))
+    }
+
+    /// The scatter view, for tests that look at what it draws.
+    pub fn scatter(&self) -> &LatentScatter {
+        &self.scatter
+    }
+
+    /// The t-SNE/UMAP plane the scatter needs and was not asked for yet; while `training`, at
+    /// most one per epoch.
+    pub fn plane_request(&mut self, settings: &ViewSettings, training: bool) -> Option<InferenceRequest> {
+        let method = settings.plane.layout_method()?;
+        let cloud = self.state.cloud.value.as_ref()?;
+        self.plane_ledger.missing(cloud, &self.state.planes, method, settings.plane_seed, training)
+    }
+
+    /// The t-SNE/UMAP layout to show for `cloud`, when that plane is chosen and one is at hand.
+    fn layout_for(&self, settings: &ViewSettings, cloud: &LatentCloud) -> Option<std::sync::Arc<PlaneLayout>> {
+        let method = settings.plane.layout_method().filter(|_| cloud.latent_dim > 2)?;
+        self.state.planes.best(cloud, method, settings.plane_seed).cloned()
     }
 
     /// Draws the scatter (left) and the tabbed image views (right).
@@ -177,7 +203,8 @@ impl Explorer {
             ui.strong("Latent space");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Heldout, "held-out");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
-            self.plane_choice(ui, &mut settings.plane);
+            let latent_dim = self.state.latent_dim().unwrap_or(2);
+            plane_choice(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
             let epochs = self.state.epoch_clouds.len();
             let label = format!("Export evolution GIF ({epochs} epochs)…");
             if ui.add_enabled(epochs > 0, egui::Button::new(label).small()).clicked() {
@@ -189,13 +216,25 @@ impl Explorer {
             return;
         };
         let Some(projection) = self.projection(settings) else { return };
+        let layout = self.layout_for(settings, &cloud);
+        let wants_layout = settings.plane.layout_method().is_some() && cloud.latent_dim > 2;
+        spread_choice(ui, settings, layout.is_none());
+        if wants_layout && layout.as_ref().is_none_or(|layout| layout.cloud_fingerprint != cloud.fingerprint) {
+            let progress = self.state.planes.progress.filter(|progress| {
+                progress.cloud_fingerprint == cloud.fingerprint && progress.seed == settings.plane_seed
+            });
+            let name = if settings.plane == super::view_settings::PlaneChoice::Tsne { "t-SNE" } else { "UMAP" };
+            plane_status(ui, progress, name, layout.is_some());
+        }
         let class_names = self.state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
-        let means = self.morph_means();
-        let picks = self
-            .state
-            .ends
-            .each_ref()
-            .map(|end| end.as_ref().and_then(|end| end.mean.as_ref()).map(|mean| projection.project(mean)));
+        let means = self.morph_means().filter(|_| layout.is_none());
+        let picks = self.state.ends.each_ref().map(|end| {
+            let end = end.as_ref()?;
+            match &layout {
+                Some(layout) => end.point.and_then(|point| layout_position(&cloud, layout, point)),
+                None => end.mean.as_ref().map(|mean| projection.project(mean)),
+            }
+        });
         // The sweep's outline: the chosen ranges, or the outer cells of a quantile or data sweep.
         let shown_grid = self.state.grid.value.as_ref().map(|(request, _)| request);
         let grid_extent = match shown_grid.filter(|request| request.spacing != crate::latent::Spacing::Linear) {
@@ -203,10 +242,10 @@ impl Explorer {
             _ => settings.grid,
         };
         let overlays = ScatterOverlays {
-            grid: Some(&grid_extent),
-            marker: (!self.latent.is_empty()).then(|| projection.project(&self.latent)),
+            grid: Some(&grid_extent).filter(|_| layout.is_none()),
+            marker: (!self.latent.is_empty() && layout.is_none()).then(|| projection.project(&self.latent)),
             picks,
-            marker_draggable: true,
+            marker_draggable: layout.is_none(),
             morph_path: means
                 .as_ref()
                 .map(|(from, to)| morph_path(settings, &projection, from, to))
@@ -214,7 +253,7 @@ impl Explorer {
             morph_marker: means
                 .as_ref()
                 .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
-            drawn: self.drawn_point(&projection),
+            drawn: self.drawn_point(&projection).filter(|_| layout.is_none()),
         };
         self.drawn_marker = overlays.drawn;
         let state = &self.state;
@@ -225,6 +264,10 @@ impl Explorer {
             generation: self.state.cloud.generation,
             projection: &projection,
             class_names: &class_names,
+            layout: layout.as_deref(),
+            spread: settings.spread,
+            colouring: settings.colouring,
+            seed: settings.plane_seed,
         };
         for action in self.scatter.show(ui, &data, &overlays, hover_ui) {
             match action {
@@ -252,24 +295,15 @@ impl Explorer {
         let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
         a.zip(b)
     }
+}
 
-    fn plane_choice(&self, ui: &mut egui::Ui, plane: &mut PlaneChoice) {
-        let latent_dim = self.state.latent_dim().unwrap_or(2);
-        if latent_dim <= 2 {
-            return;
-        }
-        ui.selectable_value(plane, PlaneChoice::Pca, "PCA");
-        let (mut x, mut y) = match *plane {
-            PlaneChoice::Dims { x, y } => (x, y),
-            PlaneChoice::Pca => (0, 1),
-        };
-        let mut changed = ui.selectable_label(matches!(plane, PlaneChoice::Dims { .. }), "dims").clicked();
-        changed |= ui.add(egui::DragValue::new(&mut x).range(0..=latent_dim - 1).prefix("x z")).changed();
-        changed |= ui.add(egui::DragValue::new(&mut y).range(0..=latent_dim - 1).prefix("y z")).changed();
-        if changed {
-            *plane = PlaneChoice::Dims { x, y };
-        }
+/// Where dataset image `point` sits in `layout`, when the cloud holds it.
+fn layout_position(cloud: &LatentCloud, layout: &PlaneLayout, point: PointRef) -> Option<[f32; 2]> {
+    if point.train != (cloud.source == ScatterSource::Train) {
+        return None;
     }
+    let position = cloud.indices.iter().position(|&index| index == point.index)?;
+    layout.coords.get(position).copied()
 }
 
 /// The morph's path A → B in the plane.

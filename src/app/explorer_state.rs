@@ -85,6 +85,8 @@ pub struct ExplorerState {
     pub epoch_clouds: Vec<Arc<LatentCloud>>,
     /// The drawing canvas's newest answer: the drawing and, unless it was blank, its encoding.
     pub drawn: Versioned<(Drawing, Option<EncodedDrawing>)>,
+    /// t-SNE/UMAP layouts received and the progress of the one being computed.
+    pub planes: super::scatter_planes::PlaneLayouts,
 }
 
 impl ExplorerState {
@@ -124,6 +126,11 @@ impl ExplorerState {
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
             InferenceResult::DrawingEncoded { drawing, encoded } => self.drawn.set((drawing, encoded)),
+            InferenceResult::PlaneProgress { method, seed, cloud_fingerprint, fraction } => {
+                let progress = super::scatter_planes::PlaneProgress { method, seed, cloud_fingerprint, fraction };
+                self.planes.progress = Some(progress);
+            }
+            InferenceResult::Plane(layout) => self.planes.insert(layout),
         }
     }
 

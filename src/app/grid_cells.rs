@@ -87,7 +87,9 @@ mod tests {
             indices: (0..count).collect(),
             pca: None,
             epochs_done: 0,
+            log_vars: Vec::new(),
             kl_per_dim_nats: vec![0.0; 2],
+            fingerprint: 0,
         }
     }
 

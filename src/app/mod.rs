@@ -25,6 +25,10 @@ mod palette;
 mod runs_panel;
 mod runs_scan;
 mod runs_table;
+mod scatter_header;
+mod scatter_planes;
+mod scatter_raster;
+mod scatter_spread;
 mod settings;
 mod settings_check;
 mod slider_scale;
@@ -45,8 +49,10 @@ pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
 pub use file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
 pub use image_import::{MorphImportError, import_morph_end, morph_preprocessing};
 pub use kl_strip::{DimensionKl, KlSource, bar_label as kl_bar_label};
+pub use latent_scatter::LatentScatter;
 pub use runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
 pub use runs_scan::{CURRENT_RUN_NAME, LAST_SESSION_NAME, RunMetric, RunOrigin, RunRecord, RunsScan, scan_runs};
+pub use scatter_planes::{PlaneLayouts, PlaneProgress};
 pub use settings::Settings;
 pub use settings_check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
 pub use slider_scale::{SliderScale, normal_cdf};
@@ -54,6 +60,7 @@ pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::{VaeApp, default_autosave_dir};
 pub use view_export::{ExportJob, ExportView, ViewExportError, export_view};
 pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
+pub use view_settings::{PointColouring, SpreadMode};
 
 /// Opens the window and runs until it is closed. When eframe's settings file is not a regular
 /// file (a FIFO would hang the start), the window runs without stored settings and says so.

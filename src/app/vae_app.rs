@@ -333,6 +333,13 @@ impl VaeApp {
         for request in self.ledger.missing(&self.explorer, &self.settings.views) {
             self.request(request);
         }
+        let training = matches!(
+            self.progress.state,
+            super::training_progress::RunState::Starting | super::training_progress::RunState::Running
+        );
+        if let Some(request) = self.explorer.plane_request(&self.settings.views, training) {
+            self.request(request);
+        }
     }
 
     /// What is under way in the background, for the status bar.

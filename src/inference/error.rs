@@ -47,6 +47,9 @@ pub enum InferenceError {
         /// Most frames served.
         max: usize,
     },
+    /// A t-SNE or UMAP plane could not be made.
+    #[error("cannot lay the points out on the plane: {0}")]
+    Plane(#[source] crate::latent::EmbeddingError),
     /// The computation panicked; the thread caught it and goes on serving.
     #[error("the inference thread failed while computing the {job} ({message}); it still serves the other views")]
     Panicked {

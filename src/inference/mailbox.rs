@@ -118,6 +118,8 @@ impl Inbox {
                 }
             }
             InferenceRequest::EncodeDrawing(drawing) => views.drawing = Some(drawing),
+            // The service hands planes to the plane thread; none reaches this mailbox.
+            InferenceRequest::Plane(_) => {}
         }
     }
 }

@@ -5,6 +5,7 @@ mod drawing_job;
 mod error;
 mod mailbox;
 mod messages;
+mod plane_worker;
 mod server;
 mod service;
 mod snapshot;
@@ -15,5 +16,6 @@ pub use messages::{
     GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, MorphRequest,
     RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, ScatterSource,
 };
+pub use messages::{PlaneLayout, PlaneRequest};
 pub use service::InferenceService;
 pub use snapshot::{ModelSnapshot, ModelSource};

@@ -258,9 +258,21 @@ impl Server {
             (Some(pca), Some(previous)) => Some(pca.aligned_to(previous)),
             (pca, _) => pca,
         };
-        let labels = indices.iter().map(|&index| set.labels[index]).collect();
+        let labels: Vec<u8> = indices.iter().map(|&index| set.labels[index]).collect();
+        let fingerprint = LatentCloud::fingerprint_of(source, &means, &labels);
         let epochs_done = model.info.epochs_done;
-        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done, kl_per_dim_nats })
+        Some(LatentCloud {
+            source,
+            latent_dim,
+            means,
+            labels,
+            indices,
+            pca,
+            epochs_done,
+            log_vars,
+            kl_per_dim_nats,
+            fingerprint,
+        })
     }
 
     fn reconstructions(&self) -> Option<InferenceResult> {
@@ -296,6 +308,36 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("decoder sweep") && text.contains("boom 7"), "{text}");
         assert_eq!(guarded("decoder sweep", || 3).expect("no panic"), 3);
+    }
+
+    #[test]
+    fn a_new_cloud_keeps_the_previous_pca_basis_and_carries_the_posterior_spread() {
+        let config = crate::model::VaeConfig { latent_dim: 3, ..crate::model::VaeConfig::default() };
+        let info = crate::checkpoint::CheckpointInfo {
+            format_version: crate::checkpoint::FORMAT_VERSION,
+            training: crate::training::TrainingConfig { model: config.clone(), ..Default::default() },
+            dataset: "test".to_string(),
+            epochs_done: 0,
+            global_step: 0,
+            history: Vec::new(),
+            kl_per_dim_nats: Vec::new(),
+            weights_file: String::new(),
+            preprocessing: None,
+        };
+        let model = ModelSnapshot { model: config.init(&burn::prelude::Device::flex()), info };
+        let dataset = crate::data::DataSource::Bundled.load().expect("bundled data");
+        let mut server = Server { dataset: Some(Arc::new(dataset)), ..Server::default() };
+        let first = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
+        let fitted = first.pca.clone().expect("a PCA of latent 3");
+        assert_eq!(first.log_vars.len(), first.means.len());
+        assert_eq!(first.kl_per_dim_nats, crate::quality::kl_per_dim_nats(&first.means, &first.log_vars, 3));
+        // The map of the previous snapshot was turned by 180°: the next keeps that orientation
+        // rather than the fit's own signs (refitting alone would flip the scatter).
+        server.previous_pca = Some(fitted.negated());
+        let next = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
+        let aligned = next.pca.expect("a PCA");
+        assert_eq!(aligned.components(), fitted.negated().components());
+        assert_eq!(next.fingerprint, first.fingerprint, "the same model and images give the same fingerprint");
     }
 
     #[test]

@@ -23,6 +23,7 @@ mod learning;
 mod open_folder;
 mod quality;
 mod runs_ui;
+mod scatter_spread_ui;
 mod split_dump;
 mod support;
 mod sweep;
