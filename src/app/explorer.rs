@@ -9,6 +9,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::actions::{AppAction, DialogRequest};
 use super::decoder_grid::DecoderGrid;
+use super::direction_panel::DirectionPanel;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
 use super::hover_tooltip::hover_tooltip;
 use super::image_grids::ImageGrids;
@@ -16,6 +17,7 @@ use super::image_texture::CachedTexture;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
 use super::morph_view::MorphView;
+use super::neighbour_panel::NeighbourPanel;
 use super::view_export::ExportView;
 use super::view_settings::{PlaneChoice, ViewSettings};
 use crate::inference::{InferenceResult, ScatterSource};
@@ -52,6 +54,10 @@ pub struct Explorer {
     hover_texture: CachedTexture,
     pub(super) morph: MorphView,
     prior_draws: u64,
+    /// The direction panel below the sliders.
+    pub(super) direction: DirectionPanel,
+    /// The nearest-images panel below the sliders.
+    pub(super) neighbour_panel: NeighbourPanel,
 }
 
 impl Explorer {

@@ -4,7 +4,10 @@ use std::sync::Arc;
 
 use crate::data::Dataset;
 use crate::image_shape::ImageShape;
-use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
+use crate::inference::{
+    GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest, NeighboursFound, TraversalRequest,
+};
+use crate::latent::Direction;
 
 /// A decoded result with a generation number that changes whenever the data does.
 #[derive(Clone, Debug)]
@@ -82,6 +85,10 @@ pub struct ExplorerState {
     pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
     /// The last cloud of each epoch of the current training run, for the evolution GIF.
     pub epoch_clouds: Vec<Arc<LatentCloud>>,
+    /// The direction between two means and its decoded traversal strip: [steps, pixels].
+    pub traversal: Versioned<(TraversalRequest, Direction, Vec<f32>)>,
+    /// The nearest training images to a point.
+    pub neighbours: Versioned<Box<NeighboursFound>>,
 }
 
 impl ExplorerState {
@@ -120,6 +127,10 @@ impl ExplorerState {
                 }
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
+            InferenceResult::Traversal { request, direction, strip } => {
+                self.traversal.set((request, direction, strip));
+            }
+            InferenceResult::Neighbours(found) => self.neighbours.set(found),
         }
     }
 

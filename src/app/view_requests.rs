@@ -16,6 +16,7 @@ pub struct RequestLedger {
     decode: Option<Vec<f32>>,
     reconstruct: Option<PointRef>,
     encode: [Option<Vec<f32>>; 2],
+    exploration: super::exploration_requests::ExplorationLedger,
 }
 
 impl RequestLedger {
@@ -63,6 +64,7 @@ impl RequestLedger {
             let request = GridRequest { spec: settings.grid, projection, base };
             ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
         }
+        requests.extend(self.exploration.missing(explorer, &settings.direction, &settings.neighbours));
         requests
     }
 }

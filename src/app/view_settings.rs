@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::exploration_settings::{DirectionSettings, NeighbourSettings};
 use crate::inference::ScatterSource;
 use crate::latent::{GridSpec, Interpolation, Pca, Projection};
 
@@ -97,6 +98,10 @@ pub struct ViewSettings {
     pub morph: MorphSettings,
     /// Picture export.
     pub export: ExportSettings,
+    /// The direction panel.
+    pub direction: DirectionSettings,
+    /// The nearest-images panel.
+    pub neighbours: NeighbourSettings,
 }
 
 impl Default for ViewSettings {
@@ -109,6 +114,8 @@ impl Default for ViewSettings {
             sample_seed: 1,
             morph: MorphSettings::default(),
             export: ExportSettings::default(),
+            direction: DirectionSettings::default(),
+            neighbours: NeighbourSettings::default(),
         }
     }
 }

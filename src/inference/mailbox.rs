@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::exploration::{NeighboursRequest, TraversalRequest};
 use super::messages::{GridRequest, InferenceRequest, MorphRequest, ScatterSource};
 use super::{ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
@@ -25,6 +26,10 @@ pub struct Pending {
     pub morph: Option<MorphRequest>,
     /// Images of morph ends A and B to encode.
     pub encode: [Option<Vec<f32>>; 2],
+    /// The direction's traversal strip.
+    pub traversal: Option<TraversalRequest>,
+    /// The nearest training images to a point.
+    pub neighbours: Option<NeighboursRequest>,
 }
 
 impl Pending {
@@ -38,6 +43,8 @@ impl Pending {
             reconstruct: None,
             morph: self.morph.or(older.morph),
             encode: [None, None],
+            traversal: self.traversal.or(older.traversal),
+            neighbours: self.neighbours.or(older.neighbours),
         }
     }
 }
@@ -86,6 +93,8 @@ impl Inbox {
             && views.reconstruct.is_none()
             && views.morph.is_none()
             && views.encode.iter().all(Option::is_none)
+            && views.traversal.is_none()
+            && views.neighbours.is_none()
     }
 
     /// Files a request, replacing an older one of its kind.
@@ -112,6 +121,8 @@ impl Inbox {
                     *pending = Some(pixels);
                 }
             }
+            InferenceRequest::Traversal(traversal) => views.traversal = Some(traversal),
+            InferenceRequest::Neighbours(neighbours) => views.neighbours = Some(neighbours),
         }
     }
 }

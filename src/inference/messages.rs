@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::exploration::{NeighboursFound, NeighboursRequest, TraversalRequest};
 use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
 use crate::latent::{GridSpec, Interpolation, Pca, Projection};
@@ -90,6 +91,10 @@ pub enum InferenceRequest {
         /// Image index in that set.
         index: usize,
     },
+    /// Decode a traversal strip along a class direction (or A → B).
+    Traversal(TraversalRequest),
+    /// Find the training images nearest to a latent point and its decoded image.
+    Neighbours(NeighboursRequest),
 }
 
 /// Encoded points for the scatter.
@@ -197,4 +202,15 @@ pub enum InferenceResult {
         /// [pixels].
         image: Vec<f32>,
     },
+    /// A decoded traversal: the direction and its strip.
+    Traversal {
+        /// What was computed.
+        request: TraversalRequest,
+        /// The means it joins.
+        direction: crate::latent::Direction,
+        /// [steps, pixels].
+        strip: Vec<f32>,
+    },
+    /// The nearest training images to a latent point.
+    Neighbours(Box<NeighboursFound>),
 }
