@@ -52,9 +52,10 @@ impl DirectionPanel {
             if class_names.is_empty() {
                 ui.label("open a labelled dataset to pick classes");
             } else {
-                ui.horizontal(|ui| {
+                ui.horizontal_wrapped(|ui| {
+                    ui.label("from class");
                     class_combo(ui, "direction_from", &mut settings.from_class, &class_names);
-                    ui.label("to");
+                    ui.label("to class");
                     class_combo(ui, "direction_to", &mut settings.to_class, &class_names);
                 });
             }
@@ -67,6 +68,8 @@ impl DirectionPanel {
             return actions;
         };
         let before = self.amount;
+        ui.small("move the point along it (1 = the whole way from one mean to the other):");
+        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(60.0);
         let slider = Slider::new(&mut self.amount, DIRECTION_AMOUNT_RANGE).text("along direction").fixed_decimals(2);
         if ui.add(slider).changed() && latent.len() == direction.from.len() {
             let moved = direction.moved(latent, self.amount - before);
@@ -103,7 +106,7 @@ fn class_combo(ui: &mut egui::Ui, id: &str, class: &mut u8, class_names: &[Strin
     let last = u8::try_from(class_names.len().saturating_sub(1)).unwrap_or(u8::MAX);
     *class = (*class).min(last);
     let name = |index: u8| class_names.get(usize::from(index)).cloned().unwrap_or_else(|| index.to_string());
-    egui::ComboBox::from_id_salt(id).selected_text(name(*class)).show_ui(ui, |ui| {
+    egui::ComboBox::from_id_salt(id).width(48.0).selected_text(name(*class)).show_ui(ui, |ui| {
         for index in 0..=last {
             ui.selectable_value(class, index, name(index));
         }

@@ -185,6 +185,13 @@ impl Explorer {
             morph_marker: means
                 .as_ref()
                 .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
+            direction_arrow: self
+                .state
+                .traversal
+                .value
+                .as_ref()
+                .filter(|_| settings.direction.shown)
+                .map(|(_, direction, _)| [projection.project(&direction.from), projection.project(&direction.to)]),
         };
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use egui::{Color32, Vec2b};
-use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Arrows, Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
 
 use super::explorer_state::PointRef;
 use super::image_texture::CachedTexture;
@@ -57,6 +57,8 @@ pub struct ScatterOverlays<'a> {
     pub morph_path: Vec<[f32; 2]>,
     /// The morph's current frame on that path, projected.
     pub morph_marker: Option<[f32; 2]>,
+    /// The direction panel's direction, from its first mean to its second, projected.
+    pub direction_arrow: Option<[[f32; 2]; 2]>,
 }
 
 /// The scatter view and its caches.
@@ -288,6 +290,11 @@ fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays
     if let Some(point) = overlays.morph_marker {
         let points = PlotPoints::new(vec![point.map(f64::from)]);
         plot_ui.points(Points::new("morph t", points).color(Color32::from_rgb(255, 200, 120)).radius(5.0));
+    }
+    if let Some([from, to]) = overlays.direction_arrow {
+        let [from, to] = [from, to].map(|point| point.map(f64::from));
+        plot_ui.line(Line::new("direction", PlotPoints::new(vec![from, to])).color(Color32::WHITE).width(2.5));
+        plot_ui.arrows(Arrows::new("direction", vec![from], vec![to]).color(Color32::WHITE).tip_length(14.0));
     }
     if let Some([x, y]) = overlays.marker {
         let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
