@@ -53,10 +53,8 @@ impl DirectionPanel {
                 ui.label("open a labelled dataset to pick classes");
             } else {
                 ui.horizontal_wrapped(|ui| {
-                    ui.label("from class");
-                    class_combo(ui, "direction_from", &mut settings.from_class, &class_names);
-                    ui.label("to class");
-                    class_combo(ui, "direction_to", &mut settings.to_class, &class_names);
+                    class_combo(ui, "from class", &mut settings.from_class, &class_names);
+                    class_combo(ui, "to class", &mut settings.to_class, &class_names);
                 });
             }
         }
@@ -67,6 +65,19 @@ impl DirectionPanel {
             });
             return actions;
         };
+        let ends = match &request.ends {
+            DirectionEnds::Classes { from, to } => {
+                format!("class {} to class {}", class_label(state, *from), class_label(state, *to))
+            }
+            DirectionEnds::Points { .. } => "A to B".to_string(),
+        };
+        ui.small(format!("{ends}: {:.3} apart in latent space", direction.length()));
+        let steps = request.steps;
+        let texture = self.strip.get(ui.ctx(), "direction_strip", state.traversal.generation, || {
+            texture_image(&render::morph_strip(strip.clone(), shape, steps))
+        });
+        let cell = ((ui.available_width() - 4.0) / steps as f32).clamp(8.0, 48.0);
+        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
         let before = self.amount;
         ui.small("move the point along it (1 = the whole way from one mean to the other):");
         ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(60.0);
@@ -84,29 +95,16 @@ impl DirectionPanel {
                 actions.push(DirectionAction::Export);
             }
         });
-        let ends = match &request.ends {
-            DirectionEnds::Classes { from, to } => {
-                format!("class {} to class {}", class_label(state, *from), class_label(state, *to))
-            }
-            DirectionEnds::Points { .. } => "A to B".to_string(),
-        };
-        ui.small(format!("{ends}: {:.3} apart in latent space", direction.length()));
-        let steps = request.steps;
-        let texture = self.strip.get(ui.ctx(), "direction_strip", state.traversal.generation, || {
-            texture_image(&render::morph_strip(strip.clone(), shape, steps))
-        });
-        let cell = ((ui.available_width() - 4.0) / steps as f32).clamp(8.0, 48.0);
-        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
         actions
     }
 }
 
-/// A combo box choosing one of `class_names` (indices above 255 are not offered).
-fn class_combo(ui: &mut egui::Ui, id: &str, class: &mut u8, class_names: &[String]) {
+/// A combo box labelled `label` choosing one of `class_names` (indices above 255 are not offered).
+fn class_combo(ui: &mut egui::Ui, label: &str, class: &mut u8, class_names: &[String]) {
     let last = u8::try_from(class_names.len().saturating_sub(1)).unwrap_or(u8::MAX);
     *class = (*class).min(last);
     let name = |index: u8| class_names.get(usize::from(index)).cloned().unwrap_or_else(|| index.to_string());
-    egui::ComboBox::from_id_salt(id).width(48.0).selected_text(name(*class)).show_ui(ui, |ui| {
+    egui::ComboBox::new(("direction", label), label).width(48.0).selected_text(name(*class)).show_ui(ui, |ui| {
         for index in 0..=last {
             ui.selectable_value(class, index, name(index));
         }
