@@ -14,6 +14,8 @@ use crate::render;
 #[derive(Default)]
 pub struct DecoderGrid {
     texture: CachedTexture,
+    /// The cell (row, column) last under the pointer; kept when the pointer leaves.
+    pub hovered_cell: Option<(usize, usize)>,
 }
 
 impl DecoderGrid {
@@ -72,6 +74,7 @@ impl DecoderGrid {
             let col = ((relative.x * shown_spec.size as f32) as usize).min(shown_spec.size - 1);
             let row = ((relative.y * shown_spec.size as f32) as usize).min(shown_spec.size - 1);
             let [x, y] = request.cell_center(row, col);
+            self.hovered_cell = Some((row, col));
             response.on_hover_text(format!("cell ({row}, {col}): x = {x:.2}, y = {y:.2}"));
         }
         changed

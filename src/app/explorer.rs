@@ -9,6 +9,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::actions::{AppAction, DialogRequest};
 use super::decoder_grid::DecoderGrid;
+use super::direction_panel::DirectionPanel;
 use super::drawing_canvas::DrawingCanvas;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
 use super::grid_cells::cells_extent;
@@ -19,6 +20,7 @@ use super::kl_strip::DimensionKl;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use super::morph_view::MorphView;
+use super::neighbour_panel::NeighbourPanel;
 use super::scatter_header::{plane_choice, plane_status, spread_choice};
 use super::scatter_planes::PlaneLedger;
 use super::view_export::ExportView;
@@ -65,6 +67,10 @@ pub struct Explorer {
     drawn_marker: Option<[f32; 2]>,
     /// The t-SNE/UMAP plane last asked for.
     plane_ledger: PlaneLedger,
+    /// The direction panel below the sliders.
+    pub(super) direction: DirectionPanel,
+    /// The nearest-images panel below the sliders.
+    pub(super) neighbour_panel: NeighbourPanel,
 }
 
 impl Explorer {
@@ -254,6 +260,13 @@ impl Explorer {
                 .as_ref()
                 .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
             drawn: self.drawn_point(&projection).filter(|_| layout.is_none()),
+            direction_arrow: self
+                .state
+                .traversal
+                .value
+                .as_ref()
+                .filter(|_| settings.direction.shown)
+                .map(|(_, direction, _)| [projection.project(&direction.from), projection.project(&direction.to)]),
         };
         self.drawn_marker = overlays.drawn;
         let state = &self.state;

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use crate::data::Dataset;
 use crate::drawing::{Drawing, EncodedDrawing};
 use crate::image_shape::ImageShape;
-use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
+use crate::inference::{
+    GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest, NeighboursFound, TraversalRequest,
+};
+use crate::latent::Direction;
 
 /// A decoded result with a generation number that changes whenever the data does.
 #[derive(Clone, Debug)]
@@ -87,6 +90,10 @@ pub struct ExplorerState {
     pub drawn: Versioned<(Drawing, Option<EncodedDrawing>)>,
     /// t-SNE/UMAP layouts received and the progress of the one being computed.
     pub planes: super::scatter_planes::PlaneLayouts,
+    /// The direction between two means and its decoded traversal strip: [steps, pixels].
+    pub traversal: Versioned<(TraversalRequest, Direction, Vec<f32>)>,
+    /// The nearest training images to a point.
+    pub neighbours: Versioned<Box<NeighboursFound>>,
 }
 
 impl ExplorerState {
@@ -131,6 +138,10 @@ impl ExplorerState {
                 self.planes.progress = Some(progress);
             }
             InferenceResult::Plane(layout) => self.planes.insert(layout),
+            InferenceResult::Traversal { request, direction, strip } => {
+                self.traversal.set((request, direction, strip));
+            }
+            InferenceResult::Neighbours(found) => self.neighbours.set(found),
         }
     }
 

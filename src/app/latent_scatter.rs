@@ -99,6 +99,8 @@ pub struct ScatterOverlays<'a> {
     pub morph_marker: Option<[f32; 2]>,
     /// The drawing canvas's encoded point, projected.
     pub drawn: Option<[f32; 2]>,
+    /// The direction panel's direction, from its first mean to its second, projected.
+    pub direction_arrow: Option<[[f32; 2]; 2]>,
 }
 
 /// The scatter view and its caches.

@@ -307,6 +307,7 @@ impl VaeApp {
             });
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
+            actions.extend(self.explorer.show_exploration(ui, &mut self.settings.views));
             ui.heading("Latent point");
             actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
         });

@@ -35,6 +35,10 @@ pub enum ExportView {
     MorphGif,
     /// The scatter at the end of each epoch of the current run, as GIF.
     ScatterGif,
+    /// The traversal strip along a class direction (or A → B), as PNG.
+    Traversal,
+    /// A point's nearest training images by pixels and by latent mean, as PNG.
+    Neighbours,
 }
 
 impl ExportView {
@@ -48,6 +52,8 @@ impl ExportView {
             Self::DecodedPoint => "decoded-point",
             Self::MorphGif => "morph",
             Self::ScatterGif => "latent-evolution",
+            Self::Traversal => "traversal",
+            Self::Neighbours => "neighbours",
         }
     }
 
@@ -122,6 +128,15 @@ impl ExportJob {
             ExportView::DecodedPoint => {
                 let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
                 render::single_image(image.clone(), shape)
+            }
+            ExportView::Traversal => {
+                let (request, _, strip) = state.traversal.value.as_ref().ok_or_else(missing)?;
+                render::morph_strip(strip.clone(), shape, request.steps)
+            }
+            ExportView::Neighbours => {
+                let found = state.neighbours.value.as_ref().ok_or_else(missing)?;
+                let k = found.request.k;
+                render::neighbour_rows(&found.decoded, &found.pixel_images, &found.latent_images, shape, k)
             }
             ExportView::ScatterGif => {
                 if state.epoch_clouds.is_empty() {

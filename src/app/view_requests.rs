@@ -19,6 +19,7 @@ pub struct RequestLedger {
     encode: [Option<Vec<f32>>; 2],
     drawing: Option<crate::drawing::Drawing>,
     grid_cells: GridCellsCache,
+    exploration: super::exploration_requests::ExplorationLedger,
 }
 
 impl RequestLedger {
@@ -76,6 +77,7 @@ impl RequestLedger {
                 ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
             }
         }
+        requests.extend(self.exploration.missing(explorer, &settings.direction, &settings.neighbours));
         requests
     }
 }

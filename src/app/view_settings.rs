@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::exploration_settings::{DirectionSettings, NeighbourSettings};
 use crate::inference::LatentCloud;
 use crate::inference::ScatterSource;
 use crate::latent::{GridSpec, Interpolation, Pca, PlaneMethod, Projection, Spacing};
@@ -161,6 +162,10 @@ pub struct ViewSettings {
     pub colouring: PointColouring,
     /// Seed of the t-SNE/UMAP layouts and of the scatter's posterior samples.
     pub plane_seed: u64,
+    /// The direction panel.
+    pub direction: DirectionSettings,
+    /// The nearest-images panel.
+    pub neighbours: NeighbourSettings,
 }
 
 /// How the latent sliders are ordered and what range they cover.
@@ -208,6 +213,8 @@ impl Default for ViewSettings {
             spread: SpreadMode::Means,
             colouring: PointColouring::Class,
             plane_seed: 1,
+            direction: DirectionSettings::default(),
+            neighbours: NeighbourSettings::default(),
         }
     }
 }

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::exploration::{NeighboursRequest, TraversalRequest};
 use super::messages::{GridRequest, InferenceRequest, MorphRequest, ScatterSource};
 use super::{ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
@@ -28,6 +29,10 @@ pub struct Pending {
     pub encode: [Option<Vec<f32>>; 2],
     /// The drawing canvas's drawing, to encode.
     pub drawing: Option<Drawing>,
+    /// The direction's traversal strip.
+    pub traversal: Option<TraversalRequest>,
+    /// The nearest training images to a point.
+    pub neighbours: Option<NeighboursRequest>,
 }
 
 impl Pending {
@@ -42,6 +47,8 @@ impl Pending {
             morph: self.morph.or(older.morph),
             encode: [None, None],
             drawing: self.drawing.or(older.drawing),
+            traversal: self.traversal.or(older.traversal),
+            neighbours: self.neighbours.or(older.neighbours),
         }
     }
 }
@@ -91,6 +98,8 @@ impl Inbox {
             && views.morph.is_none()
             && views.encode.iter().all(Option::is_none)
             && views.drawing.is_none()
+            && views.traversal.is_none()
+            && views.neighbours.is_none()
     }
 
     /// Files a request, replacing an older one of its kind.
@@ -120,6 +129,8 @@ impl Inbox {
             InferenceRequest::EncodeDrawing(drawing) => views.drawing = Some(drawing),
             // The service hands planes to the plane thread; none reaches this mailbox.
             InferenceRequest::Plane(_) => {}
+            InferenceRequest::Traversal(traversal) => views.traversal = Some(traversal),
+            InferenceRequest::Neighbours(neighbours) => views.neighbours = Some(neighbours),
         }
     }
 }

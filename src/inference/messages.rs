@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use super::exploration::{NeighboursFound, NeighboursRequest, TraversalRequest};
 use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
 use crate::drawing::{Drawing, EncodedDrawing};
@@ -127,6 +128,10 @@ pub enum InferenceRequest {
     EncodeDrawing(Drawing),
     /// Lay a cloud out on a t-SNE or UMAP plane (served by the plane thread, not the view thread).
     Plane(PlaneRequest),
+    /// Decode a traversal strip along a class direction (or A → B).
+    Traversal(TraversalRequest),
+    /// Find the training images nearest to a latent point and its decoded image.
+    Neighbours(NeighboursRequest),
 }
 
 /// A non-linear plane to compute for a cloud.
@@ -307,4 +312,15 @@ pub enum InferenceResult {
     },
     /// A finished t-SNE or UMAP plane.
     Plane(Arc<PlaneLayout>),
+    /// A decoded traversal: the direction and its strip.
+    Traversal {
+        /// What was computed.
+        request: TraversalRequest,
+        /// The means it joins.
+        direction: crate::latent::Direction,
+        /// [steps, pixels].
+        strip: Vec<f32>,
+    },
+    /// The nearest training images to a latent point.
+    Neighbours(Box<NeighboursFound>),
 }

@@ -3,7 +3,9 @@
 mod compute;
 mod drawing_job;
 mod error;
+mod exploration;
 mod mailbox;
+mod means_cache;
 mod messages;
 mod plane_worker;
 mod server;
@@ -12,6 +14,7 @@ mod snapshot;
 
 pub use compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 pub use error::{InferenceError, panic_message};
+pub use exploration::{DirectionEnds, MAX_NEIGHBOURS, NeighboursFound, NeighboursRequest, TraversalRequest};
 pub use messages::{
     GridRequest, InferenceRequest, InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, MorphRequest,
     RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, ScatterSource,

@@ -55,6 +55,8 @@ pub struct Server {
     last: Pending,
     /// The scatter's last PCA basis: the next one keeps its axis order and signs (a stable map).
     previous_pca: Option<Pca>,
+    /// Whole-set encoder means for class directions and neighbour searches.
+    means_cache: super::means_cache::MeansCache,
 }
 
 impl Server {
@@ -146,6 +148,8 @@ impl Server {
         pending.samples = pending.samples.or(last.samples);
         pending.morph = pending.morph.take().or(last.morph);
         pending.drawing = pending.drawing.take().or(last.drawing);
+        pending.traversal = pending.traversal.take().or(last.traversal);
+        pending.neighbours = pending.neighbours.take().or(last.neighbours);
         outbox.answer(guarded("reconstructions", || self.reconstructions()))
     }
 
@@ -234,6 +238,27 @@ impl Server {
         }
         if let Some(drawing) = pending.drawing.as_ref() {
             answers.push(guarded("drawing", || Some(super::drawing_job::encode_drawing(model, drawing))));
+        }
+        if let Some(model) = self.model.clone() {
+            let dataset = self.dataset.clone();
+            if let Some(request) = pending.traversal.as_ref() {
+                answers.push(
+                    guarded("traversal", || {
+                        super::exploration::traversal(&model, dataset.as_ref(), &mut self.means_cache, request)
+                            .map(Some)
+                    })
+                    .and_then(|answer| answer),
+                );
+            }
+            if let Some(request) = pending.neighbours.as_ref() {
+                answers.push(
+                    guarded("nearest images", || {
+                        super::exploration::neighbours(&model, dataset.as_ref(), &mut self.means_cache, request)
+                            .map(Some)
+                    })
+                    .and_then(|answer| answer),
+                );
+            }
         }
         self.last = pending.merged_over(std::mem::take(&mut self.last));
         answers.into_iter().all(|answer| outbox.answer(answer))

@@ -7,6 +7,7 @@ mod cli;
 mod colour_views;
 mod conv_colour;
 mod data_files;
+mod directions_ui;
 mod divergence;
 mod drawing;
 mod export_files;

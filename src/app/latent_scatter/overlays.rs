@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use egui::Color32;
-use egui_plot::{Line, MarkerShape, PlotPoints, Points};
+use egui_plot::{Arrows, Line, MarkerShape, PlotPoints, Points};
 
 use super::ScatterOverlays;
 
@@ -38,6 +38,11 @@ pub(super) fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &Scat
     if let Some(point) = overlays.morph_marker {
         let points = PlotPoints::new(vec![point.map(f64::from)]);
         plot_ui.points(Points::new("morph t", points).color(Color32::from_rgb(255, 200, 120)).radius(5.0));
+    }
+    if let Some([from, to]) = overlays.direction_arrow {
+        let [from, to] = [from, to].map(|point| point.map(f64::from));
+        plot_ui.line(Line::new("direction", PlotPoints::new(vec![from, to])).color(Color32::WHITE).width(2.5));
+        plot_ui.arrows(Arrows::new("direction", vec![from], vec![to]).color(Color32::WHITE).tip_length(14.0));
     }
     if let Some([x, y]) = overlays.marker {
         let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
