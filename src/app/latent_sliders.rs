@@ -188,7 +188,10 @@ fn dimension_slider(ui: &mut egui::Ui, value: &mut f32, dim: usize, scale: Slide
     let name = format!("z{dim}");
     match scale {
         SliderScale::Linear { radius } => {
-            let slider = Slider::new(value, -radius..=radius).text(name).fixed_decimals(2);
+            // Clamp only what the user edits: with the default clamping egui re-sets (and so rounds to 2
+            // decimals) the value every frame, moving points placed by code (directions, picks).
+            let slider =
+                Slider::new(value, -radius..=radius).text(name).fixed_decimals(2).clamping(egui::SliderClamping::Edits);
             ui.add(slider).on_hover_text(hover).changed()
         }
         _ => {

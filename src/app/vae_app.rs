@@ -308,8 +308,11 @@ impl VaeApp {
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
             actions.extend(self.explorer.show_exploration(ui, &mut self.settings.views));
-            ui.heading("Latent point");
-            actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
+            // Scrolls rather than overflowing into the direction and nearest-images panel below.
+            egui::ScrollArea::vertical().id_salt("latent_point").show(ui, |ui| {
+                ui.heading("Latent point");
+                actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
+            });
         });
         egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
             actions.extend(self.runs.show(ui, &self.progress));
