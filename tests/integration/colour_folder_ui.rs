@@ -219,7 +219,7 @@ fn an_imported_image_takes_the_models_own_preprocessing_not_the_windows() {
 }
 
 #[test]
-fn the_mismatch_error_leaves_the_status_bar_once_the_models_folder_is_open() {
+fn the_mismatch_error_leaves_the_status_bar_once_the_folders_model_is_open() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model_dir = dir.path().join("model");
     let config = VaeConfig { channels: 3, image_height: 16, image_width: 16, ..VaeConfig::new() };
@@ -227,13 +227,17 @@ fn the_mismatch_error_leaves_the_status_bar_once_the_models_folder_is_open() {
     let data = dir.path().join("pictures");
     write_colour_folder(&data, 16);
     let mut harness = harness_with(Settings::default(), &dir.path().join("autosave"));
-    harness.state_mut().open_model(model_dir);
-    run_until(&mut harness, "the error that the bundled digits do not fit", |app| {
+    // The bundled digits' model cannot read the folder's 16 × 16 RGB pictures.
+    harness.state_mut().apply(AppAction::OpenFolder(data.clone()));
+    run_until(&mut harness, "the error that the bundled model does not fit", |app| {
         app.progress().last_error.as_deref().is_some_and(|error| error.contains("open the folder it was trained on"))
     });
-    harness.state_mut().apply(AppAction::OpenFolder(data.clone()));
-    run_until(&mut harness, "the model's scatter of its folder", |app| {
-        shows_folder(app, &data) && app.explorer().state.cloud.value.as_ref().is_some_and(|cloud| cloud.latent_dim == 2)
+    harness.state_mut().open_model(model_dir);
+    run_until(&mut harness, "the folder's model and its scatter", |app| {
+        let state = &app.explorer().state;
+        shows_folder(app, &data)
+            && state.model.as_ref().is_some_and(|model| model.image_shape().channels == 3)
+            && state.cloud.value.as_ref().is_some_and(|cloud| cloud.epochs_done == 0)
     });
     assert_eq!(harness.state().progress().last_error, None);
 }
