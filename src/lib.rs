@@ -7,6 +7,7 @@ pub mod cli;
 pub mod data;
 pub mod device;
 pub mod digit_import;
+pub mod drawing;
 pub mod export;
 pub mod image_shape;
 pub mod inference;

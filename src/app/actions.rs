@@ -102,4 +102,6 @@ pub enum AppAction {
     /// Open picture folders with this size, channels, fit and background: remembered, and the
     /// selected picture folder is reloaded with it (on the file thread).
     SetPreprocessing(PreprocessingChoice),
+    /// Make the encoded drawing morph end A (0) or B (1).
+    UseDrawing(usize),
 }

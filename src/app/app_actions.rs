@@ -68,6 +68,7 @@ impl VaeApp {
             AppAction::SwapEnds => return self.explorer.swap_ends(),
             AppAction::ScanRuns(folder) => return self.scan_runs(folder),
             AppAction::SetPreprocessing(choice) => return self.set_preprocessing(choice),
+            AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
         };
         let sent = match &self.worker {
             Some(worker) => worker.send(command),

@@ -9,16 +9,23 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::actions::{AppAction, DialogRequest};
 use super::decoder_grid::DecoderGrid;
+use super::direction_panel::DirectionPanel;
+use super::drawing_canvas::DrawingCanvas;
 use super::explorer_state::{ExplorerState, MorphEnd, PointRef};
+use super::grid_cells::cells_extent;
 use super::hover_tooltip::hover_tooltip;
 use super::image_grids::ImageGrids;
 use super::image_texture::CachedTexture;
+use super::kl_strip::DimensionKl;
 use super::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
-use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction};
+use super::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use super::morph_view::MorphView;
+use super::neighbour_panel::NeighbourPanel;
+use super::scatter_header::{plane_choice, plane_status, spread_choice};
+use super::scatter_planes::PlaneLedger;
 use super::view_export::ExportView;
-use super::view_settings::{PlaneChoice, ViewSettings};
-use crate::inference::{InferenceResult, ScatterSource};
+use super::view_settings::ViewSettings;
+use crate::inference::{InferenceRequest, InferenceResult, LatentCloud, PlaneLayout, ScatterSource};
 use crate::latent::Projection;
 
 /// Which view fills the right half of the explorer.
@@ -33,6 +40,8 @@ pub enum ExplorerTab {
     Reconstructions,
     /// Morph between two images.
     Morph,
+    /// Draw an input and see it encoded.
+    Draw,
 }
 
 /// The latent views: what they show and their view state.
@@ -52,6 +61,16 @@ pub struct Explorer {
     hover_texture: CachedTexture,
     pub(super) morph: MorphView,
     prior_draws: u64,
+    /// The drawing canvas.
+    pub(super) canvas: DrawingCanvas,
+    /// Where the scatter last drew the drawing's point (plane coordinates).
+    drawn_marker: Option<[f32; 2]>,
+    /// The t-SNE/UMAP plane last asked for.
+    plane_ledger: PlaneLedger,
+    /// The direction panel below the sliders.
+    pub(super) direction: DirectionPanel,
+    /// The nearest-images panel below the sliders.
+    pub(super) neighbour_panel: NeighbourPanel,
 }
 
 impl Explorer {
@@ -83,6 +102,23 @@ impl Explorer {
         }
     }
 
+    /// Makes the encoded drawing morph end `slot` (0 = A, 1 = B), with its mean already known.
+    pub fn use_drawing(&mut self, slot: usize) {
+        let Some((_, Some(encoded))) = &self.state.drawn.value else { return };
+        let (pixels, mean) = (encoded.pixels.clone(), Some(encoded.mean.clone()));
+        self.set_end(slot.min(1), MorphEnd { name: "drawing".to_string(), pixels, mean, point: None });
+    }
+
+    /// The drawing canvas's drawing.
+    pub fn drawing(&self) -> &crate::drawing::Drawing {
+        self.canvas.drawing()
+    }
+
+    /// Where the scatter last drew the drawing's encoded point (plane coordinates), if it did.
+    pub fn drawn_marker(&self) -> Option<[f32; 2]> {
+        self.drawn_marker
+    }
+
     /// Swaps morph ends A and B.
     pub fn swap_ends(&mut self) {
         self.state.ends.swap(0, 1);
@@ -93,11 +129,33 @@ impl Explorer {
         self.tab = tab;
     }
 
-    /// The current projection of the scatter's plane.
+    /// The current linear projection of the scatter's plane (PCA under a t-SNE/UMAP plane).
     pub fn projection(&self, settings: &ViewSettings) -> Option<Projection> {
         let latent_dim = self.state.latent_dim()?;
-        let pca = self.state.cloud.value.as_ref().and_then(|cloud| cloud.pca.as_ref());
-        Some(settings.plane.projection(latent_dim, pca))
+        let cloud = self.state.cloud.value.as_ref();
+        if let Some(cloud) = cloud.filter(|cloud| cloud.latent_dim == latent_dim) {
+            return Some(settings.plane.cloud_projection(cloud));
+        }
+        Some(settings.plane.projection(latent_dim, cloud.and_then(|cloud| cloud.pca.as_ref())))
+    }
+
+    /// The scatter view, for tests that look at what it draws.
+    pub fn scatter(&self) -> &LatentScatter {
+        &self.scatter
+    }
+
+    /// The t-SNE/UMAP plane the scatter needs and was not asked for yet; while `training`, at
+    /// most one per epoch.
+    pub fn plane_request(&mut self, settings: &ViewSettings, training: bool) -> Option<InferenceRequest> {
+        let method = settings.plane.layout_method()?;
+        let cloud = self.state.cloud.value.as_ref()?;
+        self.plane_ledger.missing(cloud, &self.state.planes, method, settings.plane_seed, training)
+    }
+
+    /// The t-SNE/UMAP layout to show for `cloud`, when that plane is chosen and one is at hand.
+    fn layout_for(&self, settings: &ViewSettings, cloud: &LatentCloud) -> Option<std::sync::Arc<PlaneLayout>> {
+        let method = settings.plane.layout_method().filter(|_| cloud.latent_dim > 2)?;
+        self.state.planes.best(cloud, method, settings.plane_seed).cloned()
     }
 
     /// Draws the scatter (left) and the tabbed image views (right).
@@ -115,13 +173,16 @@ impl Explorer {
     }
 
     /// Draws the sliders and their decoded image, editing the sliders' point in place.
-    pub fn show_sliders(&mut self, ui: &mut egui::Ui) -> Vec<AppAction> {
+    pub fn show_sliders(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let Some(shape) = self.state.image_shape() else { return actions };
         let decoded =
             self.state.decoded.value.as_ref().map(|(_, image)| (image.as_slice(), self.state.decoded.generation));
         let has_selection = self.state.ends[0].as_ref().is_some_and(|end| end.mean.is_some());
-        for action in self.sliders.show(ui, &mut self.latent, decoded, shape, has_selection) {
+        let kl = DimensionKl::of(&self.state);
+        let cloud = self.state.cloud.value.as_deref().map(|cloud| (cloud, self.state.cloud.generation));
+        let view = SliderView { decoded, image_shape: shape, has_selection, kl: kl.as_ref(), cloud };
+        for action in self.sliders.show(ui, &mut self.latent, &view, &mut settings.sliders) {
             match action {
                 SliderAction::Changed => {}
                 SliderAction::Export => {
@@ -148,7 +209,8 @@ impl Explorer {
             ui.strong("Latent space");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Heldout, "held-out");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
-            self.plane_choice(ui, &mut settings.plane);
+            let latent_dim = self.state.latent_dim().unwrap_or(2);
+            plane_choice(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
             let epochs = self.state.epoch_clouds.len();
             let label = format!("Export evolution GIF ({epochs} epochs)…");
             if ui.add_enabled(epochs > 0, egui::Button::new(label).small()).clicked() {
@@ -160,18 +222,36 @@ impl Explorer {
             return;
         };
         let Some(projection) = self.projection(settings) else { return };
+        let layout = self.layout_for(settings, &cloud);
+        let wants_layout = settings.plane.layout_method().is_some() && cloud.latent_dim > 2;
+        spread_choice(ui, settings, layout.is_none());
+        if wants_layout && layout.as_ref().is_none_or(|layout| layout.cloud_fingerprint != cloud.fingerprint) {
+            let progress = self.state.planes.progress.filter(|progress| {
+                progress.cloud_fingerprint == cloud.fingerprint && progress.seed == settings.plane_seed
+            });
+            let name = if settings.plane == super::view_settings::PlaneChoice::Tsne { "t-SNE" } else { "UMAP" };
+            plane_status(ui, progress, name, layout.is_some());
+        }
         let class_names = self.state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
-        let means = self.morph_means();
-        let picks = self
-            .state
-            .ends
-            .each_ref()
-            .map(|end| end.as_ref().and_then(|end| end.mean.as_ref()).map(|mean| projection.project(mean)));
+        let means = self.morph_means().filter(|_| layout.is_none());
+        let picks = self.state.ends.each_ref().map(|end| {
+            let end = end.as_ref()?;
+            match &layout {
+                Some(layout) => end.point.and_then(|point| layout_position(&cloud, layout, point)),
+                None => end.mean.as_ref().map(|mean| projection.project(mean)),
+            }
+        });
+        // The sweep's outline: the chosen ranges, or the outer cells of a quantile or data sweep.
+        let shown_grid = self.state.grid.value.as_ref().map(|(request, _)| request);
+        let grid_extent = match shown_grid.filter(|request| request.spacing != crate::latent::Spacing::Linear) {
+            Some(request) if settings.grid_spacing == request.spacing => cells_extent(request),
+            _ => settings.grid,
+        };
         let overlays = ScatterOverlays {
-            grid: Some(&settings.grid),
-            marker: (!self.latent.is_empty()).then(|| projection.project(&self.latent)),
+            grid: Some(&grid_extent).filter(|_| layout.is_none()),
+            marker: (!self.latent.is_empty() && layout.is_none()).then(|| projection.project(&self.latent)),
             picks,
-            marker_draggable: true,
+            marker_draggable: layout.is_none(),
             morph_path: means
                 .as_ref()
                 .map(|(from, to)| morph_path(settings, &projection, from, to))
@@ -179,7 +259,16 @@ impl Explorer {
             morph_marker: means
                 .as_ref()
                 .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
+            drawn: self.drawn_point(&projection).filter(|_| layout.is_none()),
+            direction_arrow: self
+                .state
+                .traversal
+                .value
+                .as_ref()
+                .filter(|_| settings.direction.shown)
+                .map(|(_, direction, _)| [projection.project(&direction.from), projection.project(&direction.to)]),
         };
+        self.drawn_marker = overlays.drawn;
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;
         let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip(ui, state, hover_texture, point);
@@ -188,6 +277,10 @@ impl Explorer {
             generation: self.state.cloud.generation,
             projection: &projection,
             class_names: &class_names,
+            layout: layout.as_deref(),
+            spread: settings.spread,
+            colouring: settings.colouring,
+            seed: settings.plane_seed,
         };
         for action in self.scatter.show(ui, &data, &overlays, hover_ui) {
             match action {
@@ -202,29 +295,28 @@ impl Explorer {
         }
     }
 
+    /// The drawing's encoded point in the plane, while the canvas holds ink.
+    fn drawn_point(&self, projection: &Projection) -> Option<[f32; 2]> {
+        let latent_dim = self.state.latent_dim()?;
+        let (_, encoded) = self.state.drawn.value.as_ref()?;
+        let mean = &encoded.as_ref()?.mean;
+        (mean.len() == latent_dim && !self.canvas.drawing().is_empty()).then(|| projection.project(mean))
+    }
+
     /// The encoder means of A and B, when both are known.
     fn morph_means(&self) -> Option<(Vec<f32>, Vec<f32>)> {
         let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
         a.zip(b)
     }
+}
 
-    fn plane_choice(&self, ui: &mut egui::Ui, plane: &mut PlaneChoice) {
-        let latent_dim = self.state.latent_dim().unwrap_or(2);
-        if latent_dim <= 2 {
-            return;
-        }
-        ui.selectable_value(plane, PlaneChoice::Pca, "PCA");
-        let (mut x, mut y) = match *plane {
-            PlaneChoice::Dims { x, y } => (x, y),
-            PlaneChoice::Pca => (0, 1),
-        };
-        let mut changed = ui.selectable_label(matches!(plane, PlaneChoice::Dims { .. }), "dims").clicked();
-        changed |= ui.add(egui::DragValue::new(&mut x).range(0..=latent_dim - 1).prefix("x z")).changed();
-        changed |= ui.add(egui::DragValue::new(&mut y).range(0..=latent_dim - 1).prefix("y z")).changed();
-        if changed {
-            *plane = PlaneChoice::Dims { x, y };
-        }
+/// Where dataset image `point` sits in `layout`, when the cloud holds it.
+fn layout_position(cloud: &LatentCloud, layout: &PlaneLayout, point: PointRef) -> Option<[f32; 2]> {
+    if point.train != (cloud.source == ScatterSource::Train) {
+        return None;
     }
+    let position = cloud.indices.iter().position(|&index| index == point.index)?;
+    layout.coords.get(position).copied()
 }
 
 /// The morph's path A → B in the plane.

@@ -3,8 +3,12 @@
 use std::sync::Arc;
 
 use crate::data::Dataset;
+use crate::drawing::{Drawing, EncodedDrawing};
 use crate::image_shape::ImageShape;
-use crate::inference::{GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest};
+use crate::inference::{
+    GridRequest, InferenceResult, LatentCloud, ModelSnapshot, MorphRequest, NeighboursFound, TraversalRequest,
+};
+use crate::latent::Direction;
 
 /// A decoded result with a generation number that changes whenever the data does.
 #[derive(Clone, Debug)]
@@ -82,6 +86,14 @@ pub struct ExplorerState {
     pub morph: Versioned<(MorphRequest, Vec<f32>, Vec<f32>)>,
     /// The last cloud of each epoch of the current training run, for the evolution GIF.
     pub epoch_clouds: Vec<Arc<LatentCloud>>,
+    /// The drawing canvas's newest answer: the drawing and, unless it was blank, its encoding.
+    pub drawn: Versioned<(Drawing, Option<EncodedDrawing>)>,
+    /// t-SNE/UMAP layouts received and the progress of the one being computed.
+    pub planes: super::scatter_planes::PlaneLayouts,
+    /// The direction between two means and its decoded traversal strip: [steps, pixels].
+    pub traversal: Versioned<(TraversalRequest, Direction, Vec<f32>)>,
+    /// The nearest training images to a point.
+    pub neighbours: Versioned<Box<NeighboursFound>>,
 }
 
 impl ExplorerState {
@@ -120,6 +132,16 @@ impl ExplorerState {
                 }
             }
             InferenceResult::Morph { request, frame, strip } => self.morph.set((request, frame, strip)),
+            InferenceResult::DrawingEncoded { drawing, encoded } => self.drawn.set((drawing, encoded)),
+            InferenceResult::PlaneProgress { method, seed, cloud_fingerprint, fraction } => {
+                let progress = super::scatter_planes::PlaneProgress { method, seed, cloud_fingerprint, fraction };
+                self.planes.progress = Some(progress);
+            }
+            InferenceResult::Plane(layout) => self.planes.insert(layout),
+            InferenceResult::Traversal { request, direction, strip } => {
+                self.traversal.set((request, direction, strip));
+            }
+            InferenceResult::Neighbours(found) => self.neighbours.set(found),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The explorer's right half: the tabbed image views and their export row.
 
 use super::actions::{AppAction, DialogRequest};
+use super::drawing_canvas::{CanvasAction, CanvasView};
 use super::explorer::{Explorer, ExplorerTab};
 use super::morph_view::MorphAction;
 use super::view_export::ExportView;
@@ -16,11 +17,12 @@ impl Explorer {
         shape: ImageShape,
         actions: &mut Vec<AppAction>,
     ) {
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.tab, ExplorerTab::Grid, "Decoder grid");
             ui.selectable_value(&mut self.tab, ExplorerTab::Samples, "Prior samples");
             ui.selectable_value(&mut self.tab, ExplorerTab::Reconstructions, "Reconstructions");
             ui.selectable_value(&mut self.tab, ExplorerTab::Morph, "Morph");
+            ui.selectable_value(&mut self.tab, ExplorerTab::Draw, "Draw");
         });
         self.export_row(ui, settings, actions);
         let state = &self.state;
@@ -30,8 +32,9 @@ impl Explorer {
                     .grid
                     .value
                     .as_ref()
-                    .map(|(request, images)| (&request.spec, images.as_slice(), state.grid.generation));
-                self.grid.show(ui, &mut settings.grid, &mut settings.grid_base, shown, shape);
+                    .map(|(request, images)| (request, images.as_slice(), state.grid.generation));
+                let (spec, base, spacing) = (&mut settings.grid, &mut settings.grid_base, &mut settings.grid_spacing);
+                self.grid.show(ui, spec, base, spacing, shown, shape);
                 settings.grid.x_range = ordered(settings.grid.x_range);
                 settings.grid.y_range = ordered(settings.grid.y_range);
             }
@@ -55,6 +58,21 @@ impl Explorer {
                     });
                 }
             }
+            ExplorerTab::Draw => {
+                let Some(model) = state.model.as_ref() else { return };
+                let (paper, default_ink) = crate::drawing::canvas_colours(&model.info);
+                let encoded = state
+                    .drawn
+                    .value
+                    .as_ref()
+                    .map(|(drawing, encoded)| (drawing, encoded.as_ref(), state.drawn.generation));
+                let view = CanvasView { shape, paper, default_ink, encoded };
+                for action in self.canvas.show(ui, &view) {
+                    actions.push(match action {
+                        CanvasAction::UseAs(slot) => AppAction::UseDrawing(slot),
+                    });
+                }
+            }
         }
     }
 
@@ -65,6 +83,7 @@ impl Explorer {
             ExplorerTab::Samples => &[ExportView::PriorSamples],
             ExplorerTab::Reconstructions => &[ExportView::Reconstructions],
             ExplorerTab::Morph => &[ExportView::MorphStrip, ExportView::MorphGif],
+            ExplorerTab::Draw => return,
         };
         ui.horizontal(|ui| {
             for &view in views {

@@ -1,15 +1,24 @@
-//! The 2D latent scatter: encoder means coloured by class, hover for images, click to pick.
+//! The 2D latent scatter: encoder means (or posterior samples, or 1-σ ellipses) coloured by class
+//! or by mean σ, in a linear plane or a t-SNE/UMAP layout; hover for images, click to pick.
 
 use std::collections::BTreeSet;
 
 use egui::{Color32, Vec2b};
-use egui_plot::{Line, MarkerShape, Plot, PlotPoint, PlotPoints, Points};
+use egui_plot::{Plot, PlotPoint, PlotTransform};
+
+mod inspect;
+mod overlays;
+
+use overlays::{draw_overlays, raster_key};
 
 use super::explorer_state::PointRef;
 use super::image_texture::CachedTexture;
 use super::palette::class_color;
-use crate::inference::{LatentCloud, ScatterSource};
-use crate::latent::{GridSpec, Projection};
+use super::scatter_raster::{RasterLayer, rasterise};
+use super::scatter_spread::{SpreadInput, sigma_legend, spread_points};
+use super::view_settings::{PointColouring, SpreadMode};
+use crate::inference::{LatentCloud, PlaneLayout, ScatterSource};
+use crate::latent::{Ellipse, GridSpec, Projection};
 
 /// Pointer distance (screen points) within which a point counts as hovered.
 const PICK_RADIUS: f32 = 8.0;
@@ -41,6 +50,37 @@ pub struct ScatterData<'a> {
     pub projection: &'a Projection,
     /// Name of each class.
     pub class_names: &'a [String],
+    /// A t-SNE/UMAP layout of `cloud`, shown instead of `projection`.
+    pub layout: Option<&'a PlaneLayout>,
+    /// Means, samples or ellipses.
+    pub spread: SpreadMode,
+    /// Class or mean-σ colours.
+    pub colouring: PointColouring,
+    /// Seed of the posterior samples.
+    pub seed: u64,
+}
+
+/// What the drawn points were computed from: a change redraws them.
+#[derive(Clone, Debug, PartialEq)]
+struct ProjectedFor {
+    generation: u64,
+    projection: Projection,
+    /// Fingerprint, method and seed of the layout, if one was used.
+    layout: Option<(u64, crate::latent::PlaneMethod, u64)>,
+    spread: SpreadMode,
+    colouring: PointColouring,
+    seed: u64,
+}
+
+/// One class's points.
+struct ClassPoints {
+    label: u8,
+    points: Vec<PlotPoint>,
+    /// Image index of each point.
+    indices: Vec<usize>,
+    colours: Vec<Color32>,
+    /// Empty unless ellipses are drawn.
+    ellipses: Vec<Ellipse>,
 }
 
 /// Overlays drawn on top of the points.
@@ -57,14 +97,24 @@ pub struct ScatterOverlays<'a> {
     pub morph_path: Vec<[f32; 2]>,
     /// The morph's current frame on that path, projected.
     pub morph_marker: Option<[f32; 2]>,
+    /// The drawing canvas's encoded point, projected.
+    pub drawn: Option<[f32; 2]>,
+    /// The direction panel's direction, from its first mean to its second, projected.
+    pub direction_arrow: Option<[[f32; 2]; 2]>,
 }
 
 /// The scatter view and its caches.
 #[derive(Default)]
 pub struct LatentScatter {
-    /// Points per class, projected, for the cloud generation in `projected_for`.
-    by_class: Vec<(u8, Vec<PlotPoint>, Vec<usize>)>,
-    projected_for: Option<(u64, Projection)>,
+    /// Points per class, projected, for what `projected_for` says.
+    by_class: Vec<ClassPoints>,
+    projected_for: Option<ProjectedFor>,
+    /// The σ colour scale's ends, when colouring by σ.
+    sigma_range: Option<[f32; 2]>,
+    /// The plot's plane-to-screen map of the last frame.
+    last_transform: Option<PlotTransform>,
+    /// Bumped whenever the points are recomputed (keys the raster).
+    drawn_version: u64,
     /// [min x, min y, max x, max y] of all projected points.
     extent: [f64; 4],
     hidden: BTreeSet<u8>,
@@ -86,10 +136,23 @@ impl LatentScatter {
         overlays: &ScatterOverlays<'_>,
         hover_ui: impl FnOnce(&mut egui::Ui, PointRef),
     ) -> Vec<ScatterAction> {
-        let ScatterData { cloud, generation, projection, class_names } = *data;
-        self.reproject(cloud, generation, projection);
+        let ScatterData { cloud, generation, projection, class_names, layout, .. } = *data;
+        self.reproject(data);
         self.class_toggles(ui, class_names);
-        let [x_name, y_name] = projection.axis_names();
+        if let Some(range) = self.sigma_range {
+            sigma_legend(ui, range);
+        }
+        let [x_name, y_name] = match layout {
+            Some(layout) => {
+                let name = match layout.method {
+                    crate::latent::PlaneMethod::Tsne => "t-SNE",
+                    crate::latent::PlaneMethod::Umap => "UMAP",
+                    crate::latent::PlaneMethod::Pca => "PC",
+                };
+                [format!("{name} 1 (seed {})", layout.seed), format!("{name} 2")]
+            }
+            None => projection.axis_names(),
+        };
         let train = cloud.source == ScatterSource::Train;
         let grabbing_marker = overlays.marker_draggable && (self.dragging_marker || self.pointer_on_marker);
         let allow_drag = !grabbing_marker;
@@ -108,6 +171,7 @@ impl LatentScatter {
                     plot_ui
                         .set_plot_bounds(egui_plot::PlotBounds::from_min_max(fitted, [max_x + margin, max_y + margin]));
                 }
+                self.last_transform = Some(*plot_ui.transform());
                 self.draw_points(plot_ui, generation);
                 draw_overlays(plot_ui, overlays);
                 let pointer = plot_ui.pointer_coordinate();
@@ -153,41 +217,23 @@ impl LatentScatter {
         actions
     }
 
-    /// Draws every visible point into one texture covering the plot (60,000 separate markers
-    /// would cost the UI thread several milliseconds a frame).
+    /// Draws every visible point (and ellipse) into one texture covering the plot.
     fn draw_points(&mut self, plot_ui: &mut egui_plot::PlotUi<'_>, generation: u64) {
         let transform = *plot_ui.transform();
         let bounds = *transform.bounds();
         let pixels_per_point = plot_ui.ctx().pixels_per_point();
         let size = transform.frame().size() * pixels_per_point;
         let (width, height) = (size.x.round().max(1.0) as usize, size.y.round().max(1.0) as usize);
-        let key = raster_key(generation, &self.hidden, &bounds, width, height);
+        let key = raster_key(generation, &self.hidden, &bounds, width, height, self.drawn_version);
         let by_class = &self.by_class;
         let hidden = &self.hidden;
         let texture = self.raster.get(plot_ui.ctx(), "scatter_points", key, || {
-            let mut image = egui::ColorImage::filled([width, height], Color32::TRANSPARENT);
-            let [min_x, min_y] = bounds.min();
-            let (scale_x, scale_y) = (width as f64 / bounds.width(), height as f64 / bounds.height());
-            let dot = (pixels_per_point * 2.0).round().max(1.0) as usize;
-            for (label, points, _) in by_class {
-                if hidden.contains(label) {
-                    continue;
-                }
-                let color = class_color(*label);
-                for point in points {
-                    let x = ((point.x - min_x) * scale_x) as isize;
-                    let y = height as isize - 1 - ((point.y - min_y) * scale_y) as isize;
-                    for dy in 0..dot as isize {
-                        for dx in 0..dot as isize {
-                            let (px, py) = (x + dx, y + dy);
-                            if (0..width as isize).contains(&px) && (0..height as isize).contains(&py) {
-                                image.pixels[py as usize * width + px as usize] = color;
-                            }
-                        }
-                    }
-                }
-            }
-            image
+            let layers = by_class.iter().filter(|class| !hidden.contains(&class.label)).map(|class| RasterLayer {
+                points: &class.points,
+                colours: &class.colours,
+                ellipses: &class.ellipses,
+            });
+            rasterise(layers, &bounds, [width, height], pixels_per_point)
         });
         let center = bounds.center();
         let size = egui::vec2(bounds.width() as f32, bounds.height() as f32);
@@ -202,7 +248,7 @@ impl LatentScatter {
                 ui.weak("no classes");
                 return;
             }
-            for (label, _, _) in &self.by_class {
+            for ClassPoints { label, .. } in &self.by_class {
                 let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
                 let mut shown = !self.hidden.contains(label);
                 let text = egui::RichText::new(name).color(class_color(*label)).strong();
@@ -217,40 +263,69 @@ impl LatentScatter {
         });
     }
 
-    fn reproject(&mut self, cloud: &LatentCloud, generation: u64, projection: &Projection) {
-        if self
-            .projected_for
-            .as_ref()
-            .is_some_and(|(done, done_projection)| *done == generation && done_projection == projection)
-        {
+    fn reproject(&mut self, data: &ScatterData<'_>) {
+        let ScatterData { cloud, generation, projection, layout, spread, colouring, seed, .. } = *data;
+        let wanted = ProjectedFor {
+            generation,
+            projection: projection.clone(),
+            layout: layout.map(|layout| (layout.cloud_fingerprint, layout.method, layout.seed)),
+            spread,
+            colouring,
+            seed,
+        };
+        if self.projected_for.as_ref() == Some(&wanted) {
             return;
         }
+        let input = SpreadInput {
+            cloud,
+            projection,
+            layout: layout.map(|layout| layout.coords.as_slice()),
+            spread,
+            colouring,
+            seed,
+        };
+        let spread_points = spread_points(&input);
         let classes = cloud.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
-        let mut by_class: Vec<(u8, Vec<PlotPoint>, Vec<usize>)> =
-            (0..classes).map(|label| (label as u8, Vec::new(), Vec::new())).collect();
+        let mut by_class: Vec<ClassPoints> = (0..classes)
+            .map(|label| ClassPoints {
+                label: label as u8,
+                points: Vec::new(),
+                indices: Vec::new(),
+                colours: Vec::new(),
+                ellipses: Vec::new(),
+            })
+            .collect();
         for (position, &label) in cloud.labels.iter().enumerate() {
-            let [x, y] = projection.project(cloud.mean(position));
-            let (_, points, indices) = &mut by_class[usize::from(label)];
-            points.push(PlotPoint::new(x, y));
-            indices.push(cloud.indices[position]);
+            let class = &mut by_class[usize::from(label)];
+            let [x, y] = spread_points.coords.get(position).copied().unwrap_or_default();
+            class.points.push(PlotPoint::new(x, y));
+            class.indices.push(cloud.indices[position]);
+            class.colours.push(spread_points.colours.get(position).copied().unwrap_or(class_color(label)));
+            if let Some(ellipse) = spread_points.ellipses.get(position) {
+                class.ellipses.push(*ellipse);
+            }
         }
-        by_class.retain(|(_, points, _)| !points.is_empty());
+        by_class.retain(|class| !class.points.is_empty());
         let mut extent = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
-        for point in by_class.iter().flat_map(|(_, points, _)| points) {
+        for point in by_class.iter().flat_map(|class| &class.points) {
             extent = [extent[0].min(point.x), extent[1].min(point.y), extent[2].max(point.x), extent[3].max(point.y)];
         }
         self.extent = if extent[0] <= extent[2] { extent } else { [-1.0, -1.0, 1.0, 1.0] };
-        let new_plane = self.projected_for.as_ref().is_none_or(|(_, done)| done != projection);
+        let new_plane = self.projected_for.as_ref().is_none_or(|done| {
+            done.projection != wanted.projection || done.layout.map(|l| l.1) != wanted.layout.map(|l| l.1)
+        });
         self.fit_pending |= new_plane;
         self.by_class = by_class;
-        self.projected_for = Some((generation, projection.clone()));
+        self.sigma_range = spread_points.sigma_range;
+        self.projected_for = Some(wanted);
+        self.drawn_version += 1;
     }
 
     /// The image index of the visible point nearest the pointer, within the pick radius.
     fn nearest(&self, plot_ui: &egui_plot::PlotUi<'_>, pointer: PlotPoint) -> Option<usize> {
         let pointer_screen = plot_ui.screen_from_plot(pointer);
         let mut best: Option<(f32, usize)> = None;
-        for (label, points, indices) in &self.by_class {
+        for ClassPoints { label, points, indices, .. } in &self.by_class {
             if self.hidden.contains(label) {
                 continue;
             }
@@ -263,54 +338,4 @@ impl LatentScatter {
         }
         best.map(|(_, index)| index)
     }
-}
-
-fn draw_overlays(plot_ui: &mut egui_plot::PlotUi<'_>, overlays: &ScatterOverlays<'_>) {
-    if let Some(grid) = overlays.grid {
-        let [x0, x1] = grid.x_range.map(f64::from);
-        let [y0, y1] = grid.y_range.map(f64::from);
-        let outline = vec![[x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]];
-        plot_ui.line(Line::new("sweep extent", PlotPoints::new(outline)).color(Color32::from_gray(160)).width(1.0));
-    }
-    for (pick, name, color) in [
-        (overlays.picks[0], "A", Color32::from_rgb(255, 220, 0)),
-        (overlays.picks[1], "B", Color32::from_rgb(255, 80, 200)),
-    ] {
-        if let Some([x, y]) = pick {
-            let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
-            plot_ui.points(Points::new(name, points).color(color).shape(MarkerShape::Square).radius(6.0).filled(false));
-        }
-    }
-    if overlays.morph_path.len() >= 2 {
-        let path: Vec<[f64; 2]> = overlays.morph_path.iter().map(|point| point.map(f64::from)).collect();
-        plot_ui.line(Line::new("morph path", PlotPoints::new(path)).color(Color32::from_rgb(255, 200, 120)).width(1.5));
-    }
-    if let Some(point) = overlays.morph_marker {
-        let points = PlotPoints::new(vec![point.map(f64::from)]);
-        plot_ui.points(Points::new("morph t", points).color(Color32::from_rgb(255, 200, 120)).radius(5.0));
-    }
-    if let Some([x, y]) = overlays.marker {
-        let points = PlotPoints::new(vec![[f64::from(x), f64::from(y)]]);
-        plot_ui
-            .points(Points::new("current point", points).color(Color32::WHITE).shape(MarkerShape::Diamond).radius(7.0));
-    }
-}
-
-/// Changes whenever the rasterised points would look different.
-fn raster_key(
-    generation: u64,
-    hidden: &BTreeSet<u8>,
-    bounds: &egui_plot::PlotBounds,
-    width: usize,
-    height: usize,
-) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    generation.hash(&mut hasher);
-    hidden.hash(&mut hasher);
-    for value in bounds.min().into_iter().chain(bounds.max()) {
-        value.to_bits().hash(&mut hasher);
-    }
-    (width, height).hash(&mut hasher);
-    hasher.finish()
 }

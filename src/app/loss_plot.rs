@@ -30,19 +30,20 @@ const TERMS: [Term; 3] = [
 /// Colour of the shown model's curve when the plot shows a quality measure.
 const SHOWN_MODEL_COLOR: Color32 = Color32::from_rgb(120, 170, 255);
 
-/// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots log10 of the
-/// losses. Returns the names of the overlaid runs drawn (those with at least one point).
+/// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots the losses on a
+/// symmetric log scale (see [`symlog`]), so the negative nats of a Gaussian or Laplace likelihood
+/// stay visible. Returns the names of the overlaid runs drawn (those with at least one point).
 pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overlay: &RunsOverlay) -> Vec<String> {
     if overlay.metric != RunMetric::NegElbo {
         return show_quality(ui, progress, overlay);
     }
-    let to_y = move |nats: f64| if log_scale { nats.max(1e-3).log10() } else { nats };
+    let to_y = move |nats: f64| if log_scale { symlog(nats) } else { nats };
     let mut plot = Plot::new("loss_curves")
         .legend(Legend::default().position(egui_plot::Corner::RightBottom))
         .x_axis_label("epoch")
         .y_axis_label(if log_scale { "nats per image (log scale)" } else { "nats per image" });
     if log_scale {
-        plot = plot.y_axis_formatter(|mark, _range| format_nats(10f64.powf(mark.value)));
+        plot = plot.y_axis_formatter(|mark, _range| format_nats(symlog_inverse(mark.value)));
     }
     plot.show(ui, |plot_ui| {
         for term in TERMS {
@@ -117,6 +118,34 @@ fn smoothed_series(
         .collect()
 }
 
+/// Symmetric log: sign(x)·log10(1 + |x|). Monotonic, defined for negative losses (a Gaussian or
+/// Laplace likelihood's nats go below zero), and logarithmic for large ones.
+fn symlog(nats: f64) -> f64 {
+    nats.signum() * nats.abs().ln_1p() / std::f64::consts::LN_10
+}
+
+/// The inverse of [`symlog`], for the axis labels.
+fn symlog_inverse(value: f64) -> f64 {
+    value.signum() * (value.abs() * std::f64::consts::LN_10).exp_m1()
+}
+
 fn format_nats(nats: f64) -> String {
-    if nats >= 10.0 { format!("{nats:.0}") } else { format!("{nats:.2}") }
+    if nats.abs() >= 10.0 { format!("{nats:.0}") } else { format!("{nats:.2}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlog_keeps_order_and_sign_and_inverts() {
+        let values = [-5000.0, -12.5, -1.0, -0.01, 0.0, 0.01, 1.0, 99.0, 150.0, 5000.0];
+        let mapped: Vec<f64> = values.iter().map(|&nats| symlog(nats)).collect();
+        assert!(mapped.windows(2).all(|pair| pair[0] < pair[1]), "{mapped:?}");
+        assert!(mapped[0] < 0.0 && mapped[4] == 0.0 && mapped[9] > 0.0);
+        assert!((symlog(99.0) - 2.0).abs() < 1e-12);
+        for nats in values {
+            assert!((symlog_inverse(symlog(nats)) - nats).abs() <= 1e-9 * nats.abs().max(1.0), "{nats}");
+        }
+    }
 }

@@ -94,8 +94,9 @@ impl MorphView {
     /// A row of held-out images of one class: click for A, shift-click for B.
     fn browser(&mut self, ui: &mut egui::Ui, state: &ExplorerState, actions: &mut Vec<MorphAction>) {
         let Some(dataset) = &state.dataset else { return };
-        let Some(shape) = state.image_shape() else { return };
         let set = &dataset.heldout;
+        // The dataset's own shape: the browser shows the data even when it does not fit the model.
+        let shape = set.shape();
         ui.vertical(|ui| {
             ui.horizontal(|ui| {
                 ui.label("browse held-out:");

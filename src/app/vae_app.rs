@@ -331,8 +331,9 @@ impl VaeApp {
             });
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
+            actions.extend(self.explorer.show_exploration(ui, &mut self.settings.views));
             ui.heading("Latent point");
-            actions.extend(self.explorer.show_sliders(ui));
+            actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
         });
         egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
             actions.extend(self.runs.show(ui, &self.progress));
@@ -355,6 +356,13 @@ impl VaeApp {
             self.apply(action);
         }
         for request in self.ledger.missing(&self.explorer, &self.settings.views) {
+            self.request(request);
+        }
+        let training = matches!(
+            self.progress.state,
+            super::training_progress::RunState::Starting | super::training_progress::RunState::Running
+        );
+        if let Some(request) = self.explorer.plane_request(&self.settings.views, training) {
             self.request(request);
         }
     }

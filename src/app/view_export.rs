@@ -35,6 +35,10 @@ pub enum ExportView {
     MorphGif,
     /// The scatter at the end of each epoch of the current run, as GIF.
     ScatterGif,
+    /// The traversal strip along a class direction (or A → B), as PNG.
+    Traversal,
+    /// A point's nearest training images by pixels and by latent mean, as PNG.
+    Neighbours,
 }
 
 impl ExportView {
@@ -48,6 +52,8 @@ impl ExportView {
             Self::DecodedPoint => "decoded-point",
             Self::MorphGif => "morph",
             Self::ScatterGif => "latent-evolution",
+            Self::Traversal => "traversal",
+            Self::Neighbours => "neighbours",
         }
     }
 
@@ -123,6 +129,15 @@ impl ExportJob {
                 let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
                 render::single_image(image.clone(), shape)
             }
+            ExportView::Traversal => {
+                let (request, _, strip) = state.traversal.value.as_ref().ok_or_else(missing)?;
+                render::morph_strip(strip.clone(), shape, request.steps)
+            }
+            ExportView::Neighbours => {
+                let found = state.neighbours.value.as_ref().ok_or_else(missing)?;
+                let k = found.request.k;
+                render::neighbour_rows(&found.decoded, &found.pixel_images, &found.latent_images, shape, k)
+            }
             ExportView::ScatterGif => {
                 if state.epoch_clouds.is_empty() {
                     return Err(missing());
@@ -157,14 +172,7 @@ impl ExportJob {
                 write_frames_gif(path, &frames, &self.style, fps, true)?;
             }
             Content::ScatterGif { clouds, plane, fps } => {
-                let frames: Vec<ScatterFrame> = clouds
-                    .iter()
-                    .map(|cloud| {
-                        let projection = plane.projection(cloud.latent_dim, cloud.pca.as_ref());
-                        let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
-                        ScatterFrame { points, labels: cloud.labels.clone() }
-                    })
-                    .collect();
+                let frames = scatter_frames(&clouds, plane);
                 let color = |label: u8| {
                     let color = class_color(label);
                     [color.r(), color.g(), color.b()]
@@ -184,4 +192,54 @@ pub fn export_view(
     path: &Path,
 ) -> Result<(), ViewExportError> {
     ExportJob::prepare(view, state, settings)?.write(path)
+}
+
+/// One frame per epoch's cloud, each in the PCA basis the inference thread aligned to the
+/// previous snapshot's (kept in the cloud), so the evolution GIF neither flips nor swaps axes.
+/// A t-SNE/UMAP choice exports the PCA plane (a layout per epoch would not be comparable).
+fn scatter_frames(clouds: &[Arc<LatentCloud>], plane: PlaneChoice) -> Vec<ScatterFrame> {
+    clouds
+        .iter()
+        .map(|cloud| {
+            let projection = plane.cloud_projection(cloud);
+            let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
+            ScatterFrame { points, labels: cloud.labels.clone() }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod scatter_gif_tests {
+    use super::*;
+    use crate::inference::ScatterSource;
+    use crate::latent::Pca;
+
+    #[test]
+    fn gif_frames_use_each_clouds_aligned_basis_not_a_refit() {
+        let means = vec![3.0, 0.5, 0.0, -3.0, -0.5, 0.1, 0.2, 2.0, -0.1, -0.2, -2.0, 0.0];
+        let labels = vec![0, 1, 2, 3];
+        let pca = Pca::fit(&means, 3).expect("a fit");
+        let cloud = |pca: Pca| {
+            Arc::new(LatentCloud {
+                source: ScatterSource::Heldout,
+                latent_dim: 3,
+                means: means.clone(),
+                labels: labels.clone(),
+                indices: vec![0, 1, 2, 3],
+                pca: Some(pca),
+                epochs_done: 1,
+                log_vars: Vec::new(),
+                kl_per_dim_nats: Vec::new(),
+                fingerprint: 0,
+            })
+        };
+        // The second snapshot's basis was aligned to a map turned by 180°: its frame turns too.
+        let frames = scatter_frames(&[cloud(pca.clone()), cloud(pca.negated())], PlaneChoice::Pca);
+        for (first, second) in frames[0].points.iter().zip(&frames[1].points) {
+            assert_eq!(*second, [-first[0], -first[1]]);
+        }
+        assert_ne!(frames[0].points, frames[1].points);
+        let tsne = scatter_frames(&[cloud(pca)], PlaneChoice::Tsne);
+        assert_eq!(tsne[0].points, frames[0].points, "a t-SNE choice exports the PCA plane");
+    }
 }

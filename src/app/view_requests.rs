@@ -3,6 +3,7 @@
 
 use super::explorer::Explorer;
 use super::explorer_state::PointRef;
+use super::grid_cells::GridCellsCache;
 use super::view_settings::{GridBase, ViewSettings};
 use crate::inference::{GridRequest, InferenceRequest, MAX_MORPH_STEPS, MorphRequest, ScatterSource};
 
@@ -16,6 +17,9 @@ pub struct RequestLedger {
     decode: Option<Vec<f32>>,
     reconstruct: Option<PointRef>,
     encode: [Option<Vec<f32>>; 2],
+    drawing: Option<crate::drawing::Drawing>,
+    grid_cells: GridCellsCache,
+    exploration: super::exploration_requests::ExplorationLedger,
 }
 
 impl RequestLedger {
@@ -55,14 +59,25 @@ impl RequestLedger {
             let request = MorphRequest { from, to, t: morph.t, steps, interpolation: morph.interpolation };
             ask(&mut self.morph, request, InferenceRequest::Morph, &mut requests);
         }
+        // The mailbox keeps only the newest drawing: a drag asks every frame, the thread serves the last.
+        let drawing = explorer.drawing();
+        if self.drawing.is_some() || !drawing.is_empty() {
+            ask(&mut self.drawing, drawing.clone(), InferenceRequest::EncodeDrawing, &mut requests);
+        }
         if let Some(projection) = explorer.projection(settings) {
             let base = match settings.grid_base {
                 GridBase::Zero => vec![0.0; explorer.latent.len()],
                 GridBase::Current => explorer.latent.clone(),
             };
-            let request = GridRequest { spec: settings.grid, projection, base };
-            ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
+            let cloud = state.cloud.value.as_deref().map(|cloud| (cloud, state.cloud.generation));
+            let spacing = settings.grid_spacing;
+            // Data spacing waits for the scatter's points; the grid shown so far stays.
+            if let Ok(cells) = self.grid_cells.cells(spacing, &settings.grid, &projection, base.len(), cloud) {
+                let request = GridRequest { spec: settings.grid, projection, base, spacing, cells };
+                ask(&mut self.grid, request, InferenceRequest::Grid, &mut requests);
+            }
         }
+        requests.extend(self.exploration.missing(explorer, &settings.direction, &settings.neighbours));
         requests
     }
 }

@@ -9,7 +9,7 @@ use crate::data::ImageSet;
 use crate::export::{provenance, write_grid_png};
 use crate::inference::{ModelSnapshot, decode, encode_means};
 use crate::latent::{Neighbour, nearest_images, nearest_points};
-use crate::render::{GridStyle, ImageGrid, rendered_size};
+use crate::render::{GridStyle, rendered_size};
 
 /// Most neighbours one export shows.
 pub const MAX_NEIGHBOURS: usize = 64;
@@ -35,14 +35,12 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
     let indices: Vec<usize> = (0..train.len()).collect();
     let train_means = encode_means(&snapshot.model, train, &indices);
     let by_latent = nearest_points(&query, &train_means, latent_dim, args.k);
-    let mut pixels = Vec::with_capacity(2 * (1 + args.k) * decoded.len());
-    for neighbours in [&by_pixels, &by_latent] {
-        pixels.extend_from_slice(&decoded);
-        for neighbour in neighbours {
-            pixels.extend(train.image(neighbour.index).iter().map(|&byte| f32::from(byte) / 255.0));
-        }
-    }
-    let grid = ImageGrid { rows: 2, cols: 1 + args.k, shape, pixels };
+    let images_of = |found: &[Neighbour]| {
+        let mut pixels = Vec::new();
+        train.write_batch(&found.iter().map(|neighbour| neighbour.index).collect::<Vec<_>>(), &mut pixels);
+        pixels
+    };
+    let grid = crate::render::neighbour_rows(&decoded, &images_of(&by_pixels), &images_of(&by_latent), shape, args.k);
     let (image_width, image_height) = write_grid_png(
         &args.out,
         &grid,

@@ -136,6 +136,13 @@ pub fn import_bytes(
     convert(&image, name, target_height, target_width)
 }
 
+/// Like [`import_image`], for a grayscale image already decoded (a drawing): `None` when nothing
+/// stands out from its background or the target size is unusable.
+pub fn import_gray(gray: &GrayImage, target_height: usize, target_width: usize) -> Option<ImportedImage> {
+    check_target(target_height, target_width).ok()?;
+    normalise(gray, target_height, target_width)
+}
+
 fn check_target(height: usize, width: usize) -> Result<(), ImportError> {
     let max = MAX_SIDE_PX as usize;
     if (1..=max).contains(&height) && (1..=max).contains(&width) {

@@ -47,6 +47,34 @@ pub enum InferenceError {
         /// Most frames served.
         max: usize,
     },
+    /// A t-SNE or UMAP plane could not be made.
+    #[error("cannot lay the points out on the plane: {0}")]
+    Plane(#[source] crate::latent::EmbeddingError),
+    /// A view that needs the dataset's images was asked before a dataset was open.
+    #[error("there is no dataset open: open the folder the model was trained on")]
+    NoDataset,
+    /// A class direction's class has no held-out image.
+    #[error("class {class} has no held-out image; choose another class")]
+    EmptyClass {
+        /// The class's name.
+        class: String,
+    },
+    /// A latent point of the wrong length.
+    #[error("a latent point of {given} values was given but the model's latent space has {latent_dim}")]
+    LatentSize {
+        /// Values given.
+        given: usize,
+        /// The model's latent size.
+        latent_dim: usize,
+    },
+    /// A neighbour search for too few or too many images.
+    #[error("{k} nearest images cannot be shown: choose 1 to {max}")]
+    NeighbourCount {
+        /// Images asked for.
+        k: usize,
+        /// Most served.
+        max: usize,
+    },
     /// The computation panicked; the thread caught it and goes on serving.
     #[error("the inference thread failed while computing the {job} ({message}); it still serves the other views")]
     Panicked {

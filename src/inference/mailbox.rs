@@ -4,9 +4,11 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
+use super::exploration::{NeighboursRequest, TraversalRequest};
 use super::messages::{GridRequest, InferenceRequest, MorphRequest, ScatterSource};
 use super::{ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
+use crate::drawing::Drawing;
 
 /// The newest view request of each kind.
 #[derive(Default, Clone, Debug)]
@@ -25,6 +27,12 @@ pub struct Pending {
     pub morph: Option<MorphRequest>,
     /// Images of morph ends A and B to encode.
     pub encode: [Option<Vec<f32>>; 2],
+    /// The drawing canvas's drawing, to encode.
+    pub drawing: Option<Drawing>,
+    /// The direction's traversal strip.
+    pub traversal: Option<TraversalRequest>,
+    /// The nearest training images to a point.
+    pub neighbours: Option<NeighboursRequest>,
 }
 
 impl Pending {
@@ -38,6 +46,9 @@ impl Pending {
             reconstruct: None,
             morph: self.morph.or(older.morph),
             encode: [None, None],
+            drawing: self.drawing.or(older.drawing),
+            traversal: self.traversal.or(older.traversal),
+            neighbours: self.neighbours.or(older.neighbours),
         }
     }
 }
@@ -86,6 +97,9 @@ impl Inbox {
             && views.reconstruct.is_none()
             && views.morph.is_none()
             && views.encode.iter().all(Option::is_none)
+            && views.drawing.is_none()
+            && views.traversal.is_none()
+            && views.neighbours.is_none()
     }
 
     /// Files a request, replacing an older one of its kind.
@@ -112,6 +126,11 @@ impl Inbox {
                     *pending = Some(pixels);
                 }
             }
+            InferenceRequest::EncodeDrawing(drawing) => views.drawing = Some(drawing),
+            // The service hands planes to the plane thread; none reaches this mailbox.
+            InferenceRequest::Plane(_) => {}
+            InferenceRequest::Traversal(traversal) => views.traversal = Some(traversal),
+            InferenceRequest::Neighbours(neighbours) => views.neighbours = Some(neighbours),
         }
     }
 }
@@ -181,6 +200,21 @@ mod tests {
         let inbox = mailbox.wait().expect("requests");
         assert_eq!(inbox.views.decode, Some(vec![9_999.0]));
         assert_eq!(inbox.views.samples, Some(9_999));
+    }
+
+    #[test]
+    fn of_many_drawings_only_the_newest_waits_and_it_is_kept_for_the_next_model() {
+        let mailbox = Mailbox::default();
+        let mut drawing = Drawing::default();
+        assert!(drawing.begin([0.5, 0.1], 0.05, false));
+        for step in 0..100 {
+            drawing.extend([0.5, 0.1 + step as f32 * 0.008]);
+            assert!(mailbox.post(InferenceRequest::EncodeDrawing(drawing.clone())));
+        }
+        let inbox = mailbox.wait().expect("requests");
+        assert_eq!(inbox.views.drawing.as_ref(), Some(&drawing));
+        let remembered = Pending::default().merged_over(inbox.views);
+        assert_eq!(remembered.drawing, Some(drawing), "redone when the model changes");
     }
 
     #[test]

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use super::ModelSnapshot;
-use super::compute::{decode, encode_means, encode_pixels, prior_samples};
+use super::compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 use super::error::{InferenceError, panic_message};
 use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange, Pending};
 use super::messages::{
@@ -55,6 +55,8 @@ pub struct Server {
     last: Pending,
     /// The scatter's last PCA basis: the next one keeps its axis order and signs (a stable map).
     previous_pca: Option<Pca>,
+    /// Whole-set encoder means for class directions and neighbour searches.
+    means_cache: super::means_cache::MeansCache,
 }
 
 impl Server {
@@ -145,6 +147,9 @@ impl Server {
         pending.grid = pending.grid.take().or(last.grid);
         pending.samples = pending.samples.or(last.samples);
         pending.morph = pending.morph.take().or(last.morph);
+        pending.drawing = pending.drawing.take().or(last.drawing);
+        pending.traversal = pending.traversal.take().or(last.traversal);
+        pending.neighbours = pending.neighbours.take().or(last.neighbours);
         outbox.answer(guarded("reconstructions", || self.reconstructions()))
     }
 
@@ -175,9 +180,9 @@ impl Server {
         }
         if let Some(request) = pending.grid.as_ref().filter(|request| request.base.len() == latent_dim) {
             let size = request.spec.size;
-            answers.push(if (2..=MAX_GRID_SIZE).contains(&size) {
+            answers.push(if (2..=MAX_GRID_SIZE).contains(&size) && request.is_square() {
                 guarded("decoder sweep", || {
-                    let latents = request.spec.latents(&request.projection, &request.base);
+                    let latents = request.latents();
                     let images = decode(&model.model, &latents, latent_dim);
                     Some(InferenceResult::Grid { request: request.clone(), images })
                 })
@@ -231,6 +236,30 @@ impl Server {
             }
             answers.push(cloud.map(|cloud| cloud.map(|cloud| InferenceResult::Scatter(Arc::new(cloud)))));
         }
+        if let Some(drawing) = pending.drawing.as_ref() {
+            answers.push(guarded("drawing", || Some(super::drawing_job::encode_drawing(model, drawing))));
+        }
+        if let Some(model) = self.model.clone() {
+            let dataset = self.dataset.clone();
+            if let Some(request) = pending.traversal.as_ref() {
+                answers.push(
+                    guarded("traversal", || {
+                        super::exploration::traversal(&model, dataset.as_ref(), &mut self.means_cache, request)
+                            .map(Some)
+                    })
+                    .and_then(|answer| answer),
+                );
+            }
+            if let Some(request) = pending.neighbours.as_ref() {
+                answers.push(
+                    guarded("nearest images", || {
+                        super::exploration::neighbours(&model, dataset.as_ref(), &mut self.means_cache, request)
+                            .map(Some)
+                    })
+                    .and_then(|answer| answer),
+                );
+            }
+        }
         self.last = pending.merged_over(std::mem::take(&mut self.last));
         answers.into_iter().all(|answer| outbox.answer(answer))
     }
@@ -246,15 +275,29 @@ impl Server {
             return None;
         }
         let indices: Vec<usize> = (0..set.len().min(MAX_TRAIN_POINTS)).collect();
-        let means = encode_means(&model.model, set, &indices);
+        let (means, log_vars) = encode_posteriors(&model.model, set, &indices);
         let latent_dim = model.latent_dim();
+        let kl_per_dim_nats = crate::quality::kl_per_dim_nats(&means, &log_vars, latent_dim);
         let pca = if latent_dim > 2 { Pca::fit(&means, latent_dim) } else { None };
         let pca = match (pca, &self.previous_pca) {
             (Some(pca), Some(previous)) => Some(pca.aligned_to(previous)),
             (pca, _) => pca,
         };
-        let labels = indices.iter().map(|&index| set.labels[index]).collect();
-        Some(LatentCloud { source, latent_dim, means, labels, indices, pca, epochs_done: model.info.epochs_done })
+        let labels: Vec<u8> = indices.iter().map(|&index| set.labels[index]).collect();
+        let fingerprint = LatentCloud::fingerprint_of(source, &means, &labels);
+        let epochs_done = model.info.epochs_done;
+        Some(LatentCloud {
+            source,
+            latent_dim,
+            means,
+            labels,
+            indices,
+            pca,
+            epochs_done,
+            log_vars,
+            kl_per_dim_nats,
+            fingerprint,
+        })
     }
 
     fn reconstructions(&self) -> Option<InferenceResult> {
@@ -290,6 +333,36 @@ mod tests {
         let text = error.to_string();
         assert!(text.contains("decoder sweep") && text.contains("boom 7"), "{text}");
         assert_eq!(guarded("decoder sweep", || 3).expect("no panic"), 3);
+    }
+
+    #[test]
+    fn a_new_cloud_keeps_the_previous_pca_basis_and_carries_the_posterior_spread() {
+        let config = crate::model::VaeConfig { latent_dim: 3, ..crate::model::VaeConfig::default() };
+        let info = crate::checkpoint::CheckpointInfo {
+            format_version: crate::checkpoint::FORMAT_VERSION,
+            training: crate::training::TrainingConfig { model: config.clone(), ..Default::default() },
+            dataset: "test".to_string(),
+            epochs_done: 0,
+            global_step: 0,
+            history: Vec::new(),
+            kl_per_dim_nats: Vec::new(),
+            weights_file: String::new(),
+            preprocessing: None,
+        };
+        let model = ModelSnapshot { model: config.init(&burn::prelude::Device::flex()), info };
+        let dataset = crate::data::DataSource::Bundled.load().expect("bundled data");
+        let mut server = Server { dataset: Some(Arc::new(dataset)), ..Server::default() };
+        let first = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
+        let fitted = first.pca.clone().expect("a PCA of latent 3");
+        assert_eq!(first.log_vars.len(), first.means.len());
+        assert_eq!(first.kl_per_dim_nats, crate::quality::kl_per_dim_nats(&first.means, &first.log_vars, 3));
+        // The map of the previous snapshot was turned by 180°: the next keeps that orientation
+        // rather than the fit's own signs (refitting alone would flip the scatter).
+        server.previous_pca = Some(fitted.negated());
+        let next = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
+        let aligned = next.pca.expect("a PCA");
+        assert_eq!(aligned.components(), fitted.negated().components());
+        assert_eq!(next.fingerprint, first.fingerprint, "the same model and images give the same fingerprint");
     }
 
     #[test]

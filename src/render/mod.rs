@@ -20,6 +20,6 @@ pub use limits::{
     WINDOW_STYLE, check_animation_size, check_output_size, rendered_size,
 };
 pub use views::{
-    PAIRS_PER_ROW, decoder_grid, image_pair, morph_frames, morph_strip, prior_samples, reconstruction_rows,
-    reconstructions, single_image, thumbnail_row,
+    PAIRS_PER_ROW, decoder_grid, image_pair, morph_frames, morph_strip, neighbour_rows, prior_samples,
+    reconstruction_rows, reconstructions, single_image, thumbnail_row,
 };

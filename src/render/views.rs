@@ -76,6 +76,25 @@ pub fn thumbnail_row(images: Vec<f32>, shape: ImageShape, cols: usize) -> ImageG
     grid(1, cols, shape, fitted(images, values))
 }
 
+/// The nearest-images picture (window and `export neighbours`): two rows of `1 + k` cells, the
+/// decoded query then its nearest training images in pixel space; the query again then its nearest
+/// in latent space. Missing images are black.
+pub fn neighbour_rows(
+    decoded: &[f32],
+    pixel_images: &[f32],
+    latent_images: &[f32],
+    shape: ImageShape,
+    k: usize,
+) -> ImageGrid {
+    let values = shape.values();
+    let mut pixels = Vec::with_capacity(2 * (1 + k) * values);
+    for images in [pixel_images, latent_images] {
+        pixels.extend(fitted(decoded.to_vec(), values));
+        pixels.extend(fitted(images.to_vec(), k.saturating_mul(values)));
+    }
+    grid(2, 1 + k, shape, pixels)
+}
+
 /// A `rows × cols` grid of `shape` cells holding `pixels`.
 fn grid(rows: usize, cols: usize, shape: ImageShape, pixels: Vec<f32>) -> ImageGrid {
     ImageGrid { rows, cols, shape, pixels }

@@ -9,7 +9,7 @@ use vae_explorer::inference::{
     GridRequest, InferenceError, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource,
     MorphRequest, ScatterSource,
 };
-use vae_explorer::latent::{GridSpec, Projection};
+use vae_explorer::latent::{GridSpec, Projection, Spacing};
 use vae_explorer::training::{Trainer, TrainingConfig};
 
 use crate::support::Quiet;
@@ -62,7 +62,13 @@ fn the_sweep_has_n_by_n_distinct_cells() {
     let service = InferenceService::spawn(|| {}).expect("inference thread");
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     let spec = GridSpec { size: 12, ..GridSpec::default() };
-    let request = GridRequest { spec, projection: Projection::Dims { x: 0, y: 1 }, base: vec![0.0, 0.0] };
+    let request = GridRequest {
+        spec,
+        projection: Projection::Dims { x: 0, y: 1 },
+        base: vec![0.0, 0.0],
+        spacing: Spacing::Linear,
+        cells: None,
+    };
     service.request(InferenceRequest::Grid(request));
     let images = wait_for(&service, |result| match result {
         InferenceResult::Grid { images, .. } => Some(images),
@@ -178,7 +184,13 @@ fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     for size in [1usize << 32, 1_000_000, usize::MAX, 0] {
         let spec = GridSpec { size, ..GridSpec::default() };
-        let request = GridRequest { spec, projection: Projection::Dims { x: 0, y: 1 }, base: vec![0.0, 0.0] };
+        let request = GridRequest {
+            spec,
+            projection: Projection::Dims { x: 0, y: 1 },
+            base: vec![0.0, 0.0],
+            spacing: Spacing::Linear,
+            cells: None,
+        };
         service.request(InferenceRequest::Grid(request));
         let error = wait_for_any(&service, |result| match result {
             InferenceResult::Failed(error) => Some(error),

@@ -31,6 +31,13 @@ impl Pca {
         }
         Pca { mean: self.mean.clone(), components, explained_variance_ratio: ratios }
     }
+
+    /// This basis with both components negated (the map turned by 180°), for tests of alignment.
+    #[cfg(test)]
+    pub(crate) fn negated(&self) -> Pca {
+        let components = self.components.clone().map(|component| component.iter().map(|value| -value).collect());
+        Pca { mean: self.mean.clone(), components, explained_variance_ratio: self.explained_variance_ratio }
+    }
 }
 
 #[cfg(test)]
