@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use super::explorer_state::PointRef;
 use super::view_export::ExportView;
+use crate::data::PreprocessingChoice;
 
 /// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -98,6 +99,9 @@ pub enum AppAction {
     /// List the runs under this folder (or the last chosen one) in the Runs panel, read on the
     /// file thread.
     ScanRuns(Option<PathBuf>),
+    /// Open picture folders with this size, channels, fit and background: remembered, and the
+    /// selected picture folder is reloaded with it (on the file thread).
+    SetPreprocessing(PreprocessingChoice),
     /// Make the encoded drawing morph end A (0) or B (1).
     UseDrawing(usize),
 }

@@ -6,10 +6,11 @@ use std::path::{Path, PathBuf};
 use super::actions::{AppAction, DialogRequest};
 use super::dataset_loading::{LoadStatus, source_for_folder};
 use super::file_jobs::FileJob;
+use super::preprocessing_controls;
 use super::training_progress::{RunState, TrainingProgress};
 use super::vae_app::VaeApp;
 use super::view_export::{ExportJob, ExportView};
-use crate::data::DataSource;
+use crate::data::{DataSource, PreprocessingChoice};
 use crate::inference::{InferenceRequest, ModelSource};
 use crate::worker::{Command, TrainRequest};
 
@@ -66,6 +67,7 @@ impl VaeApp {
             AppAction::PickPoint { slot, point } => return self.explorer.pick_point(slot, point),
             AppAction::SwapEnds => return self.explorer.swap_ends(),
             AppAction::ScanRuns(folder) => return self.scan_runs(folder),
+            AppAction::SetPreprocessing(choice) => return self.set_preprocessing(choice),
             AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
         };
         let sent = match &self.worker {
@@ -113,7 +115,23 @@ impl VaeApp {
 
     fn select_folder(&mut self, folder: PathBuf) {
         self.progress.last_error = None;
-        let source = source_for_folder(&folder);
+        let source = source_for_folder(&folder).with_preprocessing(self.settings.image_preprocessing);
+        self.opening = Some(source.clone());
+        self.load_dataset(source);
+    }
+
+    /// Remembers `choice` for picture folders and reloads the selected picture folder with it, on
+    /// the file thread.
+    fn set_preprocessing(&mut self, choice: PreprocessingChoice) {
+        let (choice, _) = preprocessing_controls::sanitized(&choice);
+        self.settings.image_preprocessing = choice;
+        let DataSource::ImageFolder { preprocessing, .. } = &self.settings.data else { return };
+        if *preprocessing == choice {
+            return;
+        }
+        let source = self.settings.data.clone().with_preprocessing(choice);
+        self.settings.add_source(source.clone());
+        self.progress.last_error = None;
         self.opening = Some(source.clone());
         self.load_dataset(source);
     }

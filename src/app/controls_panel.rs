@@ -3,8 +3,10 @@
 use egui::{ComboBox, DragValue, ProgressBar, Slider};
 
 use super::actions::{AppAction, DialogRequest};
+use super::preprocessing_controls;
 use super::settings::Settings;
 use super::training_progress::{RunState, TrainingProgress};
+use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::model::{
     Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
@@ -53,6 +55,11 @@ fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Ap
     });
     if ui.button("Open folder…").on_hover_text("a folder of IDX files or of images").clicked() {
         actions.push(AppAction::Ask(DialogRequest::DataFolder));
+    }
+    if let DataSource::ImageFolder { preprocessing, .. } = &settings.data
+        && let Some(choice) = preprocessing_controls::show(ui, preprocessing)
+    {
+        actions.push(AppAction::SetPreprocessing(choice));
     }
 }
 

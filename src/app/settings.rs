@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use serde::{Deserialize, Serialize};
 
 use super::view_settings::ViewSettings;
-use crate::data::DataSource;
+use crate::data::{DataSource, PreprocessingChoice};
 use crate::device::DeviceChoice;
 use crate::training::TrainingConfig;
 
@@ -27,6 +27,9 @@ pub struct Settings {
     pub log_scale: bool,
     /// The latent views' choices.
     pub views: ViewSettings,
+    /// Size, channels, fit and background a picture folder is opened with (the last chosen in the
+    /// data section; open fields follow the pictures).
+    pub image_preprocessing: PreprocessingChoice,
 }
 
 impl Default for Settings {
@@ -39,6 +42,7 @@ impl Default for Settings {
             device: DeviceChoice::Auto,
             log_scale: true,
             views: ViewSettings::default(),
+            image_preprocessing: PreprocessingChoice::default(),
         }
     }
 }
@@ -62,10 +66,11 @@ impl Settings {
         match source {
             DataSource::Folder(folder) => self.add_folder(folder),
             DataSource::Bundled => self.data = DataSource::Bundled,
-            // Image folders are kept here.
+            // Image folders are kept here, once per folder: the newest preprocessing replaces the older.
             other => {
-                if !self.extra_sources.contains(&other) {
-                    self.extra_sources.push(other.clone());
+                match self.extra_sources.iter_mut().find(|kept| **kept == other || same_folder(kept, &other)) {
+                    Some(kept) => kept.clone_from(&other),
+                    None => self.extra_sources.push(other.clone()),
                 }
                 self.data = other;
             }
@@ -79,4 +84,9 @@ impl Settings {
         }
         self.data = DataSource::Folder(folder);
     }
+}
+
+/// True when both are picture folders at the same path (whatever their preprocessing).
+fn same_folder(a: &DataSource, b: &DataSource) -> bool {
+    matches!((a, b), (DataSource::ImageFolder { dir: a, .. }, DataSource::ImageFolder { dir: b, .. }) if a == b)
 }

@@ -3,11 +3,16 @@
 
 use std::fmt::Debug;
 
+use super::preprocessing_controls;
 use super::settings::Settings;
 use super::view_settings::{ExportSettings, MorphSettings, PlaneChoice, ViewSettings};
+use crate::data::{DataSource, PreprocessingChoice};
 use crate::inference::MAX_MORPH_STEPS;
 use crate::latent::{GridSpec, MAX_GRID_SIZE};
-use crate::model::{MAX_CHANNELS, MAX_LATENT_DIM};
+use crate::model::{
+    Architecture, MAX_CHANNELS, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS,
+    MIN_LIKELIHOOD_SCALE, VaeConfig,
+};
 use crate::render::{MAX_SCALE, MIN_SCALE};
 use crate::training::TrainingConfig;
 
@@ -34,6 +39,7 @@ pub fn sanitize(settings: &mut Settings) -> Vec<String> {
     let mut notes = Notes(Vec::new());
     sanitize_training(&mut settings.training, &mut notes);
     sanitize_views(&mut settings.views, &mut notes);
+    sanitize_preprocessing(settings, &mut notes);
     if settings.extra_folders.len() > MAX_REMEMBERED_FOLDERS {
         notes.0.push(format!(
             "dataset folders: kept the first {MAX_REMEMBERED_FOLDERS} of {}",
@@ -72,15 +78,16 @@ impl Notes {
     }
 }
 
+/// Whether a training config with only `set`'s change from the defaults passes the config's own
+/// validation: each field is checked alone against the defaults of the others.
+fn alone_ok(set: &dyn Fn(&mut TrainingConfig)) -> bool {
+    let mut probe = TrainingConfig::default();
+    set(&mut probe);
+    probe.validate().is_ok()
+}
+
 fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
     let defaults = TrainingConfig::default();
-    // Each field is checked alone against the defaults of the others, with the training
-    // config's own validation and the window's ranges.
-    let alone_ok = |set: &dyn Fn(&mut TrainingConfig)| {
-        let mut probe = TrainingConfig::default();
-        set(&mut probe);
-        probe.validate().is_ok()
-    };
     let model = &mut stored.model;
     let side_ok = |side: usize| (1..=MAX_IMAGE_SIDE).contains(&side);
     let ok = side_ok(model.image_height);
@@ -119,6 +126,54 @@ fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
     let seed = stored.seed;
     let ok = alone_ok(&|probe| probe.seed = seed);
     notes.check("seed", &mut stored.seed, ok, defaults.seed);
+    sanitize_newer_training(stored, notes);
+}
+
+/// The fields added with the conv that scales and the recipe: conv widths, residual blocks, the
+/// likelihood's scale and the learning-rate schedule.
+fn sanitize_newer_training(stored: &mut TrainingConfig, notes: &mut Notes) {
+    let defaults = TrainingConfig::default();
+    // The conv fields are checked on a conv, where they matter.
+    let conv_ok = |set: &dyn Fn(&mut VaeConfig)| {
+        alone_ok(&|probe| {
+            probe.model.architecture = Architecture::Conv;
+            set(&mut probe.model);
+        })
+    };
+    let model = &mut stored.model;
+    let base = model.conv_base_channels;
+    let ok = (1..=MAX_STAGE_CHANNELS).contains(&base) && conv_ok(&|probe| probe.conv_base_channels = base);
+    notes.check("conv base channels", &mut model.conv_base_channels, ok, defaults.model.conv_base_channels);
+    let blocks = model.conv_residual_blocks;
+    let ok = blocks <= MAX_RESIDUAL_BLOCKS && conv_ok(&|probe| probe.conv_residual_blocks = blocks);
+    notes.check("residual blocks", &mut model.conv_residual_blocks, ok, defaults.model.conv_residual_blocks);
+    let scale = stored.likelihood_scale;
+    let ok = scale.is_finite()
+        && (MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE).contains(&scale)
+        && alone_ok(&|probe| probe.likelihood_scale = scale);
+    notes.check("likelihood scale", &mut stored.likelihood_scale, ok, defaults.likelihood_scale);
+    let schedule = stored.lr_schedule;
+    let ok = schedule.validate().is_ok() && alone_ok(&|probe| probe.lr_schedule = schedule);
+    notes.check("learning-rate schedule", &mut stored.lr_schedule, ok, defaults.lr_schedule);
+}
+
+/// Sizes and channels a picture folder is opened with: the remembered choice and those stored
+/// with the selected and listed folders. A refused field goes back to "auto".
+fn sanitize_preprocessing(settings: &mut Settings, notes: &mut Notes) {
+    let mut clean = |choice: &mut PreprocessingChoice, whose: &str| {
+        let (sane, opened) = preprocessing_controls::sanitized(choice);
+        for field in opened {
+            notes.0.push(format!("picture-folder {field} ({whose}) is now auto"));
+        }
+        *choice = sane;
+    };
+    clean(&mut settings.image_preprocessing, "for the next folder");
+    let folders = std::iter::once(&mut settings.data).chain(settings.extra_sources.iter_mut());
+    for source in folders {
+        if let DataSource::ImageFolder { dir, preprocessing } = source {
+            clean(preprocessing, &dir.display().to_string());
+        }
+    }
 }
 
 fn sanitize_views(views: &mut ViewSettings, notes: &mut Notes) {
@@ -159,6 +214,7 @@ fn range_ok([low, high]: [f32; 2]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::training::LrSchedule;
 
     #[test]
     fn defaults_need_no_reset() {
@@ -193,6 +249,26 @@ mod tests {
             ("latent dimension", Box::new(|s| s.training.model.latent_dim = 1 << 33)),
             ("image height", Box::new(|s| s.training.model.image_height = 1 << 62)),
             ("KL warm-up", Box::new(|s| s.training.kl_warmup_epochs = usize::MAX)),
+            ("conv base channels", Box::new(|s| s.training.model.conv_base_channels = 0)),
+            ("conv base channels", Box::new(|s| s.training.model.conv_base_channels = 1 << 40)),
+            ("residual blocks", Box::new(|s| s.training.model.conv_residual_blocks = usize::MAX)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = f64::NAN)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = 0.0)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = 1e300)),
+            (
+                "learning-rate schedule",
+                Box::new(|s| {
+                    s.training.lr_schedule = LrSchedule::WarmupCosine { warmup_epochs: f64::NAN, final_fraction: 0.0 }
+                }),
+            ),
+            (
+                "learning-rate schedule",
+                Box::new(|s| {
+                    s.training.lr_schedule = LrSchedule::WarmupCosine { warmup_epochs: 1.0, final_fraction: 7.0 }
+                }),
+            ),
+            ("picture-folder image size", Box::new(|s| s.image_preprocessing.image_size_px = Some(usize::MAX))),
+            ("picture-folder channels", Box::new(|s| s.image_preprocessing.channels = Some(2))),
         ];
         for (field, spoil) in cases {
             let mut settings = Settings::default();
@@ -213,9 +289,34 @@ mod tests {
         settings.training.seed = u64::MAX;
         settings.views.sample_seed = u64::MAX;
         settings.training.learning_rate = 0.05;
+        settings.training.model.conv_base_channels = 8;
+        settings.training.model.conv_residual_blocks = MAX_RESIDUAL_BLOCKS;
+        settings.training.likelihood_scale = MAX_LIKELIHOOD_SCALE;
+        settings.training.lr_schedule = LrSchedule::Constant;
+        settings.image_preprocessing = PreprocessingChoice {
+            image_size_px: Some(16),
+            channels: Some(1),
+            fit: Some(crate::data::Fit::Pad),
+            background: Some([0, 0, 0]),
+        };
         let kept = settings.clone();
         assert!(sanitize(&mut settings).is_empty());
         assert_eq!(settings, kept);
+    }
+
+    #[test]
+    fn stored_picture_folders_lose_refused_sizes_only() {
+        let mut settings = Settings::default();
+        let bad = PreprocessingChoice { image_size_px: Some(3), channels: Some(3), ..Default::default() };
+        let folder = DataSource::ImageFolder { dir: "/pictures".into(), preprocessing: bad };
+        settings.extra_sources.push(folder.clone());
+        settings.data = folder;
+        let notes = sanitize(&mut settings);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes.iter().all(|note| note.contains("image size") && note.contains("/pictures")), "{notes:?}");
+        let fixed = PreprocessingChoice { image_size_px: None, ..bad };
+        assert_eq!(settings.data, DataSource::ImageFolder { dir: "/pictures".into(), preprocessing: fixed });
+        assert_eq!(settings.extra_sources, [settings.data.clone()]);
     }
 
     #[test]

@@ -55,6 +55,8 @@ pub struct VaeApp {
     pub(super) dataset_loading: Option<(DataSource, LoadStatus)>,
     /// The folder the user asked to open, until it is in (then it is selected and announced).
     pub(super) opening: Option<DataSource>,
+    /// The status bar's "the model reads … images but … holds …" error, until model and data agree.
+    pub(super) mismatch_error: Option<String>,
 }
 
 /// The platform's data folder for vae-explorer's autosaved model.
@@ -126,6 +128,7 @@ impl VaeApp {
             plotted_runs: Vec::new(),
             dataset_loading: None,
             opening: None,
+            mismatch_error: None,
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -200,13 +203,20 @@ impl VaeApp {
         let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
         for result in results {
             match &result {
-                InferenceResult::Failed(error) => self.progress.last_error = Some(error.to_string()),
+                InferenceResult::Failed(error) => {
+                    let message = error.to_string();
+                    if matches!(error, crate::inference::InferenceError::DataDoesNotFit { .. }) {
+                        self.mismatch_error = Some(message.clone());
+                    }
+                    self.progress.last_error = Some(message);
+                }
                 InferenceResult::Saved(dir) => self.notice = Some(format!("saved the model into {}", dir.display())),
                 InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
                 _ => {}
             }
             self.explorer.apply(result);
         }
+        self.clear_mismatch_once_fitting();
         let file_events = self.files.as_mut().map(FileJobs::drain).unwrap_or_default();
         for event in file_events {
             self.apply_file_event(event);
@@ -260,6 +270,20 @@ impl VaeApp {
             FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
             FileEvent::RunsScanned(scan) => self.runs.finish_scan(scan),
         }
+    }
+
+    /// Takes the model-and-data mismatch error off the status bar once the shown model reads the
+    /// shown data's images (the folder it was trained on was opened, or a fitting model).
+    fn clear_mismatch_once_fitting(&mut self) {
+        let state = &self.explorer.state;
+        let (Some(model), Some(dataset)) = (&state.model, &state.dataset) else { return };
+        if self.mismatch_error.is_none() || model.image_shape() != dataset.heldout.shape() {
+            return;
+        }
+        if self.progress.last_error == self.mismatch_error {
+            self.progress.last_error = None;
+        }
+        self.mismatch_error = None;
     }
 
     /// Forgets the load of `source` (a newer load of another source stays shown).

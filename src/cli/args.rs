@@ -76,8 +76,9 @@ pub struct ExportArgs {
     #[arg(long, default_value = "bundled")]
     pub model: String,
     /// `bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA).
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
+    /// Default: the folder the model was trained on when it still exists, else `bundled`.
+    #[arg(long)]
+    pub data: Option<String>,
     /// How a folder of pictures (and a --from/--to picture) is read; default: the model's own.
     #[command(flatten)]
     pub preprocessing: PreprocessingArgs,

@@ -1,10 +1,13 @@
 //! The plane and cell positions of `export grid`'s sweep, shared with `export neighbours --grid-cell`.
 
+use std::path::Path;
+
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::data_args::open_data;
 use super::encode::ensure_data_fits_model;
+use crate::checkpoint::CheckpointInfo;
 use crate::data::Dataset;
 use crate::inference::{ModelSnapshot, encode_means};
 use crate::latent::{GridAxes, MAX_GRID_SIZE, Pca, Projection, Spacing};
@@ -36,7 +39,15 @@ pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<
 /// The dataset named by `--data` (a picture folder read with the model's own preprocessing unless
 /// flags say otherwise), checked against the model's image size.
 pub(super) fn load_matching(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Dataset> {
-    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
+    let data = args.data.clone().unwrap_or_else(|| trained_on(&snapshot.info));
+    let dataset = open_data(&data, &args.preprocessing, Some(&snapshot.info))?;
     ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
     Ok(dataset)
+}
+
+/// `--data`'s default: the folder `info`'s model was trained on when it is still a folder, else
+/// `bundled`.
+fn trained_on(info: &CheckpointInfo) -> String {
+    let folder = Path::new(&info.dataset);
+    if folder.is_dir() { info.dataset.clone() } else { "bundled".to_string() }
 }

@@ -4,6 +4,7 @@
 
 mod checkpoints;
 mod cli;
+mod colour_folder_ui;
 mod colour_views;
 mod conv_colour;
 mod data_files;
