@@ -6,6 +6,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfi
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
+use super::host_conv::{conv_transpose2d, conv2d};
 use super::layout::Stage;
 
 /// A 3×3 convolution with padding 1 and the given stride.
@@ -31,7 +32,7 @@ impl ResidualBlock {
 
     /// maps: [batch, channels, height, width] → the same shape.
     pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
-        let residual = self.second.forward(relu(self.first.forward(maps.clone())));
+        let residual = conv2d(&self.second, relu(conv2d(&self.first, maps.clone())));
         relu(maps + residual)
     }
 }
@@ -57,7 +58,7 @@ impl DownStage {
 
     /// maps: [batch, channels_in, h, w] → [batch, channels_out, ⌈h/2⌉, ⌈w/2⌉]
     pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
-        let maps = relu(self.conv.forward(maps));
+        let maps = relu(conv2d(&self.conv, maps));
         self.blocks.iter().fold(maps, |maps, block| block.forward(maps))
     }
 }
@@ -95,6 +96,6 @@ impl UpStage {
     /// maps: [batch, channels_out, ⌈h/2⌉, ⌈w/2⌉] → [batch, channels_in, h, w] (no activation)
     pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
         let maps = self.blocks.iter().fold(maps, |maps, block| block.forward(maps));
-        self.conv.forward(maps)
+        conv_transpose2d(&self.conv, maps)
     }
 }

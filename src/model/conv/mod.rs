@@ -4,6 +4,7 @@
 mod blocks;
 mod decoder;
 mod encoder;
+mod host_conv;
 mod layout;
 mod legacy;
 #[cfg(test)]

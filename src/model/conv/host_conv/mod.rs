@@ -1,0 +1,12 @@
+//! Whole-batch convolutions for the CPU device: im2col and one gemm forward, the weight gradient
+//! as one gemm and the input gradient as col2im of one gemm, registered as a burn backend
+//! extension with its own backward pass. Other devices keep burn's convolutions.
+
+mod extension;
+mod layer;
+mod lowering;
+mod passes;
+#[cfg(test)]
+mod tests;
+
+pub use layer::{conv_transpose2d, conv2d};
