@@ -8,7 +8,8 @@ use std::f32::consts::{LN_2, LOG2_E};
 /// Values handled side by side: each row's loss is summed in this many partial sums.
 const LANES: usize = 8;
 
-/// e^(−a) for a ≥ 0 (NaN and +∞ give 2^−126 ≈ 1e−38, which is 0 beside 1), within 2e−7 relative.
+/// e^(−a) for a ≥ 0 (NaN and +∞ give 2^−126 ≈ 1e−38, which is 0 beside 1), within 2e−6 relative up to
+/// a = 40 (the polynomial is good to 5e−9; the rest is the rounding of a·log₂e, which grows with a).
 #[inline(always)]
 fn exp_neg(a: f32) -> f32 {
     // Adding and subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to the nearest integer.
@@ -147,7 +148,7 @@ mod tests {
         for step in 0..=4000 {
             let a = step as f32 * 0.01; // 0 to 40
             let (got, want) = (exp_neg(a), (-a).exp());
-            assert!((got - want).abs() <= 5e-7 * want + 1e-37, "e^-{a}: {got} != {want}");
+            assert!((got - want).abs() <= 2e-6 * want + 1e-37, "e^-{a}: {got} != {want}");
         }
         for step in 0..=1000 {
             let u = step as f32 / 1000.0;
