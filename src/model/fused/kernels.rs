@@ -25,7 +25,8 @@ fn exp_neg(a: f32) -> f32 {
     poly * scale
 }
 
-/// ln(1 + u) for u in [0, 1], as 2·atanh(s) with s = u / (2 + u) ≤ 1/3, to s¹⁵: the rest is below 1e−9.
+/// ln(1 + u) for u in [0, 1], as 2·atanh(s) with s = u / (2 + u) ≤ 1/3, to s¹⁵: the series is good to
+/// 1e−9; f32 rounding leaves about 2e−7 relative.
 #[inline(always)]
 fn ln_1p_unit(u: f32) -> f32 {
     let s = u / (2.0 + u);
@@ -153,7 +154,7 @@ mod tests {
         for step in 0..=1000 {
             let u = step as f32 / 1000.0;
             let (got, want) = (ln_1p_unit(u), u.ln_1p());
-            assert!((got - want).abs() <= 2e-7 * want.max(1e-30) + 1e-9, "ln(1 + {u}): {got} != {want}");
+            assert!((got - want).abs() <= 5e-7 * want.max(1e-30) + 1e-9, "ln(1 + {u}): {got} != {want}");
         }
         assert!(exp_neg(f32::INFINITY) < 1e-37 && exp_neg(200.0) < 1e-37);
     }
