@@ -213,3 +213,19 @@ impl TrainingObserver for StepTimer {
         Control::Continue
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn share_of_peak_divides_the_corrected_count_by_the_nominal_peak() {
+        // 2 cores × (2 FMA pipes × 8 f32 lanes × 2 FLOPs) × 2.45 GHz = 156.8 GFLOP/s.
+        let peak = MachinePeak { cores: 2, flops_per_cycle: 2 * 8 * 2, vector_unit: "AVX2 FMA", ghz: 2.45 };
+        assert!((peak.gflops() - 156.8).abs() < 1e-9);
+        // 10,000 MLP images/s × 5,596,160 FLOPs = 55.96 GFLOP/s = 35.7 % of it.
+        let gflops = 10_000.0 * VaeConfig::new().training_flops_per_image() / 1e9;
+        assert!((gflops - 55.9616).abs() < 1e-9, "{gflops}");
+        assert_eq!(share_of(gflops, peak.gflops()), " = 35.7% of peak");
+    }
+}

@@ -213,14 +213,21 @@ impl VaeConfig {
         }
     }
 
-    /// Floating-point operations to train on one image: the forward pass and a backward pass
-    /// that costs twice as much (input and weight gradients), 2 FLOPs per multiply-add.
+    /// Floating-point operations to train on one image, 2 per multiply-add: the forward pass, the
+    /// weight gradients (as many again) and the input gradients (as many again, except the first
+    /// layer's: its input is the image, which needs no gradient, and burn's autodiff skips it).
     pub fn training_flops_per_image(&self) -> f64 {
-        let macs = match self.architecture {
-            Architecture::Mlp => super::mlp::forward_macs(self.values_per_image(), self.latent_dim),
-            Architecture::Conv => self.conv_plan().forward_macs().unwrap_or(usize::MAX),
+        let (macs, first_layer_macs) = match self.architecture {
+            Architecture::Mlp => {
+                let values = self.values_per_image();
+                (super::mlp::forward_macs(values, self.latent_dim), super::mlp::first_layer_macs(values))
+            }
+            Architecture::Conv => {
+                let plan = self.conv_plan();
+                (plan.forward_macs().unwrap_or(usize::MAX), plan.first_stage_macs().unwrap_or(0))
+            }
         };
-        6.0 * macs as f64
+        6.0 * macs as f64 - 2.0 * first_layer_macs as f64
     }
 
     /// Checks the config before any tensor is made, with a message that says what to change.

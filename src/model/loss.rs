@@ -48,7 +48,7 @@ impl Likelihood {
 pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
     let scale = likelihood.scale;
     let per_value = match likelihood.loss {
-        ReconstructionLoss::Bce => binary_cross_entropy_with_logits(logits, targets),
+        ReconstructionLoss::Bce => return super::fused::bce_with_logits_rows(logits, targets),
         // (x − μ)² / (2σ²) + ½ log(2πσ²)
         ReconstructionLoss::Mse => (sigmoid(logits) - targets)
             .powi_scalar(2)
@@ -60,14 +60,6 @@ pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: T
         }
     };
     per_value.sum_dim(1).squeeze_dim(1)
-}
-
-/// −[y log σ(x) + (1 − y) log(1 − σ(x))], computed stably as max(x, 0) − x·y + log(1 + e^−|x|).
-///
-/// logits, targets: [batch, values] → [batch, values]
-fn binary_cross_entropy_with_logits(logits: Tensor<2>, targets: Tensor<2>) -> Tensor<2> {
-    let softplus_tail = logits.clone().abs().neg().exp().log1p();
-    logits.clone().clamp_min(0.0) - logits * targets + softplus_tail
 }
 
 #[cfg(test)]

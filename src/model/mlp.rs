@@ -16,6 +16,12 @@ pub fn forward_macs(pixels: usize, latent_dim: usize) -> usize {
     encoder + decoder
 }
 
+/// Multiply-adds of one image's first layer (pixels → 512): its input is the image, which needs no
+/// gradient, so training never runs this layer's input-gradient product.
+pub fn first_layer_macs(pixels: usize) -> usize {
+    pixels * HIDDEN_WIDE
+}
+
 /// Weights and biases of encoder and decoder, or `None` when the count overflows.
 pub fn parameter_count(pixels: usize, latent_dim: usize) -> Option<usize> {
     let linear = |inputs: usize, outputs: usize| inputs.checked_mul(outputs)?.checked_add(outputs);

@@ -3,6 +3,7 @@
 mod config;
 mod conv;
 mod finite;
+mod fused;
 mod gaussian;
 mod loss;
 mod mlp;

@@ -12,28 +12,39 @@ fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
 
 #[test]
 fn training_cost_counts_every_layer() {
-    // MLP: 784·512 + 512·256 + 256·4 encoder, 2·256 + 256·512 + 512·784 decoder = 1,066,496 MACs.
+    // Training costs 2 FLOPs per multiply-add for the forward pass, the weight gradients and the
+    // input gradients, except the first layer's input gradient (the image needs none).
+    let cost = |macs: usize, first_layer: usize| 6.0 * macs as f64 - 2.0 * first_layer as f64;
+    // MLP: 784·512 + 512·256 + 256·4 encoder, 2·256 + 256·512 + 512·784 decoder = 1,066,496 MACs;
+    // the first layer is 784·512 = 401,408: 6,398,976 − 802,816 = 5,596,160 FLOPs, the 5.6 M.
     let mlp = VaeConfig::new();
-    assert_eq!(mlp.training_flops_per_image(), 6.0 * 1_066_496.0);
+    assert_eq!(mlp.training_flops_per_image(), 5_596_160.0);
+    assert_eq!(mlp.training_flops_per_image(), cost(1_066_496, 401_408));
+    // A tiny MLP by hand: 2×2 images (4 values), latent 1.
+    // Forward: 4·512 + 512·256 + 256·2 + 1·256 + 256·512 + 512·4 = 2048 + 131072 + 512 + 256 + 131072 + 2048.
+    // Backward: weight gradients as many again; input gradients as many again minus the first layer's 4·512.
+    let tiny = VaeConfig::new().with_image_height(2).with_image_width(2).with_latent_dim(1);
+    let forward = 2048 + 131_072 + 512 + 256 + 131_072 + 2048;
+    assert_eq!(tiny.training_flops_per_image(), (2 * forward + 2 * forward + 2 * (forward - 2048)) as f64);
     // Conv at 28×28, 28 → 14 → 7 → 4: 14²·1·32·9 + 7²·32·64·9 + 4²·64·128·9 (twice),
-    // 2048·256 (twice), 256·2·2 + 2·256.
+    // 2048·256 (twice), 256·2·2 + 2·256; the first stage is 14²·1·32·9 = 56,448.
     let scaled = conv(28, 28, 1);
     let macs = 2 * (56_448 + 903_168 + 1_179_648) + 2 * 524_288 + 1024 + 512;
-    assert_eq!(scaled.training_flops_per_image(), 6.0 * macs as f64);
+    assert_eq!(scaled.training_flops_per_image(), cost(macs, 56_448));
     // The old two-stage layout: 14²·32·9 + 7²·64·32·9 (twice), 3136·256 (twice), 256·4 + 2·256.
     let two_stages = scaled.clone().with_conv_layout(ConvLayout::TwoStages);
     let macs = 2 * (56_448 + 903_168 + 802_816) + 1024 + 512;
-    assert_eq!(two_stages.training_flops_per_image(), 6.0 * macs as f64);
+    assert_eq!(two_stages.training_flops_per_image(), cost(macs, 56_448));
     // 64×64 RGB, 64 → 32 → 16 → 8 → 4 with 32, 64, 128, 256 channels:
     // 32²·3·32·9 + 16²·32·64·9 + 8²·64·128·9 + 4²·128·256·9 (twice), 4096·256 (twice), 1536.
     let colour = conv(64, 64, 3);
     let macs = 2 * (884_736 + 3 * 4_718_592) + 2 * 1_048_576 + 1536;
-    assert_eq!(colour.training_flops_per_image(), 6.0 * macs as f64);
+    assert_eq!(colour.training_flops_per_image(), cost(macs, 884_736));
     // One residual block per stage adds two 3×3 convolutions at the stage's output, both ways:
-    // 2·2·(32²·32² + 16²·64² + 8²·128² + 4²·256²)·9.
+    // 2·2·(32²·32² + 16²·64² + 8²·128² + 4²·256²)·9. The blocks' inputs need gradients.
     let blocks = colour.clone().with_conv_residual_blocks(1);
     let extra = 4 * 9 * (1024 * 1024 + 256 * 4096 + 64 * 16_384 + 16 * 65_536);
-    assert_eq!(blocks.training_flops_per_image(), 6.0 * (macs + extra) as f64);
+    assert_eq!(blocks.training_flops_per_image(), cost(macs + extra, 884_736));
 }
 
 #[test]

@@ -138,6 +138,13 @@ impl ConvPlan {
         let decoder_dense = self.latent_dim.checked_mul(HIDDEN)?.checked_add(HIDDEN.checked_mul(features)?)?;
         total.checked_add(encoder_dense)?.checked_add(decoder_dense)
     }
+
+    /// Multiply-adds of the first stage's convolution of one image, or `None` on overflow: the one
+    /// layer whose input (the image) needs no gradient, so training skips its input-gradient pass.
+    pub fn first_stage_macs(&self) -> Option<usize> {
+        let Some(stage) = self.stages.first() else { return Some(0) };
+        stage.positions_out()?.checked_mul(stage.channels_in)?.checked_mul(stage.channels_out)?.checked_mul(KERNEL)
+    }
 }
 
 impl fmt::Display for ConvPlan {
