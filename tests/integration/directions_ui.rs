@@ -7,20 +7,14 @@ use std::process::Command;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use vae_explorer::app::{ExportView, Settings, VaeApp};
-use vae_explorer::device::DeviceChoice;
+use vae_explorer::app::{ExportView, VaeApp};
 use vae_explorer::inference::{DirectionEnds, ScatterSource};
 use vae_explorer::latent::class_mean;
 
 use super::support::run_until;
 
 fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
-    let autosave_dir = autosave.path().to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave.path(), [1280.0, 900.0])
 }
 
 /// Runs `vae-explorer export …` and fails the test with its output when it fails.

@@ -6,9 +6,8 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::support::{info_for, run_until};
-use vae_explorer::app::{CANVAS_LABEL, Settings, VaeApp};
+use vae_explorer::app::{CANVAS_LABEL, VaeApp};
 use vae_explorer::data::{DataSource, Fit, Preprocessing};
-use vae_explorer::device::DeviceChoice;
 use vae_explorer::drawing::{Drawing, drawing_input};
 use vae_explorer::inference::{ModelSnapshot, ModelSource, encode_means, encode_pixels};
 use vae_explorer::model::VaeConfig;
@@ -126,12 +125,7 @@ fn a_drawn_one_lands_nearest_the_held_out_ones() {
 }
 
 fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
-    let autosave_dir = autosave.path().to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave.path(), [1280.0, 900.0])
 }
 
 #[test]

@@ -9,9 +9,8 @@ use burn::prelude::*;
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use vae_explorer::app::{ExportView, KlSource, Settings, VaeApp, export_view};
+use vae_explorer::app::{ExportView, KlSource, VaeApp, export_view};
 use vae_explorer::checkpoint;
-use vae_explorer::device::DeviceChoice;
 use vae_explorer::latent::{Spacing, normal_quantile};
 use vae_explorer::model::VaeConfig;
 use vae_explorer::quality::dims_by_kl;
@@ -19,12 +18,7 @@ use vae_explorer::quality::dims_by_kl;
 use crate::support::{info_for, run_until};
 
 fn harness(autosave: &Path) -> Harness<'static, VaeApp> {
-    let autosave = autosave.to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave, [1280.0, 800.0])
 }
 
 /// Labels of the KL strip's bars, in drawing order.

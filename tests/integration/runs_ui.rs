@@ -10,20 +10,14 @@ use egui_kittest::Harness;
 
 use super::support::run_until;
 use egui_kittest::kittest::Queryable;
-use vae_explorer::app::{AppAction, RunMetric, RunState, Settings, VaeApp};
-use vae_explorer::device::DeviceChoice;
+use vae_explorer::app::{AppAction, RunMetric, RunState, VaeApp};
 use vae_explorer::model::VaeConfig;
 use vae_explorer::training::{EpochQuality, EpochReport, LossParts};
 
 use crate::support::info_for;
 
 fn app_harness(autosave: &Path) -> Harness<'static, VaeApp> {
-    let autosave_dir = autosave.to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 900.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave, [1280.0, 900.0])
 }
 
 /// An epoch's report with held-out −ELBO `neg_elbo` and PSNR `psnr_db`.

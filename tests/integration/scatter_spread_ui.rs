@@ -5,19 +5,13 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 
 use super::support::{info_for, run_until};
-use vae_explorer::app::{PlaneChoice, PointColouring, PointRef, Settings, SpreadMode, VaeApp};
-use vae_explorer::device::DeviceChoice;
+use vae_explorer::app::{PlaneChoice, PointColouring, PointRef, SpreadMode, VaeApp};
 use vae_explorer::inference::LatentCloud;
 use vae_explorer::latent::{PlaneMethod, Projection};
 use vae_explorer::model::VaeConfig;
 
 fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
-    let autosave_dir = autosave.path().to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1400.0, 900.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave.path(), [1400.0, 900.0])
 }
 
 fn cloud(app: &VaeApp) -> std::sync::Arc<LatentCloud> {

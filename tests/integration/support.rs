@@ -89,3 +89,17 @@ pub fn run_until(
     }
     harness.step();
 }
+
+/// The real app on default settings with its autosave in `autosave`, in a window of `size`
+/// points, training on the CPU device.
+pub fn cpu_app_harness(
+    autosave: &std::path::Path,
+    size: [f32; 2],
+) -> egui_kittest::Harness<'static, vae_explorer::app::VaeApp> {
+    let autosave = autosave.to_path_buf();
+    let mut harness = egui_kittest::Harness::builder().with_size(size).build_eframe(move |cc| {
+        vae_explorer::app::VaeApp::with_settings(&cc.egui_ctx, vae_explorer::app::Settings::default(), Some(autosave))
+    });
+    harness.state_mut().settings_mut().device = vae_explorer::device::DeviceChoice::Cpu;
+    harness
+}

@@ -6,15 +6,9 @@ use egui_kittest::Harness;
 use super::support::run_until;
 use egui_kittest::kittest::{NodeT, Queryable};
 use vae_explorer::app::{ExportView, PointRef, RunState, Settings, VaeApp};
-use vae_explorer::device::DeviceChoice;
 
 fn app_harness(autosave: &tempfile::TempDir) -> Harness<'static, VaeApp> {
-    let autosave_dir = autosave.path().to_path_buf();
-    let mut harness = Harness::builder()
-        .with_size([1280.0, 800.0])
-        .build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, Settings::default(), Some(autosave_dir)));
-    harness.state_mut().settings_mut().device = DeviceChoice::Cpu;
-    harness
+    super::support::cpu_app_harness(autosave.path(), [1280.0, 800.0])
 }
 
 #[test]
