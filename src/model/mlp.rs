@@ -2,9 +2,9 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::relu;
 
 use super::DiagonalGaussian;
+use super::dense::{linear, linear_relu};
 
 const HIDDEN_WIDE: usize = 512;
 const HIDDEN_NARROW: usize = 256;
@@ -59,9 +59,9 @@ impl MlpEncoder {
 
     /// images: [batch, pixels] in [0, 1] → q(z | x)
     pub fn forward(&self, images: Tensor<2>) -> DiagonalGaussian {
-        let hidden = relu(self.wide.forward(images)); // [batch, 512]
-        let hidden = relu(self.narrow.forward(hidden)); // [batch, 256]
-        DiagonalGaussian { mean: self.mean.forward(hidden.clone()), log_var: self.log_var.forward(hidden) }
+        let hidden = linear_relu(&self.wide, images); // [batch, 512]
+        let hidden = linear_relu(&self.narrow, hidden); // [batch, 256]
+        DiagonalGaussian { mean: linear(&self.mean, hidden.clone()), log_var: linear(&self.log_var, hidden) }
     }
 }
 
@@ -85,8 +85,8 @@ impl MlpDecoder {
 
     /// latents: [batch, latent] → logits: [batch, pixels]
     pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
-        let hidden = relu(self.narrow.forward(latents)); // [batch, 256]
-        let hidden = relu(self.wide.forward(hidden)); // [batch, 512]
-        self.pixels.forward(hidden)
+        let hidden = linear_relu(&self.narrow, latents); // [batch, 256]
+        let hidden = linear_relu(&self.wide, hidden); // [batch, 512]
+        linear(&self.pixels, hidden)
     }
 }

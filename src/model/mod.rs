@@ -2,9 +2,12 @@
 
 mod config;
 mod conv;
+mod dense;
 mod finite;
 mod fused;
 mod gaussian;
+mod host_matmul;
+mod host_tensor;
 mod loss;
 mod mlp;
 mod vae;

@@ -4,8 +4,6 @@
 //! Only Flex is listed: the tensor-level functions (`tensor_api.rs`) route every other device to
 //! burn's composed ops before calling in here.
 
-use std::borrow::Cow;
-
 use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
@@ -17,6 +15,7 @@ use burn::backend::{Backend, Flex, backend_extension};
 use burn::tensor::TensorData;
 
 use super::kernels;
+use crate::model::host_tensor::{host_values, rows_and_values};
 
 /// The VAE's per-image loss terms, each computed in one pass over its inputs.
 #[backend_extension(Flex, Autodiff)]
@@ -131,22 +130,4 @@ fn kl_forward(means: &FlexTensor, log_vars: &FlexTensor) -> FlexTensor {
     let (rows, latent) = rows_and_values(means);
     let kl = kernels::gaussian_kl_rows(&host_values(means), &host_values(log_vars), latent);
     FlexTensor::from_data(TensorData::new(kl, [rows]))
-}
-
-/// [rows, values per row] of a tensor whose first dimension is the row (values 1 for a vector).
-fn rows_and_values(tensor: &FlexTensor) -> (usize, usize) {
-    let dims = tensor.layout().shape().as_slice();
-    let rows = dims.first().copied().unwrap_or(1);
-    let values = dims.iter().skip(1).product::<usize>();
-    (rows, values)
-}
-
-/// The tensor's values as one contiguous f32 slice, copied only when it is a strided view or of
-/// another float type.
-fn host_values(tensor: &FlexTensor) -> Cow<'_, [f32]> {
-    if let Some(values) = tensor.as_slice::<f32>() {
-        return Cow::Borrowed(values);
-    }
-    let data = tensor.clone().into_data().convert::<f32>();
-    Cow::Owned(data.iter::<f32>().collect())
 }

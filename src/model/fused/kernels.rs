@@ -12,16 +12,20 @@ const LANES: usize = 8;
 /// a = 40 (the polynomial is good to 5e−9; the rest is the rounding of a·log₂e, which grows with a).
 #[inline(always)]
 fn exp_neg(a: f32) -> f32 {
-    // Adding and subtracting 1.5·2^23 rounds a float of magnitude below 2^22 to the nearest integer.
+    // Adding 1.5·2^23 to a float of magnitude below 2^22 rounds it to the nearest integer k and leaves
+    // k in the sum's low mantissa bits: integer arithmetic on those bits gives 2^k without a
+    // float-to-int conversion, so the loop vectorises.
     const ROUND: f32 = 12_582_912.0;
     let t = (-a * LOG2_E).max(-126.0);
-    let k = (t + ROUND) - ROUND;
+    let shifted = t + ROUND;
+    let k = shifted - ROUND;
     let y = (t - k) * LN_2; // |y| ≤ ln 2 / 2
     // e^y to y⁷/7!: the rest is below 0.35⁸/8! ≈ 5e−9.
     let poly = 1.0
         + y * (1.0
             + y * (0.5 + y * (1.0 / 6.0 + y * (1.0 / 24.0 + y * (1.0 / 120.0 + y * (1.0 / 720.0 + y / 5040.0))))));
-    let scale = f32::from_bits(((k as i32 + 127) as u32) << 23); // 2^k, k in [−126, 0]
+    // k + 127 in [1, 127] as the exponent field: 2^k.
+    let scale = f32::from_bits(shifted.to_bits().wrapping_sub(ROUND.to_bits()).wrapping_add(127) << 23);
     poly * scale
 }
 
@@ -51,46 +55,83 @@ fn bce_one(logit: f32, target: f32) -> (f32, f32) {
 
 /// Per-row Bernoulli negative log-likelihood of `logits` against `targets` (both [rows, values],
 /// row-major), written to `losses` ([rows]); with `gradients` ([rows, values]), σ(z) − x there too.
-pub fn bce_rows(logits: &[f32], targets: &[f32], values: usize, losses: &mut [f32], mut gradients: Option<&mut [f32]>) {
-    if values == 0 {
-        losses.fill(0.0);
-        return;
-    }
-    let body = values / LANES * LANES;
-    for (row, loss) in losses.iter_mut().enumerate() {
-        let range = row * values..(row + 1) * values;
-        let (logits, targets) = (&logits[range.clone()], &targets[range.clone()]);
-        let mut sums = [0.0f32; LANES];
-        let mut tail_sum = 0.0f32;
-        match gradients.as_deref_mut() {
-            Some(gradients) => {
-                let gradients = &mut gradients[range];
-                let lanes = logits[..body].chunks_exact(LANES).zip(targets[..body].chunks_exact(LANES));
-                for ((z, x), d) in lanes.zip(gradients[..body].chunks_exact_mut(LANES)) {
-                    for lane in 0..LANES {
-                        let (value, gradient) = bce_one(z[lane], x[lane]);
-                        sums[lane] += value;
-                        d[lane] = gradient;
-                    }
-                }
-                for ((&z, &x), d) in logits[body..].iter().zip(&targets[body..]).zip(&mut gradients[body..]) {
-                    let (value, gradient) = bce_one(z, x);
-                    tail_sum += value;
-                    *d = gradient;
+///
+/// Runs with the widest vector instructions the CPU has (AVX2 where present, detected at run time
+/// by `pulp`, which gemm uses too); without fast-math the compiler fuses no multiply-adds, so every
+/// path gives the same bits.
+pub fn bce_rows(logits: &[f32], targets: &[f32], values: usize, losses: &mut [f32], gradients: Option<&mut [f32]>) {
+    pulp::Arch::new().dispatch(BceRows { logits, targets, values, losses, gradients });
+}
+
+/// The arguments of [`bce_rows`], for `pulp` to compile its loop once per instruction set.
+struct BceRows<'a> {
+    logits: &'a [f32],
+    targets: &'a [f32],
+    values: usize,
+    losses: &'a mut [f32],
+    gradients: Option<&'a mut [f32]>,
+}
+
+impl pulp::WithSimd for BceRows<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let BceRows { logits, targets, values, losses, mut gradients } = self;
+        if values == 0 {
+            losses.fill(0.0);
+            return;
+        }
+        let body = values / LANES * LANES;
+        for (row, loss) in losses.iter_mut().enumerate() {
+            let range = row * values..(row + 1) * values;
+            let (logits, targets) = (&logits[range.clone()], &targets[range.clone()]);
+            let mut gradients = gradients.as_deref_mut().map(|gradients| &mut gradients[range]);
+            let mut sums = [0.0f32; LANES];
+            for start in (0..body).step_by(BLOCK) {
+                let block = start..(start + BLOCK).min(body);
+                let block_gradients = gradients.as_deref_mut().map(|gradients| &mut gradients[block.clone()]);
+                bce_block(&logits[block.clone()], &targets[block], block_gradients, &mut sums);
+            }
+            let mut tail_sum = 0.0f32;
+            for (index, (&z, &x)) in logits.iter().zip(targets).enumerate().skip(body) {
+                let (value, gradient) = bce_one(z, x);
+                tail_sum += value;
+                if let Some(gradients) = gradients.as_deref_mut() {
+                    gradients[index] = gradient;
                 }
             }
-            None => {
-                for (z, x) in logits[..body].chunks_exact(LANES).zip(targets[..body].chunks_exact(LANES)) {
-                    for lane in 0..LANES {
-                        sums[lane] += bce_one(z[lane], x[lane]).0;
-                    }
-                }
-                for (&z, &x) in logits[body..].iter().zip(&targets[body..]) {
-                    tail_sum += bce_one(z, x).0;
-                }
+            *loss = sums.iter().sum::<f32>() + tail_sum;
+        }
+    }
+}
+
+/// Values per block of [`bce_block`]: its losses stay in registers and L1.
+const BLOCK: usize = 64;
+
+/// The BCE of up to [`BLOCK`] values (a multiple of [`LANES`]), value i added to `sums[i % LANES]`
+/// (the same order as a plain loop over lanes, so the same bits), and σ(z) − x into `gradients`.
+/// Written as loops without a carried sum so the compiler vectorises them.
+#[inline(always)]
+fn bce_block(logits: &[f32], targets: &[f32], gradients: Option<&mut [f32]>, sums: &mut [f32; LANES]) {
+    let mut block_losses = [0.0f32; BLOCK];
+    let block_losses = &mut block_losses[..logits.len()];
+    match gradients {
+        Some(gradients) => {
+            for (((&z, &x), loss), gradient) in logits.iter().zip(targets).zip(block_losses.iter_mut()).zip(gradients) {
+                (*loss, *gradient) = bce_one(z, x);
             }
         }
-        *loss = sums.iter().sum::<f32>() + tail_sum;
+        None => {
+            for ((&z, &x), loss) in logits.iter().zip(targets).zip(block_losses.iter_mut()) {
+                *loss = bce_one(z, x).0;
+            }
+        }
+    }
+    for group in block_losses.chunks_exact(LANES) {
+        for (sum, &loss) in sums.iter_mut().zip(group) {
+            *sum += loss;
+        }
     }
 }
 

@@ -1,0 +1,119 @@
+//! The fused dense layer as a burn backend extension: on Flex tensors, the product runs straight
+//! into a buffer holding the bias, the ReLU in place after it, and `Autodiff<Flex>` registers a
+//! hand-written backward pass.
+
+use burn::backend::autodiff::checkpoint::base::Checkpointer;
+use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
+use burn::backend::autodiff::grads::Gradients;
+use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::flex::FlexTensor;
+use burn::backend::tensor::FloatTensor;
+use burn::backend::{Autodiff, Backend, Flex, backend_extension};
+
+use super::kernels;
+use crate::model::host_matmul::{HostMatrix, matmul_into, matmul_new};
+use crate::model::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
+
+/// A dense layer in one op: x·W + b, then max(·, 0) when `with_relu`.
+#[backend_extension(Flex, Autodiff)]
+pub trait FusedDenseBackend: Backend {
+    /// x: [rows, in], weight: [in, out] (burn's `Linear` layout), bias: [out] → [rows, out].
+    fn fused_dense(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+        with_relu: bool,
+    ) -> FloatTensor<Self>;
+}
+
+impl FusedDenseBackend for Flex {
+    fn fused_dense(x: FlexTensor, weight: FlexTensor, bias: FlexTensor, with_relu: bool) -> FlexTensor {
+        dense_forward(&x, &weight, &bias, with_relu)
+    }
+}
+
+impl<C: CheckpointStrategy> FusedDenseBackend for Autodiff<Flex, C> {
+    fn fused_dense(
+        x: FloatTensor<Self>,
+        weight: FloatTensor<Self>,
+        bias: FloatTensor<Self>,
+        with_relu: bool,
+    ) -> FloatTensor<Self> {
+        match DenseBackward.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful() {
+            OpsKind::Tracked(prep) => {
+                let (input, weight) = (x.primitive().clone(), weight.primitive().clone());
+                let output = dense_forward(&input, &weight, bias.primitive(), with_relu);
+                let relu_output = with_relu.then(|| output.clone());
+                prep.finish(DenseSaved { input, weight, relu_output }, output)
+            }
+            OpsKind::UnTracked(prep) => prep.finish(Flex::fused_dense(
+                x.into_primitive(),
+                weight.into_primitive(),
+                bias.into_primitive(),
+                with_relu,
+            )),
+        }
+    }
+}
+
+/// The bias rows, x·W added onto them (one product straight into the output buffer), then the
+/// ReLU in place: [rows, out].
+fn dense_forward(x: &FlexTensor, weight: &FlexTensor, bias: &FlexTensor, with_relu: bool) -> FlexTensor {
+    let (rows, d_in) = rows_and_values(x);
+    let (_, d_out) = rows_and_values(weight);
+    let mut output = kernels::bias_rows(&host_values(bias), rows);
+    let (x_values, weight_values) = (host_values(x), host_values(weight));
+    let (x_matrix, weight_matrix) =
+        (HostMatrix::new(&x_values, rows, d_in), HostMatrix::new(&weight_values, d_in, d_out));
+    matmul_into(&mut output, x_matrix, weight_matrix, true);
+    if with_relu {
+        kernels::relu_in_place(&mut output);
+    }
+    host_tensor(output, vec![rows, d_out])
+}
+
+/// What the forward pass keeps for the backward pass.
+#[derive(Clone, Debug)]
+struct DenseSaved {
+    /// x: [rows, in].
+    input: FlexTensor,
+    /// W: [in, out].
+    weight: FlexTensor,
+    /// The layer's output [rows, out] when it ends in a ReLU (its mask).
+    relu_output: Option<FlexTensor>,
+}
+
+/// The backward step of [`FusedDenseBackend::fused_dense`]: dZ = dY masked by the ReLU,
+/// db = Σ_rows dZ, dW = xᵀ·dZ, dx = dZ·Wᵀ (each only when its parent wants it).
+#[derive(Debug)]
+struct DenseBackward;
+
+impl Backward<Flex, 3> for DenseBackward {
+    type State = DenseSaved;
+
+    fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
+        let [node_x, node_weight, node_bias] = ops.parents;
+        let DenseSaved { input, weight, relu_output } = ops.state;
+        let mut output_grad = into_owned_values(grads.consume::<Flex>(&ops.node));
+        let (rows, d_out) = rows_and_values(&output_grad);
+        let relu_values = relu_output.as_ref().map(host_values);
+        let bias_grad =
+            kernels::relu_and_bias_gradients(output_grad.storage_mut::<f32>(), relu_values.as_deref(), d_out);
+        if let Some(node) = node_bias {
+            grads.register::<Flex>(node.id, host_tensor(bias_grad, vec![d_out]));
+        }
+        let output_grad = host_values(&output_grad);
+        let output_grad = HostMatrix::new(&output_grad, rows, d_out);
+        let (_, d_in) = rows_and_values(&input);
+        if let Some(node) = node_weight {
+            let input = host_values(&input);
+            let weight_grad = matmul_new(HostMatrix::new(&input, rows, d_in).t(), output_grad);
+            grads.register::<Flex>(node.id, host_tensor(weight_grad, vec![d_in, d_out]));
+        }
+        if let Some(node) = node_x {
+            let weight = host_values(&weight);
+            let input_grad = matmul_new(output_grad, HostMatrix::new(&weight, d_in, d_out).t());
+            grads.register::<Flex>(node.id, host_tensor(input_grad, vec![rows, d_in]));
+        }
+    }
+}

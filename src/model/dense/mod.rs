@@ -1,0 +1,51 @@
+//! Dense layers with the bias and ReLU fused into the matrix product's output on burn's CPU device
+//! (Flex), with a hand-written backward pass, through burn's backend-extension API; any other
+//! device (wgpu) runs burn's own `Linear` and `relu`.
+//!
+//! Composed from burn's ops on Flex, `relu(linear.forward(x))` is a matrix product, a bias add and a
+//! ReLU, each a pass over memory with an allocation and an autodiff node, and as many again
+//! backward (the ReLU's mask, the bias's column sums), and Flex zero-fills and then copies every
+//! product's output. Fused, the forward product is added straight onto a buffer holding the bias
+//! (`host_matmul`, faer) and clamped in place; the backward pass masks the output gradient and sums
+//! its columns in one pass before the two products dW = xᵀ·dY and dX = dY·Wᵀ.
+
+mod extension;
+mod kernels;
+#[cfg(test)]
+mod tests;
+
+use burn::backend::Dispatch;
+use burn::nn::Linear;
+use burn::prelude::*;
+use burn::tensor::DType;
+use burn::tensor::activation::relu;
+
+use extension::FusedDenseBackend;
+
+use crate::device::is_host_device;
+
+/// relu(layer.forward(x)): x [rows, in] → [rows, out].
+pub fn linear_relu(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
+    fused_or_composed(layer, x, true)
+}
+
+/// layer.forward(x): x [rows, in] → [rows, out].
+pub fn linear(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
+    fused_or_composed(layer, x, false)
+}
+
+/// The fused op on the CPU device in f32 with a bias; burn's `Linear` (and `relu`) everywhere else.
+fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool) -> Tensor<2> {
+    let on_host = x.dtype() == DType::F32 && is_host_device(&x.device());
+    let Some(bias) = layer.bias.as_ref().filter(|_| on_host) else {
+        let output = layer.forward(x);
+        return if with_relu { relu(output) } else { output };
+    };
+    let output = <Dispatch as FusedDenseBackend>::fused_dense(
+        x.into_dispatch(),
+        layer.weight.val().into_dispatch(),
+        bias.val().into_dispatch(),
+        with_relu,
+    );
+    Tensor::from_dispatch(output)
+}
