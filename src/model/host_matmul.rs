@@ -8,9 +8,19 @@
 use faer::linalg::matmul::matmul;
 use faer::{Accum, MatMut, MatRef, Par};
 
-/// Products of at least this many multiply-adds use every core (Flex's threshold), unless they are
-/// asked for from inside rayon's pool.
+/// Products of at least this many multiply-adds are worth splitting across the cores (Flex's
+/// threshold).
 const PARALLEL_MULTIPLY_ADDS: usize = 192 * 192 * 192;
+
+/// True when a product of [rows, inner]·[inner, columns] should rather run on Flex's gemm, split
+/// across the cores: it is large and the caller is not one of rayon's workers. A caller on a worker
+/// is a training shard with the other cores busy on the other shards, where splitting only adds
+/// waits; elsewhere (a decoded sweep, say) faer's own split was slower than gemm's on 2 cores
+/// (1024×512×784: 17.5 against 9.8 ms, AMD EPYC Zen 3).
+pub fn better_split_across_cores(rows: usize, inner: usize, columns: usize) -> bool {
+    rows.saturating_mul(inner).saturating_mul(columns) >= PARALLEL_MULTIPLY_ADDS
+        && rayon::current_thread_index().is_none()
+}
 
 /// A row-major matrix [rows, columns] on host memory, or its transpose.
 #[derive(Clone, Copy, Debug)]
@@ -51,7 +61,8 @@ impl<'a> HostMatrix<'a> {
     }
 }
 
-/// `output` (row-major [lhs rows, rhs columns]) = lhs·rhs, or += lhs·rhs with `accumulate`.
+/// `output` (row-major [lhs rows, rhs columns]) = lhs·rhs, or += lhs·rhs with `accumulate`, on the
+/// calling thread.
 ///
 /// The shapes are the caller's invariant (they come from the model's layers, not from data):
 /// mismatched ones panic.
@@ -59,13 +70,8 @@ pub fn matmul_into(output: &mut [f32], lhs: HostMatrix<'_>, rhs: HostMatrix<'_>,
     let ([rows, inner], [inner_rhs, columns]) = (lhs.shape(), rhs.shape());
     assert_eq!(inner, inner_rhs, "matrix product of [{rows}, {inner}] and [{inner_rhs}, {columns}]");
     let destination = MatMut::from_row_major_slice_mut(output, rows, columns);
-    let multiply_adds = rows.saturating_mul(inner).saturating_mul(columns);
-    // A caller on one of rayon's worker threads is a training shard with the other cores busy on
-    // the other shards: splitting its product too only adds barrier waits (15 % of a step, measured).
-    let inside_pool = rayon::current_thread_index().is_some();
-    let parallelism = if multiply_adds >= PARALLEL_MULTIPLY_ADDS && !inside_pool { Par::rayon(0) } else { Par::Seq };
     let accum = if accumulate { Accum::Add } else { Accum::Replace };
-    matmul(destination, accum, lhs.view(), rhs.view(), 1.0, parallelism);
+    matmul(destination, accum, lhs.view(), rhs.view(), 1.0, Par::Seq);
 }
 
 /// lhs·rhs in a new row-major buffer [lhs rows, rhs columns].

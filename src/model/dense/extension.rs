@@ -1,5 +1,5 @@
 //! The fused dense layer as a burn backend extension: on Flex tensors, the product runs straight
-//! into a buffer holding the bias, the ReLU in place after it, and `Autodiff<Flex>` registers a
+//! into a buffer of our own, the bias and ReLU in place after it, and `Autodiff<Flex>` registers a
 //! hand-written backward pass.
 
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
@@ -7,11 +7,12 @@ use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
 use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
+use burn::backend::ops::FloatTensorOps;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 
 use super::kernels;
-use crate::model::host_matmul::{HostMatrix, matmul_into, matmul_new};
+use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_new};
 use crate::model::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
 
 /// A dense layer in one op: x·W + b, then max(·, 0) when `with_relu`.
@@ -56,20 +57,21 @@ impl<C: CheckpointStrategy> FusedDenseBackend for Autodiff<Flex, C> {
     }
 }
 
-/// The bias rows, x·W added onto them (one product straight into the output buffer), then the
-/// ReLU in place: [rows, out].
+/// x·W straight into a buffer of our own (faer, on this thread), or for a large product outside
+/// the training shards on Flex's gemm split across the cores; then the bias and ReLU in place:
+/// [rows, out].
 fn dense_forward(x: &FlexTensor, weight: &FlexTensor, bias: &FlexTensor, with_relu: bool) -> FlexTensor {
     let (rows, d_in) = rows_and_values(x);
     let (_, d_out) = rows_and_values(weight);
-    let mut output = kernels::bias_rows(&host_values(bias), rows);
-    let (x_values, weight_values) = (host_values(x), host_values(weight));
-    let (x_matrix, weight_matrix) =
-        (HostMatrix::new(&x_values, rows, d_in), HostMatrix::new(&weight_values, d_in, d_out));
-    matmul_into(&mut output, x_matrix, weight_matrix, true);
-    if with_relu {
-        kernels::relu_in_place(&mut output);
-    }
-    host_tensor(output, vec![rows, d_out])
+    let mut output = if better_split_across_cores(rows, d_in, d_out) {
+        into_owned_values(Flex::float_matmul(x.clone(), weight.clone()))
+    } else {
+        let (x_values, weight_values) = (host_values(x), host_values(weight));
+        let product = matmul_new(HostMatrix::new(&x_values, rows, d_in), HostMatrix::new(&weight_values, d_in, d_out));
+        host_tensor(product, vec![rows, d_out])
+    };
+    kernels::add_bias_relu(output.storage_mut::<f32>(), &host_values(bias), with_relu);
+    output
 }
 
 /// What the forward pass keeps for the backward pass.

@@ -1,20 +1,23 @@
 //! The fused dense layer's element-wise work on host slices: the bias and ReLU around the forward
 //! product, and their gradients before the backward products. No tensors here.
 
-/// `rows` copies of `bias` ([columns]): [rows, columns], the start the forward product adds onto.
-pub fn bias_rows(bias: &[f32], rows: usize) -> Vec<f32> {
-    let mut values = Vec::with_capacity(rows * bias.len());
-    for _ in 0..rows {
-        values.extend_from_slice(bias);
+/// Adds `bias` ([columns]) to every row of `values` ([rows, columns]) and, with `with_relu`, sets
+/// what is not above 0 to 0 (NaN stays NaN, as in burn's `relu`, so a diverging run still shows).
+pub fn add_bias_relu(values: &mut [f32], bias: &[f32], with_relu: bool) {
+    if bias.is_empty() {
+        return;
     }
-    values
-}
-
-/// Sets every value that is not above 0 to 0 (NaN stays NaN, as in burn's `relu`, so a diverging
-/// run still shows).
-pub fn relu_in_place(values: &mut [f32]) {
-    // A select rather than a branch, so the loop vectorises.
-    values.iter_mut().for_each(|value| *value = if *value <= 0.0 { 0.0 } else { *value });
+    for row in values.chunks_exact_mut(bias.len()) {
+        if with_relu {
+            for (value, &shift) in row.iter_mut().zip(bias) {
+                let sum = *value + shift;
+                // A select rather than a branch, so the loop vectorises.
+                *value = if sum <= 0.0 { 0.0 } else { sum };
+            }
+        } else {
+            row.iter_mut().zip(bias).for_each(|(value, &shift)| *value += shift);
+        }
+    }
 }
 
 /// The output gradient `grads` ([rows, columns]) carried back through the ReLU in place (0 where
@@ -50,13 +53,14 @@ mod tests {
 
     #[test]
     fn bias_and_relu_by_hand() {
-        assert_eq!(bias_rows(&[0.5, 1.0, -0.5], 2), [0.5, 1.0, -0.5, 0.5, 1.0, -0.5]);
-        assert!(bias_rows(&[], 3).is_empty());
-        let mut values = vec![1.5, -1.0, 0.0, f32::NAN, 2.5];
-        relu_in_place(&mut values);
-        assert_eq!(values[..3], [1.5, 0.0, 0.0]);
-        assert!(values[3].is_nan(), "NaN must survive the ReLU");
-        assert_eq!(values[4], 2.5);
+        let mut values = vec![1.0, -2.0, 0.5, -0.5, f32::NAN, 3.0];
+        add_bias_relu(&mut values, &[0.5, 1.0, -0.5], true);
+        assert_eq!(values[..4], [1.5, 0.0, 0.0, 0.0]);
+        assert!(values[4].is_nan(), "NaN must survive the ReLU");
+        assert_eq!(values[5], 2.5);
+        let mut plain = vec![1.0, -2.0];
+        add_bias_relu(&mut plain, &[0.5, 1.0], false);
+        assert_eq!(plain, [1.5, -1.0]);
     }
 
     #[test]

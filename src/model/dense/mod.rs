@@ -5,9 +5,10 @@
 //! Composed from burn's ops on Flex, `relu(linear.forward(x))` is a matrix product, a bias add and a
 //! ReLU, each a pass over memory with an allocation and an autodiff node, and as many again
 //! backward (the ReLU's mask, the bias's column sums), and Flex zero-fills and then copies every
-//! product's output. Fused, the forward product is added straight onto a buffer holding the bias
-//! (`host_matmul`, faer) and clamped in place; the backward pass masks the output gradient and sums
-//! its columns in one pass before the two products dW = xᵀ·dY and dX = dY·Wᵀ.
+//! product's output. Fused, the forward product lands straight in a buffer of our own
+//! (`host_matmul`, faer) and gets its bias and ReLU in one pass in place; the backward pass masks
+//! the output gradient and sums its columns in one pass before the two products dW = xᵀ·dY and
+//! dX = dY·Wᵀ.
 
 mod extension;
 mod kernels;
