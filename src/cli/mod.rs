@@ -2,22 +2,26 @@
 
 mod args;
 mod bench;
+mod bench_args;
 mod bench_views;
 mod bench_window;
 mod data_args;
 mod encode;
 mod eval;
 mod export;
+mod export_args;
 mod export_neighbours;
 mod export_traversal;
 mod grid_plane;
 mod machine_peak;
 mod split;
 mod sweep;
+mod sweep_args;
 mod sweep_figure;
 mod sweep_plan;
 mod sweep_results;
 mod train;
+mod train_args;
 
 pub use args::{
     BenchArgs, Cli, CliCommand, ConvArgs, EncodeArgs, EvalArgs, ExportArgs, ExportKind, ModelArgs, SplitArgs,

@@ -1,0 +1,182 @@
+//! Arguments of `vae-explorer train`: the model, the conv layout and the training recipe.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::data_args::PreprocessingArgs;
+use crate::data::DataSource;
+use crate::device::DeviceChoice;
+use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
+use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
+
+/// Options shared by everything that trains.
+#[derive(Debug, Args, Clone)]
+pub struct ModelArgs {
+    /// Encoder/decoder family.
+    #[arg(long = "arch", value_enum, default_value_t = Architecture::Mlp)]
+    pub architecture: Architecture,
+    /// Size of the latent space (1 to 64).
+    #[arg(long, default_value_t = 2)]
+    pub latent_dim: usize,
+    /// Images per step.
+    #[arg(long, default_value_t = TrainingConfig::default().batch_size)]
+    pub batch_size: usize,
+    /// Adam's learning rate (the peak of the schedule).
+    #[arg(long = "lr", default_value_t = TrainingConfig::default().learning_rate)]
+    pub learning_rate: f64,
+    /// How the learning rate moves: `cosine` rises linearly over --lr-warmup-epochs, then falls
+    /// along a half cosine to --lr-final-fraction × --lr at the end; `constant` stays at --lr.
+    #[arg(long, value_enum, default_value_t = LrScheduleKind::of(&TrainingConfig::default().lr_schedule))]
+    pub lr_schedule: LrScheduleKind,
+    /// Epochs of the learning rate's linear warm-up (fractions allowed; with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_WARMUP_EPOCHS)]
+    pub lr_warmup_epochs: f64,
+    /// Share of --lr reached at the end of the last epoch, 0 to 1 (with --lr-schedule cosine).
+    #[arg(long, default_value_t = RECIPE_FINAL_FRACTION)]
+    pub lr_final_fraction: f64,
+    /// Seed for weights, batch order and sampling.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
+    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
+    pub device: DeviceChoice,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
+}
+
+/// The conv architecture's width and depth (ignored by the MLP).
+#[derive(Debug, Args, Clone)]
+pub struct ConvArgs {
+    /// Conv: channels of the first stride-2 stage; each further stage doubles them, up to 256.
+    #[arg(long, default_value_t = 32)]
+    pub base_channels: usize,
+    /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8.
+    #[arg(long, default_value_t = 0)]
+    pub residual_blocks: usize,
+}
+
+impl Default for ConvArgs {
+    /// The command line's defaults: 32 base channels, no residual blocks.
+    fn default() -> Self {
+        Self { base_channels: 32, residual_blocks: 0 }
+    }
+}
+
+impl ConvArgs {
+    /// `model` with these conv fields.
+    pub fn apply(&self, model: VaeConfig) -> VaeConfig {
+        model.with_conv_base_channels(self.base_channels).with_conv_residual_blocks(self.residual_blocks)
+    }
+}
+
+/// `vae-explorer train`.
+#[derive(Debug, Args)]
+pub struct TrainArgs {
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures (one
+    /// subfolder per class).
+    #[arg(long, default_value = "bundled")]
+    pub data: String,
+    /// How a folder of pictures is read (size, channels, fit, background).
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
+    /// Model, batch, seed and device.
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Weight of the KL term (β-VAE).
+    #[arg(long, default_value_t = 1.0)]
+    pub beta: f64,
+    /// Epochs over which β ramps up from 0.
+    #[arg(long, default_value_t = 0)]
+    pub kl_warmup: usize,
+    /// Reconstruction loss.
+    #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
+    pub loss: ReconstructionLoss,
+    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units
+    /// ([0, 1]): the loss is -log p(x|z) in nats, so a smaller scale weighs reconstruction more
+    /// against the KL term.
+    #[arg(long, visible_alias = "sigma", default_value_t = crate::training::DEFAULT_LIKELIHOOD_SCALE)]
+    pub likelihood_scale: f64,
+    /// Passes over the training images.
+    #[arg(long, default_value_t = 10)]
+    pub epochs: usize,
+    /// Folder for metrics.json and the trained model (created if missing).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Continue training the model saved in this folder; --epochs is then the total to reach,
+    /// and the model's own architecture, latent size and loss are kept.
+    #[arg(long, value_name = "MODEL_DIR")]
+    pub resume: Option<PathBuf>,
+}
+
+impl TrainArgs {
+    /// The data source named by `--data`.
+    pub fn data_source(&self) -> DataSource {
+        DataSource::from_arg(&self.data)
+    }
+
+    /// The training configuration these arguments describe.
+    pub fn training_config(&self) -> TrainingConfig {
+        let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);
+        TrainingConfig { likelihood_scale: self.likelihood_scale, ..config }
+    }
+}
+
+impl ModelArgs {
+    /// A training configuration from these arguments and the rest.
+    pub fn training_config(
+        &self,
+        epochs: usize,
+        beta: f64,
+        kl_warmup_epochs: usize,
+        loss: ReconstructionLoss,
+    ) -> TrainingConfig {
+        TrainingConfig {
+            model: self
+                .conv
+                .apply(VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim)),
+            loss,
+            beta,
+            kl_warmup_epochs,
+            learning_rate: self.learning_rate,
+            lr_schedule: self.lr_schedule(),
+            batch_size: self.batch_size,
+            epochs,
+            seed: self.seed,
+            ..TrainingConfig::default()
+        }
+    }
+}
+
+impl ModelArgs {
+    /// The learning-rate schedule these arguments describe.
+    pub fn lr_schedule(&self) -> LrSchedule {
+        match self.lr_schedule {
+            LrScheduleKind::Constant => LrSchedule::Constant,
+            LrScheduleKind::Cosine => LrSchedule::WarmupCosine {
+                warmup_epochs: self.lr_warmup_epochs,
+                final_fraction: self.lr_final_fraction,
+            },
+        }
+    }
+}
+
+/// The learning-rate schedules `--lr-schedule` names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LrScheduleKind {
+    /// --lr at every step.
+    Constant,
+    /// Linear warm-up, then a half cosine down to --lr-final-fraction × --lr.
+    Cosine,
+}
+
+impl LrScheduleKind {
+    /// The kind of `schedule`.
+    pub fn of(schedule: &LrSchedule) -> Self {
+        match schedule {
+            LrSchedule::Constant => Self::Constant,
+            LrSchedule::WarmupCosine { .. } => Self::Cosine,
+        }
+    }
+}
