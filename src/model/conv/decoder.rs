@@ -7,6 +7,7 @@ use burn::tensor::activation::relu;
 
 use super::blocks::UpStage;
 use super::layout::{ConvPlan, HIDDEN};
+use crate::model::dense::linear_relu;
 
 /// Convolutional decoder producing pixel logits.
 #[derive(Module, Debug)]
@@ -40,8 +41,8 @@ impl ConvDecoder {
     /// latents: [batch, latent] → logits: [batch, channels·height·width]
     pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
         let [batch, _] = latents.dims();
-        let hidden = relu(self.hidden.forward(latents)); // [batch, 256]
-        let features = relu(self.features.forward(hidden)); // [batch, c·h·w of the last map]
+        let hidden = linear_relu(&self.hidden, latents); // [batch, 256]
+        let features = linear_relu(&self.features, hidden); // [batch, c·h·w of the last map]
         let [channels, height, width] = self.feature_shape;
         let mut maps = features.reshape([batch, channels, height, width]);
         let last = self.stages.len().saturating_sub(1);

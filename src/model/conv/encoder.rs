@@ -2,11 +2,11 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::relu;
 
 use super::blocks::DownStage;
 use super::layout::{ConvPlan, HIDDEN};
 use crate::model::DiagonalGaussian;
+use crate::model::dense::{linear, linear_relu};
 
 /// Convolutional encoder producing a diagonal Gaussian.
 #[derive(Module, Debug)]
@@ -44,7 +44,7 @@ impl ConvEncoder {
         let images = images.reshape([batch, self.channels, self.height, self.width]);
         // Each stage: [batch, c, h, w] → [batch, c', ⌈h/2⌉, ⌈w/2⌉].
         let maps = self.stages.iter().fold(images, |maps, stage| stage.forward(maps));
-        let hidden = relu(self.hidden.forward(maps.flatten(1, 3))); // [batch, 256]
-        DiagonalGaussian { mean: self.mean.forward(hidden.clone()), log_var: self.log_var.forward(hidden) }
+        let hidden = linear_relu(&self.hidden, maps.flatten(1, 3)); // [batch, 256]
+        DiagonalGaussian { mean: linear(&self.mean, hidden.clone()), log_var: linear(&self.log_var, hidden) }
     }
 }
