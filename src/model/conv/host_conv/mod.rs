@@ -3,7 +3,10 @@
 //! extension with its own backward pass. Other devices keep burn's convolutions.
 
 mod extension;
+mod geometry;
 mod layer;
+mod layouts;
+mod line_kernels;
 mod lowering;
 mod passes;
 #[cfg(test)]

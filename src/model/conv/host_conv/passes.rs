@@ -10,7 +10,11 @@ use burn::backend::flex::FlexTensor;
 use burn::backend::ops::{ConvOptions, ConvTransposeOptions, FloatTensorOps};
 use burn::prelude::TensorData;
 
-use super::lowering::{PatchGeometry, col2im, im2col, to_batch_major, to_channel_major};
+use rayon::prelude::*;
+
+use super::geometry::PatchGeometry;
+use super::layouts::{channel_sums, to_batch_major, to_channel_major};
+use super::lowering::{col2im, im2col};
 
 /// The values of a float tensor of the host device, in row-major order.
 fn values(tensor: &FlexTensor) -> Vec<f32> {
@@ -37,6 +41,39 @@ fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FlexTensor {
 /// `lhs · rhs` on Flex's gemm (strided views such as transposes are not copied).
 fn matmul(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
     <Flex as FloatTensorOps<Flex>>::float_matmul(lhs, rhs)
+}
+
+/// Below this many output entries gemm runs each of its depth blocks (512 deep or more) on one
+/// thread: it threads a block from 48·48·256 multiply-adds on.
+const SMALL_PRODUCT: usize = 48 * 48 * 256 / 512;
+
+/// Depth per part, at least, when [`matmul_split_depth`] splits a product.
+const MIN_PART_DEPTH: usize = 4096;
+
+/// `lhs · rhs` ([m, k] · [k, n]) for a small m·n and a long k (the weight gradient of a layer with
+/// few channels: [32, 131072] · [131072, 27]): gemm would run it on one thread, so the depth is
+/// split across rayon's threads and the partial products added.
+fn matmul_split_depth(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
+    let [rows, depth] = [lhs.layout().shape()[0], lhs.layout().shape()[1]];
+    let columns = rhs.layout().shape()[1];
+    let parts = rayon::current_num_threads().min(depth / MIN_PART_DEPTH);
+    if rows * columns >= SMALL_PRODUCT || parts < 2 {
+        return matmul(lhs, rhs);
+    }
+    let part_depth = depth.div_ceil(parts);
+    let partials: Vec<Vec<f32>> = (0..parts)
+        .into_par_iter()
+        .map(|part| {
+            let start = part * part_depth;
+            let length = part_depth.min(depth - start);
+            values(&matmul(lhs.narrow(1, start, length), rhs.narrow(0, start, length)))
+        })
+        .collect();
+    let mut sum = vec![0.0f32; rows * columns];
+    for partial in &partials {
+        sum.iter_mut().zip(partial).for_each(|(total, value)| *total += value);
+    }
+    tensor(sum, vec![rows, columns])
 }
 
 /// The dims of a 4-D tensor.
@@ -123,11 +160,12 @@ pub fn conv2d_backward(
     let (grad_rows, bias_grad) =
         with_values(output_grad, |grad| to_channel_major(grad, g.batch, channels_out, g.positions_out()));
     let grad_rows = tensor(grad_rows, vec![channels_out, g.columns()]);
-    let weight_grad = matmul(grad_rows.clone(), saved.cols.transpose(0, 1)).reshape(weight_dims.to_vec().into());
+    let weight_grad =
+        matmul_split_depth(grad_rows.clone(), saved.cols.transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
         let flat_weight = saved.weight.reshape([channels_out, g.taps()].into());
         let cols_grad = matmul(flat_weight.transpose(0, 1), grad_rows); // [taps, columns]
-        let values = with_values(&cols_grad, |cols| col2im(&g, cols));
+        let values = with_values(&cols_grad, |cols| col2im(&g, cols, &[]));
         tensor(values, vec![g.batch, g.channels, g.side_in[0], g.side_in[1]])
     });
     (input_grad, weight_grad, tensor(bias_grad, vec![channels_out]))
@@ -159,14 +197,7 @@ pub fn conv_transpose2d_forward(
     let input_rows = tensor(rows, vec![channels_in, geometry.columns()]);
     let flat_weight = weight.reshape([channels_in, geometry.taps()].into());
     let cols = matmul(flat_weight.transpose(0, 1), input_rows.clone()); // [taps, columns]
-    let mut output = with_values(&cols, |cols| col2im(&geometry, cols));
-    let plane = geometry.side_in[0] * geometry.side_in[1];
-    with_values(bias, |bias| {
-        for (index, map) in output.chunks_mut(plane).enumerate() {
-            let shift = bias.get(index % geometry.channels).copied().unwrap_or(0.0);
-            map.iter_mut().for_each(|value| *value += shift);
-        }
-    });
+    let output = with_values(&cols, |cols| with_values(bias, |bias| col2im(&geometry, cols, bias)));
     let shape = vec![geometry.batch, geometry.channels, geometry.side_in[0], geometry.side_in[1]];
     (tensor(output, shape), ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry })
 }
@@ -180,12 +211,11 @@ pub fn conv_transpose2d_backward(
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
     let channels_in = weight_dims[0];
-    let (cols, bias_grad) = with_values(output_grad, |grad| {
-        (im2col(&g, grad), channel_sums(grad, g.batch, g.channels, g.side_in[0] * g.side_in[1]))
-    });
+    let (cols, bias_grad) =
+        with_values(output_grad, |grad| (im2col(&g, grad), channel_sums(grad, g.channels, g.plane_in())));
     let cols = tensor(cols, vec![g.taps(), g.columns()]);
     let weight_grad =
-        matmul(saved.input_rows.clone(), cols.clone().transpose(0, 1)).reshape(weight_dims.to_vec().into());
+        matmul_split_depth(saved.input_rows.clone(), cols.clone().transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
         let flat_weight = saved.weight.reshape([channels_in, g.taps()].into());
         let rows = matmul(flat_weight, cols); // [channels_in, columns]
@@ -195,14 +225,26 @@ pub fn conv_transpose2d_backward(
     (input_grad, weight_grad, tensor(bias_grad, vec![g.channels]))
 }
 
-/// Each channel's sum over the batch and positions of `values` ([batch, channels, positions]).
-fn channel_sums(values: &[f32], batch: usize, channels: usize, positions: usize) -> Vec<f32> {
-    let mut sums = vec![0.0f64; channels];
-    for image in 0..batch {
-        for (channel, sum) in sums.iter_mut().enumerate() {
-            let start = (image * channels + channel) * positions;
-            *sum += values[start..start + positions].iter().map(|&v| f64::from(v)).sum::<f64>();
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_product_split_by_depth_equals_the_whole_product() {
+        let depth = 3 * MIN_PART_DEPTH + 5;
+        let made_up = |count: usize, seed: usize| -> Vec<f32> {
+            (0..count).map(|index| ((index * 7919 + seed * 104_729) % 2003) as f32 / 1001.5 - 1.0).collect()
+        };
+        let lhs = tensor(made_up(7 * depth, 1), vec![7, depth]);
+        // The right side as the transposed view the weight gradient passes.
+        let rhs = tensor(made_up(5 * depth, 2), vec![5, depth]).transpose(0, 1);
+        let whole = values(&matmul(lhs.clone(), rhs.clone()));
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build();
+        let split = pool.map(|pool| pool.install(|| values(&matmul_split_depth(lhs, rhs))));
+        let split = split.unwrap_or_default();
+        assert_eq!(split.len(), whole.len());
+        for (a, b) in split.iter().zip(&whole) {
+            assert!((a - b).abs() <= 1e-3 * b.abs().max(1.0), "split {a} against whole {b}");
         }
     }
-    sums.into_iter().map(|sum| sum as f32).collect()
 }
