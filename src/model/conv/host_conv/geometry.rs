@@ -44,9 +44,14 @@ impl PatchGeometry {
         self.side_in[0] * self.side_in[1]
     }
 
-    /// Values of the whole input: batch · channels · height · width.
-    pub fn values_in(&self) -> usize {
-        self.batch * self.channels * self.plane_in()
+    /// Values of one image's input maps: channels · height · width.
+    pub fn image_values_in(&self) -> usize {
+        self.channels * self.plane_in()
+    }
+
+    /// The same convolution over `batch` images.
+    pub fn with_batch(&self, batch: usize) -> Self {
+        Self { batch, ..*self }
     }
 
     /// The output positions `[first, end)` along `axis` whose input index for kernel tap `tap`

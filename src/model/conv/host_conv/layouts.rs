@@ -3,21 +3,16 @@
 
 use rayon::prelude::*;
 
-/// [channels, batch·positions] → [batch, channels, positions], adding `bias[c]` to channel c.
-pub fn to_batch_major(values: &[f32], batch: usize, channels: usize, positions: usize, bias: &[f32]) -> Vec<f32> {
-    let mut output = vec![0.0f32; batch * channels * positions];
-    if output.is_empty() {
-        return output;
+/// [channels, images·positions] → `output` [images, channels, positions], adding `bias[c]` to
+/// channel c (nothing where `bias` is shorter).
+pub fn to_batch_major_into(values: &[f32], channels: usize, positions: usize, bias: &[f32], output: &mut [f32]) {
+    let columns = values.len() / channels.max(1);
+    for (index, map) in output.chunks_mut(positions.max(1)).enumerate() {
+        let (image, channel) = (index / channels, index % channels);
+        let start = channel * columns + image * positions;
+        let shift = bias.get(channel).copied().unwrap_or(0.0);
+        map.iter_mut().zip(&values[start..start + positions]).for_each(|(t, v)| *t = v + shift);
     }
-    let columns = batch * positions;
-    output.par_chunks_mut(channels * positions).enumerate().for_each(|(image, maps)| {
-        for (channel, map) in maps.chunks_mut(positions).enumerate() {
-            let start = channel * columns + image * positions;
-            let shift = bias.get(channel).copied().unwrap_or(0.0);
-            map.iter_mut().zip(&values[start..start + positions]).for_each(|(t, v)| *t = v + shift);
-        }
-    });
-    output
 }
 
 /// [batch, channels, positions] → [channels, batch·positions], and each channel's sum.

@@ -73,24 +73,21 @@ fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, row
 }
 
 /// The adjoint of [`im2col`]: adds every entry of `cols` ([channels·kh·kw, batch·positions]) into
-/// the input position its tap reads, giving [batch, channels, height, width] (padding dropped),
-/// plus `bias[c]` in channel c (nothing where `bias` is shorter).
-pub fn col2im(geometry: &PatchGeometry, cols: &[f32], bias: &[f32]) -> Vec<f32> {
+/// the input position its tap reads, into `output` ([batch, channels, height, width], padding
+/// dropped, zeros on entry), plus `bias[c]` in channel c (nothing where `bias` is shorter).
+pub fn col2im_into(geometry: &PatchGeometry, cols: &[f32], bias: &[f32], output: &mut [f32]) {
     let g = *geometry;
     let plane = g.plane_in();
-    let mut output = vec![0.0f32; g.values_in()];
-    if output.is_empty() {
-        return output;
+    if plane == 0 {
+        return;
     }
-    output.par_chunks_mut(g.channels * plane).enumerate().for_each(|(image, maps)| {
-        for (channel, map) in maps.chunks_mut(plane).enumerate() {
-            add_taps(&g, cols, image, channel, map);
-            if let Some(&shift) = bias.get(channel) {
-                map.iter_mut().for_each(|value| *value += shift);
-            }
+    for (index, map) in output.chunks_mut(plane).enumerate() {
+        let (image, channel) = (index / g.channels, index % g.channels);
+        add_taps(&g, cols, image, channel, map);
+        if let Some(&shift) = bias.get(channel) {
+            map.iter_mut().for_each(|value| *value += shift);
         }
-    });
-    output
+    }
 }
 
 /// Adds into `map` (channel `channel` of image `image`) every column-matrix entry that reads it.
@@ -171,11 +168,17 @@ mod tests {
         (4, 3, [4, 5], 1, 1),
     ];
 
+    fn col2im(g: &PatchGeometry, cols: &[f32], bias: &[f32]) -> Vec<f32> {
+        let mut output = vec![0.0; g.batch * g.image_values_in()];
+        col2im_into(g, cols, bias, &mut output);
+        output
+    }
+
     #[test]
     fn im2col_puts_every_tap_where_the_naive_loops_do() {
         for (seed, &(batch, channels, side, kernel, stride)) in GEOMETRIES.iter().enumerate() {
             let g = geometry(batch, channels, side, kernel, stride);
-            let input = made_up(g.values_in(), seed);
+            let input = made_up(g.batch * g.image_values_in(), seed);
             let cols = im2col(&g, &input);
             assert_eq!(cols.len(), g.taps() * g.columns());
             for (index, value) in cols.iter().enumerate() {
@@ -193,7 +196,8 @@ mod tests {
     fn col2im_is_the_adjoint_of_im2col_and_adds_the_bias() {
         for (seed, &(batch, channels, side, kernel, stride)) in GEOMETRIES.iter().enumerate() {
             let g = geometry(batch, channels, side, kernel, stride);
-            let (input, cols) = (made_up(g.values_in(), seed), made_up(g.taps() * g.columns(), seed + 50));
+            let (input, cols) =
+                (made_up(g.batch * g.image_values_in(), seed), made_up(g.taps() * g.columns(), seed + 50));
             // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x and c.
             let left: f64 = im2col(&g, &input).iter().zip(&cols).map(|(a, b)| f64::from(a * b)).sum();
             let back = col2im(&g, &cols, &[]);

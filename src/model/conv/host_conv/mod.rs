@@ -2,6 +2,7 @@
 //! as one gemm and the input gradient as col2im of one gemm, registered as a burn backend
 //! extension with its own backward pass. Other devices keep burn's convolutions.
 
+mod chunked;
 mod extension;
 mod geometry;
 mod layer;
@@ -9,6 +10,7 @@ mod layouts;
 mod line_kernels;
 mod lowering;
 mod passes;
+mod tensors;
 #[cfg(test)]
 mod tests;
 
