@@ -64,7 +64,7 @@ fn assert_all_close(ours: [Vec<f32>; 4], theirs: [Vec<f32>; 4], case: &str) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 12] = [
+const CONV_CASES: [ConvCase; 13] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -80,6 +80,8 @@ const CONV_CASES: [ConvCase; 12] = [
     (2, 4, 3, [5, 6], 1, 1, 0),
     // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
     (12, 1, 4, [28, 28], 3, 1, 1),
+    // Products by chunks of two images, the last chunk a single one.
+    (17, 2, 3, [6, 5], 3, 2, 1),
 ];
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {
@@ -108,7 +110,7 @@ fn conv2d_matches_burn_forward_and_gradients() {
 /// (batch, channels in, channels out, [height, width] in, kernel side, stride, padding, output padding)
 type TransposedCase = (usize, usize, usize, [usize; 2], usize, usize, usize, usize);
 
-const TRANSPOSED_CASES: [TransposedCase; 11] = [
+const TRANSPOSED_CASES: [TransposedCase; 12] = [
     (1, 4, 1, [4, 4], 3, 2, 1, 1),
     (3, 2, 3, [4, 4], 3, 2, 1, 0),
     (2, 3, 3, [5, 3], 3, 1, 1, 0),
@@ -123,6 +125,8 @@ const TRANSPOSED_CASES: [TransposedCase; 11] = [
     (2, 2, 3, [3, 4], 3, 3, 1, 2),
     // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
     (12, 4, 1, [28, 28], 3, 1, 1, 0),
+    // Products by chunks of two images, the last chunk a single one.
+    (17, 3, 2, [3, 4], 3, 2, 1, 1),
 ];
 #[test]
 fn conv_transpose2d_matches_burn_forward_and_gradients() {
