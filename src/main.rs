@@ -7,6 +7,11 @@ use vae_explorer::cli::{
     Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_split, run_sweep, run_train,
 };
 
+/// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
+/// every buffer above its mmap threshold (the conv's column matrices are tens of MB, every step).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();

@@ -18,6 +18,19 @@ thread_local! {
     static BURN_CONVOLUTIONS_ONLY: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+#[cfg(test)]
+thread_local! {
+    /// How many convolutions this thread has sent to the host convolutions (tests check the model
+    /// really goes through them).
+    static HOST_CONVOLUTIONS_RUN: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// How many convolutions this thread has sent to the host convolutions so far.
+#[cfg(test)]
+pub(super) fn host_convolutions_run() -> usize {
+    HOST_CONVOLUTIONS_RUN.with(std::cell::Cell::get)
+}
+
 /// Runs `work` with burn's own convolutions on this thread (tests compare the two).
 #[cfg(test)]
 pub(super) fn with_burn_convolutions<R>(work: impl FnOnce() -> R) -> R {
@@ -33,7 +46,12 @@ fn on_host(x: &Tensor<4>) -> bool {
     if BURN_CONVOLUTIONS_ONLY.with(std::cell::Cell::get) {
         return false;
     }
-    x.dtype() == DType::F32 && is_host_device(&x.device())
+    let host = x.dtype() == DType::F32 && is_host_device(&x.device());
+    #[cfg(test)]
+    if host {
+        HOST_CONVOLUTIONS_RUN.with(|count| count.set(count.get() + 1));
+    }
+    host
 }
 
 /// `conv.forward(x)`, on the host convolution where it applies.

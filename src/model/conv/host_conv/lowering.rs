@@ -1,64 +1,17 @@
-//! The host convolution's data movement: the im2col gather that lays every kernel tap's inputs out
-//! as one row of a matrix, its col2im scatter-add back, and the batch-major ↔ channel-major copies
-//! around the matrix products. Plain slices in, plain slices out: no tensors here.
+//! The host convolution's data movement around its matrix products: the im2col gather that lays
+//! every kernel tap's inputs out as one row of a matrix, and its col2im scatter-add back. Plain
+//! slices in, plain slices out: no tensors here.
 
 use rayon::prelude::*;
 
-/// A 2-D convolution's sizes: maps `[batch, channels, side_in]` read by a kernel of `kernel` taps
-/// moved by `stride` over the maps zero-padded by `padding` on each side, giving `side_out`
-/// positions. The transposed convolution uses the same geometry with input and output swapped.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PatchGeometry {
-    /// Images.
-    pub batch: usize,
-    /// Channels of the maps the kernel reads.
-    pub channels: usize,
-    /// [height, width] of the maps the kernel reads.
-    pub side_in: [usize; 2],
-    /// [height, width] of the kernel.
-    pub kernel: [usize; 2],
-    /// Step between neighbouring positions, [vertical, horizontal].
-    pub stride: [usize; 2],
-    /// Zeros added on each side, [vertical, horizontal].
-    pub padding: [usize; 2],
-    /// [height, width] of the positions the kernel visits.
-    pub side_out: [usize; 2],
-}
+use super::geometry::PatchGeometry;
+use super::line_kernels::{add_three_taps_stride_two, gather, scatter_add};
 
-impl PatchGeometry {
-    /// Taps per position: channels · kernel height · kernel width (rows of the column matrix).
-    pub fn taps(&self) -> usize {
-        self.channels * self.kernel[0] * self.kernel[1]
-    }
-
-    /// Positions of one image's output map.
-    pub fn positions_out(&self) -> usize {
-        self.side_out[0] * self.side_out[1]
-    }
-
-    /// Positions of the whole batch (columns of the column matrix).
-    pub fn columns(&self) -> usize {
-        self.batch * self.positions_out()
-    }
-
-    /// Values of one input map.
-    fn plane_in(&self) -> usize {
-        self.side_in[0] * self.side_in[1]
-    }
-
-    /// Values of the whole input: batch · channels · height · width.
-    pub fn values_in(&self) -> usize {
-        self.batch * self.channels * self.plane_in()
-    }
-
-    /// The output positions `[first, end)` along `axis` whose input index for kernel tap `tap`
-    /// (position · stride + tap − padding) falls inside the map rather than in its padding.
-    fn valid_range(&self, axis: usize, tap: usize) -> (usize, usize) {
-        let (stride, padding) = (self.stride[axis], self.padding[axis]);
-        let first = padding.saturating_sub(tap).div_ceil(stride);
-        let end = (self.side_in[axis] + padding).saturating_sub(tap).div_ceil(stride).min(self.side_out[axis]);
-        (first.min(end), end)
-    }
+/// How many images each parallel im2col task takes: about four tasks per thread, so the two
+/// cores stay busy whatever the channel count (the first layer of an RGB model has three).
+fn images_per_task(batch: usize) -> usize {
+    let tasks = (4 * rayon::current_num_threads()).clamp(1, batch.max(1));
+    batch.div_ceil(tasks).max(1)
 }
 
 /// Gathers `input` ([batch, channels, height, width]) into the column matrix
@@ -66,120 +19,196 @@ impl PatchGeometry {
 /// the input value that kernel tap reads (0 in the padding).
 pub fn im2col(geometry: &PatchGeometry, input: &[f32]) -> Vec<f32> {
     let g = *geometry;
-    let (columns, positions, plane) = (g.columns(), g.positions_out(), g.plane_in());
-    let [kernel_h, kernel_w] = g.kernel;
-    let [width_out, width_in] = [g.side_out[1], g.side_in[1]];
+    let (columns, positions) = (g.columns(), g.positions_out());
     let mut cols = vec![0.0f32; g.taps() * columns];
     if cols.is_empty() {
         return cols;
     }
-    cols.par_chunks_mut(kernel_h * kernel_w * columns).enumerate().for_each(|(channel, rows)| {
-        for image in 0..g.batch {
-            let start = (image * g.channels + channel) * plane;
-            let source = &input[start..start + plane];
-            for tap_h in 0..kernel_h {
-                let (first_h, end_h) = g.valid_range(0, tap_h);
-                for tap_w in 0..kernel_w {
-                    let (first_w, end_w) = g.valid_range(1, tap_w);
-                    let row = (tap_h * kernel_w + tap_w) * columns + image * positions;
-                    let segment = &mut rows[row..row + positions];
-                    // The rest of the segment stays 0: the padding.
-                    for out_h in first_h..end_h {
-                        let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
-                        let line = &source[in_h * width_in..(in_h + 1) * width_in];
-                        let target = &mut segment[out_h * width_out..(out_h + 1) * width_out];
-                        if first_w >= end_w {
-                            continue;
-                        }
-                        let in_w = first_w * g.stride[1] + tap_w - g.padding[1];
-                        let target = &mut target[first_w..end_w];
-                        if g.stride[1] == 1 {
-                            target.copy_from_slice(&line[in_w..in_w + target.len()]);
-                        } else {
-                            target.iter_mut().zip(line[in_w..].iter().step_by(g.stride[1])).for_each(|(t, s)| *t = *s);
-                        }
-                    }
-                }
+    // Each task owns the columns of a run of images in every row: tasks[t][row].
+    let images = images_per_task(g.batch);
+    let mut tasks: Vec<Vec<&mut [f32]>> = (0..g.batch.div_ceil(images)).map(|_| Vec::with_capacity(g.taps())).collect();
+    for row in cols.chunks_mut(columns) {
+        for (task, segment) in tasks.iter_mut().zip(row.chunks_mut(images * positions)) {
+            task.push(segment);
+        }
+    }
+    tasks.into_par_iter().enumerate().for_each(|(task, mut rows)| {
+        let first = task * images;
+        for (local, image) in (first..(first + images).min(g.batch)).enumerate() {
+            for channel in 0..g.channels {
+                let start = (image * g.channels + channel) * g.plane_in();
+                let map = &input[start..start + g.plane_in()];
+                gather_taps(&g, map, channel, local, &mut rows);
             }
         }
     });
     cols
 }
 
-/// The adjoint of [`im2col`]: adds every entry of `cols` ([channels·kh·kw, batch·positions]) into
-/// the input position its tap reads, giving [batch, channels, height, width] (padding dropped).
-pub fn col2im(geometry: &PatchGeometry, cols: &[f32]) -> Vec<f32> {
-    let g = *geometry;
-    let (columns, positions, plane) = (g.columns(), g.positions_out(), g.plane_in());
+/// Writes the taps of one input `map` (channel `channel` of the task's image `local`) into their
+/// rows: `rows[(channel, ki, kj)]` holds the task's images one after another.
+fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, rows: &mut [&mut [f32]]) {
     let [kernel_h, kernel_w] = g.kernel;
-    let [width_out, width_in] = [g.side_out[1], g.side_in[1]];
-    let mut output = vec![0.0f32; g.values_in()];
-    if output.is_empty() {
-        return output;
-    }
-    output.par_chunks_mut(g.channels * plane).enumerate().for_each(|(image, maps)| {
-        for (channel, map) in maps.chunks_mut(plane).enumerate() {
-            for tap_h in 0..kernel_h {
-                let (first_h, end_h) = g.valid_range(0, tap_h);
-                for tap_w in 0..kernel_w {
-                    let (first_w, end_w) = g.valid_range(1, tap_w);
-                    if first_w >= end_w {
-                        continue;
-                    }
-                    let row = ((channel * kernel_h + tap_h) * kernel_w + tap_w) * columns + image * positions;
-                    let segment = &cols[row..row + positions];
-                    for out_h in first_h..end_h {
-                        let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
-                        let line = &mut map[in_h * width_in..(in_h + 1) * width_in];
-                        let values = &segment[out_h * width_out + first_w..out_h * width_out + end_w];
-                        let in_w = first_w * g.stride[1] + tap_w - g.padding[1];
-                        if g.stride[1] == 1 {
-                            line[in_w..in_w + values.len()].iter_mut().zip(values).for_each(|(t, v)| *t += v);
-                        } else {
-                            line[in_w..].iter_mut().step_by(g.stride[1]).zip(values).for_each(|(t, v)| *t += v);
-                        }
-                    }
-                }
+    let [width_in, width_out] = [g.side_in[1], g.side_out[1]];
+    let positions = g.positions_out();
+    for tap_h in 0..kernel_h {
+        let (first_h, end_h) = g.valid_range(0, tap_h);
+        for tap_w in 0..kernel_w {
+            let (first_w, end_w) = g.valid_range(1, tap_w);
+            if first_w >= end_w {
+                continue;
+            }
+            let in_w = first_w * g.stride[1] + tap_w - g.padding[1];
+            let row = (channel * kernel_h + tap_h) * kernel_w + tap_w;
+            let segment = &mut rows[row][local * positions..(local + 1) * positions];
+            // The rest of the segment stays 0: the padding.
+            for out_h in first_h..end_h {
+                let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
+                let line = &map[in_h * width_in..(in_h + 1) * width_in];
+                let target = &mut segment[out_h * width_out + first_w..out_h * width_out + end_w];
+                gather(target, line, in_w, g.stride[1]);
             }
         }
-    });
-    output
+    }
 }
 
-/// [channels, batch·positions] → [batch, channels, positions], adding `bias[c]` to channel c.
-pub fn to_batch_major(values: &[f32], batch: usize, channels: usize, positions: usize, bias: &[f32]) -> Vec<f32> {
-    let mut output = vec![0.0f32; batch * channels * positions];
-    if output.is_empty() {
-        return output;
+/// The adjoint of [`im2col`]: adds every entry of `cols` ([channels·kh·kw, batch·positions]) into
+/// the input position its tap reads, into `output` ([batch, channels, height, width], padding
+/// dropped, zeros on entry), plus `bias[c]` in channel c (nothing where `bias` is shorter).
+pub fn col2im_into(geometry: &PatchGeometry, cols: &[f32], bias: &[f32], output: &mut [f32]) {
+    let g = *geometry;
+    let plane = g.plane_in();
+    if plane == 0 {
+        return;
     }
-    let columns = batch * positions;
-    output.par_chunks_mut(channels * positions).enumerate().for_each(|(image, maps)| {
-        for (channel, map) in maps.chunks_mut(positions).enumerate() {
-            let start = channel * columns + image * positions;
-            let shift = bias.get(channel).copied().unwrap_or(0.0);
-            map.iter_mut().zip(&values[start..start + positions]).for_each(|(t, v)| *t = v + shift);
+    for (index, map) in output.chunks_mut(plane).enumerate() {
+        let (image, channel) = (index / g.channels, index % g.channels);
+        add_taps(&g, cols, image, channel, map);
+        if let Some(&shift) = bias.get(channel) {
+            map.iter_mut().for_each(|value| *value += shift);
         }
-    });
-    output
+    }
 }
 
-/// [batch, channels, positions] → [channels, batch·positions], and each channel's sum.
-pub fn to_channel_major(values: &[f32], batch: usize, channels: usize, positions: usize) -> (Vec<f32>, Vec<f32>) {
-    let columns = batch * positions;
-    let mut output = vec![0.0f32; channels * columns];
-    let mut sums = vec![0.0f32; channels];
-    if output.is_empty() {
-        return (output, sums);
-    }
-    output.par_chunks_mut(columns).zip(sums.par_iter_mut()).enumerate().for_each(|(channel, (row, sum))| {
-        let mut total = 0.0f64;
-        for (image, target) in row.chunks_mut(positions).enumerate() {
-            let start = (image * channels + channel) * positions;
-            let source = &values[start..start + positions];
-            target.copy_from_slice(source);
-            total += source.iter().map(|&v| f64::from(v)).sum::<f64>();
+/// Adds into `map` (channel `channel` of image `image`) every column-matrix entry that reads it.
+fn add_taps(g: &PatchGeometry, cols: &[f32], image: usize, channel: usize, map: &mut [f32]) {
+    let [kernel_h, kernel_w] = g.kernel;
+    let [width_in, width_out] = [g.side_in[1], g.side_out[1]];
+    let (columns, positions) = (g.columns(), g.positions_out());
+    let segment = |tap_h: usize, tap_w: usize| {
+        let row = ((channel * kernel_h + tap_h) * kernel_w + tap_w) * columns + image * positions;
+        &cols[row..row + positions]
+    };
+    for tap_h in 0..kernel_h {
+        let (first_h, end_h) = g.valid_range(0, tap_h);
+        if g.is_three_wide_stride_two() {
+            let taps = [segment(tap_h, 0), segment(tap_h, 1), segment(tap_h, 2)];
+            for out_h in first_h..end_h {
+                let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
+                let line = &mut map[in_h * width_in..(in_h + 1) * width_in];
+                let range = out_h * width_out..(out_h + 1) * width_out;
+                add_three_taps_stride_two(line, taps.map(|tap| &tap[range.clone()]));
+            }
+            continue;
         }
-        *sum = total as f32;
-    });
-    (output, sums)
+        for tap_w in 0..kernel_w {
+            let (first_w, end_w) = g.valid_range(1, tap_w);
+            if first_w >= end_w {
+                continue;
+            }
+            let values = segment(tap_h, tap_w);
+            let in_w = first_w * g.stride[1] + tap_w - g.padding[1];
+            for out_h in first_h..end_h {
+                let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
+                let line = &mut map[in_h * width_in..(in_h + 1) * width_in];
+                let values = &values[out_h * width_out + first_w..out_h * width_out + end_w];
+                scatter_add(line, in_w, g.stride[1], values);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Made-up values in [-1, 1).
+    fn made_up(count: usize, seed: usize) -> Vec<f32> {
+        (0..count).map(|index| ((index * 7919 + seed * 104_729) % 2003) as f32 / 1001.5 - 1.0).collect()
+    }
+
+    fn geometry(batch: usize, channels: usize, side_in: [usize; 2], kernel: usize, stride: usize) -> PatchGeometry {
+        let padding = kernel / 2;
+        let side_out = side_in.map(|side| (side + 2 * padding - kernel) / stride + 1);
+        PatchGeometry {
+            batch,
+            channels,
+            side_in,
+            kernel: [kernel; 2],
+            stride: [stride; 2],
+            padding: [padding; 2],
+            side_out,
+        }
+    }
+
+    /// The input value tap (ki, kj) of output position (oh, ow) reads, 0 in the padding.
+    fn tap_value(g: &PatchGeometry, input: &[f32], [image, channel]: [usize; 2], [ki, kj, oh, ow]: [usize; 4]) -> f32 {
+        let h = (oh * g.stride[0] + ki).checked_sub(g.padding[0]).filter(|&h| h < g.side_in[0]);
+        let w = (ow * g.stride[1] + kj).checked_sub(g.padding[1]).filter(|&w| w < g.side_in[1]);
+        let (Some(h), Some(w)) = (h, w) else { return 0.0 };
+        input[((image * g.channels + channel) * g.side_in[0] + h) * g.side_in[1] + w]
+    }
+
+    const GEOMETRIES: [(usize, usize, [usize; 2], usize, usize); 6] = [
+        (1, 1, [5, 5], 3, 1),
+        (11, 3, [7, 6], 3, 2),
+        (9, 2, [6, 9], 3, 2),
+        (3, 2, [1, 1], 3, 2),
+        (2, 2, [8, 7], 5, 3),
+        (4, 3, [4, 5], 1, 1),
+    ];
+
+    fn col2im(g: &PatchGeometry, cols: &[f32], bias: &[f32]) -> Vec<f32> {
+        let mut output = vec![0.0; g.batch * g.image_values_in()];
+        col2im_into(g, cols, bias, &mut output);
+        output
+    }
+
+    #[test]
+    fn im2col_puts_every_tap_where_the_naive_loops_do() {
+        for (seed, &(batch, channels, side, kernel, stride)) in GEOMETRIES.iter().enumerate() {
+            let g = geometry(batch, channels, side, kernel, stride);
+            let input = made_up(g.batch * g.image_values_in(), seed);
+            let cols = im2col(&g, &input);
+            assert_eq!(cols.len(), g.taps() * g.columns());
+            for (index, value) in cols.iter().enumerate() {
+                let (row, column) = (index / g.columns(), index % g.columns());
+                let (channel, ki, kj) = (row / (kernel * kernel), row / kernel % kernel, row % kernel);
+                let (image, position) = (column / g.positions_out(), column % g.positions_out());
+                let (oh, ow) = (position / g.side_out[1], position % g.side_out[1]);
+                let expected = tap_value(&g, &input, [image, channel], [ki, kj, oh, ow]);
+                assert_eq!(*value, expected, "geometry {seed}, row {row}, column {column}");
+            }
+        }
+    }
+
+    #[test]
+    fn col2im_is_the_adjoint_of_im2col_and_adds_the_bias() {
+        for (seed, &(batch, channels, side, kernel, stride)) in GEOMETRIES.iter().enumerate() {
+            let g = geometry(batch, channels, side, kernel, stride);
+            let (input, cols) =
+                (made_up(g.batch * g.image_values_in(), seed), made_up(g.taps() * g.columns(), seed + 50));
+            // ⟨im2col(x), c⟩ = ⟨x, col2im(c)⟩ for any x and c.
+            let left: f64 = im2col(&g, &input).iter().zip(&cols).map(|(a, b)| f64::from(a * b)).sum();
+            let back = col2im(&g, &cols, &[]);
+            let right: f64 = input.iter().zip(&back).map(|(a, b)| f64::from(a * b)).sum();
+            assert!((left - right).abs() <= 1e-4 * left.abs().max(1.0), "geometry {seed}: {left} against {right}");
+            let bias: Vec<f32> = (0..channels).map(|channel| channel as f32 + 0.5).collect();
+            let shifted = col2im(&g, &cols, &bias);
+            for (index, (with, without)) in shifted.iter().zip(&back).enumerate() {
+                let channel = index / g.plane_in() % channels;
+                assert!((with - without - bias[channel]).abs() <= 1e-5, "geometry {seed}, value {index}");
+            }
+        }
+    }
 }

@@ -2,10 +2,15 @@
 //! as one gemm and the input gradient as col2im of one gemm, registered as a burn backend
 //! extension with its own backward pass. Other devices keep burn's convolutions.
 
+mod chunked;
 mod extension;
+mod geometry;
 mod layer;
+mod layouts;
+mod line_kernels;
 mod lowering;
 mod passes;
+mod tensors;
 #[cfg(test)]
 mod tests;
 

@@ -1,43 +1,20 @@
 //! The host convolution's forward and backward passes on Flex tensors: each a whole-batch im2col
-//! or col2im around one matrix product (gemm through Flex's `float_matmul`).
+//! or col2im around matrix products (gemm through Flex's `float_matmul`). Products that are only
+//! laid out again (batch-major, or added back by col2im) are computed a few images at a time, so
+//! they are read back from cache rather than memory.
 //!
 //! conv2d:  Y = W·cols(X);        dW = dY·cols(X)ᵀ;   dX = col2im(Wᵀ·dY);   db = Σ dY
 //! convT2d: Y = col2im(Wᵀ·X);     dW = X·cols(dY)ᵀ;   dX = W·cols(dY);      db = Σ dY
 //! (W flattened to [rows, channels·kh·kw]; X and dY channel-major: [channels, batch·positions]).
 
-use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
-use burn::backend::ops::{ConvOptions, ConvTransposeOptions, FloatTensorOps};
-use burn::prelude::TensorData;
+use burn::backend::ops::{ConvOptions, ConvTransposeOptions};
 
-use super::lowering::{PatchGeometry, col2im, im2col, to_batch_major, to_channel_major};
-
-/// The values of a float tensor of the host device, in row-major order.
-fn values(tensor: &FlexTensor) -> Vec<f32> {
-    let contiguous = tensor.to_contiguous();
-    match contiguous.as_slice::<f32>() {
-        Some(values) => values.to_vec(),
-        None => contiguous.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default(),
-    }
-}
-
-/// Runs `read` on the values of `tensor` without copying them when they are laid out in order.
-fn with_values<R>(tensor: &FlexTensor, read: impl FnOnce(&[f32]) -> R) -> R {
-    match tensor.as_slice::<f32>() {
-        Some(values) => read(values),
-        None => read(&values(tensor)),
-    }
-}
-
-/// A host tensor of `shape` holding `values`.
-fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FlexTensor {
-    FlexTensor::from_data(TensorData::new(values, shape))
-}
-
-/// `lhs · rhs` on Flex's gemm (strided views such as transposes are not copied).
-fn matmul(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
-    <Flex as FloatTensorOps<Flex>>::float_matmul(lhs, rhs)
-}
+use super::chunked::product_by_images;
+use super::geometry::PatchGeometry;
+use super::layouts::{channel_sums, to_batch_major_into, to_channel_major};
+use super::lowering::{col2im_into, im2col};
+use super::tensors::{matmul_split_depth, tensor, with_values};
 
 /// The dims of a 4-D tensor.
 fn dims4(tensor: &FlexTensor) -> [usize; 4] {
@@ -102,10 +79,13 @@ pub fn conv2d_forward(
     let channels_out = dims4(weight)[0];
     let cols = tensor(with_values(x, |x| im2col(&geometry, x)), vec![geometry.taps(), geometry.columns()]);
     let flat_weight = weight.reshape([channels_out, geometry.taps()].into());
-    let product = matmul(flat_weight, cols.clone()); // [out, batch·positions]
     let [height, width] = geometry.side_out;
-    let output = with_values(&product, |product| {
-        with_values(bias, |bias| to_batch_major(product, geometry.batch, channels_out, height * width, bias))
+    let positions = height * width;
+    let output = with_values(bias, |bias| {
+        // W · cols, [out, images·positions] per chunk, laid out batch-major with the bias.
+        product_by_images(&flat_weight, &cols, geometry.batch, positions, channels_out * positions, |product, out| {
+            to_batch_major_into(product, channels_out, positions, bias, out)
+        })
     });
     let output = tensor(output, vec![geometry.batch, channels_out, height, width]);
     (output, Conv2dSaved { cols, weight: weight.clone(), geometry })
@@ -123,11 +103,14 @@ pub fn conv2d_backward(
     let (grad_rows, bias_grad) =
         with_values(output_grad, |grad| to_channel_major(grad, g.batch, channels_out, g.positions_out()));
     let grad_rows = tensor(grad_rows, vec![channels_out, g.columns()]);
-    let weight_grad = matmul(grad_rows.clone(), saved.cols.transpose(0, 1)).reshape(weight_dims.to_vec().into());
+    let weight_grad =
+        matmul_split_depth(grad_rows.clone(), saved.cols.transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
-        let flat_weight = saved.weight.reshape([channels_out, g.taps()].into());
-        let cols_grad = matmul(flat_weight.transpose(0, 1), grad_rows); // [taps, columns]
-        let values = with_values(&cols_grad, |cols| col2im(&g, cols));
+        let flat_weight = saved.weight.reshape([channels_out, g.taps()].into()).transpose(0, 1);
+        // Wᵀ · dY, [taps, images·positions] per chunk, added back into the images' maps.
+        let values = product_by_images(&flat_weight, &grad_rows, g.batch, g.positions_out(), g.image_values_in(), {
+            |cols, maps| col2im_into(&g.with_batch(maps.len() / g.image_values_in()), cols, &[], maps)
+        });
         tensor(values, vec![g.batch, g.channels, g.side_in[0], g.side_in[1]])
     });
     (input_grad, weight_grad, tensor(bias_grad, vec![channels_out]))
@@ -157,15 +140,13 @@ pub fn conv_transpose2d_forward(
     let channels_in = x_dims[1];
     let (rows, _) = with_values(x, |x| to_channel_major(x, geometry.batch, channels_in, geometry.positions_out()));
     let input_rows = tensor(rows, vec![channels_in, geometry.columns()]);
-    let flat_weight = weight.reshape([channels_in, geometry.taps()].into());
-    let cols = matmul(flat_weight.transpose(0, 1), input_rows.clone()); // [taps, columns]
-    let mut output = with_values(&cols, |cols| col2im(&geometry, cols));
-    let plane = geometry.side_in[0] * geometry.side_in[1];
-    with_values(bias, |bias| {
-        for (index, map) in output.chunks_mut(plane).enumerate() {
-            let shift = bias.get(index % geometry.channels).copied().unwrap_or(0.0);
-            map.iter_mut().for_each(|value| *value += shift);
-        }
+    let flat_weight = weight.reshape([channels_in, geometry.taps()].into()).transpose(0, 1);
+    let (g, values_per_image) = (geometry, geometry.image_values_in());
+    let output = with_values(bias, |bias| {
+        // Wᵀ · X, [taps, images·positions] per chunk, added back into the images' maps.
+        product_by_images(&flat_weight, &input_rows, g.batch, g.positions_out(), values_per_image, |cols, maps| {
+            col2im_into(&g.with_batch(maps.len() / values_per_image), cols, bias, maps)
+        })
     });
     let shape = vec![geometry.batch, geometry.channels, geometry.side_in[0], geometry.side_in[1]];
     (tensor(output, shape), ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry })
@@ -180,29 +161,19 @@ pub fn conv_transpose2d_backward(
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
     let channels_in = weight_dims[0];
-    let (cols, bias_grad) = with_values(output_grad, |grad| {
-        (im2col(&g, grad), channel_sums(grad, g.batch, g.channels, g.side_in[0] * g.side_in[1]))
-    });
+    let (cols, bias_grad) =
+        with_values(output_grad, |grad| (im2col(&g, grad), channel_sums(grad, g.channels, g.plane_in())));
     let cols = tensor(cols, vec![g.taps(), g.columns()]);
     let weight_grad =
-        matmul(saved.input_rows.clone(), cols.clone().transpose(0, 1)).reshape(weight_dims.to_vec().into());
+        matmul_split_depth(saved.input_rows.clone(), cols.clone().transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
         let flat_weight = saved.weight.reshape([channels_in, g.taps()].into());
-        let rows = matmul(flat_weight, cols); // [channels_in, columns]
-        let values = with_values(&rows, |rows| to_batch_major(rows, g.batch, channels_in, g.positions_out(), &[]));
+        let positions = g.positions_out();
+        // W · cols(dY), [channels_in, images·positions] per chunk, laid out batch-major.
+        let values = product_by_images(&flat_weight, &cols, g.batch, positions, channels_in * positions, {
+            |rows, out| to_batch_major_into(rows, channels_in, positions, &[], out)
+        });
         tensor(values, vec![g.batch, channels_in, g.side_out[0], g.side_out[1]])
     });
     (input_grad, weight_grad, tensor(bias_grad, vec![g.channels]))
-}
-
-/// Each channel's sum over the batch and positions of `values` ([batch, channels, positions]).
-fn channel_sums(values: &[f32], batch: usize, channels: usize, positions: usize) -> Vec<f32> {
-    let mut sums = vec![0.0f64; channels];
-    for image in 0..batch {
-        for (channel, sum) in sums.iter_mut().enumerate() {
-            let start = (image * channels + channel) * positions;
-            *sum += values[start..start + positions].iter().map(|&v| f64::from(v)).sum::<f64>();
-        }
-    }
-    sums.into_iter().map(|sum| sum as f32).collect()
 }

@@ -9,7 +9,7 @@ use burn::optim::{AdamConfig, GradientsParams, MultiGradientsParams};
 use burn::prelude::*;
 
 use super::extension::HostConvBackend;
-use super::layer::with_burn_convolutions;
+use super::layer::{host_convolutions_run, with_burn_convolutions};
 use crate::model::{Architecture, Likelihood, Vae, VaeConfig};
 
 fn device() -> Device {
@@ -61,24 +61,34 @@ fn assert_all_close(ours: [Vec<f32>; 4], theirs: [Vec<f32>; 4], case: &str) {
     }
 }
 
-/// (batch, channels in, channels out, [height, width], stride, padding)
-type ConvCase = (usize, usize, usize, [usize; 2], usize, usize);
+/// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
+type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 6] = [
-    (1, 1, 4, [5, 5], 1, 1),
-    (3, 3, 5, [7, 6], 2, 1),
-    (2, 3, 2, [8, 8], 2, 0),
-    (5, 2, 3, [4, 9], 1, 0),
-    (4, 1, 32, [28, 28], 2, 1),
-    (3, 32, 16, [7, 7], 2, 1),
+const CONV_CASES: [ConvCase; 13] = [
+    (1, 1, 4, [5, 5], 3, 1, 1),
+    (3, 3, 5, [7, 6], 3, 2, 1),
+    (2, 3, 2, [8, 8], 3, 2, 0),
+    (5, 2, 3, [4, 9], 3, 1, 0),
+    (4, 1, 32, [28, 28], 3, 2, 1),
+    (3, 32, 16, [7, 7], 3, 2, 1),
+    // Odd and even widths through the 3-wide stride-2 path, more images than im2col tasks.
+    (11, 2, 3, [5, 9], 3, 2, 1),
+    (9, 3, 4, [6, 1], 3, 2, 1),
+    // Other kernels and strides take the general loops.
+    (3, 2, 3, [9, 8], 5, 2, 2),
+    (2, 3, 2, [7, 10], 3, 3, 1),
+    (2, 4, 3, [5, 6], 1, 1, 0),
+    // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
+    (12, 1, 4, [28, 28], 3, 1, 1),
+    // Products by chunks of two images, the last chunk a single one.
+    (17, 2, 3, [6, 5], 3, 2, 1),
 ];
-
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {
     let device = device();
-    for (seed, &(batch, channels_in, channels_out, side, stride, padding)) in CONV_CASES.iter().enumerate() {
+    for (seed, &(batch, channels_in, channels_out, side, kernel, stride, padding)) in CONV_CASES.iter().enumerate() {
         let x = made_up([batch, channels_in, side[0], side[1]], seed, &device);
-        let weight = made_up([channels_out, channels_in, 3, 3], seed + 10, &device);
+        let weight = made_up([channels_out, channels_in, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvOptions::new([stride; 2], [padding; 2], [1, 1], 1);
         let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
@@ -97,26 +107,35 @@ fn conv2d_matches_burn_forward_and_gradients() {
     }
 }
 
-/// (batch, channels in, channels out, [height, width] in, stride, padding, output padding)
-type TransposedCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
+/// (batch, channels in, channels out, [height, width] in, kernel side, stride, padding, output padding)
+type TransposedCase = (usize, usize, usize, [usize; 2], usize, usize, usize, usize);
 
-const TRANSPOSED_CASES: [TransposedCase; 6] = [
-    (1, 4, 1, [4, 4], 2, 1, 1),
-    (3, 2, 3, [4, 4], 2, 1, 0),
-    (2, 3, 3, [5, 3], 1, 1, 0),
-    (5, 8, 3, [7, 7], 2, 1, 1),
-    (2, 2, 2, [3, 4], 2, 0, 1),
-    (3, 16, 1, [14, 14], 2, 1, 1),
+const TRANSPOSED_CASES: [TransposedCase; 12] = [
+    (1, 4, 1, [4, 4], 3, 2, 1, 1),
+    (3, 2, 3, [4, 4], 3, 2, 1, 0),
+    (2, 3, 3, [5, 3], 3, 1, 1, 0),
+    (5, 8, 3, [7, 7], 3, 2, 1, 1),
+    (2, 2, 2, [3, 4], 3, 2, 0, 1),
+    (3, 16, 1, [14, 14], 3, 2, 1, 1),
+    // Odd and even outputs through the 3-wide stride-2 path, more images than im2col tasks.
+    (10, 3, 2, [3, 5], 3, 2, 1, 0),
+    (9, 2, 3, [1, 4], 3, 2, 1, 1),
+    // Other kernels and strides take the general loops.
+    (2, 3, 2, [4, 3], 5, 2, 2, 1),
+    (2, 2, 3, [3, 4], 3, 3, 1, 2),
+    // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
+    (12, 4, 1, [28, 28], 3, 1, 1, 0),
+    // Products by chunks of two images, the last chunk a single one.
+    (17, 3, 2, [3, 4], 3, 2, 1, 1),
 ];
-
 #[test]
 fn conv_transpose2d_matches_burn_forward_and_gradients() {
     let device = device();
-    for (seed, &(batch, channels_in, channels_out, side, stride, padding, padding_out)) in
+    for (seed, &(batch, channels_in, channels_out, side, kernel, stride, padding, padding_out)) in
         TRANSPOSED_CASES.iter().enumerate()
     {
         let x = made_up([batch, channels_in, side[0], side[1]], seed, &device);
-        let weight = made_up([channels_in, channels_out, 3, 3], seed + 10, &device);
+        let weight = made_up([channels_in, channels_out, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvTransposeOptions::new([stride; 2], [padding; 2], [padding_out; 2], [1, 1], 1);
         let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
@@ -179,8 +198,12 @@ fn loss_trajectory(model: Vae, steps: usize) -> Vec<f32> {
 #[test]
 fn a_few_conv_vae_steps_follow_burns_loss_trajectory() {
     let model = VaeConfig::new().with_architecture(Architecture::Conv).init(&device());
+    let before = host_convolutions_run();
     let theirs = with_burn_convolutions(|| loss_trajectory(model.clone(), 4));
+    assert_eq!(host_convolutions_run(), before, "burn's run used none of ours");
     let ours = loss_trajectory(model, 4);
+    // The 28×28 model has three stages down and three up: six convolutions a step.
+    assert_eq!(host_convolutions_run() - before, 4 * 6, "every convolution of our run went through ours");
     for (step, (a, b)) in ours.iter().zip(&theirs).enumerate() {
         assert!((a - b).abs() <= 1e-4 * b.abs(), "step {step}: loss {a} against burn's {b}");
     }

@@ -1,0 +1,107 @@
+//! The innermost loops of im2col and col2im: one line of a map gathered into, or added back from,
+//! one row segment of the column matrix. Stride 1 and 2 are written so the compiler vectorises
+//! them (contiguous slices and pairs, no `step_by`); other strides take the plain loop.
+
+/// `target[j] = line[start + j·stride]` for every j of `target`.
+pub fn gather(target: &mut [f32], line: &[f32], start: usize, stride: usize) {
+    let count = target.len();
+    let Some(last) = count.checked_sub(1) else {
+        return;
+    };
+    match stride {
+        1 => target.copy_from_slice(&line[start..start + count]),
+        2 => {
+            let (body, tail) = target.split_at_mut(last);
+            let pairs = line[start..start + 2 * last].chunks_exact(2);
+            body.iter_mut().zip(pairs).for_each(|(value, pair)| *value = pair[0]);
+            tail[0] = line[start + 2 * last];
+        }
+        _ => target.iter_mut().zip(line[start..].iter().step_by(stride)).for_each(|(value, source)| *value = *source),
+    }
+}
+
+/// `line[start + j·stride] += values[j]` for every j of `values`.
+pub fn scatter_add(line: &mut [f32], start: usize, stride: usize, values: &[f32]) {
+    let count = values.len();
+    let Some(last) = count.checked_sub(1) else {
+        return;
+    };
+    match stride {
+        1 => line[start..start + count].iter_mut().zip(values).for_each(|(target, value)| *target += value),
+        2 => {
+            let pairs = line[start..start + 2 * last].chunks_exact_mut(2);
+            pairs.zip(&values[..last]).for_each(|(pair, value)| pair[0] += value);
+            line[start + 2 * last] += values[last];
+        }
+        _ => line[start..].iter_mut().step_by(stride).zip(values).for_each(|(target, value)| *target += value),
+    }
+}
+
+/// Adds back into `line` (one row of a map, `2·n − 1` or `2·n` wide) the three taps of a 3-wide
+/// kernel with stride 2 and padding 1, each an `n`-long row segment: position 2q takes the middle
+/// tap of output q, position 2q + 1 the right tap of q and the left tap of q + 1.
+pub fn add_three_taps_stride_two(line: &mut [f32], [left, middle, right]: [&[f32]; 3]) {
+    let Some(last) = middle.len().checked_sub(1) else {
+        return;
+    };
+    let (body, tail) = line.split_at_mut(2 * last);
+    let taps = middle[..last].iter().zip(&right[..last]).zip(&left[1..]);
+    for (pair, ((middle, right), left)) in body.chunks_exact_mut(2).zip(taps) {
+        pair[0] += middle;
+        // Left before right, as three scatters tap by tap would add them (the same rounding).
+        pair[1] = pair[1] + left + right;
+    }
+    tail[0] += middle[last];
+    if let Some(odd) = tail.get_mut(1) {
+        *odd += right[last];
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ramp(count: usize, from: f32) -> Vec<f32> {
+        (0..count).map(|index| from + index as f32).collect()
+    }
+
+    #[test]
+    fn gather_and_scatter_add_visit_every_stride_th_value() {
+        let line = ramp(11, 0.0);
+        for stride in 1..=3 {
+            for start in 0..3 {
+                let count = (11usize - start).div_ceil(stride);
+                let mut target = vec![-1.0; count];
+                gather(&mut target, &line, start, stride);
+                let expected: Vec<f32> = (0..count).map(|j| line[start + j * stride]).collect();
+                assert_eq!(target, expected, "gather stride {stride} start {start}");
+                let mut sums = line.clone();
+                scatter_add(&mut sums, start, stride, &target);
+                for (index, (sum, value)) in sums.iter().zip(&line).enumerate() {
+                    let hit = index >= start && (index - start).is_multiple_of(stride);
+                    assert_eq!(*sum, if hit { 2.0 * value } else { *value }, "scatter stride {stride} index {index}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn three_taps_stride_two_match_three_scatters() {
+        for width in [1, 2, 5, 6, 9] {
+            let outputs = (width - 1) / 2 + 1;
+            let taps = [ramp(outputs, 100.0), ramp(outputs, 200.0), ramp(outputs, 300.0)];
+            let mut fused = ramp(width, 0.0);
+            add_three_taps_stride_two(&mut fused, [&taps[0], &taps[1], &taps[2]]);
+            let mut plain = ramp(width, 0.0);
+            for (tap, values) in taps.iter().enumerate() {
+                // Output q reads position 2q + tap − 1; keep the ones inside the line.
+                for (q, value) in values.iter().enumerate() {
+                    if let Some(position) = (2 * q + tap).checked_sub(1).filter(|&p| p < width) {
+                        plain[position] += value;
+                    }
+                }
+            }
+            assert_eq!(fused, plain, "width {width}");
+        }
+    }
+}
