@@ -29,7 +29,7 @@ pub fn to_channel_major(values: &[f32], batch: usize, channels: usize, positions
             let start = (image * channels + channel) * positions;
             let source = &values[start..start + positions];
             target.copy_from_slice(source);
-            total += source.iter().map(|&v| f64::from(v)).sum::<f64>();
+            total += sum_f64(source);
         }
         *sum = total as f32;
     });
@@ -39,14 +39,50 @@ pub fn to_channel_major(values: &[f32], batch: usize, channels: usize, positions
 /// Each channel's sum over the batch and positions of `values` ([batch, channels, positions]),
 /// images summed in parallel (the last layer of an RGB decoder has three channels).
 pub fn channel_sums(values: &[f32], channels: usize, positions: usize) -> Vec<f32> {
-    let image_sums = |maps: &[f32]| -> Vec<f64> {
-        let sum = |map: &[f32]| map.iter().map(|&v| f64::from(v)).sum::<f64>();
-        maps.chunks(positions.max(1)).map(sum).collect()
-    };
+    let image_sums = |maps: &[f32]| -> Vec<f64> { maps.chunks(positions.max(1)).map(sum_f64).collect() };
     let add = |mut left: Vec<f64>, right: Vec<f64>| {
         left.iter_mut().zip(&right).for_each(|(sum, value)| *sum += value);
         left
     };
     let sums = values.par_chunks((channels * positions).max(1)).map(image_sums).reduce(|| vec![0.0f64; channels], add);
     sums.into_iter().map(|sum| sum as f32).collect()
+}
+
+/// The sum of `values` in f64, over eight independent running sums (one chain of dependent adds
+/// ran at one add per four cycles: a tenth of a 64×64 conv step went to the bias gradients).
+fn sum_f64(values: &[f32]) -> f64 {
+    let mut lanes = [0.0f64; 8];
+    let chunks = values.chunks_exact(8);
+    let rest = chunks.remainder().iter().map(|&v| f64::from(v)).sum::<f64>();
+    for chunk in chunks {
+        lanes.iter_mut().zip(chunk).for_each(|(lane, &value)| *lane += f64::from(value));
+    }
+    lanes.iter().sum::<f64>() + rest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_and_layouts_match_plain_loops() {
+        let (batch, channels, positions) = (3, 2, 13);
+        let values: Vec<f32> =
+            (0..batch * channels * positions).map(|index| (index % 17) as f32 * 0.25 - 1.0).collect();
+        let plain: Vec<f32> = (0..channels)
+            .map(|channel| {
+                let maps = (0..batch).flat_map(|image| {
+                    let start = (image * channels + channel) * positions;
+                    values[start..start + positions].iter()
+                });
+                maps.map(|&v| f64::from(v)).sum::<f64>() as f32
+            })
+            .collect();
+        assert_eq!(channel_sums(&values, channels, positions), plain);
+        let (rows, sums) = to_channel_major(&values, batch, channels, positions);
+        assert_eq!(sums, plain);
+        let mut back = vec![0.0; values.len()];
+        to_batch_major_into(&rows, channels, positions, &[], &mut back);
+        assert_eq!(back, values);
+    }
 }
