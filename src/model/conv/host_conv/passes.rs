@@ -14,7 +14,8 @@ use super::chunked::product_by_images;
 use super::geometry::PatchGeometry;
 use super::layouts::{channel_sums, to_batch_major_into, to_channel_major};
 use super::lowering::{col2im_into, im2col};
-use super::tensors::{matmul_split_depth, tensor, with_values};
+use super::tensors::{matmul_split_depth, with_values};
+use crate::model::host_tensor::host_tensor;
 
 /// The dims of a 4-D tensor.
 fn dims4(tensor: &FlexTensor) -> [usize; 4] {
@@ -77,7 +78,7 @@ pub fn conv2d_forward(
 ) -> (FlexTensor, Conv2dSaved) {
     let geometry = conv2d_geometry(dims4(x), dims4(weight), options);
     let channels_out = dims4(weight)[0];
-    let cols = tensor(with_values(x, |x| im2col(&geometry, x)), vec![geometry.taps(), geometry.columns()]);
+    let cols = host_tensor(with_values(x, |x| im2col(&geometry, x)), vec![geometry.taps(), geometry.columns()]);
     let flat_weight = weight.reshape([channels_out, geometry.taps()].into());
     let [height, width] = geometry.side_out;
     let positions = height * width;
@@ -87,7 +88,7 @@ pub fn conv2d_forward(
             to_batch_major_into(product, channels_out, positions, bias, out)
         })
     });
-    let output = tensor(output, vec![geometry.batch, channels_out, height, width]);
+    let output = host_tensor(output, vec![geometry.batch, channels_out, height, width]);
     (output, Conv2dSaved { cols, weight: weight.clone(), geometry })
 }
 
@@ -102,7 +103,7 @@ pub fn conv2d_backward(
     let channels_out = weight_dims[0];
     let (grad_rows, bias_grad) =
         with_values(output_grad, |grad| to_channel_major(grad, g.batch, channels_out, g.positions_out()));
-    let grad_rows = tensor(grad_rows, vec![channels_out, g.columns()]);
+    let grad_rows = host_tensor(grad_rows, vec![channels_out, g.columns()]);
     let weight_grad =
         matmul_split_depth(grad_rows.clone(), saved.cols.transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
@@ -111,9 +112,9 @@ pub fn conv2d_backward(
         let values = product_by_images(&flat_weight, &grad_rows, g.batch, g.positions_out(), g.image_values_in(), {
             |cols, maps| col2im_into(&g.with_batch(maps.len() / g.image_values_in()), cols, &[], maps)
         });
-        tensor(values, vec![g.batch, g.channels, g.side_in[0], g.side_in[1]])
+        host_tensor(values, vec![g.batch, g.channels, g.side_in[0], g.side_in[1]])
     });
-    (input_grad, weight_grad, tensor(bias_grad, vec![channels_out]))
+    (input_grad, weight_grad, host_tensor(bias_grad, vec![channels_out]))
 }
 
 /// What the transposed convolution's forward pass keeps for its backward pass.
@@ -139,7 +140,7 @@ pub fn conv_transpose2d_forward(
     let geometry = conv_transpose2d_geometry(x_dims, weight_dims, options);
     let channels_in = x_dims[1];
     let (rows, _) = with_values(x, |x| to_channel_major(x, geometry.batch, channels_in, geometry.positions_out()));
-    let input_rows = tensor(rows, vec![channels_in, geometry.columns()]);
+    let input_rows = host_tensor(rows, vec![channels_in, geometry.columns()]);
     let flat_weight = weight.reshape([channels_in, geometry.taps()].into()).transpose(0, 1);
     let (g, values_per_image) = (geometry, geometry.image_values_in());
     let output = with_values(bias, |bias| {
@@ -149,7 +150,7 @@ pub fn conv_transpose2d_forward(
         })
     });
     let shape = vec![geometry.batch, geometry.channels, geometry.side_in[0], geometry.side_in[1]];
-    (tensor(output, shape), ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry })
+    (host_tensor(output, shape), ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry })
 }
 
 /// convT2d backward: the gradients of input (when `need_input`), weight and bias.
@@ -163,7 +164,7 @@ pub fn conv_transpose2d_backward(
     let channels_in = weight_dims[0];
     let (cols, bias_grad) =
         with_values(output_grad, |grad| (im2col(&g, grad), channel_sums(grad, g.channels, g.plane_in())));
-    let cols = tensor(cols, vec![g.taps(), g.columns()]);
+    let cols = host_tensor(cols, vec![g.taps(), g.columns()]);
     let weight_grad =
         matmul_split_depth(saved.input_rows.clone(), cols.clone().transpose(0, 1)).reshape(weight_dims.to_vec().into());
     let input_grad = need_input.then(|| {
@@ -173,7 +174,7 @@ pub fn conv_transpose2d_backward(
         let values = product_by_images(&flat_weight, &cols, g.batch, positions, channels_in * positions, {
             |rows, out| to_batch_major_into(rows, channels_in, positions, &[], out)
         });
-        tensor(values, vec![g.batch, channels_in, g.side_out[0], g.side_out[1]])
+        host_tensor(values, vec![g.batch, channels_in, g.side_out[0], g.side_out[1]])
     });
-    (input_grad, weight_grad, tensor(bias_grad, vec![g.channels]))
+    (input_grad, weight_grad, host_tensor(bias_grad, vec![g.channels]))
 }

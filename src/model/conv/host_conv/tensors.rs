@@ -4,29 +4,18 @@
 use burn::backend::Flex;
 use burn::backend::flex::FlexTensor;
 use burn::backend::ops::FloatTensorOps;
-use burn::prelude::TensorData;
 use rayon::prelude::*;
+
+use crate::model::host_tensor::{host_tensor, host_values};
 
 /// The values of a float tensor of the host device, in row-major order.
 pub fn values(tensor: &FlexTensor) -> Vec<f32> {
-    let contiguous = tensor.to_contiguous();
-    match contiguous.as_slice::<f32>() {
-        Some(values) => values.to_vec(),
-        None => contiguous.into_data().convert::<f32>().try_to_vec::<f32>().unwrap_or_default(),
-    }
+    host_values(tensor).into_owned()
 }
 
 /// Runs `read` on the values of `tensor` without copying them when they are laid out in order.
 pub fn with_values<R>(tensor: &FlexTensor, read: impl FnOnce(&[f32]) -> R) -> R {
-    match tensor.as_slice::<f32>() {
-        Some(values) => read(values),
-        None => read(&values(tensor)),
-    }
-}
-
-/// A host tensor of `shape` holding `values`.
-pub fn tensor(values: Vec<f32>, shape: Vec<usize>) -> FlexTensor {
-    FlexTensor::from_data(TensorData::new(values, shape))
+    read(&host_values(tensor))
 }
 
 /// `lhs · rhs` on Flex's gemm (strided views such as transposes are not copied).
@@ -71,7 +60,7 @@ pub fn matmul_split_depth(lhs: FlexTensor, rhs: FlexTensor) -> FlexTensor {
     for partial in &partials {
         sum.iter_mut().zip(partial).for_each(|(total, value)| *total += value);
     }
-    tensor(sum, vec![rows, columns])
+    host_tensor(sum, vec![rows, columns])
 }
 
 #[cfg(test)]
@@ -84,9 +73,9 @@ mod tests {
         let made_up = |count: usize, seed: usize| -> Vec<f32> {
             (0..count).map(|index| ((index * 7919 + seed * 104_729) % 2003) as f32 / 1001.5 - 1.0).collect()
         };
-        let lhs = tensor(made_up(7 * depth, 1), vec![7, depth]);
+        let lhs = host_tensor(made_up(7 * depth, 1), vec![7, depth]);
         // The right side as the transposed view the weight gradient passes.
-        let rhs = tensor(made_up(5 * depth, 2), vec![5, depth]).transpose(0, 1);
+        let rhs = host_tensor(made_up(5 * depth, 2), vec![5, depth]).transpose(0, 1);
         let whole = values(&matmul(lhs.clone(), rhs.clone()));
         let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build();
         let split = pool.map(|pool| pool.install(|| values(&matmul_split_depth(lhs, rhs))));
