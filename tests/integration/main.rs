@@ -18,6 +18,7 @@ mod hostile_checkpoints;
 mod hostile_exports;
 mod hostile_files;
 mod image_folders;
+mod image_folders_cli;
 mod kl_strip_ui;
 mod latent_tools;
 mod latent_views;
