@@ -66,10 +66,19 @@ fn ticking_two_runs_overlays_two_curves_and_open_shows_a_run() {
     let mut harness = app_harness(autosave.path());
     harness.run_steps(2);
     harness.state_mut().apply(AppAction::ScanRuns(Some(runs.path().to_path_buf())));
-    run_until(&mut harness, "the runs", |app| app.runs().runs(app.progress()).len() == 2);
+    // Clicks land where a widget was drawn when it was looked up, so the window first settles:
+    // the bundled model's views in and the file thread idle (anything that changes size while
+    // they load, such as the status line below the panel, can move the table).
+    run_until(&mut harness, "the runs and the bundled model's views", |app| {
+        app.runs().runs(app.progress()).len() == 2
+            && app.explorer().state.cloud.value.is_some()
+            && app.file_jobs_in_flight() == 0
+    });
     assert!(harness.state().plotted_runs().is_empty());
 
+    // One click at a time, each looked up after the last one's frames.
     harness.get_by_label("run-a").click();
+    run_until(&mut harness, "run-a plotted", |app| app.plotted_runs() == ["run-a"]);
     harness.get_by_label("run-b").click();
     harness.run_steps(2);
     assert_eq!(harness.state().plotted_runs(), ["run-a", "run-b"]);
