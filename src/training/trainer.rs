@@ -47,7 +47,9 @@ pub struct Trainer {
     config: TrainingConfig,
     dataset: Arc<Dataset>,
     device: Device,
-    model: Vae,
+    /// The model; `None` only during an optimizer step, which takes the only copy so that it can
+    /// update the weights where they lie.
+    model: Option<Vae>,
     optimizer: Adam,
     /// Threads a batch's gradient is split over.
     shards: usize,
@@ -115,6 +117,7 @@ impl Trainer {
         let optimizer = Adam::for_device(device);
         let device = device.clone().autodiff();
         let kl_per_dim_nats = Vec::new();
+        let model = Some(model);
         Self { config, dataset, device, model, optimizer, shards, epochs_done, global_step, history, kl_per_dim_nats }
     }
 
@@ -140,7 +143,7 @@ impl Trainer {
 
     /// The model being trained.
     pub fn model(&self) -> &Vae {
-        &self.model
+        self.model.as_ref().expect("the optimizer step gives the model back")
     }
 
     /// The training configuration.
@@ -171,7 +174,7 @@ impl Trainer {
             reports.push(report);
             self.history.push(report);
             observer.on_epoch_kl_per_dim(&self.kl_per_dim_nats);
-            if observer.on_epoch(&report, &self.model) == Control::Stop {
+            if observer.on_epoch(&report, self.model()) == Control::Stop {
                 break;
             }
         }
@@ -199,13 +202,15 @@ impl Trainer {
                 loss: self.config.likelihood(),
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
             };
-            let BatchGradients { gradients, loss } = step.gradients(&self.model, train, batch, &self.device);
+            let BatchGradients { gradients, loss } = step.gradients(self.model(), train, batch, &self.device);
             if let Some(value) = non_finite_value(&loss) {
                 return Err(Diverged::new(&self.config, epoch, Some(index + 1), "the training loss", value));
             }
             let learning_rate =
                 self.config.learning_rate_at(self.epochs_done as f64 + (index as f64 + 0.5) / steps_per_epoch as f64);
-            self.model = self.optimizer.step(learning_rate, self.model.clone(), gradients, &self.device);
+            if let Some(model) = self.model.take() {
+                self.model = Some(self.optimizer.step(learning_rate, model, gradients, &self.device));
+            }
             self.global_step = self.global_step.saturating_add(1);
 
             accumulator.add(loss, batch.len());
@@ -218,17 +223,17 @@ impl Trainer {
                 loss,
                 images_per_sec: ((index + 1) * batch_size) as f64 / seconds,
             };
-            if observer.on_step(&report, &self.model) == Control::Stop {
+            if observer.on_step(&report, self.model()) == Control::Stop {
                 return Ok(None);
             }
         }
         let train_secs = started.elapsed().as_secs_f64();
         let train_images = train.len();
-        let heldout = evaluate(&self.model.valid(), &self.dataset.heldout, self.config.likelihood());
+        let heldout = evaluate(&self.model().valid(), &self.dataset.heldout, self.config.likelihood());
         if let Some(value) = non_finite_value(&heldout) {
             return Err(Diverged::new(&self.config, epoch, None, "the held-out loss", value));
         }
-        if !self.model.is_finite() {
+        if !self.model().is_finite() {
             return Err(Diverged::new(&self.config, epoch, None, "a weight", f64::NAN));
         }
         let quality = self.measure_quality();
@@ -249,7 +254,7 @@ impl Trainer {
     fn measure_quality(&mut self) -> Option<super::EpochQuality> {
         let started = Instant::now();
         let heldout = &self.dataset.heldout;
-        let report = heldout_quality_of_first(&self.model.valid(), heldout, QUALITY_IMAGES_PER_EPOCH);
+        let report = heldout_quality_of_first(&self.model().valid(), heldout, QUALITY_IMAGES_PER_EPOCH);
         let mut quality = report.epoch_quality(heldout.len().min(QUALITY_IMAGES_PER_EPOCH));
         quality.measure_secs = started.elapsed().as_secs_f64();
         let kl_is_finite = report.kl_per_dim_nats.iter().all(|nats| nats.is_finite());
