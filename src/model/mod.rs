@@ -10,6 +10,7 @@ mod host_matmul;
 mod host_tensor;
 mod loss;
 mod mlp;
+mod relu;
 mod vae;
 
 pub use config::{

@@ -6,7 +6,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfi
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
-use super::host_conv::{conv_transpose2d, conv2d};
+use super::host_conv::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 use super::layout::Stage;
 
 /// A 3×3 convolution with padding 1 and the given stride.
@@ -32,7 +32,7 @@ impl ResidualBlock {
 
     /// maps: [batch, channels, height, width] → the same shape.
     pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
-        let residual = conv2d(&self.second, relu(conv2d(&self.first, maps.clone())));
+        let residual = conv2d(&self.second, conv2d_relu(&self.first, maps.clone()));
         relu(maps + residual)
     }
 }
@@ -58,7 +58,7 @@ impl DownStage {
 
     /// maps: [batch, channels_in, h, w] → [batch, channels_out, ⌈h/2⌉, ⌈w/2⌉]
     pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
-        let maps = relu(conv2d(&self.conv, maps));
+        let maps = conv2d_relu(&self.conv, maps);
         self.blocks.iter().fold(maps, |maps, block| block.forward(maps))
     }
 }
@@ -93,9 +93,10 @@ impl UpStage {
         Self { blocks, conv }
     }
 
-    /// maps: [batch, channels_out, ⌈h/2⌉, ⌈w/2⌉] → [batch, channels_in, h, w] (no activation)
-    pub fn forward(&self, maps: Tensor<4>) -> Tensor<4> {
+    /// maps: [batch, channels_out, ⌈h/2⌉, ⌈w/2⌉] → [batch, channels_in, h, w], through a ReLU
+    /// when `with_relu`.
+    pub fn forward(&self, maps: Tensor<4>, with_relu: bool) -> Tensor<4> {
         let maps = self.blocks.iter().fold(maps, |maps, block| block.forward(maps));
-        conv_transpose2d(&self.conv, maps)
+        if with_relu { conv_transpose2d_relu(&self.conv, maps) } else { conv_transpose2d(&self.conv, maps) }
     }
 }

@@ -3,7 +3,6 @@
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
-use burn::tensor::activation::relu;
 
 use super::blocks::UpStage;
 use super::layout::{ConvPlan, HIDDEN};
@@ -48,10 +47,7 @@ impl ConvDecoder {
         let last = self.stages.len().saturating_sub(1);
         for (index, stage) in self.stages.iter().enumerate() {
             // [batch, c', h', w'] → [batch, c, h, w]; the last stage gives the image's logits.
-            maps = stage.forward(maps);
-            if index < last {
-                maps = relu(maps);
-            }
+            maps = stage.forward(maps, index < last);
         }
         maps.reshape([batch, self.image_values])
     }

@@ -1,6 +1,8 @@
 //! The fused dense layer's element-wise work on host slices: the bias and ReLU around the forward
 //! product, and their gradients before the backward products. No tensors here.
 
+use crate::model::relu::{relu, relu_grad};
+
 /// Adds `bias` ([columns]) to every row of `values` ([rows, columns]) and, with `with_relu`, sets
 /// what is not above 0 to 0 (NaN stays NaN, as in burn's `relu`, so a diverging run still shows).
 pub fn add_bias_relu(values: &mut [f32], bias: &[f32], with_relu: bool) {
@@ -9,11 +11,7 @@ pub fn add_bias_relu(values: &mut [f32], bias: &[f32], with_relu: bool) {
     }
     for row in values.chunks_exact_mut(bias.len()) {
         if with_relu {
-            for (value, &shift) in row.iter_mut().zip(bias) {
-                let sum = *value + shift;
-                // A select rather than a branch, so the loop vectorises.
-                *value = if sum <= 0.0 { 0.0 } else { sum };
-            }
+            row.iter_mut().zip(bias).for_each(|(value, &shift)| *value = relu(*value + shift));
         } else {
             row.iter_mut().zip(bias).for_each(|(value, &shift)| *value += shift);
         }
@@ -32,8 +30,7 @@ pub fn relu_and_bias_gradients(grads: &mut [f32], relu_outputs: Option<&[f32]>, 
         Some(outputs) => {
             for (row, output_row) in grads.chunks_exact_mut(columns).zip(outputs.chunks_exact(columns)) {
                 for ((grad, &output), sum) in row.iter_mut().zip(output_row).zip(bias_grad.iter_mut()) {
-                    // A select rather than a branch, so the loop vectorises.
-                    *grad = if output <= 0.0 { 0.0 } else { *grad };
+                    *grad = relu_grad(*grad, output);
                     *sum += *grad;
                 }
             }

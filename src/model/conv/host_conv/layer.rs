@@ -8,6 +8,7 @@ use burn::nn::PaddingConfig2d;
 use burn::nn::conv::{Conv2d, ConvTranspose2d};
 use burn::prelude::*;
 use burn::tensor::DType;
+use burn::tensor::activation::relu;
 
 use super::extension::HostConvBackend;
 use crate::device::is_host_device;
@@ -57,6 +58,31 @@ fn on_host(x: &Tensor<4>) -> bool {
 /// `conv.forward(x)`, on the host convolution where it applies.
 /// x: [batch, channels_in, h, w] → [batch, channels_out, h', w']
 pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    host_or_burn_conv2d(conv, x, false)
+}
+
+/// `relu(conv.forward(x))`, the ReLU fused into the host convolution where it applies.
+pub fn conv2d_relu(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
+    host_or_burn_conv2d(conv, x, true)
+}
+
+/// `conv.forward(x)`, on the host transposed convolution where it applies.
+/// x: [batch, channels_in, h, w] → [batch, channels_out, H, W]
+pub fn conv_transpose2d(conv: &ConvTranspose2d, x: Tensor<4>) -> Tensor<4> {
+    host_or_burn_conv_transpose2d(conv, x, false)
+}
+
+/// `relu(conv.forward(x))`, the ReLU fused into the host transposed convolution where it applies.
+pub fn conv_transpose2d_relu(conv: &ConvTranspose2d, x: Tensor<4>) -> Tensor<4> {
+    host_or_burn_conv_transpose2d(conv, x, true)
+}
+
+/// burn's layer followed by its `relu` when `with_relu`.
+fn burn_layer(output: Tensor<4>, with_relu: bool) -> Tensor<4> {
+    if with_relu { relu(output) } else { output }
+}
+
+fn host_or_burn_conv2d(conv: &Conv2d, x: Tensor<4>, with_relu: bool) -> Tensor<4> {
     let padding = match conv.padding {
         PaddingConfig2d::Valid => Some([0, 0]),
         PaddingConfig2d::Explicit(top, left, bottom, right) if top == bottom && left == right => Some([top, left]),
@@ -67,10 +93,10 @@ pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
         height + 2 * pad_h >= conv.kernel_size[0] && width + 2 * pad_w >= conv.kernel_size[1]
     });
     let (Some(padding), Some(bias), true) = (padding, conv.bias.as_ref(), fits) else {
-        return conv.forward(x);
+        return burn_layer(conv.forward(x), with_relu);
     };
     if conv.groups != 1 || conv.dilation != [1, 1] || !on_host(&x) {
-        return conv.forward(x);
+        return burn_layer(conv.forward(x), with_relu);
     }
     let options = ConvOptions::new(conv.stride, padding, conv.dilation, 1);
     let output = <Dispatch as HostConvBackend>::host_conv2d(
@@ -78,19 +104,18 @@ pub fn conv2d(conv: &Conv2d, x: Tensor<4>) -> Tensor<4> {
         conv.weight.val().into_dispatch(),
         bias.val().into_dispatch(),
         options,
+        with_relu,
     );
     Tensor::from_dispatch(output)
 }
 
-/// `conv.forward(x)`, on the host transposed convolution where it applies.
-/// x: [batch, channels_in, h, w] → [batch, channels_out, H, W]
-pub fn conv_transpose2d(conv: &ConvTranspose2d, x: Tensor<4>) -> Tensor<4> {
+fn host_or_burn_conv_transpose2d(conv: &ConvTranspose2d, x: Tensor<4>, with_relu: bool) -> Tensor<4> {
     let supported = conv.groups == 1
         && conv.dilation == [1, 1]
         && (0..2).all(|axis| conv.padding_out[axis] < conv.stride[axis])
         && (0..2).all(|axis| conv.kernel_size[axis] + conv.padding_out[axis] > 2 * conv.padding[axis]);
     let Some(bias) = conv.bias.as_ref().filter(|_| supported && on_host(&x)) else {
-        return conv.forward(x);
+        return burn_layer(conv.forward(x), with_relu);
     };
     let options = ConvTransposeOptions::new(conv.stride, conv.padding, conv.padding_out, conv.dilation, 1);
     let output = <Dispatch as HostConvBackend>::host_conv_transpose2d(
@@ -98,6 +123,7 @@ pub fn conv_transpose2d(conv: &ConvTranspose2d, x: Tensor<4>) -> Tensor<4> {
         conv.weight.val().into_dispatch(),
         bias.val().into_dispatch(),
         options,
+        with_relu,
     );
     Tensor::from_dispatch(output)
 }

@@ -14,4 +14,4 @@ mod tensors;
 #[cfg(test)]
 mod tests;
 
-pub use layer::{conv_transpose2d, conv2d};
+pub use layer::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};

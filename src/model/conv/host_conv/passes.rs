@@ -15,7 +15,8 @@ use super::geometry::PatchGeometry;
 use super::layouts::{channel_sums, to_batch_major_into, to_channel_major};
 use super::lowering::{col2im_into, im2col};
 use super::tensors::{matmul_split_depth, with_values};
-use crate::model::host_tensor::host_tensor;
+use crate::model::host_tensor::{host_tensor, host_values, into_owned_values};
+use crate::model::relu::{relu_grad_in_place, relu_in_place};
 
 /// The dims of a 4-D tensor.
 fn dims4(tensor: &FlexTensor) -> [usize; 4] {
@@ -67,14 +68,18 @@ pub struct Conv2dSaved {
     pub weight: FlexTensor,
     /// The convolution's geometry.
     pub geometry: PatchGeometry,
+    /// The output, when a ReLU was fused in (its mask).
+    pub relu_output: Option<FlexTensor>,
 }
 
-/// conv2d forward: x [batch, channels, h, w] → [batch, out, h', w'], and what backward needs.
+/// conv2d forward, then a ReLU when `with_relu`: x [batch, channels, h, w] → [batch, out, h', w'],
+/// and what backward needs.
 pub fn conv2d_forward(
     x: &FlexTensor,
     weight: &FlexTensor,
     bias: &FlexTensor,
     options: &ConvOptions<2>,
+    with_relu: bool,
 ) -> (FlexTensor, Conv2dSaved) {
     let geometry = conv2d_geometry(dims4(x), dims4(weight), options);
     let channels_out = dims4(weight)[0];
@@ -85,22 +90,36 @@ pub fn conv2d_forward(
     let output = with_values(bias, |bias| {
         // W · cols, [out, images·positions] per chunk, laid out batch-major with the bias.
         product_by_images(&flat_weight, &cols, geometry.batch, positions, channels_out * positions, |product, out| {
-            to_batch_major_into(product, channels_out, positions, bias, out)
+            to_batch_major_into(product, channels_out, positions, bias, out);
+            if with_relu {
+                relu_in_place(out);
+            }
         })
     });
     let output = host_tensor(output, vec![geometry.batch, channels_out, height, width]);
-    (output, Conv2dSaved { cols, weight: weight.clone(), geometry })
+    let relu_output = with_relu.then(|| output.clone());
+    (output, Conv2dSaved { cols, weight: weight.clone(), geometry, relu_output })
+}
+
+/// The output gradient carried back through the fused ReLU (when there was one): masked in place
+/// where the output was not above 0.
+fn through_relu(output_grad: FlexTensor, relu_output: Option<&FlexTensor>) -> FlexTensor {
+    let Some(relu_output) = relu_output else { return output_grad };
+    let mut grad = into_owned_values(output_grad);
+    relu_grad_in_place(grad.storage_mut::<f32>(), &host_values(relu_output));
+    grad
 }
 
 /// conv2d backward: the gradients of input (when `need_input`), weight and bias from the output's.
 pub fn conv2d_backward(
     saved: &Conv2dSaved,
-    output_grad: &FlexTensor,
+    output_grad: FlexTensor,
     need_input: bool,
 ) -> (Option<FlexTensor>, FlexTensor, FlexTensor) {
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
     let channels_out = weight_dims[0];
+    let output_grad = &through_relu(output_grad, saved.relu_output.as_ref());
     let (grad_rows, bias_grad) =
         with_values(output_grad, |grad| to_channel_major(grad, g.batch, channels_out, g.positions_out()));
     let grad_rows = host_tensor(grad_rows, vec![channels_out, g.columns()]);
@@ -126,14 +145,18 @@ pub struct ConvTranspose2dSaved {
     pub weight: FlexTensor,
     /// The geometry of the convolution it is the adjoint of.
     pub geometry: PatchGeometry,
+    /// The output, when a ReLU was fused in (its mask).
+    pub relu_output: Option<FlexTensor>,
 }
 
-/// convT2d forward: x [batch, channels_in, h, w] → [batch, channels_out, H, W].
+/// convT2d forward, then a ReLU when `with_relu`: x [batch, channels_in, h, w] →
+/// [batch, channels_out, H, W].
 pub fn conv_transpose2d_forward(
     x: &FlexTensor,
     weight: &FlexTensor,
     bias: &FlexTensor,
     options: &ConvTransposeOptions<2>,
+    with_relu: bool,
 ) -> (FlexTensor, ConvTranspose2dSaved) {
     let x_dims = dims4(x);
     let weight_dims = dims4(weight);
@@ -146,22 +169,28 @@ pub fn conv_transpose2d_forward(
     let output = with_values(bias, |bias| {
         // Wᵀ · X, [taps, images·positions] per chunk, added back into the images' maps.
         product_by_images(&flat_weight, &input_rows, g.batch, g.positions_out(), values_per_image, |cols, maps| {
-            col2im_into(&g.with_batch(maps.len() / values_per_image), cols, bias, maps)
+            col2im_into(&g.with_batch(maps.len() / values_per_image), cols, bias, maps);
+            if with_relu {
+                relu_in_place(maps);
+            }
         })
     });
     let shape = vec![geometry.batch, geometry.channels, geometry.side_in[0], geometry.side_in[1]];
-    (host_tensor(output, shape), ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry })
+    let output = host_tensor(output, shape);
+    let relu_output = with_relu.then(|| output.clone());
+    (output, ConvTranspose2dSaved { input_rows, weight: weight.clone(), geometry, relu_output })
 }
 
 /// convT2d backward: the gradients of input (when `need_input`), weight and bias.
 pub fn conv_transpose2d_backward(
     saved: &ConvTranspose2dSaved,
-    output_grad: &FlexTensor,
+    output_grad: FlexTensor,
     need_input: bool,
 ) -> (Option<FlexTensor>, FlexTensor, FlexTensor) {
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
     let channels_in = weight_dims[0];
+    let output_grad = &through_relu(output_grad, saved.relu_output.as_ref());
     let (cols, bias_grad) =
         with_values(output_grad, |grad| (im2col(&g, grad), channel_sums(grad, g.channels, g.plane_in())));
     let cols = host_tensor(cols, vec![g.taps(), g.columns()]);

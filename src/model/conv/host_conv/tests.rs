@@ -61,6 +61,23 @@ fn assert_all_close(ours: [Vec<f32>; 4], theirs: [Vec<f32>; 4], case: &str) {
     }
 }
 
+/// burn's `relu` of `output` when `with_relu`.
+fn burn_relu(output: Tensor<4>, with_relu: bool) -> Tensor<4> {
+    if with_relu { burn::tensor::activation::relu(output) } else { output }
+}
+
+/// With a fused ReLU, some outputs are cut to 0 and some are above it (so the comparison with
+/// burn's gradients covers both sides of the mask); without one, some are below 0.
+fn assert_relu_cut(output: &[f32], with_relu: bool) {
+    assert!(output.iter().any(|&value| value > 0.0), "no output above 0");
+    if with_relu {
+        assert!(output.iter().all(|&value| value >= 0.0), "the ReLU let a negative output through");
+        assert!(output.contains(&0.0), "the ReLU cut nothing");
+    } else {
+        assert!(output.iter().any(|&value| value < 0.0), "no output below 0 to cut");
+    }
+}
+
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
@@ -91,19 +108,23 @@ fn conv2d_matches_burn_forward_and_gradients() {
         let weight = made_up([channels_out, channels_in, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvOptions::new([stride; 2], [padding; 2], [1, 1], 1);
-        let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-            burn::tensor::module::conv2d(x, weight, Some(bias), options.clone())
-        });
-        let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-            let output = <Dispatch as HostConvBackend>::host_conv2d(
-                x.into_dispatch(),
-                weight.into_dispatch(),
-                bias.into_dispatch(),
-                options.clone(),
-            );
-            Tensor::from_dispatch(output)
-        });
-        assert_all_close(ours, theirs, &format!("conv2d case {seed}"));
+        for with_relu in [false, true] {
+            let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
+                burn_relu(burn::tensor::module::conv2d(x, weight, Some(bias), options.clone()), with_relu)
+            });
+            let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
+                let output = <Dispatch as HostConvBackend>::host_conv2d(
+                    x.into_dispatch(),
+                    weight.into_dispatch(),
+                    bias.into_dispatch(),
+                    options.clone(),
+                    with_relu,
+                );
+                Tensor::from_dispatch(output)
+            });
+            assert_relu_cut(&ours[0], with_relu);
+            assert_all_close(ours, theirs, &format!("conv2d case {seed}, ReLU {with_relu}"));
+        }
     }
 }
 
@@ -138,19 +159,23 @@ fn conv_transpose2d_matches_burn_forward_and_gradients() {
         let weight = made_up([channels_in, channels_out, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvTransposeOptions::new([stride; 2], [padding; 2], [padding_out; 2], [1, 1], 1);
-        let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-            burn::tensor::module::conv_transpose2d(x, weight, Some(bias), options.clone())
-        });
-        let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-            let output = <Dispatch as HostConvBackend>::host_conv_transpose2d(
-                x.into_dispatch(),
-                weight.into_dispatch(),
-                bias.into_dispatch(),
-                options.clone(),
-            );
-            Tensor::from_dispatch(output)
-        });
-        assert_all_close(ours, theirs, &format!("conv_transpose2d case {seed}"));
+        for with_relu in [false, true] {
+            let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
+                burn_relu(burn::tensor::module::conv_transpose2d(x, weight, Some(bias), options.clone()), with_relu)
+            });
+            let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
+                let output = <Dispatch as HostConvBackend>::host_conv_transpose2d(
+                    x.into_dispatch(),
+                    weight.into_dispatch(),
+                    bias.into_dispatch(),
+                    options.clone(),
+                    with_relu,
+                );
+                Tensor::from_dispatch(output)
+            });
+            assert_relu_cut(&ours[0], with_relu);
+            assert_all_close(ours, theirs, &format!("conv_transpose2d case {seed}, ReLU {with_relu}"));
+        }
     }
 }
 
