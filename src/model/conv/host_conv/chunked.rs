@@ -1,45 +1,128 @@
-//! Matrix products computed a few images at a time and consumed while they are still in cache:
-//! the products that are only laid out again (batch-major, or added back by col2im) never go to
-//! memory whole, and each chunk's consumer runs right after its gemm on the same thread.
+//! The host convolution's passes run a few images at a time, in parallel: each chunk's column
+//! matrix, channel-major copy and product live in scratch buffers that a task reuses from chunk
+//! to chunk, so they stay in cache, are never zero-filled afresh and never touch fresh pages. A
+//! backward pass adds its chunks' weight and bias gradients into per-task sums.
 
-use burn::backend::flex::FlexTensor;
+use std::ops::Range;
+
 use rayon::prelude::*;
 
-use super::tensors::{matmul, with_values};
+use super::geometry::PatchGeometry;
 
-/// Values of one chunk's product, about: 1 MB, well inside the 32 MB L3 and near the L2.
+/// Values of one chunk's largest buffer, about: 1 MB, well inside the 32 MB L3 and near the L2.
 const CHUNK_VALUES: usize = 256 * 1024;
 
-/// Images per chunk: products of about [`CHUNK_VALUES`] values, and at least four chunks per
-/// thread so the threads stay evenly busy.
-fn images_per_chunk(batch: usize, product_values_per_image: usize) -> usize {
-    let by_size = CHUNK_VALUES / product_values_per_image.max(1);
+/// Images per chunk: buffers of about [`CHUNK_VALUES`] values (`values_per_image` is the largest
+/// buffer's share of one image), and at least four chunks per thread so the threads stay evenly
+/// busy.
+pub fn images_per_chunk(batch: usize, values_per_image: usize) -> usize {
+    let by_size = CHUNK_VALUES / values_per_image.max(1);
     let by_balance = batch / (4 * rayon::current_num_threads()).max(1);
     by_size.min(by_balance).max(1)
 }
 
-/// `lhs · rhs` ([rows, depth] · [depth, batch·positions]) a few images' columns at a time, in
-/// parallel: `consume(product, output)` gets each chunk's product ([rows, images·positions]) and
-/// its images' part of the result (`values_per_image` each), which starts as zeros.
-pub fn product_by_images(
-    lhs: &FlexTensor,
-    rhs: &FlexTensor,
-    batch: usize,
-    positions: usize,
-    values_per_image: usize,
-    consume: impl Fn(&[f32], &mut [f32]) + Sync,
-) -> Vec<f32> {
-    let rows = lhs.layout().shape()[0];
-    let images = images_per_chunk(batch, rows * positions);
-    let mut output = vec![0.0f32; batch * values_per_image];
-    if output.is_empty() {
-        return output;
+/// Buffers a task reuses from one chunk to the next.
+#[derive(Default)]
+pub struct Scratch {
+    /// The chunk's column matrix (see [`Scratch::cols_for`]).
+    cols: Vec<f32>,
+    /// The geometry whose padding entries `cols` holds zeros for.
+    cols_geometry: Option<PatchGeometry>,
+    /// The chunk's maps, channel-major.
+    pub rows: Vec<f32>,
+    /// The chunk's matrix product.
+    pub product: Vec<f32>,
+}
+
+impl Scratch {
+    /// The column-matrix buffer for a chunk of geometry `g`, ready for `im2col_into` (its padding
+    /// entries are 0), beside the other two buffers. The column matrix is cleared only when the
+    /// chunk's geometry differs from the last chunk's: im2col writes the same entries for every
+    /// chunk of one geometry, so the padding stays 0.
+    pub fn with_cols(&mut self, g: &PatchGeometry) -> (&mut [f32], &mut Vec<f32>, &mut Vec<f32>) {
+        let len = g.taps() * g.columns();
+        if self.cols_geometry != Some(*g) {
+            sized(&mut self.cols, len).fill(0.0);
+            self.cols_geometry = Some(*g);
+        }
+        (&mut self.cols[..len], &mut self.rows, &mut self.product)
     }
-    output.par_chunks_mut(images * values_per_image).enumerate().for_each(|(chunk, part)| {
-        let count = part.len() / values_per_image;
-        let columns = rhs.narrow(1, chunk * images * positions, count * positions);
-        let product = matmul(lhs.clone(), columns);
-        with_values(&product, |product| consume(product, part));
+}
+
+/// The first `len` values of `buffer`, grown with zeros when it is shorter (what it held stays:
+/// the caller overwrites every value).
+pub fn sized(buffer: &mut Vec<f32>, len: usize) -> &mut [f32] {
+    if buffer.len() < len {
+        buffer.resize(len, 0.0);
+    }
+    &mut buffer[..len]
+}
+
+/// The weight and bias gradients summed over the chunks one task ran.
+pub struct GradientSums {
+    /// The weight gradient, laid out as the pass's product writes it.
+    pub weight: Vec<f32>,
+    /// The bias gradient, per channel, summed in f64.
+    pub bias: Vec<f64>,
+    scratch: Scratch,
+}
+
+impl GradientSums {
+    fn zeros(weight_len: usize, bias_len: usize) -> Self {
+        Self { weight: vec![0.0; weight_len], bias: vec![0.0; bias_len], scratch: Scratch::default() }
+    }
+
+    fn add(mut self, other: Self) -> Self {
+        self.weight.iter_mut().zip(&other.weight).for_each(|(sum, value)| *sum += value);
+        self.bias.iter_mut().zip(&other.bias).for_each(|(sum, value)| *sum += value);
+        self
+    }
+}
+
+/// Fills `output` (`values_per_image` per image) a chunk of `images` images at a time, in
+/// parallel: `work(images of the chunk, its part of output, scratch)`.
+pub fn forward_by_chunks(
+    output: &mut [f32],
+    values_per_image: usize,
+    images: usize,
+    work: impl Fn(Range<usize>, &mut [f32], &mut Scratch) + Sync,
+) {
+    let chunk_values = (images * values_per_image).max(1);
+    output.par_chunks_mut(chunk_values).enumerate().for_each_init(Scratch::default, |scratch, (chunk, part)| {
+        let first = chunk * images;
+        work(first..first + part.len() / values_per_image.max(1), part, scratch);
     });
-    output
+}
+
+/// A backward pass over `batch` images, a chunk of `images` at a time, in parallel:
+/// `work(images of the chunk, its part of the input gradient, scratch, sums)` adds the chunk's
+/// weight and bias gradients into `sums` and, when `input_grad` is given (`values_per_image` per
+/// image, zeros on entry), writes the chunk's input gradient. Returns the sums over all chunks.
+pub fn backward_by_chunks(
+    batch: usize,
+    images: usize,
+    input_grad: Option<(&mut [f32], usize)>,
+    [weight_len, bias_len]: [usize; 2],
+    work: impl Fn(Range<usize>, Option<&mut [f32]>, &mut Scratch, &mut GradientSums) + Sync,
+) -> GradientSums {
+    let images = images.max(1);
+    let chunks = batch.div_ceil(images);
+    let parts: Vec<Option<&mut [f32]>> = match input_grad {
+        Some((values, per_image)) => values.chunks_mut((images * per_image).max(1)).map(Some).collect(),
+        None => (0..chunks).map(|_| None).collect(),
+    };
+    parts
+        .into_par_iter()
+        .enumerate()
+        .fold(
+            || GradientSums::zeros(weight_len, bias_len),
+            |mut sums, (chunk, part)| {
+                let first = chunk * images;
+                let mut scratch = std::mem::take(&mut sums.scratch);
+                work(first..(first + images).min(batch), part, &mut scratch, &mut sums);
+                sums.scratch = scratch;
+                sums
+            },
+        )
+        .reduce(|| GradientSums::zeros(weight_len, bias_len), GradientSums::add)
 }

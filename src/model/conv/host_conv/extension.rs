@@ -17,7 +17,7 @@ use super::passes::{
     conv2d_forward,
 };
 
-/// Convolutions of whole batches on the host: one im2col or col2im and one gemm per pass.
+/// Convolutions on the host: im2col or col2im around matrix products, a few images at a time.
 #[backend_extension(Flex, Autodiff)]
 pub trait HostConvBackend: Backend {
     /// conv2d with groups 1, dilation 1 and symmetric padding, then a ReLU when `with_relu`.

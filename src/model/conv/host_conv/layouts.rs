@@ -1,8 +1,6 @@
 //! The batch-major ↔ channel-major copies around the host convolution's matrix products, and the
 //! per-channel sums that are the bias gradient. Plain slices in, plain slices out.
 
-use rayon::prelude::*;
-
 /// [channels, images·positions] → `output` [images, channels, positions], adding `bias[c]` to
 /// channel c (nothing where `bias` is shorter).
 pub fn to_batch_major_into(values: &[f32], channels: usize, positions: usize, bias: &[f32], output: &mut [f32]) {
@@ -15,37 +13,28 @@ pub fn to_batch_major_into(values: &[f32], channels: usize, positions: usize, bi
     }
 }
 
-/// [batch, channels, positions] → [channels, batch·positions], and each channel's sum.
-pub fn to_channel_major(values: &[f32], batch: usize, channels: usize, positions: usize) -> (Vec<f32>, Vec<f32>) {
-    let columns = batch * positions;
-    let mut output = vec![0.0f32; channels * columns];
-    let mut sums = vec![0.0f32; channels];
-    if output.is_empty() {
-        return (output, sums);
+/// `values` [images, channels, positions] → `output` [channels, images·positions].
+pub fn to_channel_major_into(values: &[f32], channels: usize, positions: usize, output: &mut [f32]) {
+    let columns = values.len() / channels.max(1);
+    if columns == 0 {
+        return;
     }
-    output.par_chunks_mut(columns).zip(sums.par_iter_mut()).enumerate().for_each(|(channel, (row, sum))| {
-        let mut total = 0.0f64;
-        for (image, target) in row.chunks_mut(positions).enumerate() {
+    for (channel, row) in output.chunks_mut(columns).enumerate() {
+        for (image, target) in row.chunks_mut(positions.max(1)).enumerate() {
             let start = (image * channels + channel) * positions;
-            let source = &values[start..start + positions];
-            target.copy_from_slice(source);
-            total += sum_f64(source);
+            target.copy_from_slice(&values[start..start + positions]);
         }
-        *sum = total as f32;
-    });
-    (output, sums)
+    }
 }
 
-/// Each channel's sum over the batch and positions of `values` ([batch, channels, positions]),
-/// images summed in parallel (the last layer of an RGB decoder has three channels).
-pub fn channel_sums(values: &[f32], channels: usize, positions: usize) -> Vec<f32> {
-    let image_sums = |maps: &[f32]| -> Vec<f64> { maps.chunks(positions.max(1)).map(sum_f64).collect() };
-    let add = |mut left: Vec<f64>, right: Vec<f64>| {
-        left.iter_mut().zip(&right).for_each(|(sum, value)| *sum += value);
-        left
-    };
-    let sums = values.par_chunks((channels * positions).max(1)).map(image_sums).reduce(|| vec![0.0f64; channels], add);
-    sums.into_iter().map(|sum| sum as f32).collect()
+/// Adds each channel's sum over the images and positions of `values` ([images, channels,
+/// positions]) into `sums` (one per channel).
+pub fn add_channel_sums(values: &[f32], channels: usize, positions: usize, sums: &mut [f64]) {
+    for (index, map) in values.chunks(positions.max(1)).enumerate() {
+        if let Some(sum) = sums.get_mut(index % channels.max(1)) {
+            *sum += sum_f64(map);
+        }
+    }
 }
 
 /// The sum of `values` in f64, over eight independent running sums (one chain of dependent adds
@@ -78,9 +67,11 @@ mod tests {
                 maps.map(|&v| f64::from(v)).sum::<f64>() as f32
             })
             .collect();
-        assert_eq!(channel_sums(&values, channels, positions), plain);
-        let (rows, sums) = to_channel_major(&values, batch, channels, positions);
-        assert_eq!(sums, plain);
+        let mut sums = vec![0.0f64; channels];
+        add_channel_sums(&values, channels, positions, &mut sums);
+        assert_eq!(sums.iter().map(|&sum| sum as f32).collect::<Vec<_>>(), plain);
+        let mut rows = vec![f32::NAN; values.len()];
+        to_channel_major_into(&values, channels, positions, &mut rows);
         let mut back = vec![0.0; values.len()];
         to_batch_major_into(&rows, channels, positions, &[], &mut back);
         assert_eq!(back, values);

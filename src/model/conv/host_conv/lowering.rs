@@ -2,51 +2,32 @@
 //! every kernel tap's inputs out as one row of a matrix, and its col2im scatter-add back. Plain
 //! slices in, plain slices out: no tensors here.
 
-use rayon::prelude::*;
-
 use super::geometry::PatchGeometry;
 use super::line_kernels::{add_three_taps_stride_two, gather, scatter_add};
 
-/// How many images each parallel im2col task takes: about four tasks per thread, so the two
-/// cores stay busy whatever the channel count (the first layer of an RGB model has three).
-fn images_per_task(batch: usize) -> usize {
-    let tasks = (4 * rayon::current_num_threads()).clamp(1, batch.max(1));
-    batch.div_ceil(tasks).max(1)
-}
-
-/// Gathers `input` ([batch, channels, height, width]) into the column matrix
+/// Gathers `input` ([batch, channels, height, width]) into `cols`, the column matrix
 /// [channels·kh·kw, batch·positions]: row (c, ki, kj) holds, for every image and output position,
-/// the input value that kernel tap reads (0 in the padding).
-pub fn im2col(geometry: &PatchGeometry, input: &[f32]) -> Vec<f32> {
+/// the input value that kernel tap reads. The entries that read the padding are not written: they
+/// must be 0 already (a fresh buffer, or one last filled for the same geometry).
+pub fn im2col_into(geometry: &PatchGeometry, input: &[f32], cols: &mut [f32]) {
     let g = *geometry;
-    let (columns, positions) = (g.columns(), g.positions_out());
-    let mut cols = vec![0.0f32; g.taps() * columns];
-    if cols.is_empty() {
-        return cols;
+    let columns = g.columns();
+    if columns == 0 {
+        return;
     }
-    // Each task owns the columns of a run of images in every row: tasks[t][row].
-    let images = images_per_task(g.batch);
-    let mut tasks: Vec<Vec<&mut [f32]>> = (0..g.batch.div_ceil(images)).map(|_| Vec::with_capacity(g.taps())).collect();
-    for row in cols.chunks_mut(columns) {
-        for (task, segment) in tasks.iter_mut().zip(row.chunks_mut(images * positions)) {
-            task.push(segment);
+    let mut rows: Vec<&mut [f32]> = cols.chunks_mut(columns).collect();
+    for image in 0..g.batch {
+        for channel in 0..g.channels {
+            let start = (image * g.channels + channel) * g.plane_in();
+            let map = &input[start..start + g.plane_in()];
+            gather_taps(&g, map, channel, image, &mut rows);
         }
     }
-    tasks.into_par_iter().enumerate().for_each(|(task, mut rows)| {
-        let first = task * images;
-        for (local, image) in (first..(first + images).min(g.batch)).enumerate() {
-            for channel in 0..g.channels {
-                let start = (image * g.channels + channel) * g.plane_in();
-                let map = &input[start..start + g.plane_in()];
-                gather_taps(&g, map, channel, local, &mut rows);
-            }
-        }
-    });
-    cols
 }
 
-/// Writes the taps of one input `map` (channel `channel` of the task's image `local`) into their
-/// rows: `rows[(channel, ki, kj)]` holds the task's images one after another.
+/// Writes the taps of one input `map` (channel `channel` of image `local`) into their rows:
+/// `rows[(channel, ki, kj)]` holds the images one after another. The entries that read the
+/// padding are left as they are.
 fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, rows: &mut [&mut [f32]]) {
     let [kernel_h, kernel_w] = g.kernel;
     let [width_in, width_out] = [g.side_in[1], g.side_out[1]];
@@ -61,7 +42,6 @@ fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, row
             let in_w = first_w * g.stride[1] + tap_w - g.padding[1];
             let row = (channel * kernel_h + tap_h) * kernel_w + tap_w;
             let segment = &mut rows[row][local * positions..(local + 1) * positions];
-            // The rest of the segment stays 0: the padding.
             for out_h in first_h..end_h {
                 let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
                 let line = &map[in_h * width_in..(in_h + 1) * width_in];
@@ -72,7 +52,7 @@ fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, row
     }
 }
 
-/// The adjoint of [`im2col`]: adds every entry of `cols` ([channels·kh·kw, batch·positions]) into
+/// The adjoint of [`im2col_into`]: adds every entry of `cols` ([channels·kh·kw, batch·positions]) into
 /// the input position its tap reads, into `output` ([batch, channels, height, width], padding
 /// dropped, zeros on entry), plus `bias[c]` in channel c (nothing where `bias` is shorter).
 pub fn col2im_into(geometry: &PatchGeometry, cols: &[f32], bias: &[f32], output: &mut [f32]) {
@@ -167,6 +147,12 @@ mod tests {
         (2, 2, [8, 7], 5, 3),
         (4, 3, [4, 5], 1, 1),
     ];
+
+    fn im2col(g: &PatchGeometry, input: &[f32]) -> Vec<f32> {
+        let mut cols = vec![0.0; g.taps() * g.columns()];
+        im2col_into(g, input, &mut cols);
+        cols
+    }
 
     fn col2im(g: &PatchGeometry, cols: &[f32], bias: &[f32]) -> Vec<f32> {
         let mut output = vec![0.0; g.batch * g.image_values_in()];

@@ -1,6 +1,6 @@
-//! Whole-batch convolutions for the CPU device: im2col and one gemm forward, the weight gradient
-//! as one gemm and the input gradient as col2im of one gemm, registered as a burn backend
-//! extension with its own backward pass. Other devices keep burn's convolutions.
+//! Convolutions for the CPU device as im2col and col2im around matrix products, a few images at a
+//! time in parallel with reused scratch buffers, registered as a burn backend extension with its
+//! own backward pass (and an optional fused ReLU). Other devices keep burn's convolutions.
 
 mod chunked;
 mod extension;
@@ -10,7 +10,6 @@ mod layouts;
 mod line_kernels;
 mod lowering;
 mod passes;
-mod tensors;
 #[cfg(test)]
 mod tests;
 

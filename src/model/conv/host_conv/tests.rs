@@ -88,14 +88,14 @@ const CONV_CASES: [ConvCase; 13] = [
     (5, 2, 3, [4, 9], 3, 1, 0),
     (4, 1, 32, [28, 28], 3, 2, 1),
     (3, 32, 16, [7, 7], 3, 2, 1),
-    // Odd and even widths through the 3-wide stride-2 path, more images than im2col tasks.
+    // Odd and even widths through the 3-wide stride-2 path, more images than chunks.
     (11, 2, 3, [5, 9], 3, 2, 1),
     (9, 3, 4, [6, 1], 3, 2, 1),
     // Other kernels and strides take the general loops.
     (3, 2, 3, [9, 8], 5, 2, 2),
     (2, 3, 2, [7, 10], 3, 3, 1),
     (2, 4, 3, [5, 6], 1, 1, 0),
-    // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
+    // Over 8,192 columns and a small weight: the weight gradient summed over many chunks.
     (12, 1, 4, [28, 28], 3, 1, 1),
     // Products by chunks of two images, the last chunk a single one.
     (17, 2, 3, [6, 5], 3, 2, 1),
@@ -138,13 +138,13 @@ const TRANSPOSED_CASES: [TransposedCase; 12] = [
     (5, 8, 3, [7, 7], 3, 2, 1, 1),
     (2, 2, 2, [3, 4], 3, 2, 0, 1),
     (3, 16, 1, [14, 14], 3, 2, 1, 1),
-    // Odd and even outputs through the 3-wide stride-2 path, more images than im2col tasks.
+    // Odd and even outputs through the 3-wide stride-2 path, more images than chunks.
     (10, 3, 2, [3, 5], 3, 2, 1, 0),
     (9, 2, 3, [1, 4], 3, 2, 1, 1),
     // Other kernels and strides take the general loops.
     (2, 3, 2, [4, 3], 5, 2, 2, 1),
     (2, 2, 3, [3, 4], 3, 3, 1, 2),
-    // Over 8,192 columns and a small weight: the weight gradient's depth is split across threads.
+    // Over 8,192 columns and a small weight: the weight gradient summed over many chunks.
     (12, 4, 1, [28, 28], 3, 1, 1, 0),
     // Products by chunks of two images, the last chunk a single one.
     (17, 3, 2, [3, 4], 3, 2, 1, 1),
