@@ -29,7 +29,11 @@ fn steps(events: &[Event]) -> usize {
 #[test]
 fn stop_ends_training_within_one_batch() {
     let worker = Worker::spawn(|| {}).expect("worker thread");
-    let request = cpu_request(TrainingConfig { epochs: 50, ..TrainingConfig::default() }, DataSource::Bundled);
+    // Large batches make a step (tens of ms) much longer than this test's 5 ms between reads of
+    // the events, so few steps can be on their way when Stop is sent; with the default batch a
+    // step takes about 3 ms and several were, which read as steps after Stop.
+    let config = TrainingConfig { epochs: 50, batch_size: 1024, ..TrainingConfig::default() };
+    let request = cpu_request(config, DataSource::Bundled);
     worker.send(Command::Train(request)).expect("send");
     let mut events = Vec::new();
     wait_for(&worker, &mut events, |events| steps(events) >= 3);
