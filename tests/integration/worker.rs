@@ -114,3 +114,32 @@ fn a_diverging_run_fails_never_shows_a_nan_model_and_train_works_again() {
     wait_for(&worker, &mut events, ended);
     assert!(events.iter().any(|event| matches!(event, Event::Finished { epochs_done: 1, stopped: false })));
 }
+
+#[test]
+fn the_autosave_holds_the_runs_last_epoch_when_it_finishes_or_stops() {
+    // Autosaves come at most every 20 s during a run; the end of a run always saves its last model.
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let worker = Worker::spawn(|| {}).expect("worker thread");
+    let config = TrainingConfig { epochs: 3, ..TrainingConfig::default() };
+    let request =
+        TrainRequest { autosave_dir: Some(autosave.path().to_path_buf()), ..cpu_request(config, DataSource::Bundled) };
+    worker.send(Command::Train(request)).expect("send");
+    let mut events = Vec::new();
+    wait_for(&worker, &mut events, |events| events.iter().any(|event| matches!(event, Event::Finished { .. })));
+    let info = vae_explorer::checkpoint::read_info(autosave.path()).expect("the autosave");
+    assert_eq!((info.epochs_done, info.history.len()), (3, 3), "the autosave is of the last epoch");
+
+    // Stopped after its first epoch: the autosave is that epoch's model.
+    let config = TrainingConfig { epochs: 50, batch_size: 1024, ..TrainingConfig::default() };
+    let request =
+        TrainRequest { autosave_dir: Some(autosave.path().to_path_buf()), ..cpu_request(config, DataSource::Bundled) };
+    worker.send(Command::Train(request)).expect("send");
+    let mut events = Vec::new();
+    let epochs = |events: &[Event]| events.iter().filter(|event| matches!(event, Event::Epoch(_))).count();
+    wait_for(&worker, &mut events, |events| epochs(events) >= 2);
+    worker.send(Command::Stop).expect("send");
+    wait_for(&worker, &mut events, |events| events.iter().any(|event| matches!(event, Event::Finished { .. })));
+    let info = vae_explorer::checkpoint::read_info(autosave.path()).expect("the autosave");
+    assert_eq!(info.epochs_done, epochs(&events), "the autosave is of the last finished epoch");
+    assert!(info.epochs_done >= 2, "{}", info.epochs_done);
+}
