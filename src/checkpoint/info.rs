@@ -37,6 +37,22 @@ pub struct CheckpointInfo {
 }
 
 impl CheckpointInfo {
+    /// The description of a model built by `training` and not trained yet, for data named
+    /// `dataset` (no preprocessing: IDX data).
+    pub fn untrained(training: TrainingConfig, dataset: &str) -> Self {
+        Self {
+            format_version: FORMAT_VERSION,
+            training,
+            dataset: dataset.to_string(),
+            epochs_done: 0,
+            global_step: 0,
+            history: Vec::new(),
+            kl_per_dim_nats: Vec::new(),
+            weights_file: String::new(),
+            preprocessing: None,
+        }
+    }
+
     /// The preprocessing this model implies for a picture: its stored one, else (a model trained on
     /// IDX data) its own size and channels.
     pub fn implied_preprocessing(&self) -> PreprocessingChoice {

@@ -338,17 +338,8 @@ mod tests {
     #[test]
     fn a_new_cloud_keeps_the_previous_pca_basis_and_carries_the_posterior_spread() {
         let config = crate::model::VaeConfig { latent_dim: 3, ..crate::model::VaeConfig::default() };
-        let info = crate::checkpoint::CheckpointInfo {
-            format_version: crate::checkpoint::FORMAT_VERSION,
-            training: crate::training::TrainingConfig { model: config.clone(), ..Default::default() },
-            dataset: "test".to_string(),
-            epochs_done: 0,
-            global_step: 0,
-            history: Vec::new(),
-            kl_per_dim_nats: Vec::new(),
-            weights_file: String::new(),
-            preprocessing: None,
-        };
+        let training = crate::training::TrainingConfig { model: config.clone(), ..Default::default() };
+        let info = crate::checkpoint::CheckpointInfo::untrained(training, "test");
         let model = ModelSnapshot { model: config.init(&burn::prelude::Device::flex()), info };
         let dataset = crate::data::DataSource::Bundled.load().expect("bundled data");
         let mut server = Server { dataset: Some(Arc::new(dataset)), ..Server::default() };

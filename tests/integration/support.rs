@@ -59,17 +59,8 @@ impl vae_explorer::training::TrainingObserver for Quiet {
 
 /// The description of a fresh, untrained model of `config`.
 pub fn info_for(config: &vae_explorer::model::VaeConfig) -> vae_explorer::checkpoint::CheckpointInfo {
-    vae_explorer::checkpoint::CheckpointInfo {
-        format_version: vae_explorer::checkpoint::FORMAT_VERSION,
-        training: vae_explorer::training::TrainingConfig { model: config.clone(), ..Default::default() },
-        dataset: "test".to_string(),
-        epochs_done: 0,
-        global_step: 0,
-        history: Vec::new(),
-        kl_per_dim_nats: Vec::new(),
-        weights_file: String::new(),
-        preprocessing: None,
-    }
+    let training = vae_explorer::training::TrainingConfig { model: config.clone(), ..Default::default() };
+    vae_explorer::checkpoint::CheckpointInfo::untrained(training, "test")
 }
 
 /// Longest wait for the window to reach a state in the app tests.
