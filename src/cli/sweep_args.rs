@@ -5,11 +5,8 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::data_args::PreprocessingArgs;
-use crate::device::DeviceChoice;
+use super::train_args::RecipeArgs;
 use crate::model::{Architecture, ReconstructionLoss};
-use crate::training::{RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
-
-use super::train_args::LrScheduleKind;
 
 /// `vae-explorer sweep`.
 #[derive(Debug, Args)]
@@ -35,27 +32,9 @@ pub struct SweepArgs {
     /// Reconstruction loss.
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
-    /// Images per step.
-    #[arg(long, default_value_t = TrainingConfig::default().batch_size)]
-    pub batch_size: usize,
-    /// Adam's peak learning rate.
-    #[arg(long = "lr", default_value_t = TrainingConfig::default().learning_rate)]
-    pub learning_rate: f64,
-    /// How the learning rate moves (as for `train`).
-    #[arg(long, value_enum, default_value_t = LrScheduleKind::of(&TrainingConfig::default().lr_schedule))]
-    pub lr_schedule: LrScheduleKind,
-    /// Epochs of the learning rate's linear warm-up (with --lr-schedule cosine).
-    #[arg(long, default_value_t = RECIPE_WARMUP_EPOCHS)]
-    pub lr_warmup_epochs: f64,
-    /// Share of --lr reached at the end of the last epoch (with --lr-schedule cosine).
-    #[arg(long, default_value_t = RECIPE_FINAL_FRACTION)]
-    pub lr_final_fraction: f64,
-    /// Seed for weights, batch order and sampling (the same for every run).
-    #[arg(long, default_value_t = 42)]
-    pub seed: u64,
-    /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
-    #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
-    pub device: DeviceChoice,
+    /// Batch, learning rate, seed and device, the same for every run (as for `train`).
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
     /// Folder of the sweep: one checkpoint folder per run, the results and the figure.
     #[arg(long)]
     pub out: PathBuf,

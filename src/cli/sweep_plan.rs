@@ -48,13 +48,7 @@ impl PlannedRun {
             model: ModelArgs {
                 architecture: self.architecture,
                 latent_dim: self.latent_dim,
-                batch_size: sweep.batch_size,
-                learning_rate: sweep.learning_rate,
-                lr_schedule: sweep.lr_schedule,
-                lr_warmup_epochs: sweep.lr_warmup_epochs,
-                lr_final_fraction: sweep.lr_final_fraction,
-                seed: sweep.seed,
-                device: sweep.device,
+                recipe: sweep.recipe.clone(),
                 conv: super::ConvArgs::default(),
             },
             likelihood_scale: crate::training::DEFAULT_LIKELIHOOD_SCALE,
@@ -75,7 +69,7 @@ impl PlannedRun {
             && training.model.latent_dim == self.latent_dim
             && training.beta == self.beta
             && training.loss == sweep.loss
-            && training.seed == sweep.seed
+            && training.seed == sweep.recipe.seed
     }
 
     /// Whether this run's folder holds it finished, part-way, or not at all.
@@ -180,7 +174,7 @@ mod tests {
         let run = &plan(&args).expect("plan")[0];
         let train = run.train_args(&args, false);
         assert_eq!(train.out, PathBuf::from("/tmp/s/mlp-latent16-beta1"));
-        assert_eq!((train.model.latent_dim, train.epochs, train.model.seed), (16, 3, 7));
+        assert_eq!((train.model.latent_dim, train.epochs, train.model.recipe.seed), (16, 3, 7));
         assert_eq!(train.resume, None);
         assert_eq!(run.train_args(&args, true).resume, Some(train.out));
     }

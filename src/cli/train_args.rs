@@ -19,6 +19,17 @@ pub struct ModelArgs {
     /// Size of the latent space (1 to 64).
     #[arg(long, default_value_t = 2)]
     pub latent_dim: usize,
+    /// Batch, learning rate, seed and device.
+    #[command(flatten)]
+    pub recipe: RecipeArgs,
+    /// Width and depth of the conv architecture.
+    #[command(flatten)]
+    pub conv: ConvArgs,
+}
+
+/// How a model is trained, whatever it is (`train` and `sweep` share them).
+#[derive(Debug, Args, Clone)]
+pub struct RecipeArgs {
     /// Images per step.
     #[arg(long, default_value_t = TrainingConfig::default().batch_size)]
     pub batch_size: usize,
@@ -41,9 +52,6 @@ pub struct ModelArgs {
     /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
-    /// Width and depth of the conv architecture.
-    #[command(flatten)]
-    pub conv: ConvArgs,
 }
 
 /// The conv architecture's width and depth (ignored by the MLP).
@@ -139,17 +147,17 @@ impl ModelArgs {
             loss,
             beta,
             kl_warmup_epochs,
-            learning_rate: self.learning_rate,
-            lr_schedule: self.lr_schedule(),
-            batch_size: self.batch_size,
+            learning_rate: self.recipe.learning_rate,
+            lr_schedule: self.recipe.lr_schedule(),
+            batch_size: self.recipe.batch_size,
             epochs,
-            seed: self.seed,
+            seed: self.recipe.seed,
             ..TrainingConfig::default()
         }
     }
 }
 
-impl ModelArgs {
+impl RecipeArgs {
     /// The learning-rate schedule these arguments describe.
     pub fn lr_schedule(&self) -> LrSchedule {
         match self.lr_schedule {
