@@ -61,6 +61,23 @@ fn assert_all_close(ours: [Vec<f32>; 4], theirs: [Vec<f32>; 4], case: &str) {
     }
 }
 
+/// Our op (`ours(x, weight, bias, with_relu)`) against burn's (`theirs`, then burn's `relu` when
+/// `with_relu`), with and without the ReLU: outputs and all gradients.
+fn assert_matches_burn(
+    (x, weight, bias): (&Tensor<4>, &Tensor<4>, &Tensor<1>),
+    case: &str,
+    theirs: impl Fn(Tensor<4>, Tensor<4>, Tensor<1>) -> Tensor<4>,
+    ours: impl Fn(Tensor<4>, Tensor<4>, Tensor<1>, bool) -> Tensor<4>,
+) {
+    for with_relu in [false, true] {
+        let burn_results =
+            output_and_grads(x, weight, bias, |x, weight, bias| burn_relu(theirs(x, weight, bias), with_relu));
+        let our_results = output_and_grads(x, weight, bias, |x, weight, bias| ours(x, weight, bias, with_relu));
+        assert_relu_cut(&our_results[0], with_relu);
+        assert_all_close(our_results, burn_results, &format!("{case}, ReLU {with_relu}"));
+    }
+}
+
 /// burn's `relu` of `output` when `with_relu`.
 fn burn_relu(output: Tensor<4>, with_relu: bool) -> Tensor<4> {
     if with_relu { burn::tensor::activation::relu(output) } else { output }
@@ -108,23 +125,21 @@ fn conv2d_matches_burn_forward_and_gradients() {
         let weight = made_up([channels_out, channels_in, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvOptions::new([stride; 2], [padding; 2], [1, 1], 1);
-        for with_relu in [false, true] {
-            let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-                burn_relu(burn::tensor::module::conv2d(x, weight, Some(bias), options.clone()), with_relu)
-            });
-            let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-                let output = <Dispatch as HostConvBackend>::host_conv2d(
-                    x.into_dispatch(),
-                    weight.into_dispatch(),
-                    bias.into_dispatch(),
+        assert_matches_burn(
+            (&x, &weight, &bias),
+            &format!("conv2d case {seed}"),
+            |x, weight, bias| burn::tensor::module::conv2d(x, weight, Some(bias), options.clone()),
+            |x, weight, bias, with_relu| {
+                let (x, weight, bias) = (x.into_dispatch(), weight.into_dispatch(), bias.into_dispatch());
+                Tensor::from_dispatch(<Dispatch as HostConvBackend>::host_conv2d(
+                    x,
+                    weight,
+                    bias,
                     options.clone(),
                     with_relu,
-                );
-                Tensor::from_dispatch(output)
-            });
-            assert_relu_cut(&ours[0], with_relu);
-            assert_all_close(ours, theirs, &format!("conv2d case {seed}, ReLU {with_relu}"));
-        }
+                ))
+            },
+        );
     }
 }
 
@@ -159,23 +174,21 @@ fn conv_transpose2d_matches_burn_forward_and_gradients() {
         let weight = made_up([channels_in, channels_out, kernel, kernel], seed + 10, &device);
         let bias = made_up([channels_out], seed + 20, &device);
         let options = ConvTransposeOptions::new([stride; 2], [padding; 2], [padding_out; 2], [1, 1], 1);
-        for with_relu in [false, true] {
-            let theirs = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-                burn_relu(burn::tensor::module::conv_transpose2d(x, weight, Some(bias), options.clone()), with_relu)
-            });
-            let ours = output_and_grads(&x, &weight, &bias, |x, weight, bias| {
-                let output = <Dispatch as HostConvBackend>::host_conv_transpose2d(
-                    x.into_dispatch(),
-                    weight.into_dispatch(),
-                    bias.into_dispatch(),
+        assert_matches_burn(
+            (&x, &weight, &bias),
+            &format!("conv_transpose2d case {seed}"),
+            |x, weight, bias| burn::tensor::module::conv_transpose2d(x, weight, Some(bias), options.clone()),
+            |x, weight, bias, with_relu| {
+                let (x, weight, bias) = (x.into_dispatch(), weight.into_dispatch(), bias.into_dispatch());
+                Tensor::from_dispatch(<Dispatch as HostConvBackend>::host_conv_transpose2d(
+                    x,
+                    weight,
+                    bias,
                     options.clone(),
                     with_relu,
-                );
-                Tensor::from_dispatch(output)
-            });
-            assert_relu_cut(&ours[0], with_relu);
-            assert_all_close(ours, theirs, &format!("conv_transpose2d case {seed}, ReLU {with_relu}"));
-        }
+                ))
+            },
+        );
     }
 }
 
