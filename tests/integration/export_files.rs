@@ -1,11 +1,11 @@
-//! Exported PNG and GIF files: sizes, pixels, text chunks, frame counts and write errors.
+//! Exported PNG and GIF files: sizes, pixels, text chunks and frame counts (how writes fail:
+//! `export_writes.rs`).
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::fs::File;
-use std::path::Path;
 
-use image::{Rgb, RgbImage};
+use image::RgbImage;
 use vae_explorer::export::*;
 use vae_explorer::image_shape::ImageShape;
 use vae_explorer::render::*;
@@ -16,24 +16,7 @@ fn grid(rows: usize, cols: usize, cell_height: usize, cell_width: usize, fill: f
     ImageGrid { rows, cols, shape, pixels: vec![fill; rows * cols * cell_height * cell_width] }
 }
 
-/// A `width`×`height` grey image filled with `level`.
-fn frame(width: u32, height: u32, level: u8) -> RgbImage {
-    RgbImage::from_pixel(width, height, Rgb([level; 3]))
-}
-
-/// Names of all entries in `dir`, sorted.
-fn entries(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .unwrap()
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
-fn text(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-    pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect()
-}
+use crate::support::{entries, frame, text};
 
 #[test]
 fn png_size_is_cells_times_cell_size_times_scale_plus_gutters() {
@@ -158,31 +141,6 @@ fn invalid_png_text_keys_are_rejected_before_writing() {
 }
 
 #[test]
-fn write_png_replaces_existing_file_and_leaves_no_temp_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("grid.png");
-    std::fs::write(&path, b"old contents").unwrap();
-    write_png(&path, &frame(2, 2, 200), &text(&[("vae-explorer:seed", "7")])).unwrap();
-    assert_eq!(read_png_text(&path).unwrap(), text(&[("vae-explorer:seed", "7")]));
-    assert_eq!(entries(dir.path()), vec!["grid.png".to_owned()]);
-
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_ne!(mode & 0o044, 0, "exports are readable by others unless the umask says otherwise");
-    }
-}
-
-#[test]
-fn write_png_rejects_empty_image() {
-    let dir = tempfile::tempdir().unwrap();
-    let err = write_png(&dir.path().join("e.png"), &RgbImage::new(0, 5), &[]).unwrap_err();
-    assert!(matches!(err, ExportError::EmptyImage { width: 0, height: 5 }), "{err:?}");
-    assert!(entries(dir.path()).is_empty());
-}
-
-#[test]
 fn gif_frame_count_is_k_without_ping_pong() {
     let dir = tempfile::tempdir().unwrap();
     for k in 1..=5u8 {
@@ -261,102 +219,6 @@ fn gif_rejects_bad_input_without_writing() {
     assert!(matches!(err, ExportError::TooLargeForGif { .. }), "{err:?}");
 
     assert!(entries(dir.path()).is_empty());
-}
-
-#[test]
-fn writing_into_missing_directory_fails_naming_path_and_creates_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("does-not-exist");
-    for path in [missing.join("grid.png"), missing.join("anim.gif")] {
-        let err = if path.extension().is_some_and(|e| e == "png") {
-            write_png(&path, &frame(2, 2, 0), &[]).unwrap_err()
-        } else {
-            write_gif(&path, &[frame(2, 2, 0)], 10.0, false).unwrap_err()
-        };
-        let message = err.to_string();
-        assert!(matches!(&err, ExportError::Write { path: p, .. } if *p == path), "{err:?}");
-        assert!(message.contains(&path.display().to_string()), "{message}");
-        assert!(message.contains("does not exist"), "{message}");
-        assert!(!path.exists());
-    }
-    assert!(!missing.exists());
-    assert!(entries(dir.path()).is_empty());
-}
-
-#[test]
-fn writing_where_parent_is_a_file_fails_naming_path_and_creates_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("not-a-folder");
-    std::fs::write(&file, b"plain file").unwrap();
-    let path = file.join("grid.png");
-
-    let err = write_png(&path, &frame(2, 2, 0), &[]).unwrap_err();
-    let message = err.to_string();
-    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
-    assert!(message.contains(&path.display().to_string()), "{message}");
-    assert!(message.contains("not a folder"), "{message}");
-
-    let err = write_gif(&path.with_extension("gif"), &[frame(2, 2, 0)], 10.0, false).unwrap_err();
-    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
-
-    assert_eq!(std::fs::read(&file).unwrap(), b"plain file");
-    assert_eq!(entries(dir.path()), vec!["not-a-folder".to_owned()]);
-}
-
-#[test]
-fn writing_onto_a_folder_fails_and_removes_temp_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let folder = dir.path().join("taken.png");
-    std::fs::create_dir(&folder).unwrap();
-
-    let err = write_png(&folder, &frame(2, 2, 0), &[]).unwrap_err();
-    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
-    assert!(err.to_string().contains(&folder.display().to_string()), "{err}");
-    assert!(folder.is_dir());
-    assert!(entries(&folder).is_empty());
-    assert_eq!(entries(dir.path()), vec!["taken.png".to_owned()], "temporary file cleaned up");
-
-    let err = write_png(Path::new("/"), &frame(1, 1, 0), &[]).unwrap_err();
-    assert!(matches!(err, ExportError::NoFileName { .. }), "{err:?}");
-}
-
-#[cfg(unix)]
-#[test]
-fn writing_into_read_only_folder_says_permission_denied() {
-    use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().unwrap();
-    let locked = dir.path().join("locked");
-    std::fs::create_dir(&locked).unwrap();
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
-    // Root (and some CI sandboxes) ignore folder permissions; there is nothing to test then.
-    let probe = locked.join("probe");
-    let enforced = std::fs::write(&probe, b"").is_err();
-    let _ = std::fs::remove_file(&probe);
-
-    if enforced {
-        let path = locked.join("grid.png");
-        let err = write_png(&path, &frame(2, 2, 0), &[]).unwrap_err();
-        let message = err.to_string();
-        assert!(message.starts_with(&format!("cannot write {}: permission denied", path.display())), "{message}");
-        assert!(message.contains("choose a folder you can write to"), "{message}");
-        assert!(entries(&locked).is_empty());
-    }
-    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
-}
-
-#[test]
-fn reading_missing_or_invalid_files_gives_clear_errors() {
-    let dir = tempfile::tempdir().unwrap();
-    let missing = dir.path().join("missing.png");
-    let err = read_png_text(&missing).unwrap_err();
-    assert!(matches!(err, ExportError::Read { .. }), "{err:?}");
-    assert!(err.to_string().contains("does not exist"), "{err}");
-    assert!(matches!(gif_frame_count(&missing), Err(ExportError::Read { .. })));
-
-    let junk = dir.path().join("junk.png");
-    std::fs::write(&junk, b"definitely not an image").unwrap();
-    assert!(matches!(read_png_text(&junk), Err(ExportError::PngDecode { .. })));
-    assert!(matches!(gif_frame_count(&junk), Err(ExportError::GifDecode { .. })));
 }
 
 #[test]

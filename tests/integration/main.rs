@@ -12,6 +12,7 @@ mod directions_ui;
 mod divergence;
 mod drawing;
 mod export_files;
+mod export_writes;
 mod gpu;
 mod hostile_bytes;
 mod hostile_checkpoints;

@@ -94,3 +94,23 @@ pub fn cpu_app_harness(
     harness.state_mut().settings_mut().device = vae_explorer::device::DeviceChoice::Cpu;
     harness
 }
+
+/// A `width`×`height` grey image filled with `level`.
+pub fn frame(width: u32, height: u32, level: u8) -> image::RgbImage {
+    image::RgbImage::from_pixel(width, height, image::Rgb([level; 3]))
+}
+
+/// Names of all entries in `dir`, sorted.
+pub fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("a readable folder")
+        .map(|entry| entry.expect("a folder entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// `pairs` as owned (key, value) text chunks.
+pub fn text(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect()
+}
