@@ -64,12 +64,11 @@ pub struct GradientSums {
     pub weight: Vec<f32>,
     /// The bias gradient, per channel, summed in f64.
     pub bias: Vec<f64>,
-    scratch: Scratch,
 }
 
 impl GradientSums {
     fn zeros(weight_len: usize, bias_len: usize) -> Self {
-        Self { weight: vec![0.0; weight_len], bias: vec![0.0; bias_len], scratch: Scratch::default() }
+        Self { weight: vec![0.0; weight_len], bias: vec![0.0; bias_len] }
     }
 
     fn add(mut self, other: Self) -> Self {
@@ -115,14 +114,13 @@ pub fn backward_by_chunks(
         .into_par_iter()
         .enumerate()
         .fold(
-            || GradientSums::zeros(weight_len, bias_len),
-            |mut sums, (chunk, part)| {
+            || (GradientSums::zeros(weight_len, bias_len), Scratch::default()),
+            |(mut sums, mut scratch), (chunk, part)| {
                 let first = chunk * images;
-                let mut scratch = std::mem::take(&mut sums.scratch);
                 work(first..(first + images).min(batch), part, &mut scratch, &mut sums);
-                sums.scratch = scratch;
-                sums
+                (sums, scratch)
             },
         )
+        .map(|(sums, _)| sums)
         .reduce(|| GradientSums::zeros(weight_len, bias_len), GradientSums::add)
 }
