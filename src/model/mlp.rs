@@ -4,6 +4,7 @@ use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 
 use super::DiagonalGaussian;
+use super::GradientBuffers;
 use super::dense::{linear, linear_relu};
 
 const HIDDEN_WIDE: usize = 512;
@@ -57,11 +58,15 @@ impl MlpEncoder {
         }
     }
 
-    /// images: [batch, pixels] in [0, 1] → q(z | x)
-    pub fn forward(&self, images: Tensor<2>) -> DiagonalGaussian {
-        let hidden = linear_relu(&self.wide, images); // [batch, 512]
-        let hidden = linear_relu(&self.narrow, hidden); // [batch, 256]
-        DiagonalGaussian { mean: linear(&self.mean, hidden.clone()), log_var: linear(&self.log_var, hidden) }
+    /// images: [batch, pixels] in [0, 1] → q(z | x); weight gradients of a backward pass go into
+    /// storage from `gradient_buffers`.
+    pub fn forward(&self, images: Tensor<2>, gradient_buffers: &GradientBuffers) -> DiagonalGaussian {
+        let hidden = linear_relu(&self.wide, images, gradient_buffers); // [batch, 512]
+        let hidden = linear_relu(&self.narrow, hidden, gradient_buffers); // [batch, 256]
+        DiagonalGaussian {
+            mean: linear(&self.mean, hidden.clone(), gradient_buffers),
+            log_var: linear(&self.log_var, hidden, gradient_buffers),
+        }
     }
 }
 
@@ -83,10 +88,11 @@ impl MlpDecoder {
         }
     }
 
-    /// latents: [batch, latent] → logits: [batch, pixels]
-    pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
-        let hidden = linear_relu(&self.narrow, latents); // [batch, 256]
-        let hidden = linear_relu(&self.wide, hidden); // [batch, 512]
-        linear(&self.pixels, hidden)
+    /// latents: [batch, latent] → logits: [batch, pixels]; weight gradients of a backward pass go
+    /// into storage from `gradient_buffers`.
+    pub fn forward(&self, latents: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+        let hidden = linear_relu(&self.narrow, latents, gradient_buffers); // [batch, 256]
+        let hidden = linear_relu(&self.wide, hidden, gradient_buffers); // [batch, 512]
+        linear(&self.pixels, hidden, gradient_buffers)
     }
 }

@@ -6,6 +6,7 @@ mod dense;
 mod finite;
 mod fused;
 mod gaussian;
+mod gradient_buffers;
 mod host_matmul;
 mod host_tensor;
 mod loss;
@@ -19,5 +20,6 @@ pub use config::{
 };
 pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
+pub use gradient_buffers::{GradientBuffers, MIN_RECYCLED_VALUES};
 pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, reconstruction_loss};
 pub use vae::{LossTerms, Vae};

@@ -7,7 +7,7 @@ use burn::tensor::activation::sigmoid;
 use super::conv::{ConvDecoder, ConvEncoder, load_two_stage_record};
 use super::loss::{Likelihood, reconstruction_loss};
 use super::mlp::{MlpDecoder, MlpEncoder};
-use super::{Architecture, ConvLayout, DiagonalGaussian, VaeConfig};
+use super::{Architecture, ConvLayout, DiagonalGaussian, GradientBuffers, VaeConfig};
 
 /// The encoder of either architecture.
 #[derive(Module, Debug)]
@@ -87,17 +87,28 @@ impl Vae {
 
     /// images: [batch, pixels] in [0, 1] → q(z | x)
     pub fn encode(&self, images: Tensor<2>) -> DiagonalGaussian {
-        match &self.encoder {
-            Encoder::Mlp(encoder) => encoder.forward(images),
-            Encoder::Conv(encoder) => encoder.forward(images),
-        }
+        self.encode_with(images, &GradientBuffers::none())
     }
 
     /// latents: [batch, latent] → logits: [batch, pixels]
     pub fn decode_logits(&self, latents: Tensor<2>) -> Tensor<2> {
+        self.decode_logits_with(latents, &GradientBuffers::none())
+    }
+
+    /// As [`Self::encode`], with a backward pass's weight gradients in storage from `gradient_buffers`.
+    fn encode_with(&self, images: Tensor<2>, gradient_buffers: &GradientBuffers) -> DiagonalGaussian {
+        match &self.encoder {
+            Encoder::Mlp(encoder) => encoder.forward(images, gradient_buffers),
+            Encoder::Conv(encoder) => encoder.forward(images, gradient_buffers),
+        }
+    }
+
+    /// As [`Self::decode_logits`], with a backward pass's weight gradients in storage from
+    /// `gradient_buffers`.
+    fn decode_logits_with(&self, latents: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
         match &self.decoder {
-            Decoder::Mlp(decoder) => decoder.forward(latents),
-            Decoder::Conv(decoder) => decoder.forward(latents),
+            Decoder::Mlp(decoder) => decoder.forward(latents, gradient_buffers),
+            Decoder::Conv(decoder) => decoder.forward(latents, gradient_buffers),
         }
     }
 
@@ -110,12 +121,19 @@ impl Vae {
     ///
     /// images: [batch, pixels] in [0, 1].
     pub fn loss_terms(&self, images: Tensor<2>, loss: Likelihood) -> LossTerms {
-        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample)
+        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample, &GradientBuffers::none())
     }
 
-    /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
-    pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: Likelihood) -> LossTerms {
-        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise))
+    /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I);
+    /// a backward pass writes the weight gradients into storage from `gradient_buffers`.
+    pub fn loss_terms_with_noise(
+        &self,
+        images: Tensor<2>,
+        noise: Tensor<2>,
+        loss: Likelihood,
+        gradient_buffers: &GradientBuffers,
+    ) -> LossTerms {
+        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise), gradient_buffers)
     }
 
     fn loss_terms_sampled(
@@ -123,9 +141,10 @@ impl Vae {
         images: Tensor<2>,
         loss: Likelihood,
         sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
+        gradient_buffers: &GradientBuffers,
     ) -> LossTerms {
-        let posterior = self.encode(images.clone());
-        let logits = self.decode_logits(sample(&posterior));
+        let posterior = self.encode_with(images.clone(), gradient_buffers);
+        let logits = self.decode_logits_with(sample(&posterior), gradient_buffers);
         LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
     }
 }

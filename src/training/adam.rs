@@ -5,7 +5,7 @@ use burn::prelude::*;
 
 use super::host_adam::HostAdam;
 use crate::device::is_host_device;
-use crate::model::Vae;
+use crate::model::{GradientBuffers, Vae};
 
 /// Adam with burn's defaults (β₁ 0.9, β₂ 0.999, ε 1e-5); a fresh one per training run.
 pub enum Adam {
@@ -19,6 +19,15 @@ impl Adam {
     /// The fastest Adam for `device`.
     pub fn for_device(device: &Device) -> Self {
         if is_host_device(device) { Self::Host(HostAdam::default()) } else { Self::Burn(AdamConfig::new().init()) }
+    }
+
+    /// Where the backward passes should take their weight gradients' storage from: the host Adam
+    /// gives each step's back; burn's keeps nothing.
+    pub fn gradient_buffers(&self) -> GradientBuffers {
+        match self {
+            Self::Host(adam) => adam.gradient_buffers().clone(),
+            Self::Burn(_) => GradientBuffers::none(),
+        }
     }
 
     /// One step on `model` along the sum of `gradients`, which were computed on `device`.

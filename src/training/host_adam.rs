@@ -5,7 +5,8 @@
 //! CPU device that was a quarter of a training step. This does the same arithmetic as burn's Adam
 //! (β₁ 0.9, β₂ 0.999, ε 1e-5, the same bias correction), summing the gradients as it goes, in one
 //! pass split across the cores, on the model's own values in place, with the moments kept as host
-//! vectors between steps.
+//! vectors between steps. Each gradient's storage then goes back to the training loop's
+//! [`GradientBuffers`] for the next step's backward pass.
 //!
 //! On a GPU the round trip through host memory would cost more than it saves: use burn's Adam there.
 
@@ -16,6 +17,8 @@ use burn::optim::GradientsParams;
 use burn::prelude::*;
 use burn::tensor::DType;
 use rayon::prelude::*;
+
+use crate::model::GradientBuffers;
 
 const BETA_1: f32 = 0.9;
 const BETA_2: f32 = 0.999;
@@ -28,14 +31,20 @@ const ELEMENTS_PER_TASK: usize = 1 << 15;
 const BLOCK: usize = 1 << 11;
 
 /// Adam's state: the step count and, for every parameter it has updated, its first and second
-/// moments.
+/// moments; and the store its gradients' storage goes back to.
 ///
 /// The values are read from the model's own tensors and updated where they lie when the model is
 /// the only holder of them (else on a copy, which the model then holds).
-#[derive(Default)]
 pub struct HostAdam {
     time: i32,
     moments: HashMap<ParamId, Moments>,
+    gradient_buffers: GradientBuffers,
+}
+
+impl Default for HostAdam {
+    fn default() -> Self {
+        Self { time: 0, moments: HashMap::new(), gradient_buffers: GradientBuffers::recycling() }
+    }
 }
 
 /// One parameter's first and second moment, element by element.
@@ -60,7 +69,14 @@ impl HostAdam {
     pub fn step<M: Module>(&mut self, lr: f64, module: M, gradients: Vec<GradientsParams>) -> M {
         self.time = self.time.saturating_add(1);
         let step = StepSize::at(self.time, lr as f32);
-        module.map(&mut AdamMapper { moments: &mut self.moments, gradients, step })
+        let gradient_buffers = &self.gradient_buffers;
+        module.map(&mut AdamMapper { moments: &mut self.moments, gradients, step, gradient_buffers })
+    }
+
+    /// The store that a step gives its gradients' storage back to: the backward passes that
+    /// compute the next step's gradients should take theirs from it.
+    pub fn gradient_buffers(&self) -> &GradientBuffers {
+        &self.gradient_buffers
     }
 }
 
@@ -82,14 +98,15 @@ struct AdamMapper<'a> {
     moments: &'a mut HashMap<ParamId, Moments>,
     gradients: Vec<GradientsParams>,
     step: StepSize,
+    gradient_buffers: &'a GradientBuffers,
 }
 
 impl ModuleMapper for AdamMapper<'_> {
     fn map_float<const D: usize>(&mut self, param: Param<Tensor<D>>) -> Param<Tensor<D>> {
         let (id, tensor, mapper) = param.consume();
-        let gradients: Vec<TensorData> =
+        let gradient_sets: Vec<TensorData> =
             self.gradients.iter_mut().filter_map(|set| set.remove::<D>(id)).map(f32_data).collect();
-        let gradients: Vec<&[f32]> = gradients.iter().filter_map(|data| data.as_slice::<f32>().ok()).collect();
+        let gradients: Vec<&[f32]> = gradient_sets.iter().filter_map(|data| data.as_slice::<f32>().ok()).collect();
         if gradients.is_empty() {
             return Param::from_mapped_value(id, tensor, mapper);
         }
@@ -100,6 +117,12 @@ impl ModuleMapper for AdamMapper<'_> {
         if let Ok(values) = data.as_mut_slice::<f32>() {
             let moments = self.moments.entry(id).or_insert_with(|| Moments::zeros(values.len()));
             update(values, moments, &gradients, self.step);
+        }
+        drop(gradients);
+        for gradient in gradient_sets {
+            if let Ok(storage) = gradient.try_into_vec::<f32>() {
+                self.gradient_buffers.give_back(storage);
+            }
         }
         let updated = Tensor::from_inner(Tensor::<D>::from_data(data, &device));
         Param::from_mapped_value(id, if require_grad { updated.require_grad() } else { updated }, mapper)

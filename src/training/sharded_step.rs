@@ -18,13 +18,13 @@ use super::evaluate::batch_loss_parts;
 use super::{LossAccumulator, LossParts};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
-use crate::model::{Likelihood, Vae};
+use crate::model::{GradientBuffers, Likelihood, Vae};
 
 /// Fewest images worth a thread of their own.
 const MIN_SHARD_IMAGES: usize = 16;
 
 /// How one batch's gradient is computed.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct ShardedStep {
     /// Most shards a batch is split into.
     pub shards: usize,
@@ -34,6 +34,8 @@ pub struct ShardedStep {
     pub loss: Likelihood,
     /// Weight of the KL term in the objective (β, after warm-up).
     pub kl_weight: f64,
+    /// Where the shards' weight gradients take their storage from (the optimizer's spare buffers).
+    pub gradient_buffers: GradientBuffers,
 }
 
 /// A batch's summed gradients and mean loss terms.
@@ -101,7 +103,7 @@ impl ShardedStep {
         batch_size: f64,
     ) -> (GradientsParams, LossParts, usize) {
         let shard_images = images.dims()[0];
-        let terms = model.loss_terms_with_noise(images, noise, self.loss);
+        let terms = model.loss_terms_with_noise(images, noise, self.loss, &self.gradient_buffers);
         let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
         let gradients = GradientsParams::from_grads(objective.backward(), model);
         (gradients, batch_loss_parts(terms), shard_images)
@@ -120,33 +122,56 @@ mod tests {
         ImageSet { channels: 1, height: 28, width: 28, pixels, labels: vec![0; 64] }
     }
 
-    /// The model after one Adam step on a batch computed in `shards` shards, and the batch's loss.
+    /// The model after `steps` Adam steps, each on the same batch computed in `shards` shards, and
+    /// the last batch's loss; with `recycle`, the shards' weight gradients go into the storage Adam
+    /// gave back from the step before, as in training.
     ///
     /// `model` and the noise are fixed by the caller: the device's random generator is shared
     /// with tests running in parallel, so nothing here draws from it.
-    fn one_step(model: &Vae, shards: usize) -> (Vec<f32>, LossParts) {
+    fn steps(model: &Vae, shards: usize, steps: usize, recycle: bool) -> (Vec<f32>, LossParts, HostAdam) {
         let device = Device::flex();
         let autodiff = device.clone().autodiff();
-        let model = model.clone().fork(&autodiff);
-        let step = ShardedStep { shards, latent_dim: 2, loss: Likelihood::bernoulli(), kl_weight: 1.0 };
+        let mut model = model.clone().fork(&autodiff);
+        let mut adam = HostAdam::default();
         let batch: Vec<usize> = (0..64).collect();
         let noise_values: Vec<f32> = (0..64 * 2).map(|index| ((index * 7) % 13) as f32 / 6.0 - 1.0).collect();
-        let noise = Tensor::<2>::from_data(TensorData::new(noise_values, [64, 2]), &autodiff);
-        let BatchGradients { gradients, loss } = step.gradients_with_noise(&model, &images(), &batch, noise, &autodiff);
-        assert_eq!(gradients.len(), shards);
-        let model = HostAdam::default().step(1e-3, model, gradients);
+        let mut last_loss = None;
+        for _ in 0..steps {
+            let gradient_buffers = if recycle { adam.gradient_buffers().clone() } else { GradientBuffers::none() };
+            let step =
+                ShardedStep { shards, latent_dim: 2, loss: Likelihood::bernoulli(), kl_weight: 1.0, gradient_buffers };
+            let noise = Tensor::<2>::from_data(TensorData::new(noise_values.clone(), [64, 2]), &autodiff);
+            let BatchGradients { gradients, loss } =
+                step.gradients_with_noise(&model, &images(), &batch, noise, &autodiff);
+            assert_eq!(gradients.len(), shards);
+            model = adam.step(1e-3, model, gradients);
+            last_loss = Some(loss);
+        }
         let decoded = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
-        (decoded.into_data().try_to_vec::<f32>().expect("f32 data"), loss)
+        let loss = last_loss.expect("at least one step");
+        (decoded.into_data().try_to_vec::<f32>().expect("f32 data"), loss, adam)
     }
 
     #[test]
     fn shards_give_the_gradient_of_the_whole_batch() {
         let model = VaeConfig::new().init(&Device::flex().autodiff());
-        let (whole, whole_loss) = one_step(&model, 1);
-        let (sharded, sharded_loss) = one_step(&model, 4);
+        let (whole, whole_loss, _) = steps(&model, 1, 1, false);
+        let (sharded, sharded_loss, _) = steps(&model, 4, 1, false);
         assert!((whole_loss.neg_elbo_nats() - sharded_loss.neg_elbo_nats()).abs() < 1e-3, "{whole_loss:?}");
         assert!(whole_loss.reconstruction_nats > 100.0, "{whole_loss:?}");
-        let largest_gap = whole.iter().zip(&sharded).map(|(a, b)| (a - b).abs()).fold(0.0, f32::max);
+        let largest_gap = whole.iter().zip(&sharded).map(|(a, b)| (a - b).abs());
+        let largest_gap = largest_gap.map(|gap| if gap.is_nan() { f32::INFINITY } else { gap }).fold(0.0, f32::max);
         assert!(largest_gap < 1e-4, "outputs differ by {largest_gap}");
+    }
+
+    #[test]
+    fn recycled_gradient_storage_changes_no_weight() {
+        let model = VaeConfig::new().init(&Device::flex().autodiff());
+        let (fresh, fresh_loss, _) = steps(&model, 2, 3, false);
+        let (recycled, recycled_loss, adam) = steps(&model, 2, 3, true);
+        assert_eq!(fresh, recycled, "recycled storage must give the same weights bit for bit");
+        assert_eq!(fresh_loss.neg_elbo_nats(), recycled_loss.neg_elbo_nats());
+        // Two shards, four large weight matrices each (784×512, 512×256, 256×512, 512×784).
+        assert_eq!(adam.gradient_buffers().spare_count(), 8, "Adam gave the shards' weight gradients back");
     }
 }

@@ -12,23 +12,32 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 
 use super::kernels;
-use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_new};
+use crate::model::GradientBuffers;
+use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_into, matmul_new};
 use crate::model::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
 
 /// A dense layer in one op: x·W + b, then max(·, 0) when `with_relu`.
 #[backend_extension(Flex, Autodiff)]
 pub trait FusedDenseBackend: Backend {
-    /// x: [rows, in], weight: [in, out] (burn's `Linear` layout), bias: [out] → [rows, out].
+    /// x: [rows, in], weight: [in, out] (burn's `Linear` layout), bias: [out] → [rows, out]. A
+    /// backward pass takes the weight gradient's storage from `gradient_buffers`.
     fn fused_dense(
         x: FloatTensor<Self>,
         weight: FloatTensor<Self>,
         bias: FloatTensor<Self>,
         with_relu: bool,
+        gradient_buffers: GradientBuffers,
     ) -> FloatTensor<Self>;
 }
 
 impl FusedDenseBackend for Flex {
-    fn fused_dense(x: FlexTensor, weight: FlexTensor, bias: FlexTensor, with_relu: bool) -> FlexTensor {
+    fn fused_dense(
+        x: FlexTensor,
+        weight: FlexTensor,
+        bias: FlexTensor,
+        with_relu: bool,
+        _gradient_buffers: GradientBuffers,
+    ) -> FlexTensor {
         dense_forward(&x, &weight, &bias, with_relu)
     }
 }
@@ -39,19 +48,21 @@ impl<C: CheckpointStrategy> FusedDenseBackend for Autodiff<Flex, C> {
         weight: FloatTensor<Self>,
         bias: FloatTensor<Self>,
         with_relu: bool,
+        gradient_buffers: GradientBuffers,
     ) -> FloatTensor<Self> {
         match DenseBackward.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful() {
             OpsKind::Tracked(prep) => {
                 let (input, weight) = (x.primitive().clone(), weight.primitive().clone());
                 let output = dense_forward(&input, &weight, bias.primitive(), with_relu);
                 let relu_output = with_relu.then(|| output.clone());
-                prep.finish(DenseSaved { input, weight, relu_output }, output)
+                prep.finish(DenseSaved { input, weight, relu_output, gradient_buffers }, output)
             }
             OpsKind::UnTracked(prep) => prep.finish(Flex::fused_dense(
                 x.into_primitive(),
                 weight.into_primitive(),
                 bias.into_primitive(),
                 with_relu,
+                gradient_buffers,
             )),
         }
     }
@@ -83,6 +94,8 @@ struct DenseSaved {
     weight: FlexTensor,
     /// The layer's output [rows, out] when it ends in a ReLU (its mask).
     relu_output: Option<FlexTensor>,
+    /// Where the weight gradient's storage comes from.
+    gradient_buffers: GradientBuffers,
 }
 
 /// The backward step of [`FusedDenseBackend::fused_dense`]: dZ = dY masked by the ReLU,
@@ -95,7 +108,7 @@ impl Backward<Flex, 3> for DenseBackward {
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [node_x, node_weight, node_bias] = ops.parents;
-        let DenseSaved { input, weight, relu_output } = ops.state;
+        let DenseSaved { input, weight, relu_output, gradient_buffers } = ops.state;
         let mut output_grad = into_owned_values(grads.consume::<Flex>(&ops.node));
         let (rows, d_out) = rows_and_values(&output_grad);
         let relu_values = relu_output.as_ref().map(host_values);
@@ -109,7 +122,8 @@ impl Backward<Flex, 3> for DenseBackward {
         let (_, d_in) = rows_and_values(&input);
         if let Some(node) = node_weight {
             let input = host_values(&input);
-            let weight_grad = matmul_new(HostMatrix::new(&input, rows, d_in).t(), output_grad);
+            let mut weight_grad = gradient_buffers.take(d_in * d_out);
+            matmul_into(&mut weight_grad, HostMatrix::new(&input, rows, d_in).t(), output_grad, false);
             grads.register::<Flex>(node.id, host_tensor(weight_grad, vec![d_in, d_out]));
         }
         if let Some(node) = node_x {

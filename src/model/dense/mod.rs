@@ -8,7 +8,7 @@
 //! product's output. Fused, the forward product lands straight in a buffer of our own
 //! (`host_matmul`, faer) and gets its bias and ReLU in one pass in place; the backward pass masks
 //! the output gradient and sums its columns in one pass before the two products dW = xᵀ·dY and
-//! dX = dY·Wᵀ.
+//! dX = dY·Wᵀ, dW into storage from the training loop's [`GradientBuffers`].
 
 mod extension;
 mod kernels;
@@ -24,19 +24,22 @@ use burn::tensor::activation::relu;
 use extension::FusedDenseBackend;
 
 use crate::device::is_host_device;
+use crate::model::GradientBuffers;
 
-/// relu(layer.forward(x)): x [rows, in] → [rows, out].
-pub fn linear_relu(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
-    fused_or_composed(layer, x, true)
+/// relu(layer.forward(x)): x [rows, in] → [rows, out]. A backward pass writes the weight's
+/// gradient into storage from `gradient_buffers`.
+pub fn linear_relu(layer: &Linear, x: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+    fused_or_composed(layer, x, true, gradient_buffers)
 }
 
-/// layer.forward(x): x [rows, in] → [rows, out].
-pub fn linear(layer: &Linear, x: Tensor<2>) -> Tensor<2> {
-    fused_or_composed(layer, x, false)
+/// layer.forward(x): x [rows, in] → [rows, out]. A backward pass writes the weight's gradient
+/// into storage from `gradient_buffers`.
+pub fn linear(layer: &Linear, x: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+    fused_or_composed(layer, x, false, gradient_buffers)
 }
 
 /// The fused op on the CPU device in f32 with a bias; burn's `Linear` (and `relu`) everywhere else.
-fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool) -> Tensor<2> {
+fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool, gradient_buffers: &GradientBuffers) -> Tensor<2> {
     let on_host = x.dtype() == DType::F32 && is_host_device(&x.device());
     let Some(bias) = layer.bias.as_ref().filter(|_| on_host) else {
         let output = layer.forward(x);
@@ -47,6 +50,7 @@ fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool) -> Tensor<2>
         layer.weight.val().into_dispatch(),
         bias.val().into_dispatch(),
         with_relu,
+        gradient_buffers.clone(),
     );
     Tensor::from_dispatch(output)
 }

@@ -5,6 +5,7 @@ use burn::nn::LinearConfig;
 use burn::prelude::*;
 
 use super::*;
+use crate::model::GradientBuffers;
 
 fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
     tensor.into_data().convert::<f32>().try_to_vec::<f32>().expect("f32 data")
@@ -13,7 +14,16 @@ fn values<const D: usize>(tensor: Tensor<D>) -> Vec<f32> {
 /// Largest |a − b| / (1 + |b|) over two equally long lists.
 fn largest_gap(got: &[f32], want: &[f32]) -> f32 {
     assert_eq!(got.len(), want.len());
-    got.iter().zip(want).map(|(a, b)| (a - b).abs() / (1.0 + b.abs())).fold(0.0, f32::max)
+    got.iter().zip(want).map(|(&a, &b)| relative_gap(a, b)).fold(0.0, f32::max)
+}
+
+/// |a − b| / (1 + |b|); infinite when only one of them is NaN (`f32::max` would skip a NaN gap).
+fn relative_gap(a: f32, b: f32) -> f32 {
+    match (a.is_nan(), b.is_nan()) {
+        (true, true) => 0.0,
+        (false, false) => (a - b).abs() / (1.0 + b.abs()),
+        _ => f32::INFINITY,
+    }
 }
 
 /// Made-up inputs in [−3, 3], about half of them negative so the ReLU cuts some outputs.
@@ -21,16 +31,16 @@ fn inputs(rows: usize, columns: usize) -> Vec<f32> {
     (0..rows * columns).map(|index| ((index * 53) % 61) as f32 / 10.0 - 3.0).collect()
 }
 
-/// The output and the gradients of x, W and b of one layer, fused or composed, for an upstream
-/// gradient that differs per value.
-fn run(layer: &Linear, rows: usize, with_relu: bool, fused: bool) -> [Vec<f32>; 4] {
+/// The output and the gradients of x, W and b of one layer, fused (its weight gradient's storage
+/// from `buffers`) or composed, for an upstream gradient that differs per value.
+fn run(layer: &Linear, rows: usize, with_relu: bool, fused: bool, buffers: &GradientBuffers) -> [Vec<f32>; 4] {
     let device = Device::flex().autodiff();
     let [d_in, d_out] = layer.weight.dims();
     let x = Tensor::<2>::from_data(TensorData::new(inputs(rows, d_in), [rows, d_in]), &device).require_grad();
     let upstream = Tensor::<2>::from_data(TensorData::new(inputs(rows, d_out), [rows, d_out]), &device);
     let output = match (fused, with_relu) {
-        (true, true) => linear_relu(layer, x.clone()),
-        (true, false) => linear(layer, x.clone()),
+        (true, true) => linear_relu(layer, x.clone(), buffers),
+        (true, false) => linear(layer, x.clone(), buffers),
         (false, true) => relu(layer.forward(x.clone())),
         (false, false) => layer.forward(x.clone()),
     };
@@ -46,8 +56,8 @@ fn fused_dense_matches_burns_linear_and_relu_forward_and_backward() {
     for (rows, d_in, d_out) in [(1, 1, 1), (3, 5, 2), (4, 11, 7), (64, 784, 512), (5, 256, 2), (2, 2, 784)] {
         let layer = LinearConfig::new(d_in, d_out).init(&Device::flex().autodiff());
         for with_relu in [true, false] {
-            let fused = run(&layer, rows, with_relu, true);
-            let composed = run(&layer, rows, with_relu, false);
+            let fused = run(&layer, rows, with_relu, true, &GradientBuffers::none());
+            let composed = run(&layer, rows, with_relu, false, &GradientBuffers::none());
             for (name, (got, want)) in ["output", "dx", "dW", "db"].iter().zip(fused.iter().zip(&composed)) {
                 let gap = largest_gap(got, want);
                 assert!(gap < 1e-5, "{rows}×{d_in}→{d_out} relu {with_relu}: {name} differs by {gap}");
@@ -65,7 +75,7 @@ fn fused_dense_without_input_gradient_and_without_autodiff() {
     let layer: Linear = LinearConfig::new(6, 4).init(&device);
     // The first layer's input (the images) needs no gradient: only W and b get one.
     let x = Tensor::<2>::from_data(TensorData::new(inputs(3, 6), [3, 6]), &device);
-    let grads = linear_relu(&layer, x.clone()).sum().backward();
+    let grads = linear_relu(&layer, x.clone(), &GradientBuffers::none()).sum().backward();
     assert!(
         layer.weight.val().grad(&grads).is_some() && layer.bias.as_ref().expect("bias").val().grad(&grads).is_some()
     );
@@ -74,7 +84,7 @@ fn fused_dense_without_input_gradient_and_without_autodiff() {
     let plain = Device::flex();
     let layer_plain = layer.clone().valid();
     let x_plain = Tensor::<2>::from_data(TensorData::new(inputs(3, 6), [3, 6]), &plain);
-    let fused = values(linear_relu(&layer_plain, x_plain.clone()));
+    let fused = values(linear_relu(&layer_plain, x_plain.clone(), &GradientBuffers::none()));
     let composed = values(relu(layer_plain.forward(x_plain)));
     assert!(largest_gap(&fused, &composed) < 1e-6, "{fused:?} != {composed:?}");
 }
@@ -84,5 +94,25 @@ fn nan_inputs_stay_nan_through_the_fused_relu() {
     let device = Device::flex();
     let layer = LinearConfig::new(2, 3).init(&device);
     let x = Tensor::<2>::from_data([[f32::NAN, 1.0]], &device);
-    assert!(values(linear_relu(&layer, x)).iter().all(|value| value.is_nan()), "a NaN must reach the loss");
+    assert!(
+        values(linear_relu(&layer, x, &GradientBuffers::none())).iter().all(|value| value.is_nan()),
+        "a NaN must reach the loss"
+    );
+}
+
+#[test]
+fn a_recycled_weight_gradient_buffer_is_overwritten_not_added_to() {
+    let (rows, d_in, d_out) = (8, 256, 128);
+    let layer = LinearConfig::new(d_in, d_out).init(&Device::flex().autodiff());
+    let buffers = GradientBuffers::recycling();
+    // A spare buffer of the weight gradient's length, full of what a last step might have left.
+    let mut spare = buffers.take(d_in * d_out);
+    spare.fill(f32::NAN);
+    buffers.give_back(spare);
+    assert_eq!(buffers.spare_count(), 1);
+    let fused = run(&layer, rows, true, true, &buffers);
+    assert_eq!(buffers.spare_count(), 0, "the backward pass took the spare buffer");
+    let composed = run(&layer, rows, true, false, &GradientBuffers::none());
+    let gap = largest_gap(&fused[2], &composed[2]);
+    assert!(gap < 1e-5, "dW differs by {gap}");
 }
