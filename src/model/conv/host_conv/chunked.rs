@@ -97,6 +97,10 @@ pub fn forward_by_chunks(
 /// `work(images of the chunk, its part of the input gradient, scratch, sums)` adds the chunk's
 /// weight and bias gradients into `sums` and, when `input_grad` is given (`values_per_image` per
 /// image, zeros on entry), writes the chunk's input gradient. Returns the sums over all chunks.
+///
+/// The chunks are split into one run of consecutive chunks per thread, each summed in order, and
+/// the runs' sums are added in order: the same bits whichever thread ran what, so a seed gives the
+/// same model every time (rayon's `fold` groups chunks by how work was stolen).
 pub fn backward_by_chunks(
     batch: usize,
     images: usize,
@@ -106,21 +110,66 @@ pub fn backward_by_chunks(
 ) -> GradientSums {
     let images = images.max(1);
     let chunks = batch.div_ceil(images);
-    let parts: Vec<Option<&mut [f32]>> = match input_grad {
-        Some((values, per_image)) => values.chunks_mut((images * per_image).max(1)).map(Some).collect(),
-        None => (0..chunks).map(|_| None).collect(),
+    let mut parts: Vec<(usize, Option<&mut [f32]>)> = match input_grad {
+        Some((values, per_image)) => values.chunks_mut((images * per_image).max(1)).map(Some).enumerate().collect(),
+        None => (0..chunks).map(|chunk| (chunk, None)).collect(),
     };
-    parts
-        .into_par_iter()
-        .enumerate()
-        .fold(
-            || (GradientSums::zeros(weight_len, bias_len), Scratch::default()),
-            |(mut sums, mut scratch), (chunk, part)| {
-                let first = chunk * images;
-                work(first..(first + images).min(batch), part, &mut scratch, &mut sums);
-                (sums, scratch)
-            },
-        )
-        .map(|(sums, _)| sums)
-        .reduce(|| GradientSums::zeros(weight_len, bias_len), GradientSums::add)
+    let chunks_per_run = chunks.div_ceil(rayon::current_num_threads().max(1)).max(1);
+    let run_sums: Vec<GradientSums> = parts
+        .par_chunks_mut(chunks_per_run)
+        .map(|run| {
+            let (mut sums, mut scratch) = (GradientSums::zeros(weight_len, bias_len), Scratch::default());
+            for (chunk, part) in run {
+                let first = *chunk * images;
+                work(first..(first + images).min(batch), part.take(), &mut scratch, &mut sums);
+            }
+            sums
+        })
+        .collect();
+    run_sums.into_iter().reduce(GradientSums::add).unwrap_or_else(|| GradientSums::zeros(weight_len, bias_len))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Chunk `chunk`'s made-up gradient: large and small by turns, so that another grouping of the
+    /// chunks sums to other bits.
+    fn value_of(chunk: usize) -> f32 {
+        if chunk.is_multiple_of(3) { 1.0e7 + chunk as f32 } else { 0.3 + chunk as f32 * 0.01 }
+    }
+
+    #[test]
+    fn backward_sums_the_chunks_in_runs_added_in_order_every_time() {
+        let chunks_per_run = 64usize.div_ceil(rayon::current_num_threads().max(1));
+        let chunk_indices: Vec<usize> = (0..64).collect();
+        let want = chunk_indices
+            .chunks(chunks_per_run)
+            .map(|run| run.iter().fold(0.0f32, |sum, &chunk| sum + value_of(chunk)))
+            .fold(0.0f32, |total, run| total + run);
+        for _ in 0..50 {
+            let sums = backward_by_chunks(64, 1, None, [1, 1], |images, _, _, sums| {
+                sums.weight[0] += value_of(images.start);
+                sums.bias[0] += f64::from(value_of(images.start));
+            });
+            assert_eq!(sums.weight[0].to_bits(), want.to_bits(), "{} != {want}", sums.weight[0]);
+        }
+    }
+
+    #[test]
+    fn backward_hands_every_chunk_its_own_part_of_the_input_gradient() {
+        let mut input_grad = vec![0.0f32; 10 * 3];
+        let sums = backward_by_chunks(10, 4, Some((&mut input_grad, 3)), [2, 1], |images, part, _, sums| {
+            let part = part.expect("an input gradient was given");
+            assert_eq!(part.len(), images.len() * 3);
+            part.fill(images.start as f32);
+            sums.weight[0] += images.len() as f32;
+            sums.bias[0] += 1.0;
+        });
+        assert_eq!(sums.weight, [10.0, 0.0]);
+        assert_eq!(sums.bias, [3.0], "three chunks: 4, 4 and 2 images");
+        assert_eq!(input_grad[..12], [0.0; 12]);
+        assert_eq!(input_grad[12..24], [4.0; 12]);
+        assert_eq!(input_grad[24..], [8.0; 6]);
+    }
 }
