@@ -14,7 +14,7 @@ use std::sync::{Arc, Mutex, PoisonError};
 const MAX_HELD_BUFFERS: usize = 32;
 
 /// Fewest values worth keeping: a smaller buffer costs little to zero-fill.
-pub const MIN_RECYCLED_VALUES: usize = 1 << 14;
+const MIN_RECYCLED_VALUES: usize = 1 << 14;
 
 /// A shared store of spare gradient buffers; clones share the store. See the module docs.
 #[derive(Clone, Debug)]

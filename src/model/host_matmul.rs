@@ -115,8 +115,7 @@ mod tests {
             for (lhs, rhs) in cases {
                 let want = naive(lhs, rhs);
                 let got = matmul_new(lhs, rhs);
-                let gap = got.iter().zip(&want).map(|(g, w)| (g - w).abs() / (1.0 + w.abs()));
-                let gap = gap.map(|gap| if gap.is_nan() { f32::INFINITY } else { gap }).fold(0.0, f32::max);
+                let gap = crate::model::test_values::largest_gap(&got, &want);
                 assert!(gap < 1e-5, "{rows}×{inner}×{columns}: off by {gap}");
                 // Accumulating adds the product onto what is there.
                 let mut twice = got.clone();

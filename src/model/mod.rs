@@ -12,6 +12,8 @@ mod host_tensor;
 mod loss;
 mod mlp;
 mod relu;
+#[cfg(test)]
+mod test_values;
 mod vae;
 
 pub use config::{
@@ -20,6 +22,6 @@ pub use config::{
 };
 pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
-pub use gradient_buffers::{GradientBuffers, MIN_RECYCLED_VALUES};
+pub use gradient_buffers::GradientBuffers;
 pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, reconstruction_loss};
 pub use vae::{LossTerms, Vae};
