@@ -28,6 +28,9 @@ pub struct HostMatrix<'a> {
     values: &'a [f32],
     rows: usize,
     columns: usize,
+    /// The stored columns read: `first_column..first_column + read_columns`.
+    first_column: usize,
+    read_columns: usize,
     transposed: bool,
 }
 
@@ -42,7 +45,19 @@ impl<'a> HostMatrix<'a> {
             "[{rows}, {columns}] matrix of {} values",
             values.len()
         );
-        Self { values, rows, columns, transposed: false }
+        Self { values, rows, columns, first_column: 0, read_columns: columns, transposed: false }
+    }
+
+    /// Only the stored columns `first..first + count`, without moving any values.
+    ///
+    /// Panics when they are not within the stored ones: ranges come from the caller's shapes.
+    pub fn columns(self, first: usize, count: usize) -> Self {
+        assert!(
+            first.checked_add(count).is_some_and(|end| end <= self.read_columns),
+            "columns {first}..+{count} of a matrix of {}",
+            self.read_columns
+        );
+        Self { first_column: self.first_column + first, read_columns: count, ..self }
     }
 
     /// The transpose, without moving any values.
@@ -52,11 +67,12 @@ impl<'a> HostMatrix<'a> {
 
     /// [rows, columns] as this matrix is read (after any transpose).
     pub fn shape(&self) -> [usize; 2] {
-        if self.transposed { [self.columns, self.rows] } else { [self.rows, self.columns] }
+        if self.transposed { [self.read_columns, self.rows] } else { [self.rows, self.read_columns] }
     }
 
     fn view(&self) -> MatRef<'a, f32> {
-        let stored = MatRef::from_row_major_slice(self.values, self.rows, self.columns);
+        let stored = MatRef::from_row_major_slice(self.values, self.rows, self.columns)
+            .subcols(self.first_column, self.read_columns);
         if self.transposed { stored.transpose() } else { stored }
     }
 }

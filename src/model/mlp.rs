@@ -4,7 +4,7 @@ use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 
 use super::DiagonalGaussian;
-use super::GradientBuffers;
+use super::WeightGradientFactors;
 use super::dense::{linear, linear_relu};
 
 const HIDDEN_WIDE: usize = 512;
@@ -58,14 +58,14 @@ impl MlpEncoder {
         }
     }
 
-    /// images: [batch, pixels] in [0, 1] → q(z | x); weight gradients of a backward pass go into
-    /// storage from `gradient_buffers`.
-    pub fn forward(&self, images: Tensor<2>, gradient_buffers: &GradientBuffers) -> DiagonalGaussian {
-        let hidden = linear_relu(&self.wide, images, gradient_buffers); // [batch, 512]
-        let hidden = linear_relu(&self.narrow, hidden, gradient_buffers); // [batch, 256]
+    /// images: [batch, pixels] in [0, 1] → q(z | x); a backward pass leaves the weight gradients'
+    /// factors in `weight_factors` when it keeps them.
+    pub fn forward(&self, images: Tensor<2>, weight_factors: &WeightGradientFactors) -> DiagonalGaussian {
+        let hidden = linear_relu(&self.wide, images, weight_factors); // [batch, 512]
+        let hidden = linear_relu(&self.narrow, hidden, weight_factors); // [batch, 256]
         DiagonalGaussian {
-            mean: linear(&self.mean, hidden.clone(), gradient_buffers),
-            log_var: linear(&self.log_var, hidden, gradient_buffers),
+            mean: linear(&self.mean, hidden.clone(), weight_factors),
+            log_var: linear(&self.log_var, hidden, weight_factors),
         }
     }
 }
@@ -88,11 +88,11 @@ impl MlpDecoder {
         }
     }
 
-    /// latents: [batch, latent] → logits: [batch, pixels]; weight gradients of a backward pass go
-    /// into storage from `gradient_buffers`.
-    pub fn forward(&self, latents: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
-        let hidden = linear_relu(&self.narrow, latents, gradient_buffers); // [batch, 256]
-        let hidden = linear_relu(&self.wide, hidden, gradient_buffers); // [batch, 512]
-        linear(&self.pixels, hidden, gradient_buffers)
+    /// latents: [batch, latent] → logits: [batch, pixels]; a backward pass leaves the weight
+    /// gradients' factors in `weight_factors` when it keeps them.
+    pub fn forward(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
+        let hidden = linear_relu(&self.narrow, latents, weight_factors); // [batch, 256]
+        let hidden = linear_relu(&self.wide, hidden, weight_factors); // [batch, 512]
+        linear(&self.pixels, hidden, weight_factors)
     }
 }

@@ -6,7 +6,6 @@ mod dense;
 mod finite;
 mod fused;
 mod gaussian;
-mod gradient_buffers;
 mod host_matmul;
 mod host_tensor;
 mod loss;
@@ -15,6 +14,7 @@ mod relu;
 #[cfg(test)]
 mod test_values;
 mod vae;
+mod weight_gradient_factors;
 
 pub use config::{
     Architecture, ConvLayout, MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_PARAMETERS, MAX_RESIDUAL_BLOCKS,
@@ -22,6 +22,6 @@ pub use config::{
 };
 pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
-pub use gradient_buffers::GradientBuffers;
 pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, reconstruction_loss};
 pub use vae::{LossTerms, Vae};
+pub use weight_gradient_factors::{DenseFactors, WeightGradientFactors};

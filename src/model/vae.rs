@@ -7,7 +7,7 @@ use burn::tensor::activation::sigmoid;
 use super::conv::{ConvDecoder, ConvEncoder, load_two_stage_record};
 use super::loss::{Likelihood, reconstruction_loss};
 use super::mlp::{MlpDecoder, MlpEncoder};
-use super::{Architecture, ConvLayout, DiagonalGaussian, GradientBuffers, VaeConfig};
+use super::{Architecture, ConvLayout, DiagonalGaussian, VaeConfig, WeightGradientFactors};
 
 /// The encoder of either architecture.
 #[derive(Module, Debug)]
@@ -87,28 +87,29 @@ impl Vae {
 
     /// images: [batch, pixels] in [0, 1] → q(z | x)
     pub fn encode(&self, images: Tensor<2>) -> DiagonalGaussian {
-        self.encode_with(images, &GradientBuffers::none())
+        self.encode_with(images, &WeightGradientFactors::none())
     }
 
     /// latents: [batch, latent] → logits: [batch, pixels]
     pub fn decode_logits(&self, latents: Tensor<2>) -> Tensor<2> {
-        self.decode_logits_with(latents, &GradientBuffers::none())
+        self.decode_logits_with(latents, &WeightGradientFactors::none())
     }
 
-    /// As [`Self::encode`], with a backward pass's weight gradients in storage from `gradient_buffers`.
-    fn encode_with(&self, images: Tensor<2>, gradient_buffers: &GradientBuffers) -> DiagonalGaussian {
+    /// As [`Self::encode`]; a backward pass leaves the dense weight gradients' factors in
+    /// `weight_factors` when it keeps them.
+    fn encode_with(&self, images: Tensor<2>, weight_factors: &WeightGradientFactors) -> DiagonalGaussian {
         match &self.encoder {
-            Encoder::Mlp(encoder) => encoder.forward(images, gradient_buffers),
-            Encoder::Conv(encoder) => encoder.forward(images, gradient_buffers),
+            Encoder::Mlp(encoder) => encoder.forward(images, weight_factors),
+            Encoder::Conv(encoder) => encoder.forward(images, weight_factors),
         }
     }
 
-    /// As [`Self::decode_logits`], with a backward pass's weight gradients in storage from
-    /// `gradient_buffers`.
-    fn decode_logits_with(&self, latents: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+    /// As [`Self::decode_logits`]; a backward pass leaves the dense weight gradients' factors in
+    /// `weight_factors` when it keeps them.
+    fn decode_logits_with(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
         match &self.decoder {
-            Decoder::Mlp(decoder) => decoder.forward(latents, gradient_buffers),
-            Decoder::Conv(decoder) => decoder.forward(latents, gradient_buffers),
+            Decoder::Mlp(decoder) => decoder.forward(latents, weight_factors),
+            Decoder::Conv(decoder) => decoder.forward(latents, weight_factors),
         }
     }
 
@@ -121,19 +122,20 @@ impl Vae {
     ///
     /// images: [batch, pixels] in [0, 1].
     pub fn loss_terms(&self, images: Tensor<2>, loss: Likelihood) -> LossTerms {
-        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample, &GradientBuffers::none())
+        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample, &WeightGradientFactors::none())
     }
 
     /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I);
-    /// a backward pass writes the weight gradients into storage from `gradient_buffers`.
+    /// a backward pass leaves the dense weight gradients' factors in `weight_factors` when it keeps
+    /// them (the optimizer must then compute those gradients from them).
     pub fn loss_terms_with_noise(
         &self,
         images: Tensor<2>,
         noise: Tensor<2>,
         loss: Likelihood,
-        gradient_buffers: &GradientBuffers,
+        weight_factors: &WeightGradientFactors,
     ) -> LossTerms {
-        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise), gradient_buffers)
+        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise), weight_factors)
     }
 
     fn loss_terms_sampled(
@@ -141,10 +143,10 @@ impl Vae {
         images: Tensor<2>,
         loss: Likelihood,
         sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
-        gradient_buffers: &GradientBuffers,
+        weight_factors: &WeightGradientFactors,
     ) -> LossTerms {
-        let posterior = self.encode_with(images.clone(), gradient_buffers);
-        let logits = self.decode_logits_with(sample(&posterior), gradient_buffers);
+        let posterior = self.encode_with(images.clone(), weight_factors);
+        let logits = self.decode_logits_with(sample(&posterior), weight_factors);
         LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
     }
 }

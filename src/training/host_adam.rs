@@ -5,8 +5,11 @@
 //! CPU device that was a quarter of a training step. This does the same arithmetic as burn's Adam
 //! (β₁ 0.9, β₂ 0.999, ε 1e-5, the same bias correction), summing the gradients as it goes, in one
 //! pass split across the cores, on the model's own values in place, with the moments kept as host
-//! vectors between steps. Each gradient's storage then goes back to the training loop's
-//! [`GradientBuffers`] for the next step's backward pass.
+//! vectors between steps.
+//!
+//! A dense weight whose gradient the shards left as factors ([`DenseFactors`]: dW = xᵀ·dZ) gets it
+//! computed here a block of rows at a time, the shards added up in their order, and those rows
+//! updated while the block is still in the core's cache: dW is never written out in full.
 //!
 //! On a GPU the round trip through host memory would cost more than it saves: use burn's Adam there.
 
@@ -18,7 +21,8 @@ use burn::prelude::*;
 use burn::tensor::DType;
 use rayon::prelude::*;
 
-use crate::model::GradientBuffers;
+use super::sharded_step::ShardGradients;
+use crate::model::DenseFactors;
 
 const BETA_1: f32 = 0.9;
 const BETA_2: f32 = 0.999;
@@ -30,21 +34,19 @@ const ELEMENTS_PER_TASK: usize = 1 << 15;
 /// Elements per block within a task: the summed gradient of one block stays in L1 cache.
 const BLOCK: usize = 1 << 11;
 
+/// Most elements of a weight computed from factors at a time, on one thread (whole rows): the
+/// block (at most 256 KB) stays in the core's L2 cache between its product and its update.
+const FACTOR_BLOCK: usize = 1 << 16;
+
 /// Adam's state: the step count and, for every parameter it has updated, its first and second
-/// moments; and the store its gradients' storage goes back to.
+/// moments.
 ///
 /// The values are read from the model's own tensors and updated where they lie when the model is
 /// the only holder of them (else on a copy, which the model then holds).
+#[derive(Default)]
 pub struct HostAdam {
     time: i32,
     moments: HashMap<ParamId, Moments>,
-    gradient_buffers: GradientBuffers,
-}
-
-impl Default for HostAdam {
-    fn default() -> Self {
-        Self { time: 0, moments: HashMap::new(), gradient_buffers: GradientBuffers::recycling() }
-    }
 }
 
 /// One parameter's first and second moment, element by element.
@@ -62,21 +64,22 @@ impl Moments {
 
 impl HostAdam {
     /// One Adam step with learning rate `lr` on every parameter of `module` that has a gradient in
-    /// `gradients`; gradients of the same parameter from several sets are summed.
+    /// `shards`, as a gradient or as factors; the shards' gradients of a parameter are summed.
     ///
     /// Pass the only copy of the model: a parameter whose tensor another clone shares is copied
     /// first (correct, but a pass over memory more).
-    pub fn step<M: Module>(&mut self, lr: f64, module: M, gradients: Vec<GradientsParams>) -> M {
+    pub fn step<M: Module>(&mut self, lr: f64, module: M, shards: Vec<ShardGradients>) -> M {
         self.time = self.time.saturating_add(1);
         let step = StepSize::at(self.time, lr as f32);
-        let gradient_buffers = &self.gradient_buffers;
-        module.map(&mut AdamMapper { moments: &mut self.moments, gradients, step, gradient_buffers })
-    }
-
-    /// The store that a step gives its gradients' storage back to: the backward passes that
-    /// compute the next step's gradients should take theirs from it.
-    pub fn gradient_buffers(&self) -> &GradientBuffers {
-        &self.gradient_buffers
+        let mut gradients = Vec::with_capacity(shards.len());
+        let mut factors: HashMap<ParamId, Vec<DenseFactors>> = HashMap::new();
+        for shard in shards {
+            gradients.push(shard.params);
+            for kept in shard.dense_factors {
+                factors.entry(kept.param()).or_default().push(kept);
+            }
+        }
+        module.map(&mut AdamMapper { moments: &mut self.moments, gradients, factors, step })
     }
 }
 
@@ -97,8 +100,9 @@ impl StepSize {
 struct AdamMapper<'a> {
     moments: &'a mut HashMap<ParamId, Moments>,
     gradients: Vec<GradientsParams>,
+    /// Each parameter's gradient factors, in shard order.
+    factors: HashMap<ParamId, Vec<DenseFactors>>,
     step: StepSize,
-    gradient_buffers: &'a GradientBuffers,
 }
 
 impl ModuleMapper for AdamMapper<'_> {
@@ -107,7 +111,8 @@ impl ModuleMapper for AdamMapper<'_> {
         let gradient_sets: Vec<TensorData> =
             self.gradients.iter_mut().filter_map(|set| set.remove::<D>(id)).map(f32_data).collect();
         let gradients: Vec<&[f32]> = gradient_sets.iter().filter_map(|data| data.as_slice::<f32>().ok()).collect();
-        if gradients.is_empty() {
+        let factors = self.factors.remove(&id).unwrap_or_default();
+        if gradients.is_empty() && factors.is_empty() {
             return Param::from_mapped_value(id, tensor, mapper);
         }
         let require_grad = tensor.is_require_grad();
@@ -116,12 +121,10 @@ impl ModuleMapper for AdamMapper<'_> {
         let mut data = f32_data(inner);
         if let Ok(values) = data.as_mut_slice::<f32>() {
             let moments = self.moments.entry(id).or_insert_with(|| Moments::zeros(values.len()));
-            update(values, moments, &gradients, self.step);
-        }
-        drop(gradients);
-        for gradient in gradient_sets {
-            if let Ok(storage) = gradient.try_into_vec::<f32>() {
-                self.gradient_buffers.give_back(storage);
+            if factors.is_empty() {
+                update(values, moments, &gradients, self.step);
+            } else {
+                update_from_factors(values, moments, &factors, &gradients, self.step);
             }
         }
         let updated = Tensor::from_inner(Tensor::<D>::from_data(data, &device));
@@ -166,12 +169,79 @@ impl pulp::WithSimd for UpdateTask<'_> {
         for (block, ((values, first), second)) in blocks.enumerate() {
             let gradient = &mut gradient[..values.len()];
             sum_into(gradient, gradients, start + block * BLOCK);
-            for (((value, &g), m), v) in values.iter_mut().zip(gradient.iter()).zip(first).zip(second) {
-                *m = BETA_1 * *m + (1.0 - BETA_1) * g;
-                *v = BETA_2 * *v + (1.0 - BETA_2) * g * g;
-                *value -= step.lr * *m / (v.sqrt() + step.epsilon);
-            }
+            adam_update(values, first, second, gradient, step);
         }
+    }
+}
+
+/// One Adam step of a weight whose gradient is the sum of `factors` (one per shard, in order) and
+/// of `gradients`: a block of whole rows at a time, each block's gradient computed on one thread
+/// and used there at once, split across the cores.
+fn update_from_factors(
+    values: &mut [f32],
+    moments: &mut Moments,
+    factors: &[DenseFactors],
+    gradients: &[&[f32]],
+    step: StepSize,
+) {
+    let row_len = factors.first().map_or(1, DenseFactors::weight_row_len).max(1);
+    assert!(
+        factors.iter().all(|kept| kept.weight_len() == values.len() && kept.weight_row_len() == row_len),
+        "gradient factors of another shape than their weight's {} values",
+        values.len()
+    );
+    // Blocks of equal size, as many on each core.
+    let rows = values.len() / row_len;
+    let blocks = values.len().div_ceil(FACTOR_BLOCK).next_multiple_of(rayon::current_num_threads().max(1));
+    let rows_per_block = rows.div_ceil(blocks).max(1);
+    let block_len = rows_per_block * row_len;
+    let Moments { first, second } = moments;
+    values
+        .par_chunks_mut(block_len)
+        .zip(first.par_chunks_mut(block_len))
+        .zip(second.par_chunks_mut(block_len))
+        .enumerate()
+        .for_each_init(Vec::new, |gradient, (block, ((values, first), second))| {
+            gradient.resize(values.len(), 0.0);
+            for (shard, kept) in factors.iter().enumerate() {
+                kept.weight_gradient_rows(block * rows_per_block, gradient, shard > 0);
+            }
+            let start = block * block_len;
+            for set in gradients {
+                if let Some(part) = set.get(start..start + gradient.len()) {
+                    gradient.iter_mut().zip(part).for_each(|(sum, g)| *sum += g);
+                }
+            }
+            pulp::Arch::new().dispatch(UpdateAlong { values, first, second, gradient, step });
+        });
+}
+
+/// [`adam_update`] along a gradient at hand, for `pulp` to compile once per instruction set.
+struct UpdateAlong<'a> {
+    values: &'a mut [f32],
+    first: &'a mut [f32],
+    second: &'a mut [f32],
+    gradient: &'a [f32],
+    step: StepSize,
+}
+
+impl pulp::WithSimd for UpdateAlong<'_> {
+    type Output = ();
+
+    #[inline(always)]
+    fn with_simd<S: pulp::Simd>(self, _simd: S) {
+        let UpdateAlong { values, first, second, gradient, step } = self;
+        adam_update(values, first, second, gradient, step);
+    }
+}
+
+/// Adam's update of `values` and their moments along `gradient`, element by element.
+#[inline(always)]
+fn adam_update(values: &mut [f32], first: &mut [f32], second: &mut [f32], gradient: &[f32], step: StepSize) {
+    for (((value, &g), m), v) in values.iter_mut().zip(gradient).zip(first).zip(second) {
+        *m = BETA_1 * *m + (1.0 - BETA_1) * g;
+        *v = BETA_2 * *v + (1.0 - BETA_2) * g * g;
+        *value -= step.lr * *m / (v.sqrt() + step.epsilon);
     }
 }
 
@@ -226,7 +296,7 @@ mod tests {
         for step in 1..=3 {
             let snapshot = model.clone();
             let before = values(&snapshot);
-            let grads = vec![gradients(&model, step)];
+            let grads = vec![ShardGradients::from(gradients(&model, step))];
             model = adam.step(0.1, model, grads);
             assert_eq!(values(&snapshot), before, "the step changed a clone it was not given");
             assert_ne!(values(&model), before, "the step did not move the model");
@@ -241,7 +311,7 @@ mod tests {
         let mut burn_adam: ModuleOptimizer = AdamConfig::new().init();
         for step in 1..=5 {
             // Ours sees the gradient as two halves that must be summed.
-            let halves = vec![gradients(&ours, step), gradients(&ours, step)];
+            let halves = vec![gradients(&ours, step).into(), gradients(&ours, step).into()];
             ours = host_adam.step(0.1, ours, halves);
             let doubled = {
                 let loss = (burns.values.val() * burns.values.val()).sum() * (2 * step) as f32

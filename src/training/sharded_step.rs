@@ -4,7 +4,9 @@
 //! in parallel, so a whole batch on one thread leaves most of a multi-core machine idle. Each
 //! shard here runs its own forward and backward pass on its own thread, through a fork of the
 //! model (burn's autodiff cannot run two backward passes over the same parameter nodes at once);
-//! the shards' gradients are summed by the optimizer step. The objective is the batch sum divided
+//! the shards' gradients are summed by the optimizer step. With the host Adam, the dense layers
+//! leave their weight gradients as factors for it to multiply out ([`WeightGradientFactors`]).
+//! The objective is the batch sum divided
 //! by the full batch size, so the summed gradient is the gradient of the batch mean, exactly as
 //! without shards. The noise of the reparameterisation is drawn once for the whole batch, so the
 //! result does not depend on how threads interleave.
@@ -18,7 +20,7 @@ use super::evaluate::batch_loss_parts;
 use super::{LossAccumulator, LossParts};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
-use crate::model::{GradientBuffers, Likelihood, Vae};
+use crate::model::{DenseFactors, Likelihood, Vae, WeightGradientFactors};
 
 /// Fewest images worth a thread of their own.
 const MIN_SHARD_IMAGES: usize = 16;
@@ -34,14 +36,28 @@ pub struct ShardedStep {
     pub loss: Likelihood,
     /// Weight of the KL term in the objective (β, after warm-up).
     pub kl_weight: f64,
-    /// Where the shards' weight gradients take their storage from (the optimizer's spare buffers).
-    pub gradient_buffers: GradientBuffers,
+    /// Whether the dense layers leave their weight gradients as factors (for the host Adam, which
+    /// computes them inside its update) rather than computing them.
+    pub keep_weight_factors: bool,
+}
+
+/// One shard's gradients: burn's gradient set, and the dense weights' gradients that were left
+/// as factors.
+pub struct ShardGradients {
+    pub params: GradientsParams,
+    pub dense_factors: Vec<DenseFactors>,
+}
+
+impl From<GradientsParams> for ShardGradients {
+    fn from(params: GradientsParams) -> Self {
+        Self { params, dense_factors: Vec::new() }
+    }
 }
 
 /// A batch's summed gradients and mean loss terms.
 pub struct BatchGradients {
-    /// One gradient set per shard; their sum is the batch's gradient.
-    pub gradients: Vec<GradientsParams>,
+    /// One gradient set per shard, in the batch's order; their sum is the batch's gradient.
+    pub gradients: Vec<ShardGradients>,
     /// Mean reconstruction and KL per image of the batch.
     pub loss: LossParts,
 }
@@ -71,7 +87,7 @@ impl ShardedStep {
         let shards = self.shards.min(batch.len() / MIN_SHARD_IMAGES).max(1);
         let shard_len = batch.len().div_ceil(shards);
         let total = batch.len() as f64;
-        let shard_results: Vec<(GradientsParams, LossParts, usize)> = if shards == 1 {
+        let shard_results: Vec<(ShardGradients, LossParts, usize)> = if shards == 1 {
             vec![self.shard(model, images.batch_tensor(batch, device), noise, total)]
         } else {
             batch
@@ -101,11 +117,14 @@ impl ShardedStep {
         images: Tensor<2>,
         noise: Tensor<2>,
         batch_size: f64,
-    ) -> (GradientsParams, LossParts, usize) {
+    ) -> (ShardGradients, LossParts, usize) {
         let shard_images = images.dims()[0];
-        let terms = model.loss_terms_with_noise(images, noise, self.loss, &self.gradient_buffers);
+        let weight_factors =
+            if self.keep_weight_factors { WeightGradientFactors::keeping() } else { WeightGradientFactors::none() };
+        let terms = model.loss_terms_with_noise(images, noise, self.loss, &weight_factors);
         let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
-        let gradients = GradientsParams::from_grads(objective.backward(), model);
+        let params = GradientsParams::from_grads(objective.backward(), model);
+        let gradients = ShardGradients { params, dense_factors: weight_factors.take() };
         (gradients, batch_loss_parts(terms), shard_images)
     }
 }
@@ -122,13 +141,23 @@ mod tests {
         ImageSet { channels: 1, height: 28, width: 28, pixels, labels: vec![0; 64] }
     }
 
-    /// The model after `steps` Adam steps, each on the same batch computed in `shards` shards, and
-    /// the last batch's loss; with `recycle`, the shards' weight gradients go into the storage Adam
-    /// gave back from the step before, as in training.
+    /// The largest difference between two outputs, a NaN counted as infinite.
+    fn largest_gap_of(a: &[f32], b: &[f32]) -> f32 {
+        let gaps = a.iter().zip(b).map(|(a, b)| (a - b).abs());
+        gaps.map(|gap| if gap.is_nan() { f32::INFINITY } else { gap }).fold(0.0, f32::max)
+    }
+
+    /// Dense layers of the MLP: four in the encoder (two hidden, mean, log-variance), three in the
+    /// decoder.
+    const MLP_DENSE_LAYERS: usize = 7;
+
+    /// The model's decoding of one latent after `steps` Adam steps, each on the same batch computed
+    /// in `shards` shards, and the last batch's loss; with `keep_factors`, the dense weights'
+    /// gradients reach Adam as factors, as in training.
     ///
     /// `model` and the noise are fixed by the caller: the device's random generator is shared
     /// with tests running in parallel, so nothing here draws from it.
-    fn steps(model: &Vae, shards: usize, steps: usize, recycle: bool) -> (Vec<f32>, LossParts, HostAdam) {
+    fn steps(model: &Vae, shards: usize, steps: usize, keep_factors: bool) -> (Vec<f32>, LossParts) {
         let device = Device::flex();
         let autodiff = device.clone().autodiff();
         let mut model = model.clone().fork(&autodiff);
@@ -137,41 +166,55 @@ mod tests {
         let noise_values: Vec<f32> = (0..64 * 2).map(|index| ((index * 7) % 13) as f32 / 6.0 - 1.0).collect();
         let mut last_loss = None;
         for _ in 0..steps {
-            let gradient_buffers = if recycle { adam.gradient_buffers().clone() } else { GradientBuffers::none() };
-            let step =
-                ShardedStep { shards, latent_dim: 2, loss: Likelihood::bernoulli(), kl_weight: 1.0, gradient_buffers };
+            let keep_weight_factors = keep_factors;
+            let step = ShardedStep {
+                shards,
+                latent_dim: 2,
+                loss: Likelihood::bernoulli(),
+                kl_weight: 1.0,
+                keep_weight_factors,
+            };
             let noise = Tensor::<2>::from_data(TensorData::new(noise_values.clone(), [64, 2]), &autodiff);
             let BatchGradients { gradients, loss } =
                 step.gradients_with_noise(&model, &images(), &batch, noise, &autodiff);
             assert_eq!(gradients.len(), shards);
+            for shard in &gradients {
+                let kept = if keep_factors { MLP_DENSE_LAYERS } else { 0 };
+                assert_eq!(shard.dense_factors.len(), kept, "each dense weight's factors, once");
+                // The biases always come as gradients; the weights only without factors.
+                assert_eq!(shard.params.len(), 2 * MLP_DENSE_LAYERS - kept);
+            }
             model = adam.step(1e-3, model, gradients);
             last_loss = Some(loss);
         }
         let decoded = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
         let loss = last_loss.expect("at least one step");
-        (decoded.into_data().try_to_vec::<f32>().expect("f32 data"), loss, adam)
+        (decoded.into_data().try_to_vec::<f32>().expect("f32 data"), loss)
     }
 
     #[test]
     fn shards_give_the_gradient_of_the_whole_batch() {
         let model = VaeConfig::new().init(&Device::flex().autodiff());
-        let (whole, whole_loss, _) = steps(&model, 1, 1, false);
-        let (sharded, sharded_loss, _) = steps(&model, 4, 1, false);
+        let (whole, whole_loss) = steps(&model, 1, 1, false);
+        let (sharded, sharded_loss) = steps(&model, 4, 1, false);
         assert!((whole_loss.neg_elbo_nats() - sharded_loss.neg_elbo_nats()).abs() < 1e-3, "{whole_loss:?}");
         assert!(whole_loss.reconstruction_nats > 100.0, "{whole_loss:?}");
-        let largest_gap = whole.iter().zip(&sharded).map(|(a, b)| (a - b).abs());
-        let largest_gap = largest_gap.map(|gap| if gap.is_nan() { f32::INFINITY } else { gap }).fold(0.0, f32::max);
+        let largest_gap = largest_gap_of(&whole, &sharded);
         assert!(largest_gap < 1e-4, "outputs differ by {largest_gap}");
     }
 
     #[test]
-    fn recycled_gradient_storage_changes_no_weight() {
+    fn weight_gradients_from_factors_train_the_same_model() {
         let model = VaeConfig::new().init(&Device::flex().autodiff());
-        let (fresh, fresh_loss, _) = steps(&model, 2, 3, false);
-        let (recycled, recycled_loss, adam) = steps(&model, 2, 3, true);
-        assert_eq!(fresh, recycled, "recycled storage must give the same weights bit for bit");
-        assert_eq!(fresh_loss.neg_elbo_nats(), recycled_loss.neg_elbo_nats());
-        // Two shards, four large weight matrices each (784×512, 512×256, 256×512, 512×784).
-        assert_eq!(adam.gradient_buffers().spare_count(), 8, "Adam gave the shards' weight gradients back");
+        let (computed, computed_loss) = steps(&model, 2, 3, false);
+        let (from_factors, factors_loss) = steps(&model, 2, 3, true);
+        let loss_gap = (computed_loss.neg_elbo_nats() - factors_loss.neg_elbo_nats()).abs();
+        assert!(loss_gap < 1e-4, "the third step's loss differs by {loss_gap}");
+        let largest_gap = largest_gap_of(&computed, &from_factors);
+        assert!(largest_gap < 1e-6, "outputs differ by {largest_gap}");
+        let device = Device::flex();
+        let untrained = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
+        let untrained = untrained.into_data().try_to_vec::<f32>().expect("f32 data");
+        assert!(largest_gap_of(&untrained, &from_factors) > 1e-3, "the steps moved the model");
     }
 }

@@ -201,7 +201,7 @@ impl Trainer {
                 latent_dim: self.config.model.latent_dim,
                 loss: self.config.likelihood(),
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
-                gradient_buffers: self.optimizer.gradient_buffers(),
+                keep_weight_factors: self.optimizer.takes_weight_factors(),
             };
             let BatchGradients { gradients, loss } = step.gradients(self.model(), train, batch, &self.device);
             if let Some(value) = non_finite_value(&loss) {

@@ -6,7 +6,7 @@ use burn::prelude::*;
 
 use super::blocks::UpStage;
 use super::layout::{ConvPlan, HIDDEN};
-use crate::model::GradientBuffers;
+use crate::model::WeightGradientFactors;
 use crate::model::dense::linear_relu;
 
 /// Convolutional decoder producing pixel logits.
@@ -38,12 +38,12 @@ impl ConvDecoder {
         Self { hidden, features, stages, feature_shape: plan.features(), image_values: plan.image.values() }
     }
 
-    /// latents: [batch, latent] → logits: [batch, channels·height·width]; the dense layers' weight
-    /// gradients of a backward pass go into storage from `gradient_buffers`.
-    pub fn forward(&self, latents: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+    /// latents: [batch, latent] → logits: [batch, channels·height·width]; a backward pass leaves the
+    /// dense layers' weight gradients' factors in `weight_factors` when it keeps them.
+    pub fn forward(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
         let [batch, _] = latents.dims();
-        let hidden = linear_relu(&self.hidden, latents, gradient_buffers); // [batch, 256]
-        let features = linear_relu(&self.features, hidden, gradient_buffers); // [batch, c·h·w of the last map]
+        let hidden = linear_relu(&self.hidden, latents, weight_factors); // [batch, 256]
+        let features = linear_relu(&self.features, hidden, weight_factors); // [batch, c·h·w of the last map]
         let [channels, height, width] = self.feature_shape;
         let mut maps = features.reshape([batch, channels, height, width]);
         let last = self.stages.len().saturating_sub(1);

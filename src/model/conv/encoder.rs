@@ -6,7 +6,7 @@ use burn::prelude::*;
 use super::blocks::DownStage;
 use super::layout::{ConvPlan, HIDDEN};
 use crate::model::dense::{linear, linear_relu};
-use crate::model::{DiagonalGaussian, GradientBuffers};
+use crate::model::{DiagonalGaussian, WeightGradientFactors};
 
 /// Convolutional encoder producing a diagonal Gaussian.
 #[derive(Module, Debug)]
@@ -38,17 +38,17 @@ impl ConvEncoder {
         Self { stages, hidden, mean, log_var, channels: image.channels, height: image.height, width: image.width }
     }
 
-    /// images: [batch, channels·height·width] in [0, 1] → q(z | x); the dense layers' weight
-    /// gradients of a backward pass go into storage from `gradient_buffers`.
-    pub fn forward(&self, images: Tensor<2>, gradient_buffers: &GradientBuffers) -> DiagonalGaussian {
+    /// images: [batch, channels·height·width] in [0, 1] → q(z | x); a backward pass leaves the dense
+    /// layers' weight gradients' factors in `weight_factors` when it keeps them.
+    pub fn forward(&self, images: Tensor<2>, weight_factors: &WeightGradientFactors) -> DiagonalGaussian {
         let [batch, _] = images.dims();
         let images = images.reshape([batch, self.channels, self.height, self.width]);
         // Each stage: [batch, c, h, w] → [batch, c', ⌈h/2⌉, ⌈w/2⌉].
         let maps = self.stages.iter().fold(images, |maps, stage| stage.forward(maps));
-        let hidden = linear_relu(&self.hidden, maps.flatten(1, 3), gradient_buffers); // [batch, 256]
+        let hidden = linear_relu(&self.hidden, maps.flatten(1, 3), weight_factors); // [batch, 256]
         DiagonalGaussian {
-            mean: linear(&self.mean, hidden.clone(), gradient_buffers),
-            log_var: linear(&self.log_var, hidden, gradient_buffers),
+            mean: linear(&self.mean, hidden.clone(), weight_factors),
+            log_var: linear(&self.log_var, hidden, weight_factors),
         }
     }
 }

@@ -12,21 +12,22 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 
 use super::kernels;
-use crate::model::GradientBuffers;
-use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_into, matmul_new};
+use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_new};
 use crate::model::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
+use crate::model::weight_gradient_factors::FactorSink;
 
 /// A dense layer in one op: x·W + b, then max(·, 0) when `with_relu`.
 #[backend_extension(Flex, Autodiff)]
 pub trait FusedDenseBackend: Backend {
-    /// x: [rows, in], weight: [in, out] (burn's `Linear` layout), bias: [out] → [rows, out]. A
-    /// backward pass takes the weight gradient's storage from `gradient_buffers`.
+    /// x: [rows, in], weight: [in, out] (burn's `Linear` layout), bias: [out] → [rows, out]. With
+    /// `weight_factors`, a backward pass leaves the weight gradient's factors there instead of
+    /// computing it.
     fn fused_dense(
         x: FloatTensor<Self>,
         weight: FloatTensor<Self>,
         bias: FloatTensor<Self>,
         with_relu: bool,
-        gradient_buffers: GradientBuffers,
+        weight_factors: Option<FactorSink>,
     ) -> FloatTensor<Self>;
 }
 
@@ -36,7 +37,7 @@ impl FusedDenseBackend for Flex {
         weight: FlexTensor,
         bias: FlexTensor,
         with_relu: bool,
-        _gradient_buffers: GradientBuffers,
+        _weight_factors: Option<FactorSink>,
     ) -> FlexTensor {
         dense_forward(&x, &weight, &bias, with_relu)
     }
@@ -48,21 +49,21 @@ impl<C: CheckpointStrategy> FusedDenseBackend for Autodiff<Flex, C> {
         weight: FloatTensor<Self>,
         bias: FloatTensor<Self>,
         with_relu: bool,
-        gradient_buffers: GradientBuffers,
+        weight_factors: Option<FactorSink>,
     ) -> FloatTensor<Self> {
         match DenseBackward.prepare::<C>([x.node(), weight.node(), bias.node()]).compute_bound().stateful() {
             OpsKind::Tracked(prep) => {
                 let (input, weight) = (x.primitive().clone(), weight.primitive().clone());
                 let output = dense_forward(&input, &weight, bias.primitive(), with_relu);
                 let relu_output = with_relu.then(|| output.clone());
-                prep.finish(DenseSaved { input, weight, relu_output, gradient_buffers }, output)
+                prep.finish(DenseSaved { input, weight, relu_output, weight_factors }, output)
             }
             OpsKind::UnTracked(prep) => prep.finish(Flex::fused_dense(
                 x.into_primitive(),
                 weight.into_primitive(),
                 bias.into_primitive(),
                 with_relu,
-                gradient_buffers,
+                weight_factors,
             )),
         }
     }
@@ -94,12 +95,13 @@ struct DenseSaved {
     weight: FlexTensor,
     /// The layer's output [rows, out] when it ends in a ReLU (its mask).
     relu_output: Option<FlexTensor>,
-    /// Where the weight gradient's storage comes from.
-    gradient_buffers: GradientBuffers,
+    /// Where the weight gradient's factors go instead of computing it, if anywhere.
+    weight_factors: Option<FactorSink>,
 }
 
 /// The backward step of [`FusedDenseBackend::fused_dense`]: dZ = dY masked by the ReLU,
-/// db = Σ_rows dZ, dW = xᵀ·dZ, dx = dZ·Wᵀ (each only when its parent wants it).
+/// db = Σ_rows dZ, dx = dZ·Wᵀ, and dW = xᵀ·dZ or, when they are kept, its factors x and dZ (each
+/// only when its parent wants it).
 #[derive(Debug)]
 struct DenseBackward;
 
@@ -108,28 +110,32 @@ impl Backward<Flex, 3> for DenseBackward {
 
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [node_x, node_weight, node_bias] = ops.parents;
-        let DenseSaved { input, weight, relu_output, gradient_buffers } = ops.state;
+        let DenseSaved { input, weight, relu_output, weight_factors } = ops.state;
         let mut output_grad = into_owned_values(grads.consume::<Flex>(&ops.node));
         let (rows, d_out) = rows_and_values(&output_grad);
+        let (_, d_in) = rows_and_values(&input);
         let relu_values = relu_output.as_ref().map(host_values);
         let bias_grad =
             kernels::relu_and_bias_gradients(output_grad.storage_mut::<f32>(), relu_values.as_deref(), d_out);
         if let Some(node) = node_bias {
             grads.register::<Flex>(node.id, host_tensor(bias_grad, vec![d_out]));
         }
-        let output_grad = host_values(&output_grad);
-        let output_grad = HostMatrix::new(&output_grad, rows, d_out);
-        let (_, d_in) = rows_and_values(&input);
-        if let Some(node) = node_weight {
-            let input = host_values(&input);
-            let mut weight_grad = gradient_buffers.take(d_in * d_out);
-            matmul_into(&mut weight_grad, HostMatrix::new(&input, rows, d_in).t(), output_grad, false);
-            grads.register::<Flex>(node.id, host_tensor(weight_grad, vec![d_in, d_out]));
+        {
+            let output_grad_values = host_values(&output_grad);
+            let output_grad_matrix = HostMatrix::new(&output_grad_values, rows, d_out);
+            if let Some(node) = node_x {
+                let weight = host_values(&weight);
+                let input_grad = matmul_new(output_grad_matrix, HostMatrix::new(&weight, d_in, d_out).t());
+                grads.register::<Flex>(node.id, host_tensor(input_grad, vec![rows, d_in]));
+            }
+            if let Some(node) = node_weight.as_ref().filter(|_| weight_factors.is_none()) {
+                let input = host_values(&input);
+                let weight_grad = matmul_new(HostMatrix::new(&input, rows, d_in).t(), output_grad_matrix);
+                grads.register::<Flex>(node.id, host_tensor(weight_grad, vec![d_in, d_out]));
+            }
         }
-        if let Some(node) = node_x {
-            let weight = host_values(&weight);
-            let input_grad = matmul_new(output_grad, HostMatrix::new(&weight, d_in, d_out).t());
-            grads.register::<Flex>(node.id, host_tensor(input_grad, vec![rows, d_in]));
+        if let (Some(_), Some(sink)) = (node_weight, weight_factors) {
+            sink.keep(input, output_grad, rows, d_in, d_out);
         }
     }
 }

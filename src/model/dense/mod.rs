@@ -7,8 +7,9 @@
 //! backward (the ReLU's mask, the bias's column sums), and Flex zero-fills and then copies every
 //! product's output. Fused, the forward product lands straight in a buffer of our own
 //! (`host_matmul`, faer) and gets its bias and ReLU in one pass in place; the backward pass masks
-//! the output gradient and sums its columns in one pass before the two products dW = xᵀ·dY and
-//! dX = dY·Wᵀ, dW into storage from the training loop's [`GradientBuffers`].
+//! the output gradient and sums its columns in one pass before the two products dX = dY·Wᵀ and
+//! dW = xᵀ·dY, or, in training on the CPU device, leaves dW's factors to the optimizer
+//! ([`WeightGradientFactors`]).
 
 mod extension;
 mod kernels;
@@ -24,22 +25,27 @@ use burn::tensor::activation::relu;
 use extension::FusedDenseBackend;
 
 use crate::device::is_host_device;
-use crate::model::GradientBuffers;
+use crate::model::WeightGradientFactors;
 
-/// relu(layer.forward(x)): x [rows, in] → [rows, out]. A backward pass writes the weight's
-/// gradient into storage from `gradient_buffers`.
-pub fn linear_relu(layer: &Linear, x: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
-    fused_or_composed(layer, x, true, gradient_buffers)
+/// relu(layer.forward(x)): x [rows, in] → [rows, out]. A backward pass on the CPU device leaves
+/// the weight gradient's factors in `weight_factors` when it keeps them.
+pub fn linear_relu(layer: &Linear, x: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
+    fused_or_composed(layer, x, true, weight_factors)
 }
 
-/// layer.forward(x): x [rows, in] → [rows, out]. A backward pass writes the weight's gradient
-/// into storage from `gradient_buffers`.
-pub fn linear(layer: &Linear, x: Tensor<2>, gradient_buffers: &GradientBuffers) -> Tensor<2> {
-    fused_or_composed(layer, x, false, gradient_buffers)
+/// layer.forward(x): x [rows, in] → [rows, out]. A backward pass on the CPU device leaves the
+/// weight gradient's factors in `weight_factors` when it keeps them.
+pub fn linear(layer: &Linear, x: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
+    fused_or_composed(layer, x, false, weight_factors)
 }
 
 /// The fused op on the CPU device in f32 with a bias; burn's `Linear` (and `relu`) everywhere else.
-fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool, gradient_buffers: &GradientBuffers) -> Tensor<2> {
+fn fused_or_composed(
+    layer: &Linear,
+    x: Tensor<2>,
+    with_relu: bool,
+    weight_factors: &WeightGradientFactors,
+) -> Tensor<2> {
     let on_host = x.dtype() == DType::F32 && is_host_device(&x.device());
     let Some(bias) = layer.bias.as_ref().filter(|_| on_host) else {
         let output = layer.forward(x);
@@ -50,7 +56,7 @@ fn fused_or_composed(layer: &Linear, x: Tensor<2>, with_relu: bool, gradient_buf
         layer.weight.val().into_dispatch(),
         bias.val().into_dispatch(),
         with_relu,
-        gradient_buffers.clone(),
+        weight_factors.sink_for(layer.weight.id),
     );
     Tensor::from_dispatch(output)
 }
