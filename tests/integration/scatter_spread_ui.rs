@@ -110,30 +110,46 @@ fn the_tsne_plane_arrives_and_hover_and_click_still_pick() {
     let hovered = harness.state().explorer().hovered.expect("a hovered point");
     let (hovered_at, _) = harness.state().explorer().scatter().drawn_point(hovered.index).expect("drawn");
     assert_eq!(hovered_at, drawn, "the point under the pointer (or one drawn on the same spot)");
-    // Press and release in one frame: a click, however long a frame takes on a busy machine. The
-    // click goes where the point is drawn now: a panel that finished loading on another thread can
-    // shift the plot between frames (a click at the old spot missed once in a loaded CI run), so
-    // each try reads the position afresh; a click that picks nothing on the point fails all three.
-    for _ in 0..3 {
-        let screen = harness.state().explorer().scatter().screen_position(hovered.index).expect("on screen");
-        harness.hover_at(screen);
-        harness.step();
-        for pressed in [true, false] {
-            harness.event(egui::Event::PointerButton {
-                pos: screen,
-                button: egui::PointerButton::Primary,
-                pressed,
-                modifiers: egui::Modifiers::NONE,
-            });
-        }
-        harness.step();
-        harness.run_steps(2);
-        if harness.state().explorer().state.ends[0].is_some() {
-            break;
-        }
+    // The point is inside the plot: the first fit of a plane cut off the top and bottom of a cloud
+    // taller (for its width) than the plot, and a click on a point drawn there picked nothing.
+    let frame = harness.state().explorer().scatter().plot_frame().expect("the plot's frame");
+    let screen = harness.state().explorer().scatter().screen_position(hovered.index).expect("on screen");
+    assert!(frame.contains(screen), "point {} at {screen:?} is outside the plot {frame:?}", hovered.index);
+    harness.hover_at(screen);
+    harness.step();
+    // Press and release in one frame: a click, however long a frame takes on a busy machine.
+    for pressed in [true, false] {
+        harness.event(egui::Event::PointerButton {
+            pos: screen,
+            button: egui::PointerButton::Primary,
+            pressed,
+            modifiers: egui::Modifiers::NONE,
+        });
     }
+    harness.run_steps(3);
     let end = harness.state().explorer().state.ends[0].clone().expect("A is picked in the t-SNE plane");
     assert_eq!(end.point, Some(PointRef { train: false, index: hovered.index }));
+}
+
+#[test]
+fn every_point_is_inside_the_plot_in_a_wide_window() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    // A window much wider than tall, so the plot is too: the bundled model's cloud is taller than
+    // that for its width, and the plot's 1:1 aspect used to cut off its top and bottom.
+    let mut harness = super::support::cpu_app_harness(autosave.path(), [1600.0, 560.0]);
+    run_until(&mut harness, "the scatter", |app| app.explorer().state.cloud.value.is_some());
+    harness.run_steps(2);
+    let app = harness.state();
+    let scatter = app.explorer().scatter();
+    let frame = scatter.plot_frame().expect("the plot's frame");
+    assert!(frame.width() > 1.5 * frame.height(), "the plot must be wide for this test: {frame:?}");
+    let cloud = cloud(app);
+    let outside: Vec<_> = cloud
+        .indices
+        .iter()
+        .filter_map(|&index| scatter.screen_position(index).filter(|screen| !frame.contains(*screen)))
+        .collect();
+    assert!(outside.is_empty(), "{} of {} points outside {frame:?}: {:?}", outside.len(), cloud.len(), outside.first());
 }
 
 #[test]

@@ -34,6 +34,11 @@ impl LatentScatter {
         })
     }
 
+    /// The plot's frame on screen last frame (the area the points are drawn in).
+    pub fn plot_frame(&self) -> Option<egui::Rect> {
+        Some(*self.last_transform?.frame())
+    }
+
     /// Where dataset image `index` was drawn on screen last frame.
     pub fn screen_position(&self, index: usize) -> Option<egui::Pos2> {
         let ([x, y], _) = self.drawn_point(index)?;
