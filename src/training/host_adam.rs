@@ -136,6 +136,11 @@ impl ModuleMapper for AdamMapper<'_> {
 /// across the cores.
 fn update(values: &mut [f32], moments: &mut Moments, gradients: &[&[f32]], step: StepSize) {
     let Moments { first, second } = moments;
+    if values.len() <= ELEMENTS_PER_TASK {
+        // One task: on this thread, without waking the pool (a bias, say).
+        pulp::Arch::new().dispatch(UpdateTask { values, first, second, gradients, start: 0, step });
+        return;
+    }
     values
         .par_chunks_mut(ELEMENTS_PER_TASK)
         .zip(first.par_chunks_mut(ELEMENTS_PER_TASK))
@@ -190,29 +195,39 @@ fn update_from_factors(
         "gradient factors of another shape than their weight's {} values",
         values.len()
     );
-    // Blocks of equal size, as many on each core.
     let rows = values.len() / row_len;
-    let blocks = values.len().div_ceil(FACTOR_BLOCK).next_multiple_of(rayon::current_num_threads().max(1));
-    let rows_per_block = rows.div_ceil(blocks).max(1);
-    let block_len = rows_per_block * row_len;
     let Moments { first, second } = moments;
-    values
-        .par_chunks_mut(block_len)
-        .zip(first.par_chunks_mut(block_len))
-        .zip(second.par_chunks_mut(block_len))
-        .enumerate()
-        .for_each_init(Vec::new, |gradient, (block, ((values, first), second))| {
+    // The gradient of rows `first_row..` into `gradient`, then the update of those rows.
+    let update_block =
+        |gradient: &mut Vec<f32>, first_row: usize, values: &mut [f32], first: &mut [f32], second: &mut [f32]| {
             gradient.resize(values.len(), 0.0);
             for (shard, kept) in factors.iter().enumerate() {
-                kept.weight_gradient_rows(block * rows_per_block, gradient, shard > 0);
+                kept.weight_gradient_rows(first_row, gradient, shard > 0);
             }
-            let start = block * block_len;
+            let start = first_row * row_len;
             for set in gradients {
                 if let Some(part) = set.get(start..start + gradient.len()) {
                     gradient.iter_mut().zip(part).for_each(|(sum, g)| *sum += g);
                 }
             }
             pulp::Arch::new().dispatch(UpdateAlong { values, first, second, gradient, step });
+        };
+    if values.len() <= ELEMENTS_PER_TASK {
+        // One block: on this thread, without waking the pool (a latent head, say).
+        update_block(&mut Vec::new(), 0, values, first, second);
+        return;
+    }
+    // Blocks of equal size, as many on each core.
+    let blocks = values.len().div_ceil(FACTOR_BLOCK).next_multiple_of(rayon::current_num_threads().max(1));
+    let rows_per_block = rows.div_ceil(blocks).max(1);
+    let block_len = rows_per_block * row_len;
+    values
+        .par_chunks_mut(block_len)
+        .zip(first.par_chunks_mut(block_len))
+        .zip(second.par_chunks_mut(block_len))
+        .enumerate()
+        .for_each_init(Vec::new, |gradient, (block, ((values, first), second))| {
+            update_block(gradient, block * rows_per_block, values, first, second);
         });
 }
 
