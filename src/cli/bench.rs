@@ -25,7 +25,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
         return super::bench_views::run_views_bench();
     }
     if args.window {
-        return super::bench_window::run_window_bench(args.window_secs, args.batch_size);
+        return super::bench_window::run_window_bench(args.window_secs, args.window_rounds, args.batch_size);
     }
     let mut devices = DevicePicker::default();
     println!(

@@ -48,6 +48,10 @@ pub struct BenchArgs {
     /// Seconds of training measured in each half of `--window` (after a 3 s warm-up).
     #[arg(long, default_value_t = 20.0)]
     pub window_secs: f64,
+    /// Rounds of `--window`, headless and in-window alternated; the ratio is of the medians (the
+    /// machine's speed drifts between the halves of one round).
+    #[arg(long, default_value_t = 1)]
+    pub window_rounds: usize,
 }
 
 /// Parses an image shape written HEIGHTxWIDTHxCHANNELS, such as 64x64x3.

@@ -24,30 +24,52 @@ const WARMUP: Duration = Duration::from_secs(3);
 /// Longest wait for the window's run to start.
 const START_PATIENCE: Duration = Duration::from_secs(120);
 
-/// Runs the comparison for `measured_secs` of training each and prints the ratio last.
-pub fn run_window_bench(measured_secs: f64, batch_size: usize) -> Result<()> {
+/// Most rounds of `--window` (each takes twice the measured time and the warm-ups).
+const MAX_ROUNDS: usize = 20;
+
+/// Runs the comparison `rounds` times, headless and in-window alternated, for `measured_secs` of
+/// training each, and prints the ratio of the medians last.
+pub fn run_window_bench(measured_secs: f64, rounds: usize, batch_size: usize) -> Result<()> {
     if !(measured_secs.is_finite() && (1.0..=3600.0).contains(&measured_secs)) {
         bail!("--window-secs must be from 1 to 3600 seconds, not {measured_secs}");
+    }
+    if !(1..=MAX_ROUNDS).contains(&rounds) {
+        bail!("--window-rounds must be from 1 to {MAX_ROUNDS}, not {rounds}");
     }
     let measured = Duration::from_secs_f64(measured_secs);
     let settings = bench_settings(batch_size);
     println!(
         "training throughput with the window open vs headless: bundled MNIST, {} latent {}, batch {}, cpu, \
-         {measured_secs:.0} s measured after {} s warm-up each",
+         {measured_secs:.0} s measured after {} s warm-up each, {rounds} round(s)",
         settings.training.model.architecture.name(),
         settings.training.model.latent_dim,
         settings.training.batch_size,
         WARMUP.as_secs()
     );
-    let headless = headless_images_per_sec(&settings.training, measured)?;
-    println!("headless:  {headless:>9.0} images/s");
-    let windowed = window_images_per_sec(settings, measured)?;
-    println!(
-        "in window: {:>9.0} images/s  ({} frames, {:.1} frames/s, UI {:.1} ms/frame median)",
-        windowed.images_per_sec, windowed.frames, windowed.frames_per_sec, windowed.median_frame_ms
-    );
-    println!("in-window / headless: {:.2}", windowed.images_per_sec / headless.max(1e-9));
+    let (mut headless_rates, mut window_rates) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let headless = headless_images_per_sec(&settings.training, measured)?;
+        println!("headless:  {headless:>9.0} images/s");
+        let windowed = window_images_per_sec(settings.clone(), measured)?;
+        println!(
+            "in window: {:>9.0} images/s  ({} frames, {:.1} frames/s, UI {:.1} ms/frame median)",
+            windowed.images_per_sec, windowed.frames, windowed.frames_per_sec, windowed.median_frame_ms
+        );
+        headless_rates.push(headless);
+        window_rates.push(windowed.images_per_sec);
+    }
+    let (headless, windowed) = (median(&mut headless_rates), median(&mut window_rates));
+    if rounds > 1 {
+        println!("medians: headless {headless:.0}, in window {windowed:.0} images/s");
+    }
+    println!("in-window / headless: {:.2}", windowed / headless.max(1e-9));
     Ok(())
+}
+
+/// The median of `values` (the upper one of an even count).
+fn median(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
 /// The window's default settings with `batch_size`, trained on the CPU device for as long as the

@@ -196,3 +196,17 @@ fn bench_prints_images_per_second_and_the_share_of_peak() {
     assert!((share - gflops).abs() < 0.15, "{gflops} GFLOP/s of a 100 GFLOP/s peak is not {share}%: {line}");
     assert!(line.contains("% of peak"), "{line}");
 }
+
+#[test]
+fn window_bench_rounds_out_of_range_are_refused() {
+    for rounds in ["0", "21"] {
+        let output = vae_explorer()
+            .args(["bench", "--window", "--window-secs", "1", "--window-rounds", rounds])
+            .output()
+            .expect("run the binary");
+        assert!(!output.status.success(), "{rounds} rounds were accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert!(stderr.contains("--window-rounds must be from 1 to 20"), "{stderr}");
+        assert!(!stderr.contains("panicked"), "{stderr}");
+    }
+}
