@@ -203,8 +203,7 @@ impl HeadlessFrames {
     }
 
     fn median_ms(&mut self) -> f64 {
-        self.frame_ms.sort_by(f64::total_cmp);
-        self.frame_ms.get(self.frame_ms.len() / 2).copied().unwrap_or(0.0)
+        median(&mut self.frame_ms)
     }
 }
 

@@ -204,12 +204,7 @@ fn update_from_factors(
             for (shard, kept) in factors.iter().enumerate() {
                 kept.weight_gradient_rows(first_row, gradient, shard > 0);
             }
-            let start = first_row * row_len;
-            for set in gradients {
-                if let Some(part) = set.get(start..start + gradient.len()) {
-                    gradient.iter_mut().zip(part).for_each(|(sum, g)| *sum += g);
-                }
-            }
+            add_into(gradient, gradients, first_row * row_len);
             pulp::Arch::new().dispatch(UpdateAlong { values, first, second, gradient, step });
         };
     if values.len() <= ELEMENTS_PER_TASK {
@@ -264,6 +259,12 @@ fn adam_update(values: &mut [f32], first: &mut [f32], second: &mut [f32], gradie
 #[inline(always)]
 fn sum_into(sum: &mut [f32], gradients: &[&[f32]], start: usize) {
     sum.fill(0.0);
+    add_into(sum, gradients, start);
+}
+
+/// Adds `gradients` from element `start` on onto `sum`.
+#[inline(always)]
+fn add_into(sum: &mut [f32], gradients: &[&[f32]], start: usize) {
     for gradient in gradients {
         if let Some(part) = gradient.get(start..start + sum.len()) {
             sum.iter_mut().zip(part).for_each(|(sum, g)| *sum += g);

@@ -166,13 +166,12 @@ mod tests {
         let noise_values: Vec<f32> = (0..64 * 2).map(|index| ((index * 7) % 13) as f32 / 6.0 - 1.0).collect();
         let mut last_loss = None;
         for _ in 0..steps {
-            let keep_weight_factors = keep_factors;
             let step = ShardedStep {
                 shards,
                 latent_dim: 2,
                 loss: Likelihood::bernoulli(),
                 kl_weight: 1.0,
-                keep_weight_factors,
+                keep_weight_factors: keep_factors,
             };
             let noise = Tensor::<2>::from_data(TensorData::new(noise_values.clone(), [64, 2]), &autodiff);
             let BatchGradients { gradients, loss } =
