@@ -9,6 +9,7 @@
 
 mod error;
 mod info;
+pub mod runs_scan;
 mod target;
 mod weights_name;
 

@@ -9,6 +9,7 @@ pub mod device;
 pub mod digit_import;
 pub mod drawing;
 pub mod export;
+pub mod image_import;
 pub mod image_shape;
 pub mod inference;
 pub mod latent;
