@@ -10,6 +10,7 @@
 mod error;
 mod info;
 mod leftovers;
+pub mod runs_scan;
 mod target;
 mod weights_name;
 

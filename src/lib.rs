@@ -11,6 +11,7 @@ pub mod display_name;
 pub mod drawing;
 pub mod export;
 pub mod folder_lock;
+pub mod image_import;
 pub mod image_shape;
 pub mod inference;
 pub mod latent;

@@ -1,10 +1,10 @@
 //! The one kind of thing every panel and view returns: what the user asked for this frame.
-//! [`super::VaeApp`] applies them in one place, once per frame.
+//! [`crate::app::VaeApp`] applies them in one place, once per frame.
 
 use std::path::PathBuf;
 
-use super::explorer_state::PointRef;
-use super::view_export::ExportView;
+use crate::app::background::view_export::ExportView;
+use crate::app::explorer::state::PointRef;
 use crate::data::PreprocessingChoice;
 
 /// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].

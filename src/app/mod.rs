@@ -1,75 +1,45 @@
-//! The desktop window: settings, panels and the app that ties them to the worker.
+//! The desktop window: the app, its actions and the one place they are applied, start-up and the
+//! status bar. The parts live in folders named like the window: `panels/` (the left side and the
+//! loss plot), `explorer/` (the latent views), `settings/` (what the window remembers) and
+//! `background/` (file jobs, dialogs, dataset loading and exports, off the UI thread).
 
 mod actions;
-mod app_actions;
-mod controls_panel;
-mod dataset_loading;
-mod decoder_grid;
-mod dialogs;
-mod direction_panel;
-mod drawing_canvas;
-mod exploration_requests;
-mod exploration_settings;
-mod exploration_view;
+mod apply;
+mod background;
 mod explorer;
-mod explorer_state;
-mod explorer_tabs;
-mod file_jobs;
-mod grid_cells;
-mod hover_tooltip;
-mod image_grids;
-mod image_import;
-mod image_texture;
-mod kl_strip;
-mod latent_scatter;
-mod latent_sliders;
-mod loss_plot;
-mod morph_view;
-mod neighbour_panel;
 mod palette;
-mod preprocessing_controls;
-mod runs_panel;
-mod runs_scan;
-mod runs_table;
-mod scatter_header;
-mod scatter_planes;
-mod scatter_raster;
-mod scatter_spread;
+mod panels;
 mod settings;
-mod settings_check;
-mod slider_scale;
 mod startup;
 mod status_bar;
 mod training_progress;
 mod vae_app;
-mod view_export;
-mod view_requests;
-mod view_settings;
 
+/// The runs the Runs panel lists (read by [`crate::checkpoint::runs_scan`]).
+pub use crate::checkpoint::runs_scan::{
+    CURRENT_RUN_NAME, LAST_SESSION_NAME, RunMetric, RunOrigin, RunRecord, RunsScan, scan_runs,
+};
 pub use actions::{AppAction, DialogRequest};
-pub use dataset_loading::{LoadStatus, LoadedDataset};
-pub use dialogs::DialogError;
-pub use direction_panel::DIRECTION_AMOUNT_RANGE;
-pub use drawing_canvas::{CANVAS_LABEL, CANVAS_SIDE};
-pub use exploration_settings::{DirectionBetween, DirectionSettings, NeighbourQuery, NeighbourSettings};
-pub use explorer::{Explorer, ExplorerTab};
-pub use explorer_state::{ExplorerState, MorphEnd, PointRef, Versioned};
-pub use file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
-pub use image_import::{MorphImportError, import_morph_end, morph_preprocessing};
-pub use kl_strip::{DimensionKl, KlSource, bar_label as kl_bar_label};
-pub use latent_scatter::LatentScatter;
-pub use preprocessing_controls::{BACKGROUND_CHOICES, IMAGE_SIZE_CHOICES_PX};
-pub use runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
-pub use runs_scan::{CURRENT_RUN_NAME, LAST_SESSION_NAME, RunMetric, RunOrigin, RunRecord, RunsScan, scan_runs};
-pub use scatter_planes::{PlaneLayouts, PlaneProgress};
-pub use settings::Settings;
-pub use settings_check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
-pub use slider_scale::{SliderScale, normal_cdf};
+pub use background::dataset_loading::{LoadStatus, LoadedDataset};
+pub use background::dialogs::DialogError;
+pub use background::file_jobs::{FILE_THREAD_NAME, FileEvent, FileJob, FileJobs, JobPanicked};
+pub use background::view_export::{ExportJob, ExportView, ViewExportError, export_view};
+pub use explorer::directions::direction_panel::DIRECTION_AMOUNT_RANGE;
+pub use explorer::images::drawing_canvas::{CANVAS_LABEL, CANVAS_SIDE};
+pub use explorer::scatter::latent_scatter::LatentScatter;
+pub use explorer::scatter::planes::{PlaneLayouts, PlaneProgress};
+pub use explorer::sliders::kl_strip::{DimensionKl, KlSource, bar_label as kl_bar_label};
+pub use explorer::state::{ExplorerState, MorphEnd, PointRef, Versioned};
+pub use explorer::views::{Explorer, ExplorerTab};
+pub use panels::preprocessing::{BACKGROUND_CHOICES, IMAGE_SIZE_CHOICES_PX};
+pub use panels::runs::runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
+pub use settings::check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
+pub use settings::exploration_settings::{DirectionBetween, DirectionSettings, NeighbourQuery, NeighbourSettings};
+pub use settings::stored::Settings;
+pub use settings::view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
+pub use settings::view_settings::{PointColouring, SpreadMode};
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::{VaeApp, default_autosave_dir};
-pub use view_export::{ExportJob, ExportView, ViewExportError, export_view};
-pub use view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
-pub use view_settings::{PointColouring, SpreadMode};
 
 /// Opens the window and runs until it is closed. When eframe's settings file is not a regular
 /// file (a FIFO would hang the start), the window runs without stored settings and says so.

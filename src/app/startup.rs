@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
-use super::settings_check::zoom_is_sane;
+use crate::app::settings::check::zoom_is_sane;
 
 /// Largest settings file read for the zoom check.
 const MAX_STORAGE_BYTES: u64 = 64 * 1024 * 1024;

@@ -2,7 +2,7 @@
 
 use egui::{Color32, RichText};
 
-use super::training_progress::{RunState, TrainingProgress};
+use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
 /// Draws the status line of `progress` and the model the views show.

@@ -4,19 +4,20 @@
 
 use std::path::PathBuf;
 
-use super::actions::AppAction;
-use super::controls_panel::{self, PanelContext};
-use super::dataset_loading::{LoadStatus, LoadedDataset, loaded_summary};
-use super::dialogs::{DialogOutcome, Dialogs};
-use super::explorer::{Explorer, ExplorerTab};
-use super::explorer_state::MorphEnd;
-use super::file_jobs::{FileEvent, FileJobs};
-use super::runs_panel::RunsPanel;
-use super::settings::Settings;
-use super::settings_check;
-use super::training_progress::TrainingProgress;
-use super::view_requests::RequestLedger;
-use super::{loss_plot, status_bar};
+use crate::app::actions::AppAction;
+use crate::app::background::dataset_loading::{LoadStatus, LoadedDataset, loaded_summary};
+use crate::app::background::dialogs::{DialogOutcome, Dialogs};
+use crate::app::background::file_jobs::{FileEvent, FileJobs};
+use crate::app::explorer::requests::RequestLedger;
+use crate::app::explorer::state::MorphEnd;
+use crate::app::explorer::views::{Explorer, ExplorerTab};
+use crate::app::panels::controls::{self, PanelContext};
+use crate::app::panels::loss_plot;
+use crate::app::panels::runs::runs_panel::RunsPanel;
+use crate::app::settings::check;
+use crate::app::settings::stored::Settings;
+use crate::app::status_bar;
+use crate::app::training_progress::TrainingProgress;
 use crate::checkpoint::{self, CheckpointInfo};
 use crate::data::DataSource;
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
@@ -69,7 +70,7 @@ impl VaeApp {
     /// `startup_notes` are shown in the status bar (e.g. why settings are not persisted).
     pub fn new(cc: &eframe::CreationContext<'_>, mut startup_notes: Vec<String>) -> Self {
         let zoom = cc.egui_ctx.zoom_factor();
-        if !settings_check::zoom_is_sane(zoom) {
+        if !check::zoom_is_sane(zoom) {
             cc.egui_ctx.options_mut(|options| options.zoom_factor = 1.0);
             cc.egui_ctx.set_zoom_factor(1.0);
             startup_notes.push(format!("the stored zoom factor {zoom} was reset to 1"));
@@ -92,7 +93,7 @@ impl VaeApp {
     /// An app with the given settings (checked and reset where out of range, with a note in the
     /// status bar), autosaving into `autosave_dir` (tests pass a temporary one).
     pub fn with_settings(ctx: &egui::Context, mut settings: Settings, autosave_dir: Option<PathBuf>) -> Self {
-        let notice = settings_check::summary(&settings_check::sanitize(&mut settings));
+        let notice = check::summary(&check::sanitize(&mut settings));
         let mut progress = TrainingProgress::default();
         let mut errors = Vec::new();
         let repaint = ctx.clone();
@@ -327,7 +328,7 @@ impl VaeApp {
         };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(controls_panel::show(ui, &mut self.settings, &self.progress, &context));
+                actions.extend(controls::show(ui, &mut self.settings, &self.progress, &context));
             });
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
@@ -358,14 +359,11 @@ impl VaeApp {
         for action in actions {
             self.apply(action);
         }
-        for request in self.ledger.missing(&self.explorer, &self.settings.views) {
-            self.request(request);
-        }
         let training = matches!(
             self.progress.state,
-            super::training_progress::RunState::Starting | super::training_progress::RunState::Running
+            crate::app::training_progress::RunState::Starting | crate::app::training_progress::RunState::Running
         );
-        if let Some(request) = self.explorer.plane_request(&self.settings.views, training) {
+        for request in self.ledger.missing(&self.explorer, &self.settings.views, training) {
             self.request(request);
         }
     }

@@ -7,8 +7,8 @@ use anyhow::{Context, Result, bail};
 use super::ExportArgs;
 use super::args::{ExportKind, model_source};
 use super::grid_plane::load_matching;
-use crate::app::import_morph_end;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
+use crate::image_import::import_morph_end;
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
 };
@@ -35,8 +35,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
             }
             check_size(args.size, args.size)?;
-            let (projection, axes) = super::grid_plane::grid_plane(args, &snapshot)?;
-            let latents = axes.latents(&projection, &vec![0.0; latent_dim]);
+            let latents = super::grid_plane::grid_plane(args, &snapshot)?.latents();
             render::decoder_grid(decode(&snapshot.model, &latents, latent_dim), shape, args.size)
         }
         ExportKind::Samples => {

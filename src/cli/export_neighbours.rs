@@ -1,7 +1,7 @@
 //! `vae-explorer export neighbours`: a latent point decoded, then the training images nearest to
 //! it: in pixel space (is the decoded image a copy?) and in latent space (which images encode near it?).
 
-use anyhow::{Result, bail};
+use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::grid_plane::{grid_plane, load_matching};
@@ -75,8 +75,8 @@ fn query_latent(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Vec<f32>>
     if row >= args.size || col >= args.size {
         bail!("--grid-cell {row},{col} is outside the {0} × {0} sweep (rows and columns count from 0)", args.size);
     }
-    let (projection, axes) = grid_plane(args, snapshot)?;
-    Ok(projection.lift(axes.cell_center(row, col), &vec![0.0; latent_dim]))
+    let sweep = grid_plane(args, snapshot)?;
+    sweep.cell_latent(row, col).context("the sweep has no such cell")
 }
 
 /// "#412 (class 3) 2.41, …" for the printout.

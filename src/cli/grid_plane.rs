@@ -10,11 +10,11 @@ use super::encode::ensure_data_fits_model;
 use crate::checkpoint::CheckpointInfo;
 use crate::data::Dataset;
 use crate::inference::{ModelSnapshot, encode_means};
-use crate::latent::{GridAxes, MAX_GRID_SIZE, Pca, Projection, Spacing};
+use crate::latent::{GridRequest, MAX_GRID_SIZE, Pca, Projection, Spacing};
 
-/// The sweep's plane (dimensions 0 and 1, or the held-out means' PCA above two dimensions) and
-/// its cells placed by `--spacing` over `--size` × `--size`.
-pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<(Projection, GridAxes)> {
+/// The sweep: its plane (dimensions 0 and 1, or the held-out means' PCA above two dimensions),
+/// its cells placed by `--spacing` over `--size` × `--size`, the other dimensions at zero.
+pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<GridRequest> {
     if !(2..=MAX_GRID_SIZE).contains(&args.size) {
         bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
     }
@@ -32,8 +32,8 @@ pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<
         Projection::Dims { x: 0, y: latent_dim.min(2).saturating_sub(1) }
     };
     let points: Vec<[f32; 2]> = means.chunks_exact(latent_dim.max(1)).map(|mean| projection.project(mean)).collect();
-    let axes = args.spacing.axes(args.size, args.range, &projection, latent_dim, &points)?;
-    Ok((projection, axes))
+    let cells = args.spacing.axes(args.size, args.range, &projection, latent_dim, &points)?;
+    Ok(GridRequest::over_cells(projection, cells, vec![0.0; latent_dim], args.spacing))
 }
 
 /// The dataset named by `--data` (a picture folder read with the model's own preprocessing unless

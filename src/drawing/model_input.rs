@@ -6,11 +6,11 @@
 use image::{DynamicImage, Rgb, RgbImage};
 
 use super::{Drawing, coverage};
-use crate::app::morph_preprocessing;
 use crate::checkpoint::CheckpointInfo;
 use crate::data::image_folder::{fit_square, luma, write_planar};
 use crate::data::{Preprocessing, PreprocessingChoice};
 use crate::digit_import::import_gray;
+use crate::image_import::morph_preprocessing;
 use crate::image_shape::ImageShape;
 
 /// Side of the square a digit is rasterised on before the MNIST normalisation, in pixels (NIST's

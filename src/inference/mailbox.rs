@@ -4,54 +4,10 @@
 use std::path::PathBuf;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
-use super::exploration::{NeighboursRequest, TraversalRequest};
-use super::messages::{GridRequest, InferenceRequest, MorphRequest, ScatterSource};
+use super::messages::InferenceRequest;
+use super::view_requests::ViewRequests;
 use super::{ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
-use crate::drawing::Drawing;
-
-/// The newest view request of each kind.
-#[derive(Default, Clone, Debug)]
-pub struct Pending {
-    /// Which set to encode for the scatter.
-    pub scatter: Option<ScatterSource>,
-    /// The sliders' latent point.
-    pub decode: Option<Vec<f32>>,
-    /// The decoder sweep.
-    pub grid: Option<GridRequest>,
-    /// Seed of the prior samples.
-    pub samples: Option<u64>,
-    /// Training set (`true`) or held-out, and the image to reconstruct.
-    pub reconstruct: Option<(bool, usize)>,
-    /// The morph.
-    pub morph: Option<MorphRequest>,
-    /// Images of morph ends A and B to encode.
-    pub encode: [Option<Vec<f32>>; 2],
-    /// The drawing canvas's drawing, to encode.
-    pub drawing: Option<Drawing>,
-    /// The direction's traversal strip.
-    pub traversal: Option<TraversalRequest>,
-    /// The nearest training images to a point.
-    pub neighbours: Option<NeighboursRequest>,
-}
-
-impl Pending {
-    /// The newer of each kind; one-off requests (reconstruct, encode) are not kept.
-    pub fn merged_over(self, older: Pending) -> Pending {
-        Pending {
-            scatter: self.scatter.or(older.scatter),
-            decode: self.decode.or(older.decode),
-            grid: self.grid.or(older.grid),
-            samples: self.samples.or(older.samples),
-            reconstruct: None,
-            morph: self.morph.or(older.morph),
-            encode: [None, None],
-            drawing: self.drawing.or(older.drawing),
-            traversal: self.traversal.or(older.traversal),
-            neighbours: self.neighbours.or(older.neighbours),
-        }
-    }
-}
 
 /// A new model to serve: the newest wins.
 #[derive(Debug)]
@@ -81,30 +37,16 @@ pub struct Inbox {
     /// Folders to save the served model into, in order (each is answered).
     pub saves: Vec<PathBuf>,
     /// The newest view request of each kind.
-    pub views: Pending,
+    pub views: ViewRequests,
 }
 
 impl Inbox {
     fn is_empty(&self) -> bool {
-        let views = &self.views;
-        self.model.is_none()
-            && self.dataset.is_none()
-            && self.saves.is_empty()
-            && views.scatter.is_none()
-            && views.decode.is_none()
-            && views.grid.is_none()
-            && views.samples.is_none()
-            && views.reconstruct.is_none()
-            && views.morph.is_none()
-            && views.encode.iter().all(Option::is_none)
-            && views.drawing.is_none()
-            && views.traversal.is_none()
-            && views.neighbours.is_none()
+        self.model.is_none() && self.dataset.is_none() && self.saves.is_empty() && self.views.is_empty()
     }
 
     /// Files a request, replacing an older one of its kind.
     fn file(&mut self, request: InferenceRequest) {
-        let views = &mut self.views;
         match request {
             InferenceRequest::SetModel(model) => self.model = Some(ModelChange::Set(model)),
             InferenceRequest::LoadModel(source) => self.model = Some(ModelChange::Load(source)),
@@ -115,22 +57,9 @@ impl Inbox {
                     self.saves.push(dir);
                 }
             }
-            InferenceRequest::Scatter(source) => views.scatter = Some(source),
-            InferenceRequest::Decode(latent) => views.decode = Some(latent),
-            InferenceRequest::Grid(grid) => views.grid = Some(grid),
-            InferenceRequest::Samples(seed) => views.samples = Some(seed),
-            InferenceRequest::Reconstruct { train, index } => views.reconstruct = Some((train, index)),
-            InferenceRequest::Morph(morph) => views.morph = Some(morph),
-            InferenceRequest::Encode { slot, pixels } => {
-                if let Some(pending) = views.encode.get_mut(slot) {
-                    *pending = Some(pixels);
-                }
-            }
-            InferenceRequest::EncodeDrawing(drawing) => views.drawing = Some(drawing),
+            InferenceRequest::Views(newer) => self.views = newer.or(std::mem::take(&mut self.views)),
             // The service hands planes to the plane thread; none reaches this mailbox.
             InferenceRequest::Plane(_) => {}
-            InferenceRequest::Traversal(traversal) => views.traversal = Some(traversal),
-            InferenceRequest::Neighbours(neighbours) => views.neighbours = Some(neighbours),
         }
     }
 }
@@ -189,13 +118,18 @@ impl Mailbox {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::drawing::Drawing;
+
+    fn views(requests: ViewRequests) -> InferenceRequest {
+        InferenceRequest::Views(requests)
+    }
 
     #[test]
     fn a_flood_keeps_the_newest_of_each_kind() {
         let mailbox = Mailbox::default();
         for index in 0..10_000 {
-            assert!(mailbox.post(InferenceRequest::Decode(vec![index as f32])));
-            assert!(mailbox.post(InferenceRequest::Samples(index)));
+            assert!(mailbox.post(views(ViewRequests { decode: Some(vec![index as f32]), ..ViewRequests::default() })));
+            assert!(mailbox.post(views(ViewRequests { samples: Some(index), ..ViewRequests::default() })));
         }
         let inbox = mailbox.wait().expect("requests");
         assert_eq!(inbox.views.decode, Some(vec![9_999.0]));
@@ -209,11 +143,11 @@ mod tests {
         assert!(drawing.begin([0.5, 0.1], 0.05, false));
         for step in 0..100 {
             drawing.extend([0.5, 0.1 + step as f32 * 0.008]);
-            assert!(mailbox.post(InferenceRequest::EncodeDrawing(drawing.clone())));
+            assert!(mailbox.post(views(ViewRequests { drawing: Some(drawing.clone()), ..ViewRequests::default() })));
         }
         let inbox = mailbox.wait().expect("requests");
         assert_eq!(inbox.views.drawing.as_ref(), Some(&drawing));
-        let remembered = Pending::default().merged_over(inbox.views);
+        let remembered = ViewRequests::default().or(inbox.views).without_one_offs();
         assert_eq!(remembered.drawing, Some(drawing), "redone when the model changes");
     }
 
@@ -224,7 +158,7 @@ mod tests {
         mailbox.post(InferenceRequest::SaveModel(PathBuf::from("b")));
         assert_eq!(mailbox.wait().expect("saves").saves, [PathBuf::from("a"), PathBuf::from("b")]);
         mailbox.close();
-        assert!(!mailbox.post(InferenceRequest::Samples(1)));
+        assert!(!mailbox.post(views(ViewRequests { samples: Some(1), ..ViewRequests::default() })));
         assert!(mailbox.wait().is_none());
     }
 }

@@ -3,11 +3,13 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use super::exploration::{NeighboursFound, NeighboursRequest, TraversalRequest};
+use super::exploration::{NeighboursFound, TraversalRequest};
+use super::view_requests::ViewRequests;
 use super::{InferenceError, ModelSnapshot, ModelSource};
 use crate::data::{DataSource, Dataset};
 use crate::drawing::{Drawing, EncodedDrawing};
-use crate::latent::{GridAxes, GridSpec, Interpolation, Pca, PlaneMethod, Projection, Spacing};
+pub use crate::latent::{GridRequest, LatentCloud, ScatterSource};
+use crate::latent::{Interpolation, PlaneMethod};
 
 /// Number of original / reconstruction pairs shown.
 pub const RECONSTRUCTION_PAIRS: usize = 16;
@@ -17,58 +19,6 @@ pub const SAMPLE_GRID_SIDE: usize = 8;
 pub const MAX_TRAIN_POINTS: usize = 60_000;
 /// Most frames in a morph strip.
 pub const MAX_MORPH_STEPS: usize = 64;
-
-/// Which images the scatter shows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
-pub enum ScatterSource {
-    /// The held-out images.
-    #[default]
-    Heldout,
-    /// Up to 60,000 training images.
-    Train,
-}
-
-/// A decoder sweep to compute.
-#[derive(Clone, Debug, PartialEq)]
-pub struct GridRequest {
-    /// Rectangle and resolution.
-    pub spec: GridSpec,
-    /// Plane of the scatter.
-    pub projection: Projection,
-    /// Latent values of the directions the plane does not show.
-    pub base: Vec<f32>,
-    /// How the cells were placed along each axis (linear over the spec's ranges, prior quantiles,
-    /// data percentiles); shown beside the grid.
-    pub spacing: Spacing,
-    /// The cells' plane positions when they are not evenly over the spec's ranges (quantile and
-    /// data spacing, computed by [`Spacing::axes`] as `export grid --spacing` does); `None`: evenly
-    /// over `spec`'s ranges. `size` × `size` positions, or the request is refused.
-    pub cells: Option<GridAxes>,
-}
-
-impl GridRequest {
-    /// Plane position of cell (`row`, `col`); row 0 is the top, col 0 the left.
-    pub fn cell_center(&self, row: usize, col: usize) -> [f32; 2] {
-        match &self.cells {
-            Some(cells) => cells.cell_center(row, col),
-            None => self.spec.cell_center(row, col),
-        }
-    }
-
-    /// Latent points of every cell, row by row: [size², latent] row-major. The caller checks the
-    /// size first (see [`Self::is_square`]).
-    pub fn latents(&self) -> Vec<f32> {
-        match &self.cells {
-            Some(cells) => cells.latents(&self.projection, &self.base),
-            None => self.spec.latents(&self.projection, &self.base),
-        }
-    }
-
-    /// True when the cells, if given, are `size` × `size`.
-    pub fn is_square(&self) -> bool {
-        self.cells.as_ref().is_none_or(|cells| cells.rows() == self.spec.size && cells.cols() == self.spec.size)
-    }
-}
 
 /// A morph to decode: the frame at `t` and a strip of `steps` frames from A to B.
 #[derive(Clone, Debug, PartialEq)]
@@ -99,39 +49,11 @@ pub enum InferenceRequest {
     SetDataset(Arc<Dataset>),
     /// Save the served model as a checkpoint folder.
     SaveModel(PathBuf),
-    /// Encode this set for the scatter.
-    Scatter(ScatterSource),
-    /// Decode one latent point (the sliders).
-    Decode(Vec<f32>),
-    /// Decode a grid (the sweep).
-    Grid(GridRequest),
-    /// Decode 8 × 8 prior samples with this seed.
-    Samples(u64),
-    /// Encode one image (a morph end): `pixels` is [height × width] in [0, 1].
-    Encode {
-        /// 0 for A, 1 for B.
-        slot: usize,
-        /// The image.
-        pixels: Vec<f32>,
-    },
-    /// Decode a morph frame and strip.
-    Morph(MorphRequest),
-    /// Reconstruct one held-out (`false`) or training (`true`) image, for a tooltip.
-    Reconstruct {
-        /// True for the training set.
-        train: bool,
-        /// Image index in that set.
-        index: usize,
-    },
-    /// Turn a drawing into the served model's input, encode it and decode its mean (the drawing
-    /// canvas); redone when the model changes.
-    EncodeDrawing(Drawing),
+    /// The newest request of each latent view (see [`ViewRequests`]); kinds it does not hold
+    /// stay as asked before.
+    Views(ViewRequests),
     /// Lay a cloud out on a t-SNE or UMAP plane (served by the plane thread, not the view thread).
     Plane(PlaneRequest),
-    /// Decode a traversal strip along a class direction (or A → B).
-    Traversal(TraversalRequest),
-    /// Find the training images nearest to a latent point and its decoded image.
-    Neighbours(NeighboursRequest),
 }
 
 /// A non-linear plane to compute for a cloud.
@@ -160,67 +82,6 @@ pub struct PlaneLayout {
     pub seed: u64,
     /// Plane position of each cloud point: [n].
     pub coords: Vec<[f32; 2]>,
-}
-
-/// Encoded points for the scatter.
-#[derive(Clone, Debug, PartialEq)]
-pub struct LatentCloud {
-    /// Which set was encoded.
-    pub source: ScatterSource,
-    /// Latent size.
-    pub latent_dim: usize,
-    /// Encoder means: [n, latent_dim] row-major.
-    pub means: Vec<f32>,
-    /// Class of each point.
-    pub labels: Vec<u8>,
-    /// Image index of each point in its set.
-    pub indices: Vec<usize>,
-    /// Principal components of the means (latent_dim ≥ 2).
-    pub pca: Option<Pca>,
-    /// Epochs the encoding model had trained.
-    pub epochs_done: usize,
-    /// Encoder log-variances: [n, latent_dim] row-major (empty when not encoded).
-    pub log_vars: Vec<f32>,
-    /// Mean KL(q(z|x) ‖ N(0, 1)) of each latent dimension over these points, in nats: [latent_dim]
-    /// (the KL strip's source when the model's checkpoint recorded none).
-    pub kl_per_dim_nats: Vec<f64>,
-    /// A hash of the means and labels: equal clouds have equal fingerprints (keys cached planes).
-    pub fingerprint: u64,
-}
-
-impl LatentCloud {
-    /// The log-variances of point `index`, when encoded.
-    pub fn log_var(&self, index: usize) -> Option<&[f32]> {
-        self.log_vars.get(index * self.latent_dim..(index + 1) * self.latent_dim)
-    }
-
-    /// The hash [`LatentCloud::fingerprint`] holds, of `means`, `labels` and `source`.
-    pub fn fingerprint_of(source: ScatterSource, means: &[f32], labels: &[u8]) -> u64 {
-        use std::hash::{Hash, Hasher};
-        let mut hasher = std::collections::hash_map::DefaultHasher::new();
-        source.hash(&mut hasher);
-        means.len().hash(&mut hasher);
-        for value in means {
-            value.to_bits().hash(&mut hasher);
-        }
-        labels.hash(&mut hasher);
-        hasher.finish()
-    }
-
-    /// Number of points.
-    pub fn len(&self) -> usize {
-        self.labels.len()
-    }
-
-    /// True when there is no point.
-    pub fn is_empty(&self) -> bool {
-        self.labels.is_empty()
-    }
-
-    /// The mean of point `index`.
-    pub fn mean(&self, index: usize) -> &[f32] {
-        &self.means[index * self.latent_dim..(index + 1) * self.latent_dim]
-    }
 }
 
 /// What the inference thread answers. Images are floats in [0, 1], row-major.

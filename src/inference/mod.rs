@@ -11,6 +11,7 @@ mod plane_worker;
 mod server;
 mod service;
 mod snapshot;
+mod view_requests;
 
 pub use compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 pub use error::{InferenceError, panic_message};
@@ -22,3 +23,4 @@ pub use messages::{
 pub use messages::{PlaneLayout, PlaneRequest};
 pub use service::InferenceService;
 pub use snapshot::{ModelSnapshot, ModelSource};
+pub use view_requests::{ReconstructRequest, ViewRequests};

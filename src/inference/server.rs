@@ -8,11 +8,12 @@ use std::sync::mpsc::SyncSender;
 use super::ModelSnapshot;
 use super::compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 use super::error::{InferenceError, panic_message};
-use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange, Pending};
+use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange};
 use super::messages::{
     InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE,
     ScatterSource,
 };
+use super::view_requests::{ReconstructRequest, ViewRequests};
 use crate::data::{Dataset, ImageSet};
 use crate::latent::{MAX_GRID_SIZE, Pca};
 
@@ -52,7 +53,7 @@ pub struct Server {
     model: Option<Arc<ModelSnapshot>>,
     dataset: Option<Arc<Dataset>>,
     /// The last request of each kind, recomputed when the model or dataset changes.
-    last: Pending,
+    last: ViewRequests,
     /// The scatter's last PCA basis: the next one keeps its axis order and signs (a stable map).
     previous_pca: Option<Pca>,
     /// Whole-set encoder means for class directions and neighbour searches.
@@ -130,7 +131,7 @@ impl Server {
     }
 
     /// After a model or dataset change: announce them and redo every view asked for before.
-    fn announce(&mut self, pending: &mut Pending, outbox: &Outbox<'_>) -> bool {
+    fn announce(&mut self, pending: &mut ViewRequests, outbox: &Outbox<'_>) -> bool {
         if let Some(dataset) = &self.dataset
             && !outbox.send(InferenceResult::DatasetReady(Arc::clone(dataset)))
         {
@@ -141,22 +142,15 @@ impl Server {
         {
             return false;
         }
-        let last = self.last.clone();
-        pending.scatter = pending.scatter.or(last.scatter).or(Some(ScatterSource::Heldout));
-        pending.decode = pending.decode.take().or(last.decode);
-        pending.grid = pending.grid.take().or(last.grid);
-        pending.samples = pending.samples.or(last.samples);
-        pending.morph = pending.morph.take().or(last.morph);
-        pending.drawing = pending.drawing.take().or(last.drawing);
-        pending.traversal = pending.traversal.take().or(last.traversal);
-        pending.neighbours = pending.neighbours.take().or(last.neighbours);
+        *pending = std::mem::take(pending).or(self.last.clone());
+        pending.scatter = pending.scatter.or(Some(ScatterSource::Heldout));
         outbox.answer(guarded("reconstructions", || self.reconstructions()))
     }
 
     /// Computes each pending view in its own guarded job; false when the UI is gone.
-    fn compute(&mut self, pending: Pending, outbox: &Outbox<'_>) -> bool {
+    fn compute(&mut self, pending: ViewRequests, outbox: &Outbox<'_>) -> bool {
         let Some(model) = self.model.clone() else {
-            self.last = pending.merged_over(std::mem::take(&mut self.last));
+            self.remember(pending);
             return true;
         };
         let model = model.as_ref();
@@ -169,7 +163,7 @@ impl Server {
                 Some(InferenceResult::Decoded { latent: latent.clone(), image })
             }));
         }
-        if let Some((train, index)) = pending.reconstruct
+        if let Some(ReconstructRequest { train, index }) = pending.reconstruct
             && let Some(set) = self.set(train).filter(|set| index < set.len())
         {
             answers.push(guarded("reconstruction", || {
@@ -260,8 +254,13 @@ impl Server {
                 );
             }
         }
-        self.last = pending.merged_over(std::mem::take(&mut self.last));
+        self.remember(pending);
         answers.into_iter().all(|answer| outbox.answer(answer))
+    }
+
+    /// Keeps `served` as the views to redo for the next model or dataset.
+    fn remember(&mut self, served: ViewRequests) {
+        self.last = served.or(std::mem::take(&mut self.last)).without_one_offs();
     }
 
     fn set(&self, train: bool) -> Option<&ImageSet> {

@@ -7,7 +7,7 @@ use burn::prelude::*;
 use vae_explorer::data::DataSource;
 use vae_explorer::inference::{
     GridRequest, InferenceError, InferenceRequest, InferenceResult, InferenceService, ModelSnapshot, ModelSource,
-    MorphRequest, ScatterSource,
+    MorphRequest, ReconstructRequest, ScatterSource, ViewRequests,
 };
 use vae_explorer::latent::{GridSpec, Projection, Spacing};
 use vae_explorer::training::{Trainer, TrainingConfig};
@@ -44,7 +44,10 @@ fn after_one_epoch_the_scatter_holds_every_class_and_no_nan() {
     let service = InferenceService::spawn(|| {}).expect("inference thread");
     service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
     service.request(InferenceRequest::SetModel(snapshot));
-    service.request(InferenceRequest::Scatter(ScatterSource::Heldout));
+    service.request(InferenceRequest::Views(ViewRequests {
+        scatter: Some(ScatterSource::Heldout),
+        ..ViewRequests::default()
+    }));
     let cloud = wait_for(&service, |result| match result {
         InferenceResult::Scatter(cloud) => Some(cloud),
         _ => None,
@@ -69,7 +72,7 @@ fn the_sweep_has_n_by_n_distinct_cells() {
         spacing: Spacing::Linear,
         cells: None,
     };
-    service.request(InferenceRequest::Grid(request));
+    service.request(InferenceRequest::Views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
     let images = wait_for(&service, |result| match result {
         InferenceResult::Grid { images, .. } => Some(images),
         _ => None,
@@ -89,7 +92,7 @@ fn prior_samples_follow_their_seed() {
     let service = InferenceService::spawn(|| {}).expect("inference thread");
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     let samples_for = |seed: u64| {
-        service.request(InferenceRequest::Samples(seed));
+        service.request(InferenceRequest::Views(ViewRequests { samples: Some(seed), ..ViewRequests::default() }));
         wait_for(&service, |result| match result {
             InferenceResult::Samples { seed: got, images } if got == seed => Some(images),
             _ => None,
@@ -109,7 +112,10 @@ fn morph_ends_are_the_reconstructions_of_a_and_b() {
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
     let reconstruction_of = |index: usize| {
-        service.request(InferenceRequest::Reconstruct { train: false, index });
+        service.request(InferenceRequest::Views(ViewRequests {
+            reconstruct: Some(ReconstructRequest { train: false, index }),
+            ..ViewRequests::default()
+        }));
         wait_for(&service, |result| match result {
             InferenceResult::Reconstructed { index: got, image, .. } if got == index => Some(image),
             _ => None,
@@ -127,7 +133,7 @@ fn morph_ends_are_the_reconstructions_of_a_and_b() {
             steps: 5,
             interpolation: vae_explorer::latent::Interpolation::Spherical,
         };
-        service.request(InferenceRequest::Morph(request));
+        service.request(InferenceRequest::Views(ViewRequests { morph: Some(request), ..ViewRequests::default() }));
         let (frame, strip) = wait_for(&service, |result| match result {
             InferenceResult::Morph { request, frame, strip } if request.t == t => Some((frame, strip)),
             _ => None,
@@ -160,7 +166,10 @@ fn a_panicking_job_is_an_error_result_and_the_thread_serves_on() {
     let mut broken = (*good).clone();
     broken.info.training.model.latent_dim = 3;
     service.request(InferenceRequest::SetModel(Arc::new(broken)));
-    service.request(InferenceRequest::Decode(vec![0.5, 0.5, 0.5]));
+    service.request(InferenceRequest::Views(ViewRequests {
+        decode: Some(vec![0.5, 0.5, 0.5]),
+        ..ViewRequests::default()
+    }));
     let error = wait_for_any(&service, |result| match result {
         InferenceResult::Failed(error) => Some(error),
         _ => None,
@@ -169,7 +178,8 @@ fn a_panicking_job_is_an_error_result_and_the_thread_serves_on() {
     assert!(error.to_string().contains("decoded point"), "{error}");
 
     service.request(InferenceRequest::SetModel(good));
-    service.request(InferenceRequest::Decode(vec![0.25, -1.0]));
+    service
+        .request(InferenceRequest::Views(ViewRequests { decode: Some(vec![0.25, -1.0]), ..ViewRequests::default() }));
     let (latent, image) = wait_for(&service, |result| match result {
         InferenceResult::Decoded { latent, image } => Some((latent, image)),
         _ => None,
@@ -191,7 +201,7 @@ fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
             spacing: Spacing::Linear,
             cells: None,
         };
-        service.request(InferenceRequest::Grid(request));
+        service.request(InferenceRequest::Views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
         let error = wait_for_any(&service, |result| match result {
             InferenceResult::Failed(error) => Some(error),
             _ => None,
@@ -205,13 +215,13 @@ fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
         steps: 1 << 40,
         interpolation: vae_explorer::latent::Interpolation::Linear,
     };
-    service.request(InferenceRequest::Morph(morph));
+    service.request(InferenceRequest::Views(ViewRequests { morph: Some(morph), ..ViewRequests::default() }));
     let error = wait_for_any(&service, |result| match result {
         InferenceResult::Failed(error) => Some(error),
         _ => None,
     });
     assert!(matches!(error, InferenceError::MorphSteps { .. }), "{error}");
-    service.request(InferenceRequest::Samples(3));
+    service.request(InferenceRequest::Views(ViewRequests { samples: Some(3), ..ViewRequests::default() }));
     let images = wait_for(&service, |result| match result {
         InferenceResult::Samples { images, .. } => Some(images),
         _ => None,
@@ -226,8 +236,20 @@ fn a_flood_of_requests_loses_nothing_the_last_one_is_answered() {
     let count = 20_000;
     for index in 0..count {
         let x = index as f32 / count as f32;
-        assert!(service.request(InferenceRequest::Decode(vec![x, -x])), "request {index} refused");
-        assert!(service.request(InferenceRequest::Samples(index as u64)), "request {index} refused");
+        assert!(
+            service.request(InferenceRequest::Views(ViewRequests {
+                decode: Some(vec![x, -x]),
+                ..ViewRequests::default()
+            })),
+            "request {index} refused"
+        );
+        assert!(
+            service.request(InferenceRequest::Views(ViewRequests {
+                samples: Some(index as u64),
+                ..ViewRequests::default()
+            })),
+            "request {index} refused"
+        );
     }
     let last = (count - 1) as f32 / count as f32;
     let (mut decoded, mut last_decoded, mut last_samples) = (0, false, false);

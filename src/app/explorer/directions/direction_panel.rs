@@ -1,0 +1,121 @@
+//! The direction between two means (two classes, or morph ends A and B): a slider that moves the
+//! sliders' point along it, and the traversal strip from one mean to the other.
+
+use egui::{Slider, Vec2};
+
+use crate::app::explorer::images::texture::{CachedTexture, texture_image};
+use crate::app::explorer::state::ExplorerState;
+use crate::app::settings::exploration_settings::{DirectionBetween, DirectionSettings};
+use crate::inference::{DirectionEnds, MAX_MORPH_STEPS};
+use crate::render;
+
+/// Range of the direction slider: 1 moves the point by the whole way from one mean to the other.
+pub const DIRECTION_AMOUNT_RANGE: std::ops::RangeInclusive<f32> = -2.0..=2.0;
+
+/// What the user asked of the direction panel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DirectionAction {
+    /// Export the traversal strip.
+    Export,
+}
+
+/// The direction panel's view state.
+#[derive(Default)]
+pub struct DirectionPanel {
+    strip: CachedTexture,
+    /// How far the sliders' point has been moved along the direction since it was last placed.
+    amount: f32,
+}
+
+impl DirectionPanel {
+    /// Draws the panel; moves `latent` along the shown direction when its slider moves.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        state: &ExplorerState,
+        settings: &mut DirectionSettings,
+        latent: &mut [f32],
+    ) -> Vec<DirectionAction> {
+        let mut actions = Vec::new();
+        let Some(shape) = state.image_shape() else { return actions };
+        ui.checkbox(&mut settings.shown, "Direction between two means");
+        if !settings.shown {
+            return actions;
+        }
+        ui.horizontal_wrapped(|ui| {
+            ui.selectable_value(&mut settings.between, DirectionBetween::Classes, "two classes");
+            ui.selectable_value(&mut settings.between, DirectionBetween::MorphEnds, "morph A to B");
+            ui.add(egui::DragValue::new(&mut settings.steps).range(2..=MAX_MORPH_STEPS).prefix("steps "));
+        });
+        if settings.between == DirectionBetween::Classes {
+            let class_names = state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
+            if class_names.is_empty() {
+                ui.label("open a labelled dataset to pick classes");
+            } else {
+                ui.horizontal_wrapped(|ui| {
+                    class_combo(ui, "from class", &mut settings.from_class, &class_names);
+                    class_combo(ui, "to class", &mut settings.to_class, &class_names);
+                });
+            }
+        }
+        let Some((request, direction, strip)) = &state.traversal.value else {
+            ui.label(match settings.between {
+                DirectionBetween::Classes => "computing the class means…",
+                DirectionBetween::MorphEnds => "choose morph ends A and B",
+            });
+            return actions;
+        };
+        let ends = match &request.ends {
+            DirectionEnds::Classes { from, to } => {
+                format!("class {} to class {}", class_label(state, *from), class_label(state, *to))
+            }
+            DirectionEnds::Points { .. } => "A to B".to_string(),
+        };
+        ui.small(format!("{ends}: {:.3} apart in latent space", direction.length()));
+        let steps = request.steps;
+        let texture = self.strip.get(ui.ctx(), "direction_strip", state.traversal.generation, || {
+            texture_image(&render::morph_strip(strip.clone(), shape, steps))
+        });
+        let cell = ((ui.available_width() - 4.0) / steps as f32).clamp(8.0, 48.0);
+        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
+        let before = self.amount;
+        ui.small("move the point along it (1 = the whole way from one mean to the other):");
+        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(60.0);
+        let slider = Slider::new(&mut self.amount, DIRECTION_AMOUNT_RANGE).text("along direction").fixed_decimals(2);
+        if ui.add(slider).changed() && latent.len() == direction.from.len() {
+            let moved = direction.moved(latent, self.amount - before);
+            latent.copy_from_slice(&moved);
+        }
+        ui.horizontal_wrapped(|ui| {
+            if ui.button("Start at first mean").clicked() && latent.len() == direction.from.len() {
+                latent.copy_from_slice(&direction.from);
+                self.amount = 0.0;
+            }
+            if ui.button("Export strip PNG…").clicked() {
+                actions.push(DirectionAction::Export);
+            }
+        });
+        actions
+    }
+}
+
+/// A combo box labelled `label` choosing one of `class_names` (indices above 255 are not offered).
+fn class_combo(ui: &mut egui::Ui, label: &str, class: &mut u8, class_names: &[String]) {
+    let last = u8::try_from(class_names.len().saturating_sub(1)).unwrap_or(u8::MAX);
+    *class = (*class).min(last);
+    let name = |index: u8| class_names.get(usize::from(index)).cloned().unwrap_or_else(|| index.to_string());
+    egui::ComboBox::new(("direction", label), label).width(48.0).selected_text(name(*class)).show_ui(ui, |ui| {
+        for index in 0..=last {
+            ui.selectable_value(class, index, name(index));
+        }
+    });
+}
+
+/// A class's name in the shown dataset, or its index.
+fn class_label(state: &ExplorerState, class: u8) -> String {
+    state
+        .dataset
+        .as_ref()
+        .and_then(|dataset| dataset.class_names.get(usize::from(class)).cloned())
+        .unwrap_or_else(|| class.to_string())
+}

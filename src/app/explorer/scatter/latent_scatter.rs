@@ -1,0 +1,389 @@
+//! The 2D latent scatter: encoder means (or posterior samples, or 1-σ ellipses) coloured by class
+//! or by mean σ, in a linear plane or a t-SNE/UMAP layout; hover for images, click to pick.
+
+use std::collections::BTreeSet;
+
+use egui::{Color32, Vec2b};
+use egui_plot::{Plot, PlotPoint, PlotTransform};
+
+mod inspect;
+mod overlays;
+
+use overlays::{draw_overlays, raster_key};
+
+use crate::app::explorer::images::texture::CachedTexture;
+use crate::app::explorer::scatter::raster::{RasterLayer, rasterise};
+use crate::app::explorer::scatter::spread::{SpreadInput, sigma_legend, spread_points};
+use crate::app::explorer::state::PointRef;
+use crate::app::palette::class_color;
+use crate::app::settings::view_settings::{PointColouring, SpreadMode};
+use crate::inference::{LatentCloud, PlaneLayout, ScatterSource};
+use crate::latent::{Ellipse, GridSpec, Projection};
+
+/// Pointer distance (screen points) within which a point counts as hovered.
+const PICK_RADIUS: f32 = 8.0;
+
+/// What the user did on the scatter this frame.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScatterAction {
+    /// The pointer rests on this point.
+    Hover(PointRef),
+    /// Click: make this point A (or B with shift held).
+    Pick {
+        /// The point.
+        point: PointRef,
+        /// True for the morph's second image.
+        second: bool,
+    },
+    /// The current-point marker was dragged here (plane coordinates).
+    MoveMarker([f32; 2]),
+}
+
+/// The points to draw and how.
+#[derive(Clone, Copy)]
+pub struct ScatterData<'a> {
+    /// Encoded points.
+    pub cloud: &'a LatentCloud,
+    /// Changes whenever `cloud` does.
+    pub generation: u64,
+    /// The plane.
+    pub projection: &'a Projection,
+    /// Name of each class.
+    pub class_names: &'a [String],
+    /// A t-SNE/UMAP layout of `cloud`, shown instead of `projection`.
+    pub layout: Option<&'a PlaneLayout>,
+    /// Means, samples or ellipses.
+    pub spread: SpreadMode,
+    /// Class or mean-σ colours.
+    pub colouring: PointColouring,
+    /// Seed of the posterior samples.
+    pub seed: u64,
+}
+
+/// What the drawn points were computed from: a change redraws them.
+#[derive(Clone, Debug, PartialEq)]
+struct ProjectedFor {
+    generation: u64,
+    projection: Projection,
+    /// Fingerprint, method and seed of the layout, if one was used.
+    layout: Option<(u64, crate::latent::PlaneMethod, u64)>,
+    spread: SpreadMode,
+    colouring: PointColouring,
+    seed: u64,
+}
+
+/// One class's points.
+struct ClassPoints {
+    label: u8,
+    points: Vec<PlotPoint>,
+    /// Image index of each point.
+    indices: Vec<usize>,
+    colours: Vec<Color32>,
+    /// Empty unless ellipses are drawn.
+    ellipses: Vec<Ellipse>,
+}
+
+/// Overlays drawn on top of the points.
+pub struct ScatterOverlays<'a> {
+    /// The sweep's rectangle.
+    pub grid: Option<&'a GridSpec>,
+    /// The sliders' point, projected.
+    pub marker: Option<[f32; 2]>,
+    /// Picked points A and B, projected.
+    pub picks: [Option<[f32; 2]>; 2],
+    /// True when the marker may be dragged (2D latent spaces).
+    pub marker_draggable: bool,
+    /// The morph's path from A to B, projected.
+    pub morph_path: Vec<[f32; 2]>,
+    /// The morph's current frame on that path, projected.
+    pub morph_marker: Option<[f32; 2]>,
+    /// The drawing canvas's encoded point, projected.
+    pub drawn: Option<[f32; 2]>,
+    /// The direction panel's direction, from its first mean to its second, projected.
+    pub direction_arrow: Option<[[f32; 2]; 2]>,
+}
+
+/// The scatter view and its caches.
+#[derive(Default)]
+pub struct LatentScatter {
+    /// Points per class, projected, for what `projected_for` says.
+    by_class: Vec<ClassPoints>,
+    projected_for: Option<ProjectedFor>,
+    /// The σ colour scale's ends, when colouring by σ.
+    sigma_range: Option<[f32; 2]>,
+    /// The plot's plane-to-screen map of the last frame.
+    last_transform: Option<PlotTransform>,
+    /// Bumped whenever the points are recomputed (keys the raster).
+    drawn_version: u64,
+    /// [min x, min y, max x, max y] of all projected points.
+    extent: [f64; 4],
+    hidden: BTreeSet<u8>,
+    dragging_marker: bool,
+    /// The pointer rested on the marker last frame: a drag starting now moves the marker, not the view.
+    pointer_on_marker: bool,
+    /// The points drawn into one texture, redrawn only when data, view or size change.
+    raster: CachedTexture,
+    /// Fit the view to the points on the next frame (new projection, or a double-click).
+    fit_pending: bool,
+}
+
+impl LatentScatter {
+    /// Draws the scatter of `cloud` and returns what the user did.
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        data: &ScatterData<'_>,
+        overlays: &ScatterOverlays<'_>,
+        hover_ui: impl FnOnce(&mut egui::Ui, PointRef),
+    ) -> Vec<ScatterAction> {
+        let ScatterData { cloud, generation, projection, class_names, layout, .. } = *data;
+        self.reproject(data);
+        self.class_toggles(ui, class_names);
+        if let Some(range) = self.sigma_range {
+            sigma_legend(ui, range);
+        }
+        let [x_name, y_name] = match layout {
+            Some(layout) => {
+                let name = match layout.method {
+                    crate::latent::PlaneMethod::Tsne => "t-SNE",
+                    crate::latent::PlaneMethod::Umap => "UMAP",
+                    crate::latent::PlaneMethod::Pca => "PC",
+                };
+                [format!("{name} 1 (seed {})", layout.seed), format!("{name} 2")]
+            }
+            None => projection.axis_names(),
+        };
+        let train = cloud.source == ScatterSource::Train;
+        let grabbing_marker = overlays.marker_draggable && (self.dragging_marker || self.pointer_on_marker);
+        let allow_drag = !grabbing_marker;
+        let response = Plot::new("latent_scatter")
+            .data_aspect(1.0)
+            .auto_bounds(Vec2b::FALSE)
+            .allow_double_click_reset(false)
+            .x_axis_label(x_name)
+            .y_axis_label(y_name)
+            .allow_drag(Vec2b::new(allow_drag, allow_drag))
+            .show(ui, |plot_ui| {
+                if std::mem::take(&mut self.fit_pending) {
+                    let frame = plot_ui.transform().frame().size();
+                    plot_ui.set_plot_bounds(fitted_bounds(self.extent, [frame.x, frame.y]));
+                }
+                self.last_transform = Some(*plot_ui.transform());
+                self.draw_points(plot_ui, generation);
+                draw_overlays(plot_ui, overlays);
+                let pointer = plot_ui.pointer_coordinate();
+                let hovered = pointer.and_then(|pointer| self.nearest(plot_ui, pointer));
+                let near_marker = pointer.zip(overlays.marker).is_some_and(|(pointer, marker)| {
+                    let marker_screen = plot_ui.screen_from_plot(PlotPoint::new(marker[0], marker[1]));
+                    plot_ui.screen_from_plot(pointer).distance(marker_screen) < PICK_RADIUS * 1.5
+                });
+                (hovered, pointer, near_marker)
+            });
+        let (hovered, pointer, near_marker) = response.inner;
+        if response.response.double_clicked() {
+            self.fit_pending = true;
+        }
+        let mut actions = Vec::new();
+        let plot_response = &response.response;
+        if grabbing_marker && plot_response.drag_started() {
+            self.dragging_marker = true;
+        }
+        // Decided while the button is up, kept while it is held: the press frame itself may not
+        // report the pointer on the marker.
+        if !ui.input(|input| input.pointer.primary_down()) {
+            self.pointer_on_marker = near_marker;
+        }
+        if !plot_response.dragged() {
+            self.dragging_marker = false;
+        }
+        if self.dragging_marker
+            && let Some(pointer) = pointer
+        {
+            actions.push(ScatterAction::MoveMarker([pointer.x as f32, pointer.y as f32]));
+            return actions;
+        }
+        if let Some(index) = hovered {
+            let point = PointRef { train, index };
+            actions.push(ScatterAction::Hover(point));
+            if plot_response.clicked() {
+                let second = ui.input(|input| input.modifiers.shift);
+                actions.push(ScatterAction::Pick { point, second });
+            }
+            response.response.on_hover_ui_at_pointer(|ui| hover_ui(ui, point));
+        }
+        actions
+    }
+
+    /// Draws every visible point (and ellipse) into one texture covering the plot.
+    fn draw_points(&mut self, plot_ui: &mut egui_plot::PlotUi<'_>, generation: u64) {
+        let transform = *plot_ui.transform();
+        let bounds = *transform.bounds();
+        let pixels_per_point = plot_ui.ctx().pixels_per_point();
+        let size = transform.frame().size() * pixels_per_point;
+        let (width, height) = (size.x.round().max(1.0) as usize, size.y.round().max(1.0) as usize);
+        let key = raster_key(generation, &self.hidden, &bounds, width, height, self.drawn_version);
+        let by_class = &self.by_class;
+        let hidden = &self.hidden;
+        let texture = self.raster.get(plot_ui.ctx(), "scatter_points", key, || {
+            let layers = by_class.iter().filter(|class| !hidden.contains(&class.label)).map(|class| RasterLayer {
+                points: &class.points,
+                colours: &class.colours,
+                ellipses: &class.ellipses,
+            });
+            rasterise(layers, &bounds, [width, height], pixels_per_point)
+        });
+        let center = bounds.center();
+        let size = egui::vec2(bounds.width() as f32, bounds.height() as f32);
+        plot_ui.image(egui_plot::PlotImage::new("points", texture.id(), center, size));
+    }
+
+    /// The legend: one toggle per class, named as the dataset names it; "no classes" for a dataset
+    /// without them (a flat image folder).
+    fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
+        ui.horizontal_wrapped(|ui| {
+            if !crate::app::background::dataset_loading::has_classes(self.by_class.len()) {
+                ui.weak("no classes");
+                return;
+            }
+            for ClassPoints { label, .. } in &self.by_class {
+                let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
+                let mut shown = !self.hidden.contains(label);
+                let text = egui::RichText::new(name).color(class_color(*label)).strong();
+                if ui.toggle_value(&mut shown, text).changed() {
+                    if shown {
+                        self.hidden.remove(label);
+                    } else {
+                        self.hidden.insert(*label);
+                    }
+                }
+            }
+        });
+    }
+
+    fn reproject(&mut self, data: &ScatterData<'_>) {
+        let ScatterData { cloud, generation, projection, layout, spread, colouring, seed, .. } = *data;
+        let wanted = ProjectedFor {
+            generation,
+            projection: projection.clone(),
+            layout: layout.map(|layout| (layout.cloud_fingerprint, layout.method, layout.seed)),
+            spread,
+            colouring,
+            seed,
+        };
+        if self.projected_for.as_ref() == Some(&wanted) {
+            return;
+        }
+        let input = SpreadInput {
+            cloud,
+            projection,
+            layout: layout.map(|layout| layout.coords.as_slice()),
+            spread,
+            colouring,
+            seed,
+        };
+        let spread_points = spread_points(&input);
+        let classes = cloud.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
+        let mut by_class: Vec<ClassPoints> = (0..classes)
+            .map(|label| ClassPoints {
+                label: label as u8,
+                points: Vec::new(),
+                indices: Vec::new(),
+                colours: Vec::new(),
+                ellipses: Vec::new(),
+            })
+            .collect();
+        for (position, &label) in cloud.labels.iter().enumerate() {
+            let class = &mut by_class[usize::from(label)];
+            let [x, y] = spread_points.coords.get(position).copied().unwrap_or_default();
+            class.points.push(PlotPoint::new(x, y));
+            class.indices.push(cloud.indices[position]);
+            class.colours.push(spread_points.colours.get(position).copied().unwrap_or(class_color(label)));
+            if let Some(ellipse) = spread_points.ellipses.get(position) {
+                class.ellipses.push(*ellipse);
+            }
+        }
+        by_class.retain(|class| !class.points.is_empty());
+        let mut extent = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+        for point in by_class.iter().flat_map(|class| &class.points) {
+            extent = [extent[0].min(point.x), extent[1].min(point.y), extent[2].max(point.x), extent[3].max(point.y)];
+        }
+        self.extent = if extent[0] <= extent[2] { extent } else { [-1.0, -1.0, 1.0, 1.0] };
+        let new_plane = self.projected_for.as_ref().is_none_or(|done| {
+            done.projection != wanted.projection || done.layout.map(|l| l.1) != wanted.layout.map(|l| l.1)
+        });
+        self.fit_pending |= new_plane;
+        self.by_class = by_class;
+        self.sigma_range = spread_points.sigma_range;
+        self.projected_for = Some(wanted);
+        self.drawn_version += 1;
+    }
+
+    /// The image index of the visible point nearest the pointer, within the pick radius.
+    fn nearest(&self, plot_ui: &egui_plot::PlotUi<'_>, pointer: PlotPoint) -> Option<usize> {
+        let pointer_screen = plot_ui.screen_from_plot(pointer);
+        let mut best: Option<(f32, usize)> = None;
+        for ClassPoints { label, points, indices, .. } in &self.by_class {
+            if self.hidden.contains(label) {
+                continue;
+            }
+            for (point, &index) in points.iter().zip(indices) {
+                let distance = plot_ui.screen_from_plot(*point).distance(pointer_screen);
+                if distance < PICK_RADIUS && best.is_none_or(|(nearest, _)| distance < nearest) {
+                    best = Some((distance, index));
+                }
+            }
+        }
+        best.map(|(_, index)| index)
+    }
+}
+
+/// Plot bounds that show `extent` ([min x, min y, max x, max y]) with a 5 % margin in a plot frame
+/// of `frame_size` points, at the same data units per point on both axes. The plot keeps its 1:1
+/// aspect by changing the y range alone, so bounds fitted to the extent alone lost the top and
+/// bottom of a cloud that is taller, for its width, than the frame: here the axis with room to
+/// spare is widened instead.
+fn fitted_bounds(extent: [f64; 4], frame_size: [f32; 2]) -> egui_plot::PlotBounds {
+    let [min_x, min_y, max_x, max_y] = extent;
+    let margin = 0.05 * (max_x - min_x).max(max_y - min_y).max(1e-3);
+    let [width, height] = [max_x - min_x + 2.0 * margin, max_y - min_y + 2.0 * margin];
+    let [frame_width, frame_height] = frame_size.map(|points| f64::from(points.max(1.0)));
+    let units_per_point = (width / frame_width).max(height / frame_height);
+    let [half_width, half_height] = [units_per_point * frame_width / 2.0, units_per_point * frame_height / 2.0];
+    let [center_x, center_y] = [(min_x + max_x) / 2.0, (min_y + max_y) / 2.0];
+    egui_plot::PlotBounds::from_min_max(
+        [center_x - half_width, center_y - half_height],
+        [center_x + half_width, center_y + half_height],
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Data units per point along x and y of `bounds` in a frame of `frame_size` points.
+    fn units_per_point(bounds: &egui_plot::PlotBounds, frame_size: [f32; 2]) -> [f64; 2] {
+        [bounds.width() / f64::from(frame_size[0]), bounds.height() / f64::from(frame_size[1])]
+    }
+
+    #[test]
+    fn fitted_bounds_hold_the_extent_at_one_to_one_in_any_frame() {
+        let extents = [[-1.0, -40.0, 2.0, 35.0], [-50.0, 0.0, 60.0, 1.0], [0.0, 0.0, 0.0, 0.0], [3.0, -3.0, 5.0, -1.0]];
+        for extent in extents {
+            for frame_size in [[900.0, 300.0], [300.0, 900.0], [500.0, 500.0]] {
+                let bounds = fitted_bounds(extent, frame_size);
+                let [x, y] = units_per_point(&bounds, frame_size);
+                assert!((x - y).abs() <= 1e-9 * x.max(y), "{extent:?} in {frame_size:?}: {x} against {y} per point");
+                let [min, max] = [bounds.min(), bounds.max()];
+                let [min_x, min_y, max_x, max_y] = extent;
+                assert!(min[0] < min_x && min[1] < min_y && max[0] > max_x && max[1] > max_y, "{extent:?}: {bounds:?}");
+                // Centred, with the 5 % margin on the tighter axis.
+                assert!(((min[0] + max[0]) / 2.0 - (min_x + max_x) / 2.0).abs() < 1e-9);
+                assert!(((min[1] + max[1]) / 2.0 - (min_y + max_y) / 2.0).abs() < 1e-9);
+            }
+        }
+        // A cloud 75 tall and 3 wide in a wide frame: the height sets the scale, the width is widened.
+        let bounds = fitted_bounds([-1.0, -40.0, 2.0, 35.0], [900.0, 300.0]);
+        assert!((bounds.height() - 75.0 * 1.1).abs() < 1e-9, "{bounds:?}");
+        assert!((bounds.width() - 3.0 * bounds.height()).abs() < 1e-9, "{bounds:?}");
+    }
+}

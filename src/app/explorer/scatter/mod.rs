@@ -1,0 +1,9 @@
+//! The 2D latent scatter: its plot, header choices, rasterised points, posterior spread,
+//! t-SNE/UMAP planes and hover tooltip.
+
+pub mod header;
+pub mod hover_tooltip;
+pub mod latent_scatter;
+pub mod planes;
+pub mod raster;
+pub mod spread;

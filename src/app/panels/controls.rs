@@ -1,0 +1,212 @@
+//! The left panel: dataset, model and training settings, run buttons and progress.
+
+use egui::{ComboBox, DragValue, ProgressBar, Slider};
+
+use crate::app::actions::{AppAction, DialogRequest};
+use crate::app::panels::preprocessing;
+use crate::app::settings::stored::Settings;
+use crate::app::training_progress::{RunState, TrainingProgress};
+use crate::data::DataSource;
+use crate::device::DeviceChoice;
+use crate::model::{
+    Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
+    ReconstructionLoss,
+};
+
+/// What the panel needs to know besides the settings and the run.
+pub struct PanelContext {
+    /// True when a model is loaded (bundled, opened or trained).
+    pub has_model: bool,
+    /// A summary of the last session's autosaved model, when there is one.
+    pub last_session: Option<String>,
+}
+
+/// Draws the panel, editing `settings` in place, and returns the actions clicked.
+pub fn show(
+    ui: &mut egui::Ui,
+    settings: &mut Settings,
+    progress: &TrainingProgress,
+    context: &PanelContext,
+) -> Vec<AppAction> {
+    let mut actions = Vec::new();
+    let editable = !progress.state.is_active();
+    ui.add_enabled_ui(editable, |ui| {
+        data_section(ui, settings, &mut actions);
+        ui.separator();
+        model_section(ui, settings);
+        ui.separator();
+        training_section(ui, settings);
+    });
+    ui.separator();
+    run_buttons(ui, progress, &mut actions);
+    model_buttons(ui, progress, context, &mut actions);
+    progress_section(ui, progress);
+    actions
+}
+
+fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<AppAction>) {
+    ui.heading("Data");
+    let choices = settings.data_choices();
+    ComboBox::from_label("dataset").selected_text(settings.data.to_string()).show_ui(ui, |ui| {
+        for choice in choices {
+            let label = choice.to_string();
+            ui.selectable_value(&mut settings.data, choice, label);
+        }
+    });
+    if ui.button("Open folder…").on_hover_text("a folder of IDX files or of images").clicked() {
+        actions.push(AppAction::Ask(DialogRequest::DataFolder));
+    }
+    if let DataSource::ImageFolder { preprocessing, .. } = &settings.data
+        && let Some(choice) = preprocessing::show(ui, preprocessing)
+    {
+        actions.push(AppAction::SetPreprocessing(choice));
+    }
+}
+
+fn model_section(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.heading("Model");
+    let training = &mut settings.training;
+    ComboBox::from_label("architecture").selected_text(training.model.architecture.name()).show_ui(ui, |ui| {
+        for architecture in Architecture::ALL {
+            ui.selectable_value(&mut training.model.architecture, architecture, architecture.name());
+        }
+    });
+    if training.model.architecture == Architecture::Conv {
+        let model = &mut training.model;
+        ui.horizontal(|ui| {
+            ui.add(
+                DragValue::new(&mut model.conv_base_channels).range(1..=MAX_STAGE_CHANNELS).prefix("base channels "),
+            )
+            .on_hover_text("channels of the first stride-2 stage; each further stage doubles them, up to 256");
+            ui.add(DragValue::new(&mut model.conv_residual_blocks).range(0..=MAX_RESIDUAL_BLOCKS).prefix("residual "))
+                .on_hover_text("residual blocks per stage");
+        });
+    }
+    ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
+    ComboBox::from_label("reconstruction loss").selected_text(training.loss.name()).show_ui(ui, |ui| {
+        for loss in ReconstructionLoss::ALL {
+            ui.selectable_value(&mut training.loss, loss, loss.name());
+        }
+    });
+    let scale_name = match training.loss {
+        ReconstructionLoss::Bce => None,
+        ReconstructionLoss::Mse => Some("σ "),
+        ReconstructionLoss::L1 => Some("b "),
+    };
+    if let Some(prefix) = scale_name {
+        let scale = DragValue::new(&mut training.likelihood_scale)
+            .range(MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE)
+            .speed(0.002)
+            .max_decimals(3)
+            .prefix(prefix);
+        ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
+    }
+    ui.horizontal(|ui| {
+        ui.add(DragValue::new(&mut training.beta).range(0.0..=100.0).speed(0.05).prefix("β "));
+        ui.add(DragValue::new(&mut training.kl_warmup_epochs).range(0..=100).prefix("KL warm-up ").suffix(" epochs"));
+    });
+}
+
+fn training_section(ui: &mut egui::Ui, settings: &mut Settings) {
+    ui.heading("Training");
+    let training = &mut settings.training;
+    egui::Grid::new("training_grid").num_columns(2).show(ui, |ui| {
+        labelled(
+            ui,
+            "learning rate",
+            DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6),
+        );
+        labelled(ui, "batch size", DragValue::new(&mut training.batch_size).range(1..=8192));
+        labelled(ui, "epochs", DragValue::new(&mut training.epochs).range(1..=10_000));
+        labelled(ui, "seed", DragValue::new(&mut training.seed));
+        let label = ui.label("device");
+        ComboBox::from_id_salt("device")
+            .selected_text(settings.device.name())
+            .show_ui(ui, |ui| {
+                for device in DeviceChoice::ALL {
+                    ui.selectable_value(&mut settings.device, device, device.name());
+                }
+            })
+            .response
+            .labelled_by(label.id);
+        ui.end_row();
+    });
+}
+
+/// A grid row: a label and the widget it names (so screen readers and tests find it by name).
+fn labelled(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
+    let label = ui.label(name);
+    ui.add(widget).labelled_by(label.id);
+    ui.end_row();
+}
+
+fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<AppAction>) {
+    let state = &progress.state;
+    ui.horizontal(|ui| {
+        if ui.add_enabled(!state.is_active(), egui::Button::new("Train")).clicked() {
+            actions.push(AppAction::Train);
+        }
+        let (label, action) =
+            if *state == RunState::Paused { ("Resume", AppAction::Resume) } else { ("Pause", AppAction::Pause) };
+        let can_pause = matches!(state, RunState::Running | RunState::Paused);
+        if ui.add_enabled(can_pause, egui::Button::new(label)).clicked() {
+            actions.push(action);
+        }
+        if ui.add_enabled(state.is_active(), egui::Button::new("Stop")).clicked() {
+            actions.push(AppAction::Stop);
+        }
+    });
+}
+
+fn model_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, context: &PanelContext, actions: &mut Vec<AppAction>) {
+    let idle = !progress.state.is_active();
+    ui.horizontal_wrapped(|ui| {
+        if ui.add_enabled(idle && context.has_model, egui::Button::new("Continue training")).clicked() {
+            actions.push(AppAction::ContinueTraining);
+        }
+        if ui.add_enabled(idle, egui::Button::new("Open model…")).clicked() {
+            actions.push(AppAction::Ask(DialogRequest::ModelFolder));
+        }
+        if ui.add_enabled(context.has_model, egui::Button::new("Save model…")).clicked() {
+            actions.push(AppAction::Ask(DialogRequest::SaveModelFolder));
+        }
+    });
+    if let Some(summary) = &context.last_session {
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("Last session: {summary}"));
+            if ui.add_enabled(idle, egui::Button::new("Open last session")).clicked() {
+                actions.push(AppAction::OpenLastSession);
+            }
+        });
+    }
+}
+
+fn progress_section(ui: &mut egui::Ui, progress: &TrainingProgress) {
+    if progress.state == RunState::Idle {
+        return;
+    }
+    let (epoch, step) = progress.position;
+    ui.add(
+        ProgressBar::new(progress.fraction_done())
+            .text(format!("epoch {epoch}/{}, step {step}/{}", progress.total_epochs, progress.steps_per_epoch)),
+    );
+    let eta = progress.eta_secs().map(format_duration).unwrap_or_else(|| "—".to_string());
+    ui.label(format!("{:.0} images/s, ETA {eta}", progress.images_per_sec));
+    if let Some(last) = progress.epochs.last() {
+        ui.label(format!(
+            "held-out −ELBO {:.2} nats (recon {:.2}, KL {:.2})",
+            last.heldout.neg_elbo_nats(),
+            last.heldout.reconstruction_nats,
+            last.heldout.kl_nats
+        ));
+    }
+}
+
+fn format_duration(secs: f64) -> String {
+    let secs = secs.round() as u64;
+    if secs >= 3600 {
+        format!("{}h {:02}m", secs / 3600, secs % 3600 / 60)
+    } else {
+        format!("{}m {:02}s", secs / 60, secs % 60)
+    }
+}

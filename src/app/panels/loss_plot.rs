@@ -1,0 +1,151 @@
+//! Live loss curves: training terms per step (smoothed) and held-out terms per epoch, with the
+//! runs ticked in the Runs panel overlaid (held-out −ELBO, or the chosen quality measure alone).
+
+use egui::Color32;
+use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points};
+
+use crate::app::panels::runs::runs_panel::RunsOverlay;
+use crate::app::training_progress::TrainingProgress;
+use crate::checkpoint::runs_scan::{RunMetric, RunRecord};
+use crate::training::LossParts;
+
+/// Weight of the newest step in the exponential moving average of the training curves.
+const SMOOTHING_WEIGHT: f64 = 0.1;
+
+/// One of the three plotted loss terms.
+#[derive(Clone, Copy)]
+struct Term {
+    name: &'static str,
+    color: Color32,
+    value: fn(&LossParts) -> f64,
+}
+
+/// Drawn in this order, so −ELBO (close to the reconstruction term) stays visible on top.
+const TERMS: [Term; 3] = [
+    Term { name: "KL", color: Color32::from_rgb(110, 210, 110), value: |parts| parts.kl_nats },
+    Term { name: "reconstruction", color: Color32::from_rgb(255, 160, 60), value: |parts| parts.reconstruction_nats },
+    Term { name: "−ELBO", color: Color32::from_rgb(120, 170, 255), value: LossParts::neg_elbo_nats },
+];
+
+/// Colour of the shown model's curve when the plot shows a quality measure.
+const SHOWN_MODEL_COLOR: Color32 = Color32::from_rgb(120, 170, 255);
+
+/// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots the losses on a
+/// symmetric log scale (see [`symlog`]), so the negative nats of a Gaussian or Laplace likelihood
+/// stay visible. Returns the names of the overlaid runs drawn (those with at least one point).
+pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overlay: &RunsOverlay) -> Vec<String> {
+    if overlay.metric != RunMetric::NegElbo {
+        return show_quality(ui, progress, overlay);
+    }
+    let to_y = move |nats: f64| if log_scale { symlog(nats) } else { nats };
+    let mut plot = Plot::new("loss_curves")
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .x_axis_label("epoch")
+        .y_axis_label(if log_scale { "nats per image (log scale)" } else { "nats per image" });
+    if log_scale {
+        plot = plot.y_axis_formatter(|mark, _range| format_nats(symlog_inverse(mark.value)));
+    }
+    plot.show(ui, |plot_ui| {
+        for term in TERMS {
+            let smoothed = smoothed_series(progress, term.value, to_y);
+            plot_ui.line(
+                Line::new(format!("train {}", term.name), PlotPoints::new(smoothed)).color(term.color).width(1.5),
+            );
+            let heldout: Vec<[f64; 2]> = progress
+                .epochs
+                .iter()
+                .map(|report| [report.epoch as f64, to_y((term.value)(&report.heldout))])
+                .collect();
+            let name = format!("held-out {}", term.name);
+            plot_ui.line(
+                Line::new(name.clone(), PlotPoints::new(heldout.clone()))
+                    .color(term.color)
+                    .style(LineStyle::dashed_loose())
+                    .width(2.0),
+            );
+            plot_ui.points(Points::new(name, PlotPoints::new(heldout)).color(term.color).radius(3.5));
+        }
+        draw_overlay(plot_ui, overlay, to_y)
+    })
+    .inner
+}
+
+/// The chosen quality measure per epoch: the shown model's and every overlaid run's.
+fn show_quality(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
+    let shown = RunRecord::current(&progress.epochs).series(overlay.metric);
+    Plot::new("loss_curves")
+        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .x_axis_label("epoch")
+        .y_axis_label(overlay.metric.label())
+        .show(ui, |plot_ui| {
+            let name = format!("shown model {}", overlay.metric.label());
+            plot_ui.line(Line::new(name.clone(), PlotPoints::new(shown.clone())).color(SHOWN_MODEL_COLOR).width(2.0));
+            plot_ui.points(Points::new(name, PlotPoints::new(shown)).color(SHOWN_MODEL_COLOR).radius(3.0));
+            draw_overlay(plot_ui, overlay, |value| value)
+        })
+        .inner
+}
+
+/// One line with points per overlaid run, named by the run; returns the names drawn.
+fn draw_overlay(plot_ui: &mut egui_plot::PlotUi<'_>, overlay: &RunsOverlay, to_y: impl Fn(f64) -> f64) -> Vec<String> {
+    let mut drawn = Vec::new();
+    for curve in overlay.curves.iter().filter(|curve| !curve.points.is_empty()) {
+        let points: Vec<[f64; 2]> = curve.points.iter().map(|&[x, y]| [x, to_y(y)]).collect();
+        plot_ui.line(Line::new(curve.name.clone(), PlotPoints::new(points.clone())).color(curve.color).width(2.0));
+        plot_ui.points(Points::new(curve.name.clone(), PlotPoints::new(points)).color(curve.color).radius(3.0));
+        drawn.push(curve.name.clone());
+    }
+    drawn
+}
+
+/// Exponential moving average of one term over the steps, as plot points.
+fn smoothed_series(
+    progress: &TrainingProgress,
+    value: fn(&LossParts) -> f64,
+    to_y: impl Fn(f64) -> f64,
+) -> Vec<[f64; 2]> {
+    let mut average: Option<f64> = None;
+    progress
+        .steps
+        .iter()
+        .filter(|point| (value)(&point.loss).is_finite())
+        .map(|point| {
+            let current = (value)(&point.loss);
+            let smoothed = average.map_or(current, |previous| previous + SMOOTHING_WEIGHT * (current - previous));
+            average = Some(smoothed);
+            [point.epoch_position, to_y(smoothed)]
+        })
+        .collect()
+}
+
+/// Symmetric log: sign(x)·log10(1 + |x|). Monotonic, defined for negative losses (a Gaussian or
+/// Laplace likelihood's nats go below zero), and logarithmic for large ones.
+fn symlog(nats: f64) -> f64 {
+    nats.signum() * nats.abs().ln_1p() / std::f64::consts::LN_10
+}
+
+/// The inverse of [`symlog`], for the axis labels.
+fn symlog_inverse(value: f64) -> f64 {
+    value.signum() * (value.abs() * std::f64::consts::LN_10).exp_m1()
+}
+
+fn format_nats(nats: f64) -> String {
+    if nats.abs() >= 10.0 { format!("{nats:.0}") } else { format!("{nats:.2}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symlog_keeps_order_and_sign_and_inverts() {
+        let values = [-5000.0, -12.5, -1.0, -0.01, 0.0, 0.01, 1.0, 99.0, 150.0, 5000.0];
+        let mapped: Vec<f64> = values.iter().map(|&nats| symlog(nats)).collect();
+        assert!(mapped.windows(2).all(|pair| pair[0] < pair[1]), "{mapped:?}");
+        assert!(mapped[0] < 0.0 && mapped[4] == 0.0 && mapped[9] > 0.0);
+        assert!((symlog(99.0) - 2.0).abs() < 1e-12);
+        for nats in values {
+            assert!((symlog_inverse(symlog(nats)) - nats).abs() <= 1e-9 * nats.abs().max(1.0), "{nats}");
+        }
+    }
+}

@@ -1,0 +1,4 @@
+//! The Runs panel: the runs on disk and this session's, in a sortable table, overlaid on the loss plot.
+
+pub mod runs_panel;
+pub mod runs_table;

@@ -1,0 +1,174 @@
+//! The Runs panel: the runs under a chosen folder (a sweep's, saved models), the last session's
+//! autosave and the run being trained, with their metrics in a sortable table. Ticked runs are
+//! overlaid on the loss plot, one colour each; clicking "open" shows a run in the explorer.
+//! Folders are read on the file thread (`AppAction::ScanRuns`); this view only draws.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use egui::Color32;
+
+use crate::app::actions::{AppAction, DialogRequest};
+use crate::app::palette::class_color;
+use crate::app::panels::runs::runs_table::{self, SortColumn};
+use crate::app::training_progress::{RunState, TrainingProgress};
+use crate::checkpoint::runs_scan::{CURRENT_RUN_NAME, RunMetric, RunRecord, RunsScan};
+
+/// One ticked run's curve on the loss plot.
+#[derive(Clone, Debug, PartialEq)]
+pub struct OverlayCurve {
+    /// The run's name (the legend's entry).
+    pub name: String,
+    /// Its colour.
+    pub color: Color32,
+    /// [epoch, value] of the chosen metric.
+    pub points: Vec<[f64; 2]>,
+}
+
+/// What the loss plot draws besides the current run's loss curves.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RunsOverlay {
+    /// The metric chosen for the plot; for anything but −ELBO the plot shows only that metric.
+    pub metric: RunMetric,
+    /// One curve per ticked run.
+    pub curves: Vec<OverlayCurve>,
+}
+
+/// The panel's state.
+#[derive(Debug, Default)]
+pub struct RunsPanel {
+    /// The folder listed (besides the last session), once chosen.
+    pub folder: Option<PathBuf>,
+    /// The runs of the last scan.
+    scanned: Vec<RunRecord>,
+    /// Folders the last scan left out, and why the folder could not be listed.
+    skipped: usize,
+    error: Option<String>,
+    /// True from asking for a scan until its answer.
+    scanning: bool,
+    /// True once a scan was asked for (the first one is asked for on the first frame).
+    asked: bool,
+    /// Keys of the ticked runs ([`RunRecord::key`]).
+    ticked: BTreeSet<String>,
+    /// The table's order: column, and true for descending.
+    sort: (SortColumn, bool),
+    /// What the plot shows of the ticked runs.
+    pub metric: RunMetric,
+    /// Whether the last frame saw a run under way (a rescan follows its end).
+    was_active: bool,
+}
+
+impl RunsPanel {
+    /// Notes that a scan of `folder` was asked of the file thread.
+    pub fn begin_scan(&mut self, folder: Option<PathBuf>) {
+        if folder.is_some() {
+            self.folder = folder;
+        }
+        self.scanning = true;
+        self.asked = true;
+    }
+
+    /// Takes the file thread's answer; ticks are kept for runs still listed.
+    pub fn finish_scan(&mut self, scan: RunsScan) {
+        self.scanning = false;
+        self.scanned = scan.runs;
+        self.skipped = scan.skipped;
+        self.error = scan.error;
+    }
+
+    /// Every listed run: the scanned ones, then the run being trained (once one has started).
+    pub fn runs(&self, progress: &TrainingProgress) -> Vec<RunRecord> {
+        let mut runs = self.scanned.clone();
+        if progress.state != RunState::Idle {
+            runs.push(RunRecord::current(&progress.epochs));
+        }
+        runs
+    }
+
+    /// Ticks or unticks the run named `name`; false when no such run is listed.
+    pub fn set_ticked(&mut self, progress: &TrainingProgress, name: &str, ticked: bool) -> bool {
+        let Some(run) = self.runs(progress).into_iter().find(|run| run.name == name) else { return false };
+        if ticked {
+            self.ticked.insert(run.key());
+        } else {
+            self.ticked.remove(&run.key());
+        }
+        true
+    }
+
+    /// The curves of the ticked runs for the chosen metric, in the table's colours.
+    pub fn overlay(&self, progress: &TrainingProgress) -> RunsOverlay {
+        let curves = self
+            .runs(progress)
+            .iter()
+            .enumerate()
+            .filter(|(_, run)| self.ticked.contains(&run.key()))
+            .map(|(index, run)| OverlayCurve {
+                name: run.name.clone(),
+                color: run_color(index),
+                points: run.series(self.metric),
+            })
+            .collect();
+        RunsOverlay { metric: self.metric, curves }
+    }
+
+    /// The metric chooser, for the loss plot's header.
+    pub fn metric_chooser(&mut self, ui: &mut egui::Ui) {
+        egui::ComboBox::from_label("plotted").selected_text(self.metric.label()).show_ui(ui, |ui| {
+            for metric in RunMetric::ALL {
+                ui.selectable_value(&mut self.metric, metric, metric.label());
+            }
+        });
+    }
+
+    /// Draws the panel; returns the scans and opens asked for.
+    pub fn show(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress) -> Vec<AppAction> {
+        let mut actions = Vec::new();
+        let active = progress.state.is_active();
+        // The first frame lists the last session; a run's end updates its autosave.
+        if !self.asked || (self.was_active && !active) {
+            actions.push(AppAction::ScanRuns(self.folder.clone()));
+        }
+        self.was_active = active;
+        ui.horizontal(|ui| {
+            ui.heading("Runs");
+            if ui.button("Choose folder…").clicked() {
+                actions.push(AppAction::Ask(DialogRequest::RunsFolder));
+            }
+            if ui.button("Rescan").clicked() {
+                actions.push(AppAction::ScanRuns(self.folder.clone()));
+            }
+            let folder =
+                self.folder.as_ref().map_or_else(|| "no folder chosen".to_string(), |f| f.display().to_string());
+            ui.weak(folder);
+            if self.scanning {
+                ui.spinner();
+            }
+            if self.skipped > 0 {
+                ui.weak(format!("({} folders left out)", self.skipped));
+            }
+        });
+        if let Some(error) = &self.error {
+            ui.colored_label(ui.visuals().error_fg_color, error);
+        }
+        let mut runs = self.runs(progress);
+        let colors: Vec<(String, Color32)> =
+            runs.iter().enumerate().map(|(index, run)| (run.key(), run_color(index))).collect();
+        runs_table::sort(&mut runs, self.sort);
+        egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
+            let table = runs_table::show(ui, &runs, &colors, &mut self.ticked, &mut self.sort);
+            actions.extend(table.open.map(AppAction::OpenModel));
+        });
+        if runs.is_empty() {
+            ui.weak(format!(
+                "No runs yet: choose a folder holding saved models or a sweep's output; \"{CURRENT_RUN_NAME}\" appears once you train."
+            ));
+        }
+        actions
+    }
+}
+
+/// The colour of the run at `index` in the unsorted list.
+fn run_color(index: usize) -> Color32 {
+    class_color((index % 10) as u8)
+}

@@ -1,0 +1,329 @@
+//! Stored settings are checked when loaded: a value the window would not offer is reset to its
+//! default, field by field, and the status bar says which.
+
+use std::fmt::Debug;
+
+use crate::app::panels::preprocessing;
+use crate::app::settings::stored::Settings;
+use crate::app::settings::view_settings::{ExportSettings, MorphSettings, PlaneChoice, ViewSettings};
+use crate::data::{DataSource, PreprocessingChoice};
+use crate::inference::MAX_MORPH_STEPS;
+use crate::latent::{GridSpec, MAX_GRID_SIZE};
+use crate::model::{
+    Architecture, MAX_CHANNELS, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS,
+    MIN_LIKELIHOOD_SCALE, VaeConfig,
+};
+use crate::render::{MAX_SCALE, MIN_SCALE};
+use crate::training::TrainingConfig;
+
+/// Farthest from the origin a sweep's range may reach (the prior puts nearly everything within 4).
+pub const MAX_GRID_EXTENT: f32 = 1000.0;
+/// Most dataset folders remembered.
+pub const MAX_REMEMBERED_FOLDERS: usize = 64;
+/// Largest image side a stored model config may name.
+const MAX_IMAGE_SIDE: usize = 4096;
+/// Widest gutter the window offers, in pixels.
+const MAX_GUTTER_PX: u32 = 8;
+/// The window's ranges for the training fields it offers.
+const MAX_EPOCHS: usize = 10_000;
+const MAX_WARMUP_EPOCHS: usize = 100;
+const MAX_BETA: f64 = 100.0;
+const MAX_LEARNING_RATE: f64 = 0.1;
+/// Slowest and fastest GIF frame rates offered.
+const GIF_FPS_RANGE: std::ops::RangeInclusive<f32> = 1.0..=50.0;
+/// Smallest zoom factor kept from the stored window state, and the largest.
+pub const ZOOM_RANGE: std::ops::RangeInclusive<f32> = 0.25..=5.0;
+
+/// Resets every out-of-range field of `settings` to its default; one line per field reset.
+pub fn sanitize(settings: &mut Settings) -> Vec<String> {
+    let mut notes = Notes(Vec::new());
+    sanitize_training(&mut settings.training, &mut notes);
+    sanitize_views(&mut settings.views, &mut notes);
+    sanitize_preprocessing(settings, &mut notes);
+    if settings.extra_folders.len() > MAX_REMEMBERED_FOLDERS {
+        notes.0.push(format!(
+            "dataset folders: kept the first {MAX_REMEMBERED_FOLDERS} of {}",
+            settings.extra_folders.len()
+        ));
+        settings.extra_folders.truncate(MAX_REMEMBERED_FOLDERS);
+    }
+    if settings.extra_sources.len() > MAX_REMEMBERED_FOLDERS {
+        notes
+            .0
+            .push(format!("opened data: kept the first {MAX_REMEMBERED_FOLDERS} of {}", settings.extra_sources.len()));
+        settings.extra_sources.truncate(MAX_REMEMBERED_FOLDERS);
+    }
+    notes.0
+}
+
+/// The one-line status-bar note for `notes`, if any field was reset.
+pub fn summary(notes: &[String]) -> Option<String> {
+    (!notes.is_empty()).then(|| format!("stored settings out of range were reset: {}", notes.join("; ")))
+}
+
+/// Whether a stored egui zoom factor is usable.
+pub fn zoom_is_sane(zoom: f32) -> bool {
+    zoom.is_finite() && ZOOM_RANGE.contains(&zoom)
+}
+
+struct Notes(Vec<String>);
+
+impl Notes {
+    /// Resets `value` to `default` unless `ok`, noting it.
+    fn check<T: Debug>(&mut self, name: &str, value: &mut T, ok: bool, default: T) {
+        if !ok {
+            self.0.push(format!("{name} {value:?} is now {default:?}"));
+            *value = default;
+        }
+    }
+}
+
+/// Whether a training config with only `set`'s change from the defaults passes the config's own
+/// validation: each field is checked alone against the defaults of the others.
+fn alone_ok(set: &dyn Fn(&mut TrainingConfig)) -> bool {
+    let mut probe = TrainingConfig::default();
+    set(&mut probe);
+    probe.validate().is_ok()
+}
+
+fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
+    let defaults = TrainingConfig::default();
+    let model = &mut stored.model;
+    let side_ok = |side: usize| (1..=MAX_IMAGE_SIDE).contains(&side);
+    let ok = side_ok(model.image_height);
+    notes.check("image height", &mut model.image_height, ok, defaults.model.image_height);
+    let ok = side_ok(model.image_width);
+    notes.check("image width", &mut model.image_width, ok, defaults.model.image_width);
+    let channels = model.channels;
+    let ok = (1..=MAX_CHANNELS).contains(&channels);
+    notes.check("channels", &mut model.channels, ok, defaults.model.channels);
+    let (latent_dim, height, width, channels, architecture) =
+        (model.latent_dim, model.image_height, model.image_width, model.channels, model.architecture);
+    let ok = (1..=MAX_LATENT_DIM).contains(&latent_dim) && alone_ok(&|probe| probe.model.latent_dim = latent_dim);
+    notes.check("latent dimension", &mut model.latent_dim, ok, defaults.model.latent_dim);
+    let ok = alone_ok(&|probe| {
+        probe.model.architecture = architecture;
+        probe.model.image_height = height;
+        probe.model.image_width = width;
+        probe.model.channels = channels;
+    });
+    notes.check("architecture", &mut model.architecture, ok, defaults.model.architecture);
+    let beta = stored.beta;
+    let ok = beta.is_finite() && (0.0..=MAX_BETA).contains(&beta) && alone_ok(&|probe| probe.beta = beta);
+    notes.check("β", &mut stored.beta, ok, defaults.beta);
+    let warmup = stored.kl_warmup_epochs;
+    let ok = warmup <= MAX_WARMUP_EPOCHS && alone_ok(&|probe| probe.kl_warmup_epochs = warmup);
+    notes.check("KL warm-up epochs", &mut stored.kl_warmup_epochs, ok, defaults.kl_warmup_epochs);
+    let rate = stored.learning_rate;
+    let ok = rate.is_finite() && rate <= MAX_LEARNING_RATE && alone_ok(&|probe| probe.learning_rate = rate);
+    notes.check("learning rate", &mut stored.learning_rate, ok, defaults.learning_rate);
+    let batch = stored.batch_size;
+    let ok = alone_ok(&|probe| probe.batch_size = batch);
+    notes.check("batch size", &mut stored.batch_size, ok, defaults.batch_size);
+    let epochs = stored.epochs;
+    let ok = epochs <= MAX_EPOCHS && alone_ok(&|probe| probe.epochs = epochs);
+    notes.check("epochs", &mut stored.epochs, ok, defaults.epochs);
+    let seed = stored.seed;
+    let ok = alone_ok(&|probe| probe.seed = seed);
+    notes.check("seed", &mut stored.seed, ok, defaults.seed);
+    sanitize_newer_training(stored, notes);
+}
+
+/// The fields added with the conv that scales and the recipe: conv widths, residual blocks, the
+/// likelihood's scale and the learning-rate schedule.
+fn sanitize_newer_training(stored: &mut TrainingConfig, notes: &mut Notes) {
+    let defaults = TrainingConfig::default();
+    // The conv fields are checked on a conv, where they matter.
+    let conv_ok = |set: &dyn Fn(&mut VaeConfig)| {
+        alone_ok(&|probe| {
+            probe.model.architecture = Architecture::Conv;
+            set(&mut probe.model);
+        })
+    };
+    let model = &mut stored.model;
+    let base = model.conv_base_channels;
+    let ok = (1..=MAX_STAGE_CHANNELS).contains(&base) && conv_ok(&|probe| probe.conv_base_channels = base);
+    notes.check("conv base channels", &mut model.conv_base_channels, ok, defaults.model.conv_base_channels);
+    let blocks = model.conv_residual_blocks;
+    let ok = blocks <= MAX_RESIDUAL_BLOCKS && conv_ok(&|probe| probe.conv_residual_blocks = blocks);
+    notes.check("residual blocks", &mut model.conv_residual_blocks, ok, defaults.model.conv_residual_blocks);
+    let scale = stored.likelihood_scale;
+    let ok = scale.is_finite()
+        && (MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE).contains(&scale)
+        && alone_ok(&|probe| probe.likelihood_scale = scale);
+    notes.check("likelihood scale", &mut stored.likelihood_scale, ok, defaults.likelihood_scale);
+    let schedule = stored.lr_schedule;
+    let ok = schedule.validate().is_ok() && alone_ok(&|probe| probe.lr_schedule = schedule);
+    notes.check("learning-rate schedule", &mut stored.lr_schedule, ok, defaults.lr_schedule);
+}
+
+/// Sizes and channels a picture folder is opened with: the remembered choice and those stored
+/// with the selected and listed folders. A refused field goes back to "auto".
+fn sanitize_preprocessing(settings: &mut Settings, notes: &mut Notes) {
+    let mut clean = |choice: &mut PreprocessingChoice, whose: &str| {
+        let (sane, opened) = preprocessing::sanitized(choice);
+        for field in opened {
+            notes.0.push(format!("picture-folder {field} ({whose}) is now auto"));
+        }
+        *choice = sane;
+    };
+    clean(&mut settings.image_preprocessing, "for the next folder");
+    let folders = std::iter::once(&mut settings.data).chain(settings.extra_sources.iter_mut());
+    for source in folders {
+        if let DataSource::ImageFolder { dir, preprocessing } = source {
+            clean(preprocessing, &dir.display().to_string());
+        }
+    }
+}
+
+fn sanitize_views(views: &mut ViewSettings, notes: &mut Notes) {
+    let defaults = GridSpec::default();
+    let grid = &mut views.grid;
+    let ok = (2..=MAX_GRID_SIZE).contains(&grid.size);
+    notes.check("sweep cells per side", &mut grid.size, ok, defaults.size);
+    let ok = range_ok(grid.x_range);
+    notes.check("sweep x range", &mut grid.x_range, ok, defaults.x_range);
+    let ok = range_ok(grid.y_range);
+    notes.check("sweep y range", &mut grid.y_range, ok, defaults.y_range);
+    if let PlaneChoice::Dims { x, y } = views.plane {
+        let ok = x < MAX_LATENT_DIM && y < MAX_LATENT_DIM;
+        notes.check("scatter plane", &mut views.plane, ok, PlaneChoice::Pca);
+    }
+    let morph_defaults = MorphSettings::default();
+    let morph = &mut views.morph;
+    let ok = morph.t.is_finite() && (0.0..=1.0).contains(&morph.t);
+    notes.check("morph position", &mut morph.t, ok, morph_defaults.t);
+    let ok = (2..=MAX_MORPH_STEPS).contains(&morph.steps);
+    notes.check("morph steps", &mut morph.steps, ok, morph_defaults.steps);
+    let export_defaults = ExportSettings::default();
+    let export = &mut views.export;
+    let ok = (MIN_SCALE..=MAX_SCALE).contains(&export.scale);
+    notes.check("export scale", &mut export.scale, ok, export_defaults.scale);
+    let ok = export.gutter_px <= MAX_GUTTER_PX;
+    notes.check("export gutter", &mut export.gutter_px, ok, export_defaults.gutter_px);
+    let ok = export.gif_fps.is_finite() && GIF_FPS_RANGE.contains(&export.gif_fps);
+    notes.check("GIF frame rate", &mut export.gif_fps, ok, export_defaults.gif_fps);
+}
+
+/// A finite, increasing range within [`MAX_GRID_EXTENT`] of the origin.
+fn range_ok([low, high]: [f32; 2]) -> bool {
+    let inside = |value: f32| value.is_finite() && value.abs() <= MAX_GRID_EXTENT;
+    inside(low) && inside(high) && low < high
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::LrSchedule;
+
+    #[test]
+    fn defaults_need_no_reset() {
+        let mut settings = Settings::default();
+        assert!(sanitize(&mut settings).is_empty());
+        assert_eq!(settings, Settings::default());
+    }
+
+    /// Puts one absurd value into settings.
+    type Spoil = Box<dyn Fn(&mut Settings)>;
+
+    #[test]
+    fn each_absurd_value_is_reset_alone() {
+        let cases: Vec<(&str, Spoil)> = vec![
+            ("sweep cells", Box::new(|s| s.views.grid.size = 1 << 32)),
+            ("sweep cells", Box::new(|s| s.views.grid.size = 1_000_000)),
+            ("sweep cells", Box::new(|s| s.views.grid.size = 0)),
+            ("sweep x range", Box::new(|s| s.views.grid.x_range = [f32::NAN, 1.0])),
+            ("sweep y range", Box::new(|s| s.views.grid.y_range = [1e30, 2e30])),
+            ("sweep x range", Box::new(|s| s.views.grid.x_range = [2.0, -2.0])),
+            ("scatter plane", Box::new(|s| s.views.plane = PlaneChoice::Dims { x: usize::MAX, y: 0 })),
+            ("morph position", Box::new(|s| s.views.morph.t = f32::INFINITY)),
+            ("morph steps", Box::new(|s| s.views.morph.steps = 1 << 40)),
+            ("export scale", Box::new(|s| s.views.export.scale = 0)),
+            ("export gutter", Box::new(|s| s.views.export.gutter_px = 10_000)),
+            ("GIF frame rate", Box::new(|s| s.views.export.gif_fps = -1.0)),
+            ("β", Box::new(|s| s.training.beta = 1e300)),
+            ("learning rate", Box::new(|s| s.training.learning_rate = f64::NAN)),
+            ("learning rate", Box::new(|s| s.training.learning_rate = 0.3)),
+            ("batch size", Box::new(|s| s.training.batch_size = 0)),
+            ("epochs", Box::new(|s| s.training.epochs = usize::MAX)),
+            ("latent dimension", Box::new(|s| s.training.model.latent_dim = 1 << 33)),
+            ("image height", Box::new(|s| s.training.model.image_height = 1 << 62)),
+            ("KL warm-up", Box::new(|s| s.training.kl_warmup_epochs = usize::MAX)),
+            ("conv base channels", Box::new(|s| s.training.model.conv_base_channels = 0)),
+            ("conv base channels", Box::new(|s| s.training.model.conv_base_channels = 1 << 40)),
+            ("residual blocks", Box::new(|s| s.training.model.conv_residual_blocks = usize::MAX)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = f64::NAN)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = 0.0)),
+            ("likelihood scale", Box::new(|s| s.training.likelihood_scale = 1e300)),
+            (
+                "learning-rate schedule",
+                Box::new(|s| {
+                    s.training.lr_schedule = LrSchedule::WarmupCosine { warmup_epochs: f64::NAN, final_fraction: 0.0 }
+                }),
+            ),
+            (
+                "learning-rate schedule",
+                Box::new(|s| {
+                    s.training.lr_schedule = LrSchedule::WarmupCosine { warmup_epochs: 1.0, final_fraction: 7.0 }
+                }),
+            ),
+            ("picture-folder image size", Box::new(|s| s.image_preprocessing.image_size_px = Some(usize::MAX))),
+            ("picture-folder channels", Box::new(|s| s.image_preprocessing.channels = Some(2))),
+        ];
+        for (field, spoil) in cases {
+            let mut settings = Settings::default();
+            spoil(&mut settings);
+            let notes = sanitize(&mut settings);
+            assert_eq!(notes.len(), 1, "{field}: {notes:?}");
+            assert!(notes[0].starts_with(field), "{field}: {notes:?}");
+            assert_eq!(settings, Settings::default(), "{field} was not reset");
+            assert!(summary(&notes).is_some_and(|line| line.contains(field)));
+        }
+    }
+
+    #[test]
+    fn legal_values_are_kept() {
+        let mut settings = Settings::default();
+        settings.views.grid.size = MAX_GRID_SIZE;
+        settings.views.grid.x_range = [-10.0, 3.0];
+        settings.training.seed = u64::MAX;
+        settings.views.sample_seed = u64::MAX;
+        settings.training.learning_rate = 0.05;
+        settings.training.model.conv_base_channels = 8;
+        settings.training.model.conv_residual_blocks = MAX_RESIDUAL_BLOCKS;
+        settings.training.likelihood_scale = MAX_LIKELIHOOD_SCALE;
+        settings.training.lr_schedule = LrSchedule::Constant;
+        settings.image_preprocessing = PreprocessingChoice {
+            image_size_px: Some(16),
+            channels: Some(1),
+            fit: Some(crate::data::Fit::Pad),
+            background: Some([0, 0, 0]),
+        };
+        let kept = settings.clone();
+        assert!(sanitize(&mut settings).is_empty());
+        assert_eq!(settings, kept);
+    }
+
+    #[test]
+    fn stored_picture_folders_lose_refused_sizes_only() {
+        let mut settings = Settings::default();
+        let bad = PreprocessingChoice { image_size_px: Some(3), channels: Some(3), ..Default::default() };
+        let folder = DataSource::ImageFolder { dir: "/pictures".into(), preprocessing: bad };
+        settings.extra_sources.push(folder.clone());
+        settings.data = folder;
+        let notes = sanitize(&mut settings);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes.iter().all(|note| note.contains("image size") && note.contains("/pictures")), "{notes:?}");
+        let fixed = PreprocessingChoice { image_size_px: None, ..bad };
+        assert_eq!(settings.data, DataSource::ImageFolder { dir: "/pictures".into(), preprocessing: fixed });
+        assert_eq!(settings.extra_sources, [settings.data.clone()]);
+    }
+
+    #[test]
+    fn zoom_outside_the_range_is_refused() {
+        for zoom in [0.0, f32::NAN, 1e6, f32::INFINITY, -1.0, 0.1] {
+            assert!(!zoom_is_sane(zoom), "{zoom}");
+        }
+        assert!(zoom_is_sane(1.0) && zoom_is_sane(2.5));
+    }
+}
