@@ -1,6 +1,7 @@
 //! `vae-explorer eval`: every held-out measure of a saved model, printed one per line.
 
 use anyhow::{Context, Result, bail};
+use burn::module::Module;
 
 use super::EvalArgs;
 use super::args::model_source;
@@ -34,6 +35,11 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         dataset.name,
         set.len()
     );
+    // The −ELBO takes one posterior sample per image from the device's generator: seeded, so that
+    // --seed repeats to the bit.
+    if let Some(device) = snapshot.model.devices().into_iter().next() {
+        device.seed(args.seed);
+    }
     let loss = evaluate(&snapshot.model, set, config.likelihood());
     println!(
         "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",

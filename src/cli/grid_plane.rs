@@ -1,14 +1,12 @@
 //! The plane and cell positions of `export grid`'s sweep, shared with `export neighbours --grid-cell`.
 
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
 use super::data_args::open_data;
 use super::encode::ensure_data_fits_model;
 use crate::checkpoint::CheckpointInfo;
-use crate::data::Dataset;
+use crate::data::{DataSource, Dataset};
 use crate::inference::{ModelSnapshot, encode_means};
 use crate::latent::{GridRequest, MAX_GRID_SIZE, Pca, Projection, Spacing};
 
@@ -39,15 +37,24 @@ pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<
 /// The dataset named by `--data` (a picture folder read with the model's own preprocessing unless
 /// flags say otherwise), checked against the model's image size.
 pub(super) fn load_matching(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Dataset> {
-    let data = args.data.clone().unwrap_or_else(|| trained_on(&snapshot.info));
+    let data = match &args.data {
+        Some(data) => data.clone(),
+        None => trained_on(&snapshot.info)?,
+    };
     let dataset = open_data(&data, &args.preprocessing, Some(&snapshot.info))?;
     ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
     Ok(dataset)
 }
 
-/// `--data`'s default: the folder `info`'s model was trained on when it is still a folder, else
-/// `bundled`.
-fn trained_on(info: &CheckpointInfo) -> String {
-    let folder = Path::new(&info.dataset);
-    if folder.is_dir() { info.dataset.clone() } else { "bundled".to_string() }
+/// `--data`'s default: `bundled` for a model trained on the bundled digits. A folder named in a model's
+/// description never chooses what is read (a downloaded model could name private pictures): it must
+/// be given with `--data`.
+fn trained_on(info: &CheckpointInfo) -> Result<String> {
+    if info.dataset == DataSource::Bundled.to_string() {
+        return Ok("bundled".to_string());
+    }
+    bail!(
+        "the model names {} as its data, but a folder stored in a model never chooses what is read; pass --data with the folder to read (the same, or another)",
+        crate::display_name::escaped(info.dataset.as_ref())
+    )
 }

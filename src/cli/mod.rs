@@ -18,8 +18,10 @@ mod split;
 mod sweep;
 mod sweep_args;
 mod sweep_figure;
+mod sweep_folder;
 mod sweep_plan;
 mod sweep_results;
+mod sweep_run_check;
 mod train;
 mod train_args;
 
@@ -35,4 +37,5 @@ pub use export::run_export;
 pub use split::{SPLIT_FILES, run_split};
 pub use sweep::run_sweep;
 pub use sweep_figure::{FIGURE_FILE, figure_size};
+pub use sweep_folder::MARKER_FILE as SWEEP_MARKER_FILE;
 pub use train::run_train;

@@ -40,8 +40,11 @@ fn train_command(data: &Path, out: &Path, epochs: &str) -> Command {
 }
 
 fn sweep(data: &Path, out: &Path, extra: &[&str]) -> Output {
+    let batch: &[&str] = if extra.contains(&"--batch-size") { &[] } else { &["--batch-size", "16"] };
     vae_explorer()
-        .args(["sweep", "--device", "cpu", "--epochs", "1", "--batch-size", "16", "--data"])
+        .args(["sweep", "--device", "cpu", "--epochs", "1"])
+        .args(batch)
+        .arg("--data")
         .arg(data)
         .arg("--out")
         .arg(out)
