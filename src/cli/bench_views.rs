@@ -45,7 +45,7 @@ fn frame_times() -> Result<()> {
     };
     let frame = |app: &mut VaeApp| {
         // Wall time of the UI thread's pass and tessellation (no GPU upload).
-        let mut output = ctx.run_ui(input(), |ui| app.show(ui));
+        let mut output = ctx.run_ui(input(), |ui| app.window_ui(ui));
         output.textures_delta.clear();
         ctx.tessellate(output.shapes, output.pixels_per_point);
     };

@@ -197,7 +197,7 @@ impl HeadlessFrames {
     fn run(&mut self, app: &mut VaeApp) {
         let started = Instant::now();
         let input = egui::RawInput { screen_rect: Some(self.screen), ..Default::default() };
-        let output = self.ctx.run_ui(input, |ui| app.show(ui));
+        let output = self.ctx.run_ui(input, |ui| app.window_ui(ui));
         let _meshes = self.ctx.tessellate(output.shapes, output.pixels_per_point);
         self.frame_ms.push(started.elapsed().as_secs_f64() * 1e3);
     }
