@@ -5,7 +5,7 @@ use burn::prelude::*;
 
 use super::DiagonalGaussian;
 use super::WeightGradientFactors;
-use super::dense::{linear, linear_relu};
+use super::ops::{linear, linear_relu};
 
 const HIDDEN_WIDE: usize = 512;
 const HIDDEN_NARROW: usize = 256;

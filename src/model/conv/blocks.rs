@@ -6,7 +6,7 @@ use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfi
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
-use super::host_conv::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
+use crate::model::ops::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 use super::layout::Stage;
 
 /// A 3×3 convolution with padding 1 and the given stride.

@@ -7,7 +7,7 @@ use burn::prelude::*;
 use super::blocks::UpStage;
 use super::layout::{ConvPlan, HIDDEN};
 use crate::model::WeightGradientFactors;
-use crate::model::dense::linear_relu;
+use crate::model::ops::linear_relu;
 
 /// Convolutional decoder producing pixel logits.
 #[derive(Module, Debug)]

@@ -5,7 +5,7 @@ use burn::prelude::*;
 
 use super::blocks::DownStage;
 use super::layout::{ConvPlan, HIDDEN};
-use crate::model::dense::{linear, linear_relu};
+use crate::model::ops::{linear, linear_relu};
 use crate::model::{DiagonalGaussian, WeightGradientFactors};
 
 /// Convolutional encoder producing a diagonal Gaussian.

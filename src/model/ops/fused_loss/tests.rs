@@ -4,7 +4,7 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use super::*;
-use crate::model::test_values::{largest_gap, values};
+use crate::model::ops::test_values::{largest_gap, values};
 use crate::model::{DiagonalGaussian, Likelihood, VaeConfig, WeightGradientFactors};
 
 /// Made-up logits in [−30, 30] (the ends included, 0 left out: there burn's composed gradient takes

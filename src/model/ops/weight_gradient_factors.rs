@@ -129,8 +129,8 @@ impl DenseFactors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::host_matmul::matmul_new;
-    use crate::model::test_values::largest_gap;
+    use crate::model::ops::host_matmul::matmul_new;
+    use crate::model::ops::test_values::largest_gap;
 
     fn factors(rows: usize, d_in: usize, d_out: usize) -> (DenseFactors, Vec<f32>, Vec<f32>) {
         let x: Vec<f32> = (0..rows * d_in).map(|index| ((index * 37) % 23) as f32 / 7.0 - 1.5).collect();
