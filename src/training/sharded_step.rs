@@ -134,7 +134,7 @@ impl ShardedStep {
         };
         let terms = model.loss_terms_with_noise(images, noise, self.loss);
         let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
-        let params = GradientsParams::from_grads(objective.backward(), model.as_ref());
+        let params = GradientsParams::from_grads(objective.backward(), &*model);
         let gradients = ShardGradients { params, dense_factors: weight_factors.take() };
         (gradients, batch_loss_parts(terms), shard_images)
     }
