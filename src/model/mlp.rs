@@ -75,7 +75,7 @@ impl MlpEncoder {
         let hidden = linear_relu(&self.narrow, hidden, weight_factors); // [batch, 256]
         DiagonalGaussian {
             mean: linear(&self.mean, hidden.clone(), weight_factors), // [batch, latent]
-            log_var: linear(&self.log_var, hidden, weight_factors), // [batch, latent]
+            log_var: linear(&self.log_var, hidden, weight_factors),   // [batch, latent]
         }
     }
 }

@@ -60,7 +60,7 @@ impl ConvEncoder {
         let hidden = linear_relu(&self.hidden, maps.flatten(1, 3), weight_factors); // [batch, 256]
         DiagonalGaussian {
             mean: linear(&self.mean, hidden.clone(), weight_factors), // [batch, latent]
-            log_var: linear(&self.log_var, hidden, weight_factors), // [batch, latent]
+            log_var: linear(&self.log_var, hidden, weight_factors),   // [batch, latent]
         }
     }
 }
