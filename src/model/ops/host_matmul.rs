@@ -131,7 +131,7 @@ mod tests {
             for (lhs, rhs) in cases {
                 let want = naive(lhs, rhs);
                 let got = matmul_new(lhs, rhs);
-                let gap = crate::model::test_values::largest_gap(&got, &want);
+                let gap = crate::model::ops::test_values::largest_gap(&got, &want);
                 assert!(gap < 1e-5, "{rows}×{inner}×{columns}: off by {gap}");
                 // Accumulating adds the product onto what is there.
                 let mut twice = got.clone();

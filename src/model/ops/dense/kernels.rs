@@ -1,7 +1,7 @@
 //! The fused dense layer's element-wise work on host slices: the bias and ReLU around the forward
 //! product, and their gradients before the backward products. No tensors here.
 
-use crate::model::relu::{relu, relu_grad};
+use crate::model::ops::relu::{relu, relu_grad};
 
 /// Adds `bias` ([columns]) to every row of `values` ([rows, columns]) and, with `with_relu`, sets
 /// what is not above 0 to 0 (NaN stays NaN, as in burn's `relu`, so a diverging run still shows).

@@ -15,9 +15,9 @@ use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunk
 use super::geometry::PatchGeometry;
 use super::layouts::{add_channel_sums, to_batch_major_into, to_channel_major_into};
 use super::lowering::{col2im_into, im2col_into};
-use crate::model::host_matmul::{HostMatrix, matmul_into};
-use crate::model::host_tensor::{host_tensor, host_values, into_owned_values};
-use crate::model::relu::{relu_grad_in_place, relu_in_place};
+use crate::model::ops::host_matmul::{HostMatrix, matmul_into};
+use crate::model::ops::host_tensor::{host_tensor, host_values, into_owned_values};
+use crate::model::ops::relu::{relu_grad_in_place, relu_in_place};
 
 /// The dims of a 4-D tensor.
 fn dims4(tensor: &FlexTensor) -> [usize; 4] {

@@ -3,9 +3,11 @@
 //! A dense layer's weight gradient is dW = xᵀ·dZ, its input times its output's gradient. Written
 //! out in full by each training shard and then read back and summed by the optimizer, the MLP's
 //! four large dW were over a third of a training step's memory traffic on burn's CPU device. When
-//! the training loop asks for it (with [`WeightGradientFactors::keeping`]), a dense layer's backward
-//! pass keeps x and dZ here instead, without copying either; the host Adam then computes dW a block
-//! of rows at a time, adding up the shards, and updates those rows while the block is in cache.
+//! the training loop asks for it (a [`WeightGradientFactors::keeping`] set on a shard's copy of the
+//! model with `Vae::with_weight_factors`, which the encoder and decoder hold beside their layers,
+//! outside the record), a dense layer's backward pass keeps x and dZ here instead, without copying
+//! either; the host Adam then computes dW a block of rows at a time, adding up the shards, and
+//! updates those rows while the block is in cache.
 //!
 //! Each shard keeps its own factors, so the optimizer adds the shards up in a fixed order.
 
@@ -129,8 +131,8 @@ impl DenseFactors {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::host_matmul::matmul_new;
-    use crate::model::test_values::largest_gap;
+    use crate::model::ops::host_matmul::matmul_new;
+    use crate::model::ops::test_values::largest_gap;
 
     fn factors(rows: usize, d_in: usize, d_out: usize) -> (DenseFactors, Vec<f32>, Vec<f32>) {
         let x: Vec<f32> = (0..rows * d_in).map(|index| ((index * 37) % 23) as f32 / 7.0 - 1.5).collect();

@@ -10,7 +10,7 @@ use burn::prelude::*;
 
 use super::extension::HostConvBackend;
 use super::layer::{host_convolutions_run, with_burn_convolutions};
-use crate::model::{Architecture, Likelihood, Vae, VaeConfig, WeightGradientFactors};
+use crate::model::{Architecture, Likelihood, Vae, VaeConfig};
 
 fn device() -> Device {
     Device::flex().autodiff()
@@ -224,7 +224,7 @@ fn loss_trajectory(model: Vae, steps: usize) -> Vec<f32> {
     for _ in 0..steps {
         let images = (made_up([16, 784], 0, &device) + 1.0) / 2.0;
         let noise = made_up([16, 2], 100, &device);
-        let terms = model.loss_terms_with_noise(images, noise, Likelihood::bernoulli(), &WeightGradientFactors::none());
+        let terms = model.loss_terms_with_noise(images, noise, Likelihood::bernoulli());
         let loss = (terms.reconstruction + terms.kl).mean();
         losses.push(values(loss.clone())[0]);
         let gradients = GradientsParams::from_grads(loss.backward(), &model);

@@ -15,7 +15,7 @@ use burn::backend::{Backend, Flex, backend_extension};
 use burn::tensor::TensorData;
 
 use super::kernels;
-use crate::model::host_tensor::{host_values, rows_and_values};
+use crate::model::ops::host_tensor::{host_values, rows_and_values};
 
 /// The VAE's per-image loss terms, each computed in one pass over its inputs.
 #[backend_extension(Flex, Autodiff)]

@@ -1,4 +1,4 @@
-//! Helpers the model's unit tests share: a tensor's values, and how far two lists of floats lie
+//! Helpers the kernels' unit tests share: a tensor's values, and how far two lists of floats lie
 //! apart.
 
 use burn::prelude::*;

@@ -12,9 +12,9 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 
 use super::kernels;
-use crate::model::host_matmul::{HostMatrix, better_split_across_cores, matmul_new};
-use crate::model::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
-use crate::model::weight_gradient_factors::FactorSink;
+use crate::model::ops::host_matmul::{HostMatrix, better_split_across_cores, matmul_new};
+use crate::model::ops::host_tensor::{host_tensor, host_values, into_owned_values, rows_and_values};
+use crate::model::ops::weight_gradient_factors::FactorSink;
 
 /// A dense layer in one op: x·W + b, then max(·, 0) when `with_relu`.
 #[backend_extension(Flex, Autodiff)]

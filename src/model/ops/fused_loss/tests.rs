@@ -4,8 +4,8 @@ use burn::optim::{AdamConfig, GradientsParams, ModuleOptimizer};
 use burn::prelude::*;
 
 use super::*;
-use crate::model::test_values::{largest_gap, values};
-use crate::model::{DiagonalGaussian, Likelihood, VaeConfig, WeightGradientFactors};
+use crate::model::ops::test_values::{largest_gap, values};
+use crate::model::{DiagonalGaussian, Likelihood, VaeConfig};
 
 /// Made-up logits in [−30, 30] (the ends included, 0 left out: there burn's composed gradient takes
 /// |z|'s subgradient 0 and misses the true σ(0) − x, see `bce_gradient_at_zero_is_the_true_one`) and
@@ -126,8 +126,7 @@ fn training_steps_follow_the_composed_losses_trajectory() {
             let images = Tensor::<2>::from_data(TensorData::new(images.clone(), [16, 64]), &device);
             let noise = Tensor::<2>::from_data(TensorData::new(noise.clone(), [16, 2]), &device);
             let objective = if fused {
-                let terms =
-                    model.loss_terms_with_noise(images, noise, Likelihood::bernoulli(), &WeightGradientFactors::none());
+                let terms = model.loss_terms_with_noise(images, noise, Likelihood::bernoulli());
                 (terms.reconstruction + terms.kl).mean()
             } else {
                 let posterior: DiagonalGaussian = model.encode(images.clone());

@@ -6,7 +6,7 @@ use burn::prelude::*;
 
 use super::*;
 use crate::model::WeightGradientFactors;
-use crate::model::test_values::{largest_gap, values};
+use crate::model::ops::test_values::{largest_gap, values};
 
 /// Made-up inputs in [−3, 3], about half of them negative so the ReLU cuts some outputs.
 fn inputs(rows: usize, columns: usize) -> Vec<f32> {
