@@ -9,10 +9,7 @@ use crate::data::DataSource;
 use crate::inference::ModelSource;
 use crate::latent::PlaneMethod;
 
-pub use super::bench_args::BenchArgs;
-pub use super::export_args::{ExportArgs, ExportKind};
-pub use super::sweep_args::SweepArgs;
-pub use super::train_args::{ConvArgs, ModelArgs, TrainArgs};
+use super::{BenchArgs, ExportArgs, SweepArgs, TrainArgs};
 
 /// Train or load a variational autoencoder and explore its latent space.
 ///

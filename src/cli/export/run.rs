@@ -5,9 +5,10 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
-use super::args::{ExportKind, model_source};
+use super::ExportKind;
 use super::grid_plane::load_matching;
 use crate::app::import_morph_end;
+use crate::cli::args::model_source;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
@@ -77,8 +78,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             }
             render::morph_strip(strip, shape, args.steps)
         }
-        ExportKind::Traversal => return super::export_traversal::export_traversal(args, &snapshot),
-        ExportKind::Neighbours => return super::export_neighbours::export_neighbours(args, &snapshot),
+        ExportKind::Traversal => return super::traversal::export_traversal(args, &snapshot),
+        ExportKind::Neighbours => return super::neighbours::export_neighbours(args, &snapshot),
     };
     let view = format!("{:?}", args.kind).to_lowercase();
     let (image_width, image_height) =

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data_args::PreprocessingArgs;
-use super::train_args::RecipeArgs;
+use crate::cli::data_args::PreprocessingArgs;
+use crate::cli::train_args::RecipeArgs;
 use crate::model::{Architecture, ReconstructionLoss};
 
 /// `vae-explorer sweep`.

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data_args::PreprocessingArgs;
+use crate::cli::data_args::PreprocessingArgs;
 use crate::latent::{Interpolation, Spacing};
 
 /// What `vae-explorer export` draws.

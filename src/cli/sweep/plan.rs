@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{ModelArgs, SweepArgs, TrainArgs};
+use super::SweepArgs;
 use crate::checkpoint::{self, CheckpointInfo};
+use crate::cli::{ConvArgs, ModelArgs, TrainArgs};
 use crate::model::Architecture;
 
 /// Most runs one sweep may hold.
@@ -49,7 +50,7 @@ impl PlannedRun {
                 architecture: self.architecture,
                 latent_dim: self.latent_dim,
                 recipe: sweep.recipe.clone(),
-                conv: super::ConvArgs::default(),
+                conv: ConvArgs::default(),
             },
             likelihood_scale: crate::training::DEFAULT_LIKELIHOOD_SCALE,
             beta: self.beta,
@@ -79,7 +80,7 @@ impl PlannedRun {
         if !self.matches(&info, sweep) {
             return RunStart::Fresh;
         }
-        if info.epochs_done >= sweep.epochs && super::sweep_results::has_final_quality(&dir) {
+        if info.epochs_done >= sweep.epochs && super::results::has_final_quality(&dir) {
             RunStart::Finished
         } else if info.epochs_done > 0 && info.epochs_done < sweep.epochs {
             RunStart::Resume

@@ -5,9 +5,9 @@ use std::path::Path;
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
-use super::data_args::open_data;
-use super::encode::ensure_data_fits_model;
 use crate::checkpoint::CheckpointInfo;
+use crate::cli::data_args::open_data;
+use crate::cli::encode::ensure_data_fits_model;
 use crate::data::Dataset;
 use crate::inference::{ModelSnapshot, encode_means};
 use crate::latent::{GridAxes, MAX_GRID_SIZE, Pca, Projection, Spacing};
