@@ -4,7 +4,7 @@
 use anyhow::{Result, bail};
 
 use super::ExportArgs;
-use super::grid_plane::{grid_plane, load_matching};
+use super::grid_plane::grid_plane;
 use crate::data::ImageSet;
 use crate::export::{provenance, write_grid_png};
 use crate::inference::{ModelSnapshot, decode, encode_means};
@@ -25,7 +25,7 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
     rendered_size(2, 1 + args.k, shape.height, shape.width, &style)?;
     let latent_dim = snapshot.latent_dim();
     let query = query_latent(args, snapshot)?;
-    let dataset = load_matching(args, snapshot)?;
+    let dataset = args.source.open_data_for(snapshot)?;
     let train = &dataset.train;
     if train.len() < args.k {
         bail!("--k {} is more than the {} training images", args.k, train.len());

@@ -2,13 +2,11 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::ExportArgs;
 use super::ExportKind;
-use super::grid_plane::load_matching;
 use crate::app::import_morph_end;
-use crate::cli::args::model_source;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::inference::{
     ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
@@ -18,7 +16,7 @@ use crate::render::{self, GridStyle, PAIRS_PER_ROW, check_animation_size, render
 
 /// Runs `vae-explorer export`.
 pub fn run_export(args: &ExportArgs) -> Result<()> {
-    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
+    let snapshot = args.source.open_model()?;
     let shape = snapshot.image_shape();
     let (height, width) = (shape.height, shape.width);
     let latent_dim = snapshot.latent_dim();
@@ -47,7 +45,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             render::prior_samples(decode(&snapshot.model, &latents, latent_dim), shape)
         }
         ExportKind::Reconstructions => {
-            let dataset = load_matching(args, &snapshot)?;
+            let dataset = args.source.open_data_for(&snapshot)?;
             let indices: Vec<usize> = (0..dataset.heldout.len().min(RECONSTRUCTION_PAIRS)).collect();
             check_size(render::reconstruction_rows(indices.len()), PAIRS_PER_ROW)?;
             let mut originals = Vec::new();
@@ -98,11 +96,11 @@ fn morph_end(
 ) -> Result<Vec<f32>> {
     let shape = snapshot.image_shape();
     if let Some(path) = image {
-        let pixels = import_morph_end(path, &snapshot.info, args.preprocessing.choice())?;
+        let pixels = import_morph_end(path, &snapshot.info, args.source.input.preprocessing.choice())?;
         return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
     let Some(index) = index else { bail!("a morph needs {flag} IMAGE or {flag}-index I") };
-    let dataset = load_matching(args, snapshot)?;
+    let dataset = args.source.open_data_for(snapshot)?;
     if index >= dataset.heldout.len() {
         bail!("{flag}-index {index} is out of range: the held-out set has {} images", dataset.heldout.len());
     }

@@ -45,7 +45,7 @@ impl PlannedRun {
     pub fn train_args(&self, sweep: &SweepArgs, resume: bool) -> TrainArgs {
         let dir = self.dir(&sweep.out);
         TrainArgs {
-            data: sweep.data.clone(),
+            input: sweep.input.clone(),
             model: ModelArgs {
                 architecture: self.architecture,
                 latent_dim: self.latent_dim,
@@ -59,7 +59,6 @@ impl PlannedRun {
             epochs: sweep.epochs,
             resume: resume.then(|| dir.clone()),
             out: dir,
-            preprocessing: sweep.preprocessing.clone(),
         }
     }
 

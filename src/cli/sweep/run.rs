@@ -68,7 +68,7 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
 /// Writes `reconstructions.png`: the chosen held-out images, then each run's reconstructions of
 /// them (runs without a loadable model are left out, and named on the console).
 fn write_reconstructions(args: &SweepArgs, rows: &[ResultRow]) -> Result<()> {
-    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data for the figure")?;
+    let dataset = DataSource::from_arg(&args.input.name(None)).load().context("cannot load the data for the figure")?;
     let set = &dataset.heldout;
     let indices = pick_images(set);
     let mut originals = Vec::new();
