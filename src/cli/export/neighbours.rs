@@ -7,12 +7,9 @@ use super::ExportArgs;
 use super::grid_plane::grid_plane;
 use crate::data::ImageSet;
 use crate::export::{provenance, write_grid_png};
-use crate::inference::{ModelSnapshot, decode, encode_means};
+use crate::inference::{MAX_NEIGHBOURS, ModelSnapshot, decode, encode_means};
 use crate::latent::{Neighbour, nearest_images, nearest_points};
 use crate::render::{GridStyle, rendered_size};
-
-/// Most neighbours one export shows.
-pub const MAX_NEIGHBOURS: usize = 64;
 
 /// Writes two rows of `1 + k` cells: the decoded query, then its nearest training images in pixel
 /// space; the query again, then its nearest training images in latent space.

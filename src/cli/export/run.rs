@@ -9,7 +9,8 @@ use super::ExportKind;
 use crate::app::import_morph_end;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::inference::{
-    ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
+    MAX_MORPH_STEPS, ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels,
+    prior_samples,
 };
 use crate::latent::MAX_GRID_SIZE;
 use crate::render::{self, GridStyle, PAIRS_PER_ROW, check_animation_size, rendered_size};
@@ -55,8 +56,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             render::reconstructions(&originals, &reconstructions, shape)
         }
         ExportKind::Morph => {
-            if !(2..=64).contains(&args.steps) {
-                bail!("--steps must be 2 to 64, not {}", args.steps);
+            if !(2..=MAX_MORPH_STEPS).contains(&args.steps) {
+                bail!("--steps must be 2 to {MAX_MORPH_STEPS}, not {}", args.steps);
             }
             if is_gif {
                 let (frame_width, frame_height) = check_size(1, 1)?;
