@@ -12,6 +12,7 @@ use crate::model::{
     Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
     ReconstructionLoss,
 };
+use crate::training::limits;
 
 /// What the panel needs to know besides the settings and the run.
 pub struct PanelContext {
@@ -102,8 +103,13 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
         ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
     }
     ui.horizontal(|ui| {
-        ui.add(DragValue::new(&mut training.beta).range(0.0..=100.0).speed(0.05).prefix("β "));
-        ui.add(DragValue::new(&mut training.kl_warmup_epochs).range(0..=100).prefix("KL warm-up ").suffix(" epochs"));
+        ui.add(DragValue::new(&mut training.beta).range(limits::BETA).speed(0.05).prefix("β "));
+        ui.add(
+            DragValue::new(&mut training.kl_warmup_epochs)
+                .range(limits::KL_WARMUP_EPOCHS)
+                .prefix("KL warm-up ")
+                .suffix(" epochs"),
+        );
     });
 }
 
@@ -114,10 +120,10 @@ fn training_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
         labelled_ui(
             ui,
             "learning rate",
-            DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6),
+            DragValue::new(&mut training.learning_rate).range(limits::LEARNING_RATE).speed(1e-5).max_decimals(6),
         );
-        labelled_ui(ui, "batch size", DragValue::new(&mut training.batch_size).range(1..=8192));
-        labelled_ui(ui, "epochs", DragValue::new(&mut training.epochs).range(1..=10_000));
+        labelled_ui(ui, "batch size", DragValue::new(&mut training.batch_size).range(limits::BATCH_SIZE));
+        labelled_ui(ui, "epochs", DragValue::new(&mut training.epochs).range(limits::EPOCHS));
         labelled_ui(ui, "seed", DragValue::new(&mut training.seed));
         let label = ui.label("device");
         ComboBox::from_id_salt("device")

@@ -3,8 +3,9 @@
 
 use std::path::{Path, PathBuf};
 
-use super::args::{ModelArgs, SweepArgs, TrainArgs};
+use super::SweepArgs;
 use crate::checkpoint::{self, CheckpointInfo};
+use crate::cli::{ConvArgs, ModelArgs, TrainArgs};
 use crate::model::Architecture;
 
 /// Most runs one sweep may hold.
@@ -44,12 +45,12 @@ impl PlannedRun {
     pub fn train_args(&self, sweep: &SweepArgs, resume: bool) -> TrainArgs {
         let dir = self.dir(&sweep.out);
         TrainArgs {
-            data: sweep.data.clone(),
+            input: sweep.input.clone(),
             model: ModelArgs {
                 architecture: self.architecture,
                 latent_dim: self.latent_dim,
                 recipe: sweep.recipe.clone(),
-                conv: super::ConvArgs::default(),
+                conv: ConvArgs::default(),
             },
             likelihood_scale: crate::training::DEFAULT_LIKELIHOOD_SCALE,
             beta: self.beta,
@@ -58,7 +59,6 @@ impl PlannedRun {
             epochs: sweep.epochs,
             resume: resume.then(|| dir.clone()),
             out: dir,
-            preprocessing: sweep.preprocessing.clone(),
         }
     }
 
@@ -79,7 +79,7 @@ impl PlannedRun {
         if !self.matches(&info, sweep) {
             return RunStart::Fresh;
         }
-        if info.epochs_done >= sweep.epochs && super::sweep_results::has_final_quality(&dir) {
+        if info.epochs_done >= sweep.epochs && super::results::has_final_quality(&dir) {
             RunStart::Finished
         } else if info.epochs_done > 0 && info.epochs_done < sweep.epochs {
             RunStart::Resume

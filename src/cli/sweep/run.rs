@@ -9,11 +9,11 @@ use anyhow::{Context, Result, bail};
 use burn::prelude::Device;
 
 use super::SweepArgs;
-use super::sweep_figure::{FIGURE_FILE, FigureRow, pick_images, write_figure};
-use super::sweep_plan::{RunStart, plan};
-use super::sweep_results::{MARKDOWN_FILE, ResultRow, RunStatus, collect_row, write_tables};
-use super::train::run_train;
+use super::figure::{FIGURE_FILE, FigureRow, pick_images, write_figure};
+use super::plan::{RunStart, plan};
+use super::results::{MARKDOWN_FILE, ResultRow, RunStatus, collect_row, write_tables};
 use crate::checkpoint;
+use crate::cli::train::run_train;
 use crate::data::DataSource;
 use crate::inference::{decode, encode_means};
 
@@ -55,7 +55,7 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
     }
     write_tables(&args.out, &rows).context("cannot write the results table")?;
     let figure = write_reconstructions(args, &rows);
-    println!("\n{}", super::sweep_results::to_markdown(&rows));
+    println!("\n{}", super::results::to_markdown(&rows));
     println!("wrote {} and results.csv", args.out.join(MARKDOWN_FILE).display());
     figure?;
     let failed = rows.iter().filter(|row| matches!(row.status, RunStatus::Failed(_))).count();
@@ -68,7 +68,7 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
 /// Writes `reconstructions.png`: the chosen held-out images, then each run's reconstructions of
 /// them (runs without a loadable model are left out, and named on the console).
 fn write_reconstructions(args: &SweepArgs, rows: &[ResultRow]) -> Result<()> {
-    let dataset = DataSource::from_arg(&args.data).load().context("cannot load the data for the figure")?;
+    let dataset = DataSource::from_arg(&args.input.name(None)).load().context("cannot load the data for the figure")?;
     let set = &dataset.heldout;
     let indices = pick_images(set);
     let mut originals = Vec::new();

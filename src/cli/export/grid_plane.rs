@@ -1,14 +1,8 @@
 //! The plane and cell positions of `export grid`'s sweep, shared with `export neighbours --grid-cell`.
 
-use std::path::Path;
-
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
-use super::data_args::open_data;
-use super::encode::ensure_data_fits_model;
-use crate::checkpoint::CheckpointInfo;
-use crate::data::Dataset;
 use crate::inference::{ModelSnapshot, encode_means};
 use crate::latent::{GridRequest, MAX_GRID_SIZE, Pca, Projection, Spacing};
 
@@ -20,7 +14,7 @@ pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<
     }
     let latent_dim = snapshot.latent_dim();
     let means = if latent_dim > 2 || args.spacing == Spacing::Data {
-        let dataset = load_matching(args, snapshot)?;
+        let dataset = args.source.open_data_for(snapshot)?;
         let indices: Vec<usize> = (0..dataset.heldout.len()).collect();
         encode_means(&snapshot.model, &dataset.heldout, &indices)
     } else {
@@ -34,20 +28,4 @@ pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<
     let points: Vec<[f32; 2]> = means.chunks_exact(latent_dim.max(1)).map(|mean| projection.project(mean)).collect();
     let cells = args.spacing.axes(args.size, args.range, &projection, latent_dim, &points)?;
     Ok(GridRequest::over_cells(projection, cells, vec![0.0; latent_dim], args.spacing))
-}
-
-/// The dataset named by `--data` (a picture folder read with the model's own preprocessing unless
-/// flags say otherwise), checked against the model's image size.
-pub(super) fn load_matching(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Dataset> {
-    let data = args.data.clone().unwrap_or_else(|| trained_on(&snapshot.info));
-    let dataset = open_data(&data, &args.preprocessing, Some(&snapshot.info))?;
-    ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
-    Ok(dataset)
-}
-
-/// `--data`'s default: the folder `info`'s model was trained on when it is still a folder, else
-/// `bundled`.
-fn trained_on(info: &CheckpointInfo) -> String {
-    let folder = Path::new(&info.dataset);
-    if folder.is_dir() { info.dataset.clone() } else { "bundled".to_string() }
 }

@@ -4,15 +4,12 @@
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
-use super::grid_plane::{grid_plane, load_matching};
+use super::grid_plane::grid_plane;
 use crate::data::ImageSet;
 use crate::export::{provenance, write_grid_png};
-use crate::inference::{ModelSnapshot, decode, encode_means};
+use crate::inference::{MAX_NEIGHBOURS, ModelSnapshot, decode, encode_means};
 use crate::latent::{Neighbour, nearest_images, nearest_points};
 use crate::render::{GridStyle, rendered_size};
-
-/// Most neighbours one export shows.
-pub const MAX_NEIGHBOURS: usize = 64;
 
 /// Writes two rows of `1 + k` cells: the decoded query, then its nearest training images in pixel
 /// space; the query again, then its nearest training images in latent space.
@@ -25,7 +22,7 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
     rendered_size(2, 1 + args.k, shape.height, shape.width, &style)?;
     let latent_dim = snapshot.latent_dim();
     let query = query_latent(args, snapshot)?;
-    let dataset = load_matching(args, snapshot)?;
+    let dataset = args.source.open_data_for(snapshot)?;
     let train = &dataset.train;
     if train.len() < args.k {
         bail!("--k {} is more than the {} training images", args.k, train.len());

@@ -2,22 +2,22 @@
 
 use std::path::Path;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::ExportArgs;
-use super::args::{ExportKind, model_source};
-use super::grid_plane::load_matching;
+use super::ExportKind;
 use crate::export::{provenance, write_frames_gif, write_grid_png};
 use crate::image_import::import_morph_end;
 use crate::inference::{
-    ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels, prior_samples,
+    MAX_MORPH_STEPS, ModelSnapshot, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE, decode, encode_means, encode_pixels,
+    prior_samples,
 };
 use crate::latent::MAX_GRID_SIZE;
 use crate::render::{self, GridStyle, PAIRS_PER_ROW, check_animation_size, rendered_size};
 
 /// Runs `vae-explorer export`.
 pub fn run_export(args: &ExportArgs) -> Result<()> {
-    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
+    let snapshot = args.source.open_model()?;
     let shape = snapshot.image_shape();
     let (height, width) = (shape.height, shape.width);
     let latent_dim = snapshot.latent_dim();
@@ -45,7 +45,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             render::prior_samples(decode(&snapshot.model, &latents, latent_dim), shape)
         }
         ExportKind::Reconstructions => {
-            let dataset = load_matching(args, &snapshot)?;
+            let dataset = args.source.open_data_for(&snapshot)?;
             let indices: Vec<usize> = (0..dataset.heldout.len().min(RECONSTRUCTION_PAIRS)).collect();
             check_size(render::reconstruction_rows(indices.len()), PAIRS_PER_ROW)?;
             let mut originals = Vec::new();
@@ -55,8 +55,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             render::reconstructions(&originals, &reconstructions, shape)
         }
         ExportKind::Morph => {
-            if !(2..=64).contains(&args.steps) {
-                bail!("--steps must be 2 to 64, not {}", args.steps);
+            if !(2..=MAX_MORPH_STEPS).contains(&args.steps) {
+                bail!("--steps must be 2 to {MAX_MORPH_STEPS}, not {}", args.steps);
             }
             if is_gif {
                 let (frame_width, frame_height) = check_size(1, 1)?;
@@ -76,8 +76,8 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             }
             render::morph_strip(strip, shape, args.steps)
         }
-        ExportKind::Traversal => return super::export_traversal::export_traversal(args, &snapshot),
-        ExportKind::Neighbours => return super::export_neighbours::export_neighbours(args, &snapshot),
+        ExportKind::Traversal => return super::traversal::export_traversal(args, &snapshot),
+        ExportKind::Neighbours => return super::neighbours::export_neighbours(args, &snapshot),
     };
     let view = format!("{:?}", args.kind).to_lowercase();
     let (image_width, image_height) =
@@ -96,11 +96,11 @@ fn morph_end(
 ) -> Result<Vec<f32>> {
     let shape = snapshot.image_shape();
     if let Some(path) = image {
-        let pixels = import_morph_end(path, &snapshot.info, args.preprocessing.choice())?;
+        let pixels = import_morph_end(path, &snapshot.info, args.source.input.preprocessing.choice())?;
         return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
     let Some(index) = index else { bail!("a morph needs {flag} IMAGE or {flag}-index I") };
-    let dataset = load_matching(args, snapshot)?;
+    let dataset = args.source.open_data_for(snapshot)?;
     if index >= dataset.heldout.len() {
         bail!("{flag}-index {index} is out of range: the held-out set has {} images", dataset.heldout.len());
     }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data_args::PreprocessingArgs;
-use super::train_args::RecipeArgs;
+use crate::cli::source_args::DataArgs;
+use crate::cli::train_args::RecipeArgs;
 use crate::model::{Architecture, ReconstructionLoss};
 
 /// `vae-explorer sweep`.
@@ -20,9 +20,9 @@ pub struct SweepArgs {
     /// Architectures to train, comma-separated.
     #[arg(long = "arch", value_delimiter = ',', value_enum, default_value = "mlp")]
     pub architectures: Vec<Architecture>,
-    /// `bundled` for the built-in MNIST digits, a folder of IDX files or a folder of pictures.
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
+    /// The data and how a folder of pictures becomes model inputs (the same for every run).
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Passes over the training images, for every run.
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
@@ -38,7 +38,4 @@ pub struct SweepArgs {
     /// Folder of the sweep: one checkpoint folder per run, the results and the figure.
     #[arg(long)]
     pub out: PathBuf,
-    /// How a picture folder given to `--data` becomes model inputs (the same for every run).
-    #[command(flatten)]
-    pub preprocessing: PreprocessingArgs,
 }

@@ -4,7 +4,6 @@
 use anyhow::{Context, Result, bail};
 
 use super::ExportArgs;
-use super::grid_plane::load_matching;
 use crate::export::{provenance, write_grid_png};
 use crate::inference::{MAX_MORPH_STEPS, ModelSnapshot, decode, encode_means};
 use crate::latent::{Direction, class_mean};
@@ -21,7 +20,7 @@ pub(super) fn export_traversal(args: &ExportArgs, snapshot: &ModelSnapshot) -> R
     let shape = snapshot.image_shape();
     let style = GridStyle { scale: args.scale, gutter_px: args.gutter };
     rendered_size(1, args.steps, shape.height, shape.width, &style)?;
-    let dataset = load_matching(args, snapshot)?;
+    let dataset = args.source.open_data_for(snapshot)?;
     let (from_class, to_class) =
         (class_index(from_name, &dataset.class_names)?, class_index(to_name, &dataset.class_names)?);
     let set = &dataset.heldout;

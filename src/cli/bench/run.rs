@@ -22,10 +22,10 @@ const SYNTHETIC_HELDOUT_IMAGES: usize = 64;
 /// Runs `vae-explorer bench` and prints one line per measurement.
 pub fn run_bench(args: &BenchArgs) -> Result<()> {
     if args.views {
-        return super::bench_views::run_views_bench();
+        return super::views::run_views_bench();
     }
     if args.window {
-        return super::bench_window::run_window_bench(args.window_secs, args.window_rounds, args.batch_size);
+        return super::window::run_window_bench(args.window_secs, args.window_rounds, args.batch_size);
     }
     let mut devices = DevicePicker::default();
     println!(

@@ -7,7 +7,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use serde::Deserialize;
 
-use super::sweep_plan::PlannedRun;
+use super::plan::PlannedRun;
 use crate::checkpoint;
 use crate::safe_read::read_regular;
 

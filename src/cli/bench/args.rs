@@ -2,7 +2,7 @@
 
 use clap::Args;
 
-use super::train_args::ConvArgs;
+use crate::cli::ConvArgs;
 use crate::device::DeviceChoice;
 use crate::image_shape::ImageShape;
 use crate::model::Architecture;

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data_args::PreprocessingArgs;
+use crate::cli::source_args::ModelDataArgs;
 use crate::latent::{Interpolation, Spacing};
 
 /// What `vae-explorer export` draws.
@@ -26,22 +26,21 @@ pub enum ExportKind {
     Neighbours,
 }
 
+/// What `--help` says of export's `--data`, which has no fixed default.
+const DATA_HELP: &str = "`bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA). \
+                         Default: the folder the model was trained on when it still exists, else `bundled`";
+
 /// `vae-explorer export`.
 #[derive(Debug, Args)]
+#[command(mut_arg("data", |data| data.default_value(None::<&'static str>).help(DATA_HELP)))]
 pub struct ExportArgs {
     /// What to draw.
     #[arg(value_enum)]
     pub kind: ExportKind,
-    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
-    #[arg(long, default_value = "bundled")]
-    pub model: String,
-    /// `bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA).
-    /// Default: the folder the model was trained on when it still exists, else `bundled`.
-    #[arg(long)]
-    pub data: Option<String>,
-    /// How a folder of pictures (and a --from/--to picture) is read; default: the model's own.
+    /// The model, and the data for reconstructions, morph indices and PCA; a folder of pictures
+    /// (and a --from/--to picture) is read with the model's own preprocessing unless flags say otherwise.
     #[command(flatten)]
-    pub preprocessing: PreprocessingArgs,
+    pub source: ModelDataArgs,
     /// Extent of the sweep on both axes, as MIN,MAX.
     #[arg(long, default_value = "-4,4", value_parser = parse_range, allow_hyphen_values = true)]
     pub range: [f32; 2],
