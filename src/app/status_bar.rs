@@ -6,7 +6,7 @@ use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
 /// Draws the status line of `progress` and the model the views show.
-pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, notice: Option<&str>) {
+pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, notice: Option<&str>) {
     ui.horizontal_wrapped(|ui| {
         if let Some(model) = model {
             ui.label(model_summary(model));

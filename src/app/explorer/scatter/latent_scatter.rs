@@ -13,7 +13,7 @@ use overlays::{draw_overlays, raster_key};
 
 use crate::app::explorer::images::texture::CachedTexture;
 use crate::app::explorer::scatter::raster::{RasterLayer, rasterise};
-use crate::app::explorer::scatter::spread::{SpreadInput, sigma_legend, spread_points};
+use crate::app::explorer::scatter::spread::{SpreadInput, sigma_legend_ui, spread_points};
 use crate::app::explorer::state::PointRef;
 use crate::app::palette::class_color;
 use crate::app::settings::view_settings::{PointColouring, SpreadMode};
@@ -129,7 +129,7 @@ pub struct LatentScatter {
 
 impl LatentScatter {
     /// Draws the scatter of `cloud` and returns what the user did.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         data: &ScatterData<'_>,
@@ -138,9 +138,9 @@ impl LatentScatter {
     ) -> Vec<ScatterAction> {
         let ScatterData { cloud, generation, projection, class_names, layout, .. } = *data;
         self.reproject(data);
-        self.class_toggles(ui, class_names);
+        self.class_toggles_ui(ui, class_names);
         if let Some(range) = self.sigma_range {
-            sigma_legend(ui, range);
+            sigma_legend_ui(ui, range);
         }
         let [x_name, y_name] = match layout {
             Some(layout) => {
@@ -239,7 +239,7 @@ impl LatentScatter {
 
     /// The legend: one toggle per class, named as the dataset names it; "no classes" for a dataset
     /// without them (a flat image folder).
-    fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
+    fn class_toggles_ui(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
         ui.horizontal_wrapped(|ui| {
             if !crate::app::background::dataset_loading::has_classes(self.by_class.len()) {
                 ui.weak("no classes");

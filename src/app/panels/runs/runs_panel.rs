@@ -113,7 +113,7 @@ impl RunsPanel {
     }
 
     /// The metric chooser, for the loss plot's header.
-    pub fn metric_chooser(&mut self, ui: &mut egui::Ui) {
+    pub fn metric_chooser_ui(&mut self, ui: &mut egui::Ui) {
         egui::ComboBox::from_label("plotted").selected_text(self.metric.label()).show_ui(ui, |ui| {
             for metric in RunMetric::ALL {
                 ui.selectable_value(&mut self.metric, metric, metric.label());
@@ -122,7 +122,7 @@ impl RunsPanel {
     }
 
     /// Draws the panel; returns the scans and opens asked for.
-    pub fn show(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress) -> Vec<AppAction> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let active = progress.state.is_active();
         // The first frame lists the last session; a run's end updates its autosave.
@@ -156,7 +156,7 @@ impl RunsPanel {
             runs.iter().enumerate().map(|(index, run)| (run.key(), run_color(index))).collect();
         runs_table::sort(&mut runs, self.sort);
         egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
-            let table = runs_table::show(ui, &runs, &colors, &mut self.ticked, &mut self.sort);
+            let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort);
             actions.extend(table.open.map(AppAction::OpenModel));
         });
         if runs.is_empty() {
