@@ -10,5 +10,4 @@ mod run_check;
 
 pub use args::SweepArgs;
 pub use figure::{FIGURE_FILE, figure_size};
-pub use folder::MARKER_FILE;
 pub use run::run_sweep;
