@@ -7,7 +7,7 @@ use crate::inference::ModelSnapshot;
 
 /// Draws the status line of `progress` and the model the views show; `guidance` says what to do
 /// next in a normal state that needs a step (a model that cannot read the data shown).
-pub fn show(
+pub fn ui(
     ui: &mut egui::Ui,
     progress: &TrainingProgress,
     model: Option<&ModelSnapshot>,

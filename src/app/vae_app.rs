@@ -308,7 +308,7 @@ impl VaeApp {
 
     /// Draws one frame: folds in what the threads reported, draws the panels, applies every
     /// action in one place, then asks the inference thread for what the views now need.
-    pub fn show(&mut self, ui: &mut egui::Ui) {
+    pub fn window_ui(&mut self, ui: &mut egui::Ui) {
         self.fit_to_screen(ui.ctx());
         let mut actions = Vec::new();
         self.poll_threads(&mut actions);
@@ -323,23 +323,23 @@ impl VaeApp {
         };
         let guidance = self.explorer.state.data_mismatch();
         egui::Panel::bottom("status_bar")
-            .show(ui, |ui| status_bar::show(ui, &self.progress, model, notice.as_deref(), guidance.as_deref()));
+            .show(ui, |ui| status_bar::ui(ui, &self.progress, model, notice.as_deref(), guidance.as_deref()));
         let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(controls::show(ui, &mut self.settings, &self.progress, &context));
+                actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));
             });
         });
         egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
-            actions.extend(self.explorer.show_exploration(ui, &mut self.settings.views));
+            actions.extend(self.explorer.exploration_ui(ui, &mut self.settings.views));
             // Scrolls rather than overflowing into the direction and nearest-images panel below.
             egui::ScrollArea::vertical().id_salt("latent_point").show(ui, |ui| {
                 ui.heading("Latent point");
-                actions.extend(self.explorer.show_sliders(ui, &mut self.settings.views));
+                actions.extend(self.explorer.sliders_ui(ui, &mut self.settings.views));
             });
         });
         egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
-            actions.extend(self.runs.show(ui, &self.progress, &self.kept));
+            actions.extend(self.runs.ui(ui, &self.progress, &self.kept));
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let loss_height = (ui.available_height() * 0.32).max(140.0);
@@ -347,13 +347,13 @@ impl VaeApp {
                 ui.horizontal(|ui| {
                     ui.heading("Loss");
                     ui.checkbox(&mut self.settings.log_scale, "log scale");
-                    self.runs.metric_chooser(ui);
+                    self.runs.metric_chooser_ui(ui);
                 });
                 let overlay = self.runs.overlay(&self.progress);
-                self.plotted_runs = loss_plot::show(ui, &self.progress, self.settings.log_scale, &overlay);
+                self.plotted_runs = loss_plot::ui(ui, &self.progress, self.settings.log_scale, &overlay);
             });
             ui.separator();
-            actions.extend(self.explorer.show_views(ui, &mut self.settings.views));
+            actions.extend(self.explorer.views_ui(ui, &mut self.settings.views));
         });
         for action in actions {
             self.apply(action);
@@ -404,7 +404,7 @@ impl VaeApp {
 
 impl eframe::App for VaeApp {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        self.show(ui);
+        self.window_ui(ui);
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

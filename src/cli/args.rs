@@ -4,15 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use super::data_args::PreprocessingArgs;
+use super::source_args::ModelDataArgs;
+use super::{BenchArgs, ExportArgs, SweepArgs, TrainArgs};
 use crate::data::DataSource;
-use crate::inference::ModelSource;
 use crate::latent::PlaneMethod;
-
-pub use super::bench_args::BenchArgs;
-pub use super::export_args::{ExportArgs, ExportKind};
-pub use super::sweep_args::SweepArgs;
-pub use super::train_args::{ConvArgs, ModelArgs, TrainArgs};
 
 /// Train or load a variational autoencoder and explore its latent space.
 ///
@@ -64,15 +59,9 @@ pub enum CliCommand {
 /// `vae-explorer encode`.
 #[derive(Debug, Args)]
 pub struct EncodeArgs {
-    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
-    #[arg(long, default_value = "bundled")]
-    pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures.
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
-    /// How a folder of pictures is read; default: the model's own.
+    /// The model and the images it encodes.
     #[command(flatten)]
-    pub preprocessing: PreprocessingArgs,
+    pub source: ModelDataArgs,
     /// Encode the training images instead of the held-out ones.
     #[arg(long)]
     pub train_set: bool,
@@ -94,16 +83,9 @@ pub struct EncodeArgs {
 /// `vae-explorer eval`.
 #[derive(Debug, Args)]
 pub struct EvalArgs {
-    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
-    #[arg(long, default_value = "bundled")]
-    pub model: String,
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures; its held-out
-    /// images are used.
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
-    /// How a folder of pictures is read; default: the model's own.
+    /// The model and the images whose held-out part it is measured on.
     #[command(flatten)]
-    pub preprocessing: PreprocessingArgs,
+    pub source: ModelDataArgs,
     /// Importance samples per image for the estimate of log p(x) (tighter than the ELBO; K = 100
     /// or more is usual). Omit to skip it.
     #[arg(long, value_name = "K")]
@@ -130,9 +112,4 @@ impl SplitArgs {
     pub fn data_source(&self) -> DataSource {
         DataSource::from_arg(&self.data)
     }
-}
-
-/// Parses a `--model` value: `bundled` or a checkpoint folder.
-pub fn model_source(arg: &str) -> ModelSource {
-    if arg == "bundled" { ModelSource::Bundled } else { ModelSource::Folder(PathBuf::from(arg)) }
 }

@@ -1,5 +1,6 @@
-//! Opening `--data` on the command line: the picture-folder options shared by train, encode, eval and
-//! export, a progress bar while a folder decodes, and the skipped files afterwards.
+//! Opening `--data` on the command line: the picture-folder flags (part of
+//! [`super::source_args::DataArgs`]), a progress bar while a folder decodes, and the skipped files
+//! afterwards.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;

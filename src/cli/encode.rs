@@ -1,23 +1,18 @@
 //! `vae-explorer encode`: the encoder means of a dataset, as CSV; optionally the log-variances
 //! and a plane's coordinates (PCA, t-SNE or UMAP).
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::EncodeArgs;
-use super::args::model_source;
-use super::data_args::open_data;
 use crate::atomic_file::write_atomically;
-use crate::data::ImageSet;
-use crate::inference::{ModelSnapshot, encode_posteriors};
+use crate::inference::encode_posteriors;
 use crate::latent::{PlaneMethod, embed_plane};
 
 /// Runs `vae-explorer encode`.
 pub fn run_encode(args: &EncodeArgs) -> Result<()> {
-    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
+    let (snapshot, dataset) = args.source.open()?;
     let set = if args.train_set { &dataset.train } else { &dataset.heldout };
-    ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let indices: Vec<usize> = (0..set.len()).collect();
     let (means, log_vars) = encode_posteriors(&snapshot.model, set, &indices);
     let latent_dim = snapshot.latent_dim();
@@ -69,15 +64,4 @@ fn plane_of(method: PlaneMethod, means: &[f32], latent_dim: usize, seed: u64) ->
     });
     bar.finish_and_clear();
     plane.context("cannot lay the points out on a plane")
-}
-
-/// Fails with one line when `set`'s images are not the size `snapshot` was trained on.
-pub(super) fn ensure_data_fits_model(snapshot: &ModelSnapshot, dataset_name: &str, set: &ImageSet) -> Result<()> {
-    let (model_shape, data_shape) = (snapshot.image_shape(), set.shape());
-    if model_shape != data_shape {
-        bail!(
-            "the model expects {model_shape} images but {dataset_name} holds {data_shape} images; choose matching data"
-        );
-    }
-    Ok(())
 }

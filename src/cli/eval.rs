@@ -1,12 +1,8 @@
 //! `vae-explorer eval`: every held-out measure of a saved model, printed one per line.
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use super::EvalArgs;
-use super::args::model_source;
-use super::data_args::open_data;
-use super::encode::ensure_data_fits_model;
-use crate::inference::ModelSnapshot;
 use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims, dims_by_kl};
 use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
 
@@ -18,10 +14,8 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     if args.iw_samples.is_some_and(|samples| samples == 0 || samples > MAX_IW_SAMPLES) {
         bail!("--iw-samples must be between 1 and {MAX_IW_SAMPLES}");
     }
-    let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
-    let dataset = open_data(&args.data, &args.preprocessing, Some(&snapshot.info))?;
+    let (snapshot, dataset) = args.source.open()?;
     let set = &dataset.heldout;
-    ensure_data_fits_model(&snapshot, &dataset.name, set)?;
     let info = &snapshot.info;
     let config = &info.training;
     println!(

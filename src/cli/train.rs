@@ -9,7 +9,6 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
-use super::data_args::open_data;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
@@ -59,7 +58,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     config.validate().map_err(anyhow::Error::msg)?;
     let target = checkpoint::prepare_save_target(&args.out).context("cannot save into the --out folder")?;
     let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
-    let dataset = Arc::new(open_data(&args.data, &args.preprocessing, resumed.as_ref())?);
+    let dataset = Arc::new(args.input.open(resumed.as_ref())?);
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;

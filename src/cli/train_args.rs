@@ -4,8 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::data_args::PreprocessingArgs;
-use crate::data::DataSource;
+use super::source_args::DataArgs;
 use crate::device::DeviceChoice;
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
 use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
@@ -82,13 +81,9 @@ impl ConvArgs {
 /// `vae-explorer train`.
 #[derive(Debug, Args)]
 pub struct TrainArgs {
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures (one
-    /// subfolder per class).
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
-    /// How a folder of pictures is read (size, channels, fit, background).
+    /// The data and how a folder of pictures is read (size, channels, fit, background).
     #[command(flatten)]
-    pub preprocessing: PreprocessingArgs,
+    pub input: DataArgs,
     /// Model, batch, seed and device.
     #[command(flatten)]
     pub model: ModelArgs,
@@ -119,11 +114,6 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The data source named by `--data`.
-    pub fn data_source(&self) -> DataSource {
-        DataSource::from_arg(&self.data)
-    }
-
     /// The training configuration these arguments describe.
     pub fn training_config(&self) -> TrainingConfig {
         let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);

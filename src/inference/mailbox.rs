@@ -121,7 +121,7 @@ mod tests {
     use crate::drawing::Drawing;
 
     fn views(requests: ViewRequests) -> InferenceRequest {
-        InferenceRequest::Views(requests)
+        InferenceRequest::views(requests)
     }
 
     #[test]

@@ -54,9 +54,16 @@ pub enum InferenceRequest {
     SaveModel(PathBuf),
     /// The newest request of each latent view (see [`ViewRequests`]); kinds it does not hold
     /// stay as asked before.
-    Views(ViewRequests),
+    Views(Box<ViewRequests>),
     /// Lay a cloud out on a t-SNE or UMAP plane (served by the plane thread, not the view thread).
     Plane(PlaneRequest),
+}
+
+impl InferenceRequest {
+    /// The view requests `requests` (boxed: they are far larger than the other requests).
+    pub fn views(requests: ViewRequests) -> Self {
+        Self::Views(Box::new(requests))
+    }
 }
 
 /// A non-linear plane to compute for a cloud.

@@ -7,6 +7,7 @@ mod exploration;
 mod mailbox;
 mod means_cache;
 mod messages;
+mod outbox;
 mod plane_worker;
 mod server;
 mod service;

@@ -11,7 +11,7 @@ use std::thread::JoinHandle;
 
 use super::error::InferenceError;
 use super::messages::{InferenceResult, PlaneLayout, PlaneRequest};
-use super::server::guarded;
+use super::outbox::guarded;
 use crate::latent::{EmbeddingCache, EmbeddingKey, PlaneMethod, embed_plane};
 
 /// Layouts kept; the oldest is dropped beyond this.

@@ -1,51 +1,21 @@
 //! The inference thread's loop: takes what the mailbox holds, loads, saves and computes the
 //! views, each under `catch_unwind` so a failing job becomes an error result, not a dead thread.
 
-use std::panic::AssertUnwindSafe;
 use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
 use super::ModelSnapshot;
 use super::compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
-use super::error::{InferenceError, panic_message};
+use super::error::InferenceError;
 use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange};
 use super::messages::{
     InferenceResult, LatentCloud, MAX_MORPH_STEPS, MAX_TRAIN_POINTS, RECONSTRUCTION_PAIRS, SAMPLE_GRID_SIDE,
     ScatterSource,
 };
+use super::outbox::{Outbox, guarded};
 use super::view_requests::{ReconstructRequest, ViewRequests};
 use crate::data::{Dataset, ImageSet};
 use crate::latent::{MAX_GRID_SIZE, Pca};
-
-/// Runs `work`, turning a panic into [`InferenceError::Panicked`] naming `job`.
-pub fn guarded<T>(job: &'static str, work: impl FnOnce() -> T) -> Result<T, InferenceError> {
-    std::panic::catch_unwind(AssertUnwindSafe(work))
-        .map_err(|payload| InferenceError::Panicked { job, message: panic_message(payload.as_ref()) })
-}
-
-/// Where results go, and the UI's wake-up.
-struct Outbox<'a> {
-    results: &'a SyncSender<InferenceResult>,
-    wake: &'a dyn Fn(),
-}
-
-impl Outbox<'_> {
-    /// Hands a result to the UI; false when the UI is gone.
-    fn send(&self, result: InferenceResult) -> bool {
-        let delivered = self.results.send(result).is_ok();
-        (self.wake)();
-        delivered
-    }
-
-    /// Sends the result of a guarded job, or its error; nothing when the job had nothing to say.
-    fn answer(&self, answer: Result<Option<InferenceResult>, InferenceError>) -> bool {
-        match answer {
-            Ok(Some(result)) => self.send(result),
-            Ok(None) => true,
-            Err(error) => self.send(InferenceResult::Failed(error)),
-        }
-    }
-}
 
 /// The thread's model, dataset and memory of what the views asked.
 #[derive(Default)]
@@ -319,46 +289,4 @@ fn load_model(change: ModelChange) -> Result<Arc<ModelSnapshot>, InferenceError>
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panicking_job_becomes_an_error_naming_it() {
-        let error = guarded("decoder sweep", || -> usize { panic!("boom {}", 7) }).expect_err("the panic is caught");
-        let text = error.to_string();
-        assert!(text.contains("decoder sweep") && text.contains("boom 7"), "{text}");
-        assert_eq!(guarded("decoder sweep", || 3).expect("no panic"), 3);
-    }
-
-    #[test]
-    fn a_new_cloud_keeps_the_previous_pca_basis_and_carries_the_posterior_spread() {
-        let config = crate::model::VaeConfig { latent_dim: 3, ..crate::model::VaeConfig::default() };
-        let training = crate::training::TrainingConfig { model: config.clone(), ..Default::default() };
-        let info = crate::checkpoint::CheckpointInfo::untrained(training, "test");
-        let model = ModelSnapshot { model: config.init(&burn::prelude::Device::flex()), info };
-        let dataset = crate::data::DataSource::Bundled.load().expect("bundled data");
-        let mut server = Server { dataset: Some(Arc::new(dataset)), ..Server::default() };
-        let first = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
-        let fitted = first.pca.clone().expect("a PCA of latent 3");
-        assert_eq!(first.log_vars.len(), first.means.len());
-        assert_eq!(first.kl_per_dim_nats, crate::quality::kl_per_dim_nats(&first.means, &first.log_vars, 3));
-        // The map of the previous snapshot was turned by 180°: the next keeps that orientation
-        // rather than the fit's own signs (refitting alone would flip the scatter).
-        server.previous_pca = Some(fitted.negated());
-        let next = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
-        let aligned = next.pca.expect("a PCA");
-        assert_eq!(aligned.components(), fitted.negated().components());
-        assert_eq!(next.fingerprint, first.fingerprint, "the same model and images give the same fingerprint");
-    }
-
-    #[test]
-    fn the_thread_answers_after_a_job_panicked() {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(64);
-        let outbox = Outbox { results: &sender, wake: &|| {} };
-        assert!(outbox.answer(guarded("scatter", || -> Option<InferenceResult> { panic!("injected") })));
-        assert!(outbox.answer(guarded("prior samples", || Some(InferenceResult::Saved("x".into())))));
-        let results: Vec<InferenceResult> = receiver.try_iter().collect();
-        assert!(matches!(&results[0], InferenceResult::Failed(InferenceError::Panicked { job: "scatter", .. })));
-        assert!(matches!(&results[1], InferenceResult::Saved(_)));
-    }
-}
+mod tests;

@@ -30,7 +30,7 @@ impl DiagonalGaussian {
     ///
     /// Returns [batch].
     pub fn kl(&self) -> Tensor<1> {
-        super::fused::gaussian_kl_rows(self.mean.clone(), self.log_var.clone())
+        super::ops::gaussian_kl_rows(self.mean.clone(), self.log_var.clone())
     }
 }
 

@@ -48,7 +48,7 @@ impl Likelihood {
 pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
     let scale = likelihood.scale;
     let per_value = match likelihood.loss {
-        ReconstructionLoss::Bce => return super::fused::bce_with_logits_rows(logits, targets),
+        ReconstructionLoss::Bce => return super::ops::bce_with_logits_rows(logits, targets),
         // (x − μ)² / (2σ²) + ½ log(2πσ²)
         ReconstructionLoss::Mse => (sigmoid(logits) - targets)
             .powi_scalar(2)

@@ -3,9 +3,8 @@
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 
-use super::DiagonalGaussian;
-use super::WeightGradientFactors;
-use super::dense::{linear, linear_relu};
+use super::ops::{linear, linear_relu};
+use super::{DiagonalGaussian, WeightGradientFactors};
 
 const HIDDEN_WIDE: usize = 512;
 const HIDDEN_NARROW: usize = 256;
@@ -45,6 +44,10 @@ pub struct MlpEncoder {
     narrow: Linear,
     mean: Linear,
     log_var: Linear,
+    /// Where a backward pass leaves the weight gradients' factors (none unless a training shard
+    /// set it on its copy); not a weight: no part of the record.
+    #[module(skip)]
+    weight_factors: WeightGradientFactors,
 }
 
 impl MlpEncoder {
@@ -55,17 +58,24 @@ impl MlpEncoder {
             narrow: LinearConfig::new(HIDDEN_WIDE, HIDDEN_NARROW).init(device),
             mean: LinearConfig::new(HIDDEN_NARROW, latent_dim).init(device),
             log_var: LinearConfig::new(HIDDEN_NARROW, latent_dim).init(device),
+            weight_factors: WeightGradientFactors::none(),
         }
     }
 
-    /// images: [batch, pixels] in [0, 1] → q(z | x); a backward pass leaves the weight gradients'
-    /// factors in `weight_factors` when it keeps them.
-    pub fn forward(&self, images: Tensor<2>, weight_factors: &WeightGradientFactors) -> DiagonalGaussian {
+    /// This encoder with its dense layers leaving their weight gradients' factors in
+    /// `weight_factors` in a backward pass.
+    pub fn with_weight_factors(self, weight_factors: WeightGradientFactors) -> Self {
+        Self { weight_factors, ..self }
+    }
+
+    /// images: [batch, pixels] in [0, 1] → q(z | x)
+    pub fn forward(&self, images: Tensor<2>) -> DiagonalGaussian {
+        let weight_factors = &self.weight_factors;
         let hidden = linear_relu(&self.wide, images, weight_factors); // [batch, 512]
         let hidden = linear_relu(&self.narrow, hidden, weight_factors); // [batch, 256]
         DiagonalGaussian {
-            mean: linear(&self.mean, hidden.clone(), weight_factors),
-            log_var: linear(&self.log_var, hidden, weight_factors),
+            mean: linear(&self.mean, hidden.clone(), weight_factors), // [batch, latent]
+            log_var: linear(&self.log_var, hidden, weight_factors),   // [batch, latent]
         }
     }
 }
@@ -76,6 +86,10 @@ pub struct MlpDecoder {
     narrow: Linear,
     wide: Linear,
     pixels: Linear,
+    /// Where a backward pass leaves the weight gradients' factors (none unless a training shard
+    /// set it on its copy); not a weight: no part of the record.
+    #[module(skip)]
+    weight_factors: WeightGradientFactors,
 }
 
 impl MlpDecoder {
@@ -85,12 +99,19 @@ impl MlpDecoder {
             narrow: LinearConfig::new(latent_dim, HIDDEN_NARROW).init(device),
             wide: LinearConfig::new(HIDDEN_NARROW, HIDDEN_WIDE).init(device),
             pixels: LinearConfig::new(HIDDEN_WIDE, pixels).init(device),
+            weight_factors: WeightGradientFactors::none(),
         }
     }
 
-    /// latents: [batch, latent] → logits: [batch, pixels]; a backward pass leaves the weight
-    /// gradients' factors in `weight_factors` when it keeps them.
-    pub fn forward(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
+    /// This decoder with its dense layers leaving their weight gradients' factors in
+    /// `weight_factors` in a backward pass.
+    pub fn with_weight_factors(self, weight_factors: WeightGradientFactors) -> Self {
+        Self { weight_factors, ..self }
+    }
+
+    /// latents: [batch, latent] → logits: [batch, pixels]
+    pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
+        let weight_factors = &self.weight_factors;
         let hidden = linear_relu(&self.narrow, latents, weight_factors); // [batch, 256]
         let hidden = linear_relu(&self.wide, hidden, weight_factors); // [batch, 512]
         linear(&self.pixels, hidden, weight_factors)

@@ -85,31 +85,35 @@ impl Vae {
         Ok(Self { encoder: Encoder::Conv(encoder), decoder: Decoder::Conv(decoder) })
     }
 
+    /// This model with its dense layers leaving their weight gradients' factors in
+    /// `weight_factors` in a backward pass, instead of computing those gradients (the host Adam
+    /// then computes them from the factors). A training shard sets this on its own copy; a model
+    /// made by [`Self::new`] or [`Self::from_record`] keeps none. Not part of the record.
+    pub fn with_weight_factors(self, weight_factors: WeightGradientFactors) -> Self {
+        let encoder = match self.encoder {
+            Encoder::Mlp(encoder) => Encoder::Mlp(encoder.with_weight_factors(weight_factors.clone())),
+            Encoder::Conv(encoder) => Encoder::Conv(encoder.with_weight_factors(weight_factors.clone())),
+        };
+        let decoder = match self.decoder {
+            Decoder::Mlp(decoder) => Decoder::Mlp(decoder.with_weight_factors(weight_factors)),
+            Decoder::Conv(decoder) => Decoder::Conv(decoder.with_weight_factors(weight_factors)),
+        };
+        Self { encoder, decoder }
+    }
+
     /// images: [batch, pixels] in [0, 1] → q(z | x)
     pub fn encode(&self, images: Tensor<2>) -> DiagonalGaussian {
-        self.encode_with(images, &WeightGradientFactors::none())
+        match &self.encoder {
+            Encoder::Mlp(encoder) => encoder.forward(images),
+            Encoder::Conv(encoder) => encoder.forward(images),
+        }
     }
 
     /// latents: [batch, latent] → logits: [batch, pixels]
     pub fn decode_logits(&self, latents: Tensor<2>) -> Tensor<2> {
-        self.decode_logits_with(latents, &WeightGradientFactors::none())
-    }
-
-    /// As [`Self::encode`]; a backward pass leaves the dense weight gradients' factors in
-    /// `weight_factors` when it keeps them.
-    fn encode_with(&self, images: Tensor<2>, weight_factors: &WeightGradientFactors) -> DiagonalGaussian {
-        match &self.encoder {
-            Encoder::Mlp(encoder) => encoder.forward(images, weight_factors),
-            Encoder::Conv(encoder) => encoder.forward(images, weight_factors),
-        }
-    }
-
-    /// As [`Self::decode_logits`]; a backward pass leaves the dense weight gradients' factors in
-    /// `weight_factors` when it keeps them.
-    fn decode_logits_with(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
         match &self.decoder {
-            Decoder::Mlp(decoder) => decoder.forward(latents, weight_factors),
-            Decoder::Conv(decoder) => decoder.forward(latents, weight_factors),
+            Decoder::Mlp(decoder) => decoder.forward(latents),
+            Decoder::Conv(decoder) => decoder.forward(latents),
         }
     }
 
@@ -122,20 +126,12 @@ impl Vae {
     ///
     /// images: [batch, pixels] in [0, 1].
     pub fn loss_terms(&self, images: Tensor<2>, loss: Likelihood) -> LossTerms {
-        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample, &WeightGradientFactors::none())
+        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample)
     }
 
-    /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I);
-    /// a backward pass leaves the dense weight gradients' factors in `weight_factors` when it keeps
-    /// them (the optimizer must then compute those gradients from them).
-    pub fn loss_terms_with_noise(
-        &self,
-        images: Tensor<2>,
-        noise: Tensor<2>,
-        loss: Likelihood,
-        weight_factors: &WeightGradientFactors,
-    ) -> LossTerms {
-        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise), weight_factors)
+    /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
+    pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: Likelihood) -> LossTerms {
+        self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise))
     }
 
     fn loss_terms_sampled(
@@ -143,10 +139,26 @@ impl Vae {
         images: Tensor<2>,
         loss: Likelihood,
         sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
-        weight_factors: &WeightGradientFactors,
     ) -> LossTerms {
-        let posterior = self.encode_with(images.clone(), weight_factors);
-        let logits = self.decode_logits_with(sample(&posterior), weight_factors);
+        let posterior = self.encode(images.clone());
+        let logits = self.decode_logits(sample(&posterior));
         LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_place_of_the_weight_factors_is_no_part_of_the_record() {
+        let device = Device::flex();
+        for architecture in [Architecture::Mlp, Architecture::Conv] {
+            let model = Vae::new(&VaeConfig::new().with_architecture(architecture), &device);
+            let plain = model.clone().into_record().into_bytes().expect("burnpack");
+            let keeping = model.with_weight_factors(WeightGradientFactors::keeping());
+            let keeping = keeping.into_record().into_bytes().expect("burnpack");
+            assert!(plain[..] == keeping[..], "{architecture:?}: the record changed");
+        }
     }
 }

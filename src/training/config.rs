@@ -3,16 +3,17 @@
 use serde::{Deserialize, Serialize};
 
 use super::LrSchedule;
+use super::limits::{BATCH_SIZE, BETA, EPOCHS, KL_WARMUP_EPOCHS};
 use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, VaeConfig};
 
-/// Most epochs a run may ask for (and a checkpoint may have done).
-pub const MAX_EPOCHS: usize = 100_000;
+/// Most epochs a run may ask for (and a checkpoint may have done): the end of [`EPOCHS`].
+pub const MAX_EPOCHS: usize = *EPOCHS.end();
 /// Most optimizer steps a run may have taken (2^53: exact in every JSON reader).
 pub const MAX_GLOBAL_STEP: usize = 1 << 53;
-/// Largest KL weight β accepted: far beyond any useful β-VAE, far below overflow.
-pub const MAX_BETA: f64 = 10_000.0;
-/// Largest batch size accepted.
-pub const MAX_BATCH_SIZE: usize = 8192;
+/// Largest KL weight β accepted: the end of [`BETA`].
+pub const MAX_BETA: f64 = *BETA.end();
+/// Largest batch size accepted: the end of [`BATCH_SIZE`].
+pub const MAX_BATCH_SIZE: usize = *BATCH_SIZE.end();
 /// σ (MSE) or b (L1) of a new run, in pixel units.
 pub const DEFAULT_LIKELIHOOD_SCALE: f64 = 0.1;
 
@@ -81,21 +82,25 @@ impl TrainingConfig {
                 readable(scale)
             ));
         }
-        if !(self.beta.is_finite() && (0.0..=MAX_BETA).contains(&self.beta)) {
-            return Err(format!("β must be a number from 0 to {MAX_BETA}, not {}", readable(self.beta)));
+        if !(self.beta.is_finite() && BETA.contains(&self.beta)) {
+            let (low, high) = BETA.into_inner();
+            return Err(format!("β must be a number from {low} to {high}, not {}", readable(self.beta)));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate < 1.0) {
             return Err(format!("learning rate must be above 0 and below 1, not {}", readable(self.learning_rate)));
         }
         self.lr_schedule.validate()?;
-        if !(1..=MAX_BATCH_SIZE).contains(&self.batch_size) {
-            return Err(format!("batch size must be 1 to {MAX_BATCH_SIZE}, not {}", self.batch_size));
+        if !BATCH_SIZE.contains(&self.batch_size) {
+            let (low, high) = BATCH_SIZE.into_inner();
+            return Err(format!("batch size must be {low} to {high}, not {}", self.batch_size));
         }
-        if !(1..=MAX_EPOCHS).contains(&self.epochs) {
-            return Err(format!("epochs must be 1 to {MAX_EPOCHS}, not {}", self.epochs));
+        if !EPOCHS.contains(&self.epochs) {
+            let (low, high) = EPOCHS.into_inner();
+            return Err(format!("epochs must be {low} to {high}, not {}", self.epochs));
         }
-        if self.kl_warmup_epochs > MAX_EPOCHS {
-            return Err(format!("KL warm-up must be 0 to {MAX_EPOCHS} epochs, not {}", self.kl_warmup_epochs));
+        if !KL_WARMUP_EPOCHS.contains(&self.kl_warmup_epochs) {
+            let (low, high) = KL_WARMUP_EPOCHS.into_inner();
+            return Err(format!("KL warm-up must be {low} to {high} epochs, not {}", self.kl_warmup_epochs));
         }
         Ok(())
     }

@@ -7,6 +7,7 @@ mod evaluate;
 mod heldout_quality;
 mod host_adam;
 mod importance_weighted;
+pub mod limits;
 mod metrics;
 mod schedule;
 mod sharded_step;

@@ -4,12 +4,15 @@
 //! in parallel, so a whole batch on one thread leaves most of a multi-core machine idle. Each
 //! shard here runs its own forward and backward pass on its own thread, through a fork of the
 //! model (burn's autodiff cannot run two backward passes over the same parameter nodes at once);
-//! the shards' gradients are summed by the optimizer step. With the host Adam, the dense layers
-//! leave their weight gradients as factors for it to multiply out ([`WeightGradientFactors`]).
+//! the shards' gradients are summed by the optimizer step. With the host Adam, each shard's copy of
+//! the model carries a [`WeightGradientFactors`] ([`Vae::with_weight_factors`]), where its dense
+//! layers leave their weight gradients as factors for the optimizer to multiply out.
 //! The objective is the batch sum divided
 //! by the full batch size, so the summed gradient is the gradient of the batch mean, exactly as
 //! without shards. The noise of the reparameterisation is drawn once for the whole batch, so the
 //! result does not depend on how threads interleave.
+
+use std::borrow::Cow;
 
 use burn::optim::GradientsParams;
 use burn::prelude::*;
@@ -88,7 +91,7 @@ impl ShardedStep {
         let shard_len = batch.len().div_ceil(shards);
         let total = batch.len() as f64;
         let shard_results: Vec<(ShardGradients, LossParts, usize)> = if shards == 1 {
-            vec![self.shard(model, images.batch_tensor(batch, device), noise, total)]
+            vec![self.shard(Cow::Borrowed(model), images.batch_tensor(batch, device), noise, total)]
         } else {
             batch
                 .par_chunks(shard_len)
@@ -97,7 +100,7 @@ impl ShardedStep {
                     let start = index * shard_len;
                     let noise = noise.clone().slice(start..start + indices.len());
                     let fork = model.clone().fork(device);
-                    self.shard(&fork, images.batch_tensor(indices, device), noise, total)
+                    self.shard(Cow::Owned(fork), images.batch_tensor(indices, device), noise, total)
                 })
                 .collect()
         };
@@ -111,19 +114,27 @@ impl ShardedStep {
     }
 
     /// One shard's gradients, its mean loss terms read back to the host, and its image count.
+    ///
+    /// `model` is the shard's own fork, or the caller's model when the batch is one shard: that one
+    /// is cloned (a clone shares the weights) when it must carry the place of the weight gradients'
+    /// factors.
     fn shard(
         &self,
-        model: &Vae,
+        model: Cow<'_, Vae>,
         images: Tensor<2>,
         noise: Tensor<2>,
         batch_size: f64,
     ) -> (ShardGradients, LossParts, usize) {
         let shard_images = images.dims()[0];
-        let weight_factors =
-            if self.keep_weight_factors { WeightGradientFactors::keeping() } else { WeightGradientFactors::none() };
-        let terms = model.loss_terms_with_noise(images, noise, self.loss, &weight_factors);
+        let (model, weight_factors) = if self.keep_weight_factors {
+            let weight_factors = WeightGradientFactors::keeping();
+            (Cow::Owned(model.into_owned().with_weight_factors(weight_factors.clone())), weight_factors)
+        } else {
+            (model, WeightGradientFactors::none())
+        };
+        let terms = model.loss_terms_with_noise(images, noise, self.loss);
         let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
-        let params = GradientsParams::from_grads(objective.backward(), model);
+        let params = GradientsParams::from_grads(objective.backward(), &*model);
         let gradients = ShardGradients { params, dense_factors: weight_factors.take() };
         (gradients, batch_loss_parts(terms), shard_images)
     }

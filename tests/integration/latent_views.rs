@@ -44,7 +44,7 @@ fn after_one_epoch_the_scatter_holds_every_class_and_no_nan() {
     let service = InferenceService::spawn(|| {}).expect("inference thread");
     service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
     service.request(InferenceRequest::SetModel(snapshot));
-    service.request(InferenceRequest::Views(ViewRequests {
+    service.request(InferenceRequest::views(ViewRequests {
         scatter: Some(ScatterSource::Heldout),
         ..ViewRequests::default()
     }));
@@ -72,7 +72,7 @@ fn the_sweep_has_n_by_n_distinct_cells() {
         spacing: Spacing::Linear,
         cells: None,
     };
-    service.request(InferenceRequest::Views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
+    service.request(InferenceRequest::views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
     let images = wait_for(&service, |result| match result {
         InferenceResult::Grid { images, .. } => Some(images),
         _ => None,
@@ -92,7 +92,7 @@ fn prior_samples_follow_their_seed() {
     let service = InferenceService::spawn(|| {}).expect("inference thread");
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     let samples_for = |seed: u64| {
-        service.request(InferenceRequest::Views(ViewRequests { samples: Some(seed), ..ViewRequests::default() }));
+        service.request(InferenceRequest::views(ViewRequests { samples: Some(seed), ..ViewRequests::default() }));
         wait_for(&service, |result| match result {
             InferenceResult::Samples { seed: got, images } if got == seed => Some(images),
             _ => None,
@@ -112,7 +112,7 @@ fn morph_ends_are_the_reconstructions_of_a_and_b() {
     service.request(InferenceRequest::LoadModel(ModelSource::Bundled));
     service.request(InferenceRequest::LoadDataset(DataSource::Bundled));
     let reconstruction_of = |index: usize| {
-        service.request(InferenceRequest::Views(ViewRequests {
+        service.request(InferenceRequest::views(ViewRequests {
             reconstruct: Some(ReconstructRequest { train: false, index }),
             ..ViewRequests::default()
         }));
@@ -133,7 +133,7 @@ fn morph_ends_are_the_reconstructions_of_a_and_b() {
             steps: 5,
             interpolation: vae_explorer::latent::Interpolation::Spherical,
         };
-        service.request(InferenceRequest::Views(ViewRequests { morph: Some(request), ..ViewRequests::default() }));
+        service.request(InferenceRequest::views(ViewRequests { morph: Some(request), ..ViewRequests::default() }));
         let (frame, strip) = wait_for(&service, |result| match result {
             InferenceResult::Morph { request, frame, strip } if request.t == t => Some((frame, strip)),
             _ => None,
@@ -166,7 +166,7 @@ fn a_panicking_job_is_an_error_result_and_the_thread_serves_on() {
     let mut broken = (*good).clone();
     broken.info.training.model.latent_dim = 3;
     service.request(InferenceRequest::SetModel(Arc::new(broken)));
-    service.request(InferenceRequest::Views(ViewRequests {
+    service.request(InferenceRequest::views(ViewRequests {
         decode: Some(vec![0.5, 0.5, 0.5]),
         ..ViewRequests::default()
     }));
@@ -179,7 +179,7 @@ fn a_panicking_job_is_an_error_result_and_the_thread_serves_on() {
 
     service.request(InferenceRequest::SetModel(good));
     service
-        .request(InferenceRequest::Views(ViewRequests { decode: Some(vec![0.25, -1.0]), ..ViewRequests::default() }));
+        .request(InferenceRequest::views(ViewRequests { decode: Some(vec![0.25, -1.0]), ..ViewRequests::default() }));
     let (latent, image) = wait_for(&service, |result| match result {
         InferenceResult::Decoded { latent, image } => Some((latent, image)),
         _ => None,
@@ -201,7 +201,7 @@ fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
             spacing: Spacing::Linear,
             cells: None,
         };
-        service.request(InferenceRequest::Views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
+        service.request(InferenceRequest::views(ViewRequests { grid: Some(request), ..ViewRequests::default() }));
         let error = wait_for_any(&service, |result| match result {
             InferenceResult::Failed(error) => Some(error),
             _ => None,
@@ -215,13 +215,13 @@ fn absurd_sweep_and_morph_sizes_are_errors_not_crashes() {
         steps: 1 << 40,
         interpolation: vae_explorer::latent::Interpolation::Linear,
     };
-    service.request(InferenceRequest::Views(ViewRequests { morph: Some(morph), ..ViewRequests::default() }));
+    service.request(InferenceRequest::views(ViewRequests { morph: Some(morph), ..ViewRequests::default() }));
     let error = wait_for_any(&service, |result| match result {
         InferenceResult::Failed(error) => Some(error),
         _ => None,
     });
     assert!(matches!(error, InferenceError::MorphSteps { .. }), "{error}");
-    service.request(InferenceRequest::Views(ViewRequests { samples: Some(3), ..ViewRequests::default() }));
+    service.request(InferenceRequest::views(ViewRequests { samples: Some(3), ..ViewRequests::default() }));
     let images = wait_for(&service, |result| match result {
         InferenceResult::Samples { images, .. } => Some(images),
         _ => None,
@@ -237,14 +237,14 @@ fn a_flood_of_requests_loses_nothing_the_last_one_is_answered() {
     for index in 0..count {
         let x = index as f32 / count as f32;
         assert!(
-            service.request(InferenceRequest::Views(ViewRequests {
+            service.request(InferenceRequest::views(ViewRequests {
                 decode: Some(vec![x, -x]),
                 ..ViewRequests::default()
             })),
             "request {index} refused"
         );
         assert!(
-            service.request(InferenceRequest::Views(ViewRequests {
+            service.request(InferenceRequest::views(ViewRequests {
                 samples: Some(index as u64),
                 ..ViewRequests::default()
             })),

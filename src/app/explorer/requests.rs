@@ -35,7 +35,7 @@ impl RequestLedger {
             let wanted = self.wanted(explorer, settings);
             let news = self.sent.news(wanted);
             if !news.is_empty() {
-                requests.push(InferenceRequest::Views(news));
+                requests.push(InferenceRequest::views(news));
             }
         }
         let method = settings.plane.layout_method();

@@ -10,7 +10,7 @@ use crate::image_shape::ImageShape;
 
 impl Explorer {
     /// Draws the tab bar, the export row and the shown tab.
-    pub(super) fn show_tabs(
+    pub(super) fn tabs_ui(
         &mut self,
         ui: &mut egui::Ui,
         settings: &mut ViewSettings,
@@ -24,7 +24,7 @@ impl Explorer {
             ui.selectable_value(&mut self.tab, ExplorerTab::Morph, "Morph");
             ui.selectable_value(&mut self.tab, ExplorerTab::Draw, "Draw");
         });
-        self.export_row(ui, settings, actions);
+        self.export_row_ui(ui, settings, actions);
         let state = &self.state;
         match self.tab {
             ExplorerTab::Grid => {
@@ -34,23 +34,23 @@ impl Explorer {
                     .as_ref()
                     .map(|(request, images)| (request, images.as_slice(), state.grid.generation));
                 let (spec, base, spacing) = (&mut settings.grid, &mut settings.grid_base, &mut settings.grid_spacing);
-                self.grid.show(ui, spec, base, spacing, shown, shape);
+                self.grid.ui(ui, spec, base, spacing, shown, shape);
                 settings.grid.x_range = ordered(settings.grid.x_range);
                 settings.grid.y_range = ordered(settings.grid.y_range);
             }
             ExplorerTab::Samples => {
                 let samples =
                     state.samples.value.as_ref().map(|(_, images)| (images.as_slice(), state.samples.generation));
-                self.grids.show_samples(ui, samples, &mut settings.sample_seed, shape);
+                self.grids.samples_ui(ui, samples, &mut settings.sample_seed, shape);
             }
             ExplorerTab::Reconstructions => {
                 let pairs = state.reconstructions.value.as_ref().map(|(originals, reconstructions)| {
                     (originals.as_slice(), reconstructions.as_slice(), state.reconstructions.generation)
                 });
-                self.grids.show_reconstructions(ui, pairs, shape);
+                self.grids.reconstructions_ui(ui, pairs, shape);
             }
             ExplorerTab::Morph => {
-                for action in self.morph.show(ui, state, &mut settings.morph) {
+                for action in self.morph.ui(ui, state, &mut settings.morph) {
                     actions.push(match action {
                         MorphAction::PickPoint(slot, point) => AppAction::PickPoint { slot, point },
                         MorphAction::OpenImage(slot) => AppAction::Ask(DialogRequest::ImageFile(slot)),
@@ -67,7 +67,7 @@ impl Explorer {
                     .as_ref()
                     .map(|(drawing, encoded)| (drawing, encoded.as_ref(), state.drawn.generation));
                 let view = CanvasView { shape, paper, default_ink, encoded };
-                for action in self.canvas.show(ui, &view) {
+                for action in self.canvas.ui(ui, &view) {
                     actions.push(match action {
                         CanvasAction::UseAs(slot) => AppAction::UseDrawing(slot),
                     });
@@ -77,7 +77,7 @@ impl Explorer {
     }
 
     /// Export buttons for the shown tab, with the scale of the exported picture.
-    fn export_row(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings, actions: &mut Vec<AppAction>) {
+    fn export_row_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings, actions: &mut Vec<AppAction>) {
         let views: &[ExportView] = match self.tab {
             ExplorerTab::Grid => &[ExportView::DecoderGrid],
             ExplorerTab::Samples => &[ExportView::PriorSamples],

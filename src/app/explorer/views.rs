@@ -16,8 +16,8 @@ use crate::app::explorer::images::drawing_canvas::DrawingCanvas;
 use crate::app::explorer::images::image_grids::ImageGrids;
 use crate::app::explorer::images::morph_view::MorphView;
 use crate::app::explorer::images::texture::CachedTexture;
-use crate::app::explorer::scatter::header::{plane_choice, plane_status, spread_choice};
-use crate::app::explorer::scatter::hover_tooltip::hover_tooltip;
+use crate::app::explorer::scatter::header::{plane_choice_ui, plane_status_ui, spread_choice_ui};
+use crate::app::explorer::scatter::hover_tooltip::hover_tooltip_ui;
 use crate::app::explorer::scatter::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
 use crate::app::explorer::sliders::kl_strip::DimensionKl;
 use crate::app::explorer::sliders::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
@@ -149,21 +149,21 @@ impl Explorer {
     }
 
     /// Draws the scatter (left) and the tabbed image views (right).
-    pub fn show_views(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
+    pub fn views_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let Some(shape) = self.state.image_shape() else {
             ui.label("No model yet: click Train, or open a saved model.");
             return actions;
         };
         ui.columns(2, |columns| {
-            self.show_scatter(&mut columns[0], settings, &mut actions);
-            self.show_tabs(&mut columns[1], settings, shape, &mut actions);
+            self.scatter_ui(&mut columns[0], settings, &mut actions);
+            self.tabs_ui(&mut columns[1], settings, shape, &mut actions);
         });
         actions
     }
 
     /// Draws the sliders and their decoded image, editing the sliders' point in place.
-    pub fn show_sliders(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
+    pub fn sliders_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let Some(shape) = self.state.image_shape() else { return actions };
         let decoded =
@@ -172,7 +172,7 @@ impl Explorer {
         let kl = DimensionKl::of(&self.state);
         let cloud = self.state.cloud.value.as_deref().map(|cloud| (cloud, self.state.cloud.generation));
         let view = SliderView { decoded, image_shape: shape, has_selection, kl: kl.as_ref(), cloud };
-        for action in self.sliders.show(ui, &mut self.latent, &view, &mut settings.sliders) {
+        for action in self.sliders.ui(ui, &mut self.latent, &view, &mut settings.sliders) {
             match action {
                 SliderAction::Changed => {}
                 SliderAction::Export => {
@@ -194,13 +194,13 @@ impl Explorer {
         actions
     }
 
-    fn show_scatter(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings, actions: &mut Vec<AppAction>) {
+    fn scatter_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings, actions: &mut Vec<AppAction>) {
         ui.horizontal_wrapped(|ui| {
             ui.strong("Latent space");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Heldout, "held-out");
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
             let latent_dim = self.state.latent_dim().unwrap_or(2);
-            plane_choice(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
+            plane_choice_ui(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
             let epochs = self.state.epoch_clouds.len();
             let label = format!("Export evolution GIF ({epochs} epochs)…");
             if ui.add_enabled(epochs > 0, egui::Button::new(label).small()).clicked() {
@@ -217,14 +217,14 @@ impl Explorer {
         let Some(projection) = self.projection(settings) else { return };
         let layout = self.layout_for(settings, &cloud);
         let wants_layout = settings.plane.layout_method().is_some() && cloud.latent_dim > 2;
-        spread_choice(ui, settings, layout.is_none());
+        spread_choice_ui(ui, settings, layout.is_none());
         if wants_layout && layout.as_ref().is_none_or(|layout| layout.cloud_fingerprint != cloud.fingerprint) {
             let progress = self.state.planes.progress.filter(|progress| {
                 progress.cloud_fingerprint == cloud.fingerprint && progress.seed == settings.plane_seed
             });
             let name =
                 if settings.plane == crate::app::settings::view_settings::PlaneChoice::Tsne { "t-SNE" } else { "UMAP" };
-            plane_status(ui, progress, name, layout.is_some());
+            plane_status_ui(ui, progress, name, layout.is_some());
         }
         let class_names = self.state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
         let means = self.morph_means().filter(|_| layout.is_none());
@@ -265,7 +265,7 @@ impl Explorer {
         self.drawn_marker = overlays.drawn;
         let state = &self.state;
         let hover_texture = &mut self.hover_texture;
-        let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip(ui, state, hover_texture, point);
+        let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip_ui(ui, state, hover_texture, point);
         let data = ScatterData {
             cloud: &cloud,
             generation: self.state.cloud.generation,
@@ -276,7 +276,7 @@ impl Explorer {
             colouring: settings.colouring,
             seed: settings.plane_seed,
         };
-        for action in self.scatter.show(ui, &data, &overlays, hover_ui) {
+        for action in self.scatter.ui(ui, &data, &overlays, hover_ui) {
             match action {
                 ScatterAction::Hover(point) => self.hovered = Some(point),
                 ScatterAction::Pick { point, second } => {

@@ -12,6 +12,7 @@ use crate::model::{
     Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
     ReconstructionLoss,
 };
+use crate::training::limits;
 
 /// What the panel needs to know besides the settings and the run.
 pub struct PanelContext {
@@ -22,7 +23,7 @@ pub struct PanelContext {
 }
 
 /// Draws the panel, editing `settings` in place, and returns the actions clicked.
-pub fn show(
+pub fn ui(
     ui: &mut egui::Ui,
     settings: &mut Settings,
     progress: &TrainingProgress,
@@ -31,20 +32,20 @@ pub fn show(
     let mut actions = Vec::new();
     let editable = !progress.state.is_active();
     ui.add_enabled_ui(editable, |ui| {
-        data_section(ui, settings, &mut actions);
+        data_section_ui(ui, settings, &mut actions);
         ui.separator();
-        model_section(ui, settings);
+        model_section_ui(ui, settings);
         ui.separator();
-        training_section(ui, settings);
+        training_section_ui(ui, settings);
     });
     ui.separator();
-    run_buttons(ui, progress, &mut actions);
-    model_buttons(ui, progress, context, &mut actions);
-    progress_section(ui, progress);
+    run_buttons_ui(ui, progress, &mut actions);
+    model_buttons_ui(ui, progress, context, &mut actions);
+    progress_section_ui(ui, progress);
     actions
 }
 
-fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<AppAction>) {
+fn data_section_ui(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<AppAction>) {
     ui.heading("Data");
     let choices = settings.data_choices();
     ComboBox::from_label("dataset").selected_text(settings.data.to_string()).show_ui(ui, |ui| {
@@ -57,13 +58,13 @@ fn data_section(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec<Ap
         actions.push(AppAction::Ask(DialogRequest::DataFolder));
     }
     if let DataSource::ImageFolder { preprocessing, .. } = &settings.data
-        && let Some(choice) = preprocessing::show(ui, preprocessing)
+        && let Some(choice) = preprocessing::ui(ui, preprocessing)
     {
         actions.push(AppAction::SetPreprocessing(choice));
     }
 }
 
-fn model_section(ui: &mut egui::Ui, settings: &mut Settings) {
+fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
     ui.heading("Model");
     let training = &mut settings.training;
     ComboBox::from_label("architecture").selected_text(training.model.architecture.name()).show_ui(ui, |ui| {
@@ -109,29 +110,38 @@ fn model_section(ui: &mut egui::Ui, settings: &mut Settings) {
         ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
     }
     ui.horizontal(|ui| {
-        ui.add(DragValue::new(&mut training.beta).range(0.0..=100.0).speed(0.05).prefix("β ")).on_hover_text(
-            "weight of the KL term (β-VAE), 0 to 100: 1 is the plain VAE; above 1 pulls the codes toward the \
+        ui.add(DragValue::new(&mut training.beta).range(limits::BETA).speed(0.05).prefix("β ")).on_hover_text(format!(
+            "weight of the KL term (β-VAE), {} to {}: 1 is the plain VAE; above 1 pulls the codes toward the \
              prior (smoother latent space, blurrier images), below 1 sharpens reconstructions",
-        );
-        ui.add(DragValue::new(&mut training.kl_warmup_epochs).range(0..=100).prefix("KL warm-up ").suffix(" epochs"))
-            .on_hover_text(
-                "epochs over which β rises linearly from 0 to its value, 0 to 100 (0: full β from the start)",
-            );
+            limits::BETA.start(),
+            limits::BETA.end()
+        ));
+        ui.add(
+            DragValue::new(&mut training.kl_warmup_epochs)
+                .range(limits::KL_WARMUP_EPOCHS)
+                .prefix("KL warm-up ")
+                .suffix(" epochs"),
+        )
+        .on_hover_text(format!(
+            "epochs over which β rises linearly from 0 to its value, {} to {} (0: full β from the start)",
+            limits::KL_WARMUP_EPOCHS.start(),
+            limits::KL_WARMUP_EPOCHS.end()
+        ));
     });
 }
 
-fn training_section(ui: &mut egui::Ui, settings: &mut Settings) {
+fn training_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
     ui.heading("Training");
     let training = &mut settings.training;
     egui::Grid::new("training_grid").num_columns(2).show(ui, |ui| {
-        labelled(
+        labelled_ui(
             ui,
             "learning rate",
-            DragValue::new(&mut training.learning_rate).range(1e-6..=0.1).speed(1e-5).max_decimals(6),
+            DragValue::new(&mut training.learning_rate).range(limits::LEARNING_RATE).speed(1e-5).max_decimals(6),
         );
-        labelled(ui, "batch size", DragValue::new(&mut training.batch_size).range(1..=8192));
-        labelled(ui, "epochs", DragValue::new(&mut training.epochs).range(1..=10_000));
-        labelled(ui, "seed", DragValue::new(&mut training.seed));
+        labelled_ui(ui, "batch size", DragValue::new(&mut training.batch_size).range(limits::BATCH_SIZE));
+        labelled_ui(ui, "epochs", DragValue::new(&mut training.epochs).range(limits::EPOCHS));
+        labelled_ui(ui, "seed", DragValue::new(&mut training.seed));
         let label = ui.label("device");
         ComboBox::from_id_salt("device")
             .selected_text(settings.device.name())
@@ -147,13 +157,13 @@ fn training_section(ui: &mut egui::Ui, settings: &mut Settings) {
 }
 
 /// A grid row: a label and the widget it names (so screen readers and tests find it by name).
-fn labelled(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
+fn labelled_ui(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
     let label = ui.label(name);
     ui.add(widget).labelled_by(label.id);
     ui.end_row();
 }
 
-fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<AppAction>) {
+fn run_buttons_ui(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<AppAction>) {
     let state = &progress.state;
     ui.horizontal(|ui| {
         if ui.add_enabled(!state.is_active(), egui::Button::new("Train")).clicked() {
@@ -171,7 +181,12 @@ fn run_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec
     });
 }
 
-fn model_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, context: &PanelContext, actions: &mut Vec<AppAction>) {
+fn model_buttons_ui(
+    ui: &mut egui::Ui,
+    progress: &TrainingProgress,
+    context: &PanelContext,
+    actions: &mut Vec<AppAction>,
+) {
     let idle = !progress.state.is_active();
     ui.horizontal_wrapped(|ui| {
         if ui.add_enabled(idle && context.has_model, egui::Button::new("Continue training")).clicked() {
@@ -194,7 +209,7 @@ fn model_buttons(ui: &mut egui::Ui, progress: &TrainingProgress, context: &Panel
     }
 }
 
-fn progress_section(ui: &mut egui::Ui, progress: &TrainingProgress) {
+fn progress_section_ui(ui: &mut egui::Ui, progress: &TrainingProgress) {
     if progress.state == RunState::Idle {
         return;
     }

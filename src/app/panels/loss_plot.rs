@@ -33,9 +33,9 @@ const SHOWN_MODEL_COLOR: Color32 = Color32::from_rgb(120, 170, 255);
 /// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots the losses on a
 /// symmetric log scale (see [`symlog`]), so the negative nats of a Gaussian or Laplace likelihood
 /// stay visible. Returns the names of the overlaid runs drawn (those with at least one point).
-pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overlay: &RunsOverlay) -> Vec<String> {
+pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overlay: &RunsOverlay) -> Vec<String> {
     if overlay.metric != RunMetric::NegElbo {
-        return show_quality(ui, progress, overlay);
+        return quality_ui(ui, progress, overlay);
     }
     let to_y = move |nats: f64| if log_scale { symlog(nats) } else { nats };
     let mut plot = Plot::new("loss_curves").legend(legend()).x_axis_label("epoch").y_axis_label(if log_scale {
@@ -74,7 +74,7 @@ pub fn show(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, ove
 }
 
 /// The chosen quality measure per epoch: the shown model's and every overlaid run's.
-fn show_quality(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
+fn quality_ui(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
     let shown = RunRecord::current(&progress.epochs).series(overlay.metric);
     Plot::new("loss_curves")
         .legend(legend())

@@ -15,7 +15,7 @@ pub const BACKGROUND_CHOICES: [([u8; 3], &str); 3] =
     [([255, 255, 255], "white"), ([0, 0, 0], "black"), ([128, 128, 128], "grey 50 %")];
 
 /// Draws the four choices for `current`; returns the changed choice when the user picked another.
-pub fn show(ui: &mut egui::Ui, current: &PreprocessingChoice) -> Option<PreprocessingChoice> {
+pub fn ui(ui: &mut egui::Ui, current: &PreprocessingChoice) -> Option<PreprocessingChoice> {
     let mut choice = *current;
     ComboBox::from_label("image size").selected_text(size_text(choice.image_size_px)).show_ui(ui, |ui| {
         ui.selectable_value(&mut choice.image_size_px, None, size_text(None))

@@ -10,25 +10,18 @@ use crate::data::{DataSource, PreprocessingChoice};
 use crate::inference::MAX_MORPH_STEPS;
 use crate::latent::{GridSpec, MAX_GRID_SIZE};
 use crate::model::{
-    Architecture, MAX_CHANNELS, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS,
-    MIN_LIKELIHOOD_SCALE, VaeConfig,
+    Architecture, MAX_CHANNELS, MAX_IMAGE_SIDE, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS,
+    MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE, VaeConfig,
 };
 use crate::render::{MAX_SCALE, MIN_SCALE};
-use crate::training::TrainingConfig;
+use crate::training::{TrainingConfig, limits};
 
 /// Farthest from the origin a sweep's range may reach (the prior puts nearly everything within 4).
 pub const MAX_GRID_EXTENT: f32 = 1000.0;
 /// Most dataset folders remembered.
 pub const MAX_REMEMBERED_FOLDERS: usize = 64;
-/// Largest image side a stored model config may name.
-const MAX_IMAGE_SIDE: usize = 4096;
 /// Widest gutter the window offers, in pixels.
 const MAX_GUTTER_PX: u32 = 8;
-/// The window's ranges for the training fields it offers.
-const MAX_EPOCHS: usize = 10_000;
-const MAX_WARMUP_EPOCHS: usize = 100;
-const MAX_BETA: f64 = 100.0;
-const MAX_LEARNING_RATE: f64 = 0.1;
 /// Slowest and fastest GIF frame rates offered.
 const GIF_FPS_RANGE: std::ops::RangeInclusive<f32> = 1.0..=50.0;
 /// Smallest zoom factor kept from the stored window state, and the largest.
@@ -109,19 +102,19 @@ fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
     });
     notes.check("architecture", &mut model.architecture, ok, defaults.model.architecture);
     let beta = stored.beta;
-    let ok = beta.is_finite() && (0.0..=MAX_BETA).contains(&beta) && alone_ok(&|probe| probe.beta = beta);
+    let ok = beta.is_finite() && limits::BETA.contains(&beta) && alone_ok(&|probe| probe.beta = beta);
     notes.check("β", &mut stored.beta, ok, defaults.beta);
     let warmup = stored.kl_warmup_epochs;
-    let ok = warmup <= MAX_WARMUP_EPOCHS && alone_ok(&|probe| probe.kl_warmup_epochs = warmup);
+    let ok = limits::KL_WARMUP_EPOCHS.contains(&warmup) && alone_ok(&|probe| probe.kl_warmup_epochs = warmup);
     notes.check("KL warm-up epochs", &mut stored.kl_warmup_epochs, ok, defaults.kl_warmup_epochs);
     let rate = stored.learning_rate;
-    let ok = rate.is_finite() && rate <= MAX_LEARNING_RATE && alone_ok(&|probe| probe.learning_rate = rate);
+    let ok = rate.is_finite() && limits::LEARNING_RATE.contains(&rate) && alone_ok(&|probe| probe.learning_rate = rate);
     notes.check("learning rate", &mut stored.learning_rate, ok, defaults.learning_rate);
     let batch = stored.batch_size;
     let ok = alone_ok(&|probe| probe.batch_size = batch);
     notes.check("batch size", &mut stored.batch_size, ok, defaults.batch_size);
     let epochs = stored.epochs;
-    let ok = epochs <= MAX_EPOCHS && alone_ok(&|probe| probe.epochs = epochs);
+    let ok = limits::EPOCHS.contains(&epochs) && alone_ok(&|probe| probe.epochs = epochs);
     notes.check("epochs", &mut stored.epochs, ok, defaults.epochs);
     let seed = stored.seed;
     let ok = alone_ok(&|probe| probe.seed = seed);

@@ -6,8 +6,8 @@ use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfi
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
-use super::host_conv::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 use super::layout::Stage;
+use crate::model::ops::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 
 /// A 3×3 convolution with padding 1 and the given stride.
 pub(super) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize, device: &Device) -> Conv2d {

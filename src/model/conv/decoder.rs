@@ -7,7 +7,7 @@ use burn::prelude::*;
 use super::blocks::UpStage;
 use super::layout::{ConvPlan, HIDDEN};
 use crate::model::WeightGradientFactors;
-use crate::model::dense::linear_relu;
+use crate::model::ops::linear_relu;
 
 /// Convolutional decoder producing pixel logits.
 #[derive(Module, Debug)]
@@ -20,6 +20,10 @@ pub struct ConvDecoder {
     feature_shape: [usize; 3],
     /// Values of one output image: channels·height·width.
     image_values: usize,
+    /// Where a backward pass leaves the dense layers' weight gradients' factors (none unless a
+    /// training shard set it on its copy); not a weight: no part of the record.
+    #[module(skip)]
+    weight_factors: WeightGradientFactors,
 }
 
 impl ConvDecoder {
@@ -35,12 +39,20 @@ impl ConvDecoder {
     /// A decoder from its layers: the hidden and feature layers, then the stages deepest first.
     pub(super) fn from_parts(plan: &ConvPlan, dense: [Linear; 2], stages: Vec<UpStage>) -> Self {
         let [hidden, features] = dense;
-        Self { hidden, features, stages, feature_shape: plan.features(), image_values: plan.image.values() }
+        let (feature_shape, image_values) = (plan.features(), plan.image.values());
+        let weight_factors = WeightGradientFactors::none();
+        Self { hidden, features, stages, feature_shape, image_values, weight_factors }
     }
 
-    /// latents: [batch, latent] → logits: [batch, channels·height·width]; a backward pass leaves the
-    /// dense layers' weight gradients' factors in `weight_factors` when it keeps them.
-    pub fn forward(&self, latents: Tensor<2>, weight_factors: &WeightGradientFactors) -> Tensor<2> {
+    /// This decoder with its dense layers leaving their weight gradients' factors in
+    /// `weight_factors` in a backward pass.
+    pub fn with_weight_factors(self, weight_factors: WeightGradientFactors) -> Self {
+        Self { weight_factors, ..self }
+    }
+
+    /// latents: [batch, latent] → logits: [batch, channels·height·width]
+    pub fn forward(&self, latents: Tensor<2>) -> Tensor<2> {
+        let weight_factors = &self.weight_factors;
         let [batch, _] = latents.dims();
         let hidden = linear_relu(&self.hidden, latents, weight_factors); // [batch, 256]
         let features = linear_relu(&self.features, hidden, weight_factors); // [batch, c·h·w of the last map]

@@ -4,7 +4,6 @@
 mod blocks;
 mod decoder;
 mod encoder;
-mod host_conv;
 mod layout;
 mod legacy;
 #[cfg(test)]

@@ -29,7 +29,7 @@ pub struct DirectionPanel {
 
 impl DirectionPanel {
     /// Draws the panel; moves `latent` along the shown direction when its slider moves.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         state: &ExplorerState,
@@ -53,8 +53,8 @@ impl DirectionPanel {
                 ui.label("open a labelled dataset to pick classes");
             } else {
                 ui.horizontal_wrapped(|ui| {
-                    class_combo(ui, "from class", &mut settings.from_class, &class_names);
-                    class_combo(ui, "to class", &mut settings.to_class, &class_names);
+                    class_combo_ui(ui, "from class", &mut settings.from_class, &class_names);
+                    class_combo_ui(ui, "to class", &mut settings.to_class, &class_names);
                 });
             }
         }
@@ -102,7 +102,7 @@ impl DirectionPanel {
 }
 
 /// A combo box labelled `label` choosing one of `class_names` (indices above 255 are not offered).
-fn class_combo(ui: &mut egui::Ui, label: &str, class: &mut u8, class_names: &[String]) {
+fn class_combo_ui(ui: &mut egui::Ui, label: &str, class: &mut u8, class_names: &[String]) {
     let last = u8::try_from(class_names.len().saturating_sub(1)).unwrap_or(u8::MAX);
     *class = (*class).min(last);
     let name = |index: u8| class_names.get(usize::from(index)).cloned().unwrap_or_else(|| index.to_string());

@@ -26,7 +26,7 @@ pub struct NeighbourPanel {
 
 impl NeighbourPanel {
     /// Draws the panel, editing `settings` in place.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         state: &ExplorerState,

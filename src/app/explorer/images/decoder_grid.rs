@@ -20,7 +20,7 @@ pub struct DecoderGrid {
 
 impl DecoderGrid {
     /// Draws the controls and the grid; returns true when the spec, spacing or base changed.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         spec: &mut GridSpec,

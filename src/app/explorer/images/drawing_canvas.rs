@@ -64,18 +64,18 @@ impl DrawingCanvas {
     }
 
     /// Draws the tools, the canvas and the model's view of the drawing; records strokes.
-    pub fn show(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>) -> Vec<CanvasAction> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>) -> Vec<CanvasAction> {
         let mut actions = Vec::new();
-        self.tools(ui, view);
+        self.tools_ui(ui, view);
         let side = (ui.available_width() - PICTURE_SIDE - 24.0).clamp(120.0, CANVAS_SIDE);
         ui.horizontal_top(|ui| {
-            self.canvas(ui, view, side);
-            ui.vertical(|ui| self.model_view(ui, view, &mut actions));
+            self.canvas_ui(ui, view, side);
+            ui.vertical(|ui| self.model_view_ui(ui, view, &mut actions));
         });
         actions
     }
 
-    fn tools(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>) {
+    fn tools_ui(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>) {
         ui.horizontal_wrapped(|ui| {
             ui.selectable_value(&mut self.eraser, false, "brush");
             ui.selectable_value(&mut self.eraser, true, "eraser");
@@ -98,7 +98,7 @@ impl DrawingCanvas {
     }
 
     /// The canvas itself: paper, strokes as drawn, and the pointer's brush.
-    fn canvas(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>, side: f32) {
+    fn canvas_ui(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>, side: f32) {
         let (rect, response) = ui.allocate_exact_size(Vec2::splat(side), Sense::drag());
         response.widget_info(|| WidgetInfo::labeled(Role::Canvas, true, CANVAS_LABEL));
         let to_unit = |pointer: Pos2| [(pointer.x - rect.min.x) / side, (pointer.y - rect.min.y) / side];
@@ -144,7 +144,7 @@ impl DrawingCanvas {
     }
 
     /// What the model read, its reconstruction, and the buttons that make it a morph end.
-    fn model_view(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>, actions: &mut Vec<CanvasAction>) {
+    fn model_view_ui(&mut self, ui: &mut egui::Ui, view: &CanvasView<'_>, actions: &mut Vec<CanvasAction>) {
         let answer = view.encoded.and_then(|(drawing, encoded, key)| encoded.map(|encoded| (drawing, encoded, key)));
         let current = answer.is_some_and(|(drawing, _, _)| *drawing == self.drawing);
         match answer {

@@ -15,7 +15,7 @@ pub struct ImageGrids {
 
 impl ImageGrids {
     /// Draws the 8 × 8 prior samples; returns true when "Resample" was clicked.
-    pub fn show_samples(
+    pub fn samples_ui(
         &mut self,
         ui: &mut egui::Ui,
         samples: Option<(&[f32], u64)>,
@@ -41,7 +41,7 @@ impl ImageGrids {
     }
 
     /// Draws held-out originals (odd rows… even rows) beside their reconstructions.
-    pub fn show_reconstructions(&mut self, ui: &mut egui::Ui, pairs: Option<(&[f32], &[f32], u64)>, shape: ImageShape) {
+    pub fn reconstructions_ui(&mut self, ui: &mut egui::Ui, pairs: Option<(&[f32], &[f32], u64)>, shape: ImageShape) {
         ui.label("held-out originals (upper row of each pair) and their reconstructions (lower row)");
         let Some((originals, reconstructions, generation)) = pairs else { return };
         let texture = self.reconstructions.get(ui.ctx(), "reconstructions", generation, || {

@@ -35,7 +35,7 @@ pub struct MorphView {
 
 impl MorphView {
     /// Draws the view; edits `settings` in place and returns what was asked.
-    pub fn show(&mut self, ui: &mut egui::Ui, state: &ExplorerState, settings: &mut MorphSettings) -> Vec<MorphAction> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, state: &ExplorerState, settings: &mut MorphSettings) -> Vec<MorphAction> {
         let mut actions = Vec::new();
         let Some(shape) = state.image_shape() else { return actions };
         ui.horizontal(|ui| {
@@ -65,7 +65,7 @@ impl MorphView {
                 actions.push(MorphAction::Swap);
             }
         });
-        self.browser(ui, state, &mut actions);
+        self.browser_ui(ui, state, &mut actions);
         ui.horizontal(|ui| {
             ui.add(Slider::new(&mut settings.t, 0.0..=1.0).text("t").fixed_decimals(2));
             ui.selectable_value(&mut settings.interpolation, Interpolation::Linear, "linear");
@@ -92,7 +92,7 @@ impl MorphView {
     }
 
     /// A row of held-out images of one class: click for A, shift-click for B.
-    fn browser(&mut self, ui: &mut egui::Ui, state: &ExplorerState, actions: &mut Vec<MorphAction>) {
+    fn browser_ui(&mut self, ui: &mut egui::Ui, state: &ExplorerState, actions: &mut Vec<MorphAction>) {
         let Some(dataset) = &state.dataset else { return };
         let set = &dataset.heldout;
         // The dataset's own shape: the browser shows the data even when it does not fit the model.

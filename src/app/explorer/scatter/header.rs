@@ -9,7 +9,7 @@ use crate::latent::MAX_EMBEDDING_POINTS;
 const MAX_SEED: u64 = 1_000_000;
 
 /// The plane buttons, for a latent space of more than two dimensions.
-pub fn plane_choice(ui: &mut egui::Ui, plane: &mut PlaneChoice, seed: &mut u64, latent_dim: usize) {
+pub fn plane_choice_ui(ui: &mut egui::Ui, plane: &mut PlaneChoice, seed: &mut u64, latent_dim: usize) {
     if latent_dim <= 2 {
         return;
     }
@@ -38,7 +38,7 @@ pub fn plane_choice(ui: &mut egui::Ui, plane: &mut PlaneChoice, seed: &mut u64, 
 
 /// Means / one sample / ellipses, and class / σ colouring. `linear` is false in a t-SNE/UMAP plane,
 /// where samples and ellipses cannot be drawn.
-pub fn spread_choice(ui: &mut egui::Ui, settings: &mut ViewSettings, linear: bool) {
+pub fn spread_choice_ui(ui: &mut egui::Ui, settings: &mut ViewSettings, linear: bool) {
     ui.horizontal_wrapped(|ui| {
         ui.label("points:");
         ui.selectable_value(&mut settings.spread, SpreadMode::Means, "means");
@@ -64,7 +64,7 @@ pub fn spread_choice(ui: &mut egui::Ui, settings: &mut ViewSettings, linear: boo
 }
 
 /// "t-SNE: 42 %" while a layout is computed; `waiting` when none has been reported yet.
-pub fn plane_status(ui: &mut egui::Ui, progress: Option<PlaneProgress>, name: &str, showing_stand_in: bool) {
+pub fn plane_status_ui(ui: &mut egui::Ui, progress: Option<PlaneProgress>, name: &str, showing_stand_in: bool) {
     let text = match progress {
         Some(progress) if progress.fraction < 1.0 => {
             format!("{name}: computing, {:.0} % (seed {})", progress.fraction * 100.0, progress.seed)

@@ -5,7 +5,7 @@ use crate::app::explorer::state::{ExplorerState, PointRef};
 use crate::render;
 
 /// The tooltip of a hovered point: its original image beside its reconstruction.
-pub fn hover_tooltip(ui: &mut egui::Ui, state: &ExplorerState, texture: &mut CachedTexture, point: PointRef) {
+pub fn hover_tooltip_ui(ui: &mut egui::Ui, state: &ExplorerState, texture: &mut CachedTexture, point: PointRef) {
     let Some(shape) = state.image_shape() else { return };
     let reconstruction = state.hovered.value.as_ref().filter(|(hovered, _)| *hovered == point).map(|(_, image)| image);
     let key = (point.index as u64) << 32 | u64::from(point.train) << 31 | state.hovered.generation & 0x7fff_ffff;

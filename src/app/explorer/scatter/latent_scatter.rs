@@ -6,59 +6,26 @@ use std::collections::BTreeSet;
 use egui::{Color32, Vec2b};
 use egui_plot::{Plot, PlotPoint, PlotTransform};
 
+mod inputs;
 mod inspect;
 mod overlays;
+
+pub use inputs::{ScatterAction, ScatterData, ScatterOverlays};
 
 use overlays::{draw_overlays, raster_key};
 
 use crate::app::explorer::images::texture::CachedTexture;
+use crate::app::explorer::scatter::fitted_bounds::fitted_bounds;
 use crate::app::explorer::scatter::raster::{RasterLayer, rasterise};
-use crate::app::explorer::scatter::spread::{SpreadInput, sigma_legend, spread_points};
+use crate::app::explorer::scatter::spread::{SpreadInput, sigma_legend_ui, spread_points};
 use crate::app::explorer::state::PointRef;
 use crate::app::palette::class_color;
 use crate::app::settings::view_settings::{PointColouring, SpreadMode};
-use crate::inference::{LatentCloud, PlaneLayout, ScatterSource};
-use crate::latent::{Ellipse, GridSpec, Projection};
+use crate::inference::ScatterSource;
+use crate::latent::{Ellipse, Projection};
 
 /// Pointer distance (screen points) within which a point counts as hovered.
 const PICK_RADIUS: f32 = 8.0;
-
-/// What the user did on the scatter this frame.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ScatterAction {
-    /// The pointer rests on this point.
-    Hover(PointRef),
-    /// Click: make this point A (or B with shift held).
-    Pick {
-        /// The point.
-        point: PointRef,
-        /// True for the morph's second image.
-        second: bool,
-    },
-    /// The current-point marker was dragged here (plane coordinates).
-    MoveMarker([f32; 2]),
-}
-
-/// The points to draw and how.
-#[derive(Clone, Copy)]
-pub struct ScatterData<'a> {
-    /// Encoded points.
-    pub cloud: &'a LatentCloud,
-    /// Changes whenever `cloud` does.
-    pub generation: u64,
-    /// The plane.
-    pub projection: &'a Projection,
-    /// Name of each class.
-    pub class_names: &'a [String],
-    /// A t-SNE/UMAP layout of `cloud`, shown instead of `projection`.
-    pub layout: Option<&'a PlaneLayout>,
-    /// Means, samples or ellipses.
-    pub spread: SpreadMode,
-    /// Class or mean-σ colours.
-    pub colouring: PointColouring,
-    /// Seed of the posterior samples.
-    pub seed: u64,
-}
 
 /// What the drawn points were computed from: a change redraws them.
 #[derive(Clone, Debug, PartialEq)]
@@ -81,26 +48,6 @@ struct ClassPoints {
     colours: Vec<Color32>,
     /// Empty unless ellipses are drawn.
     ellipses: Vec<Ellipse>,
-}
-
-/// Overlays drawn on top of the points.
-pub struct ScatterOverlays<'a> {
-    /// The sweep's rectangle.
-    pub grid: Option<&'a GridSpec>,
-    /// The sliders' point, projected.
-    pub marker: Option<[f32; 2]>,
-    /// Picked points A and B, projected.
-    pub picks: [Option<[f32; 2]>; 2],
-    /// True when the marker may be dragged (2D latent spaces).
-    pub marker_draggable: bool,
-    /// The morph's path from A to B, projected.
-    pub morph_path: Vec<[f32; 2]>,
-    /// The morph's current frame on that path, projected.
-    pub morph_marker: Option<[f32; 2]>,
-    /// The drawing canvas's encoded point, projected.
-    pub drawn: Option<[f32; 2]>,
-    /// The direction panel's direction, from its first mean to its second, projected.
-    pub direction_arrow: Option<[[f32; 2]; 2]>,
 }
 
 /// The scatter view and its caches.
@@ -129,7 +76,7 @@ pub struct LatentScatter {
 
 impl LatentScatter {
     /// Draws the scatter of `cloud` and returns what the user did.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         data: &ScatterData<'_>,
@@ -138,9 +85,9 @@ impl LatentScatter {
     ) -> Vec<ScatterAction> {
         let ScatterData { cloud, generation, projection, class_names, layout, .. } = *data;
         self.reproject(data);
-        self.class_toggles(ui, class_names);
+        self.class_toggles_ui(ui, class_names);
         if let Some(range) = self.sigma_range {
-            sigma_legend(ui, range);
+            sigma_legend_ui(ui, range);
         }
         let [x_name, y_name] = match layout {
             Some(layout) => {
@@ -239,7 +186,7 @@ impl LatentScatter {
 
     /// The legend: one toggle per class, named as the dataset names it; "no classes" for a dataset
     /// without them (a flat image folder).
-    fn class_toggles(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
+    fn class_toggles_ui(&mut self, ui: &mut egui::Ui, class_names: &[String]) {
         ui.horizontal_wrapped(|ui| {
             if !crate::app::background::dataset_loading::has_classes(self.by_class.len()) {
                 ui.weak("no classes");
@@ -334,56 +281,5 @@ impl LatentScatter {
             }
         }
         best.map(|(_, index)| index)
-    }
-}
-
-/// Plot bounds that show `extent` ([min x, min y, max x, max y]) with a 5 % margin in a plot frame
-/// of `frame_size` points, at the same data units per point on both axes. The plot keeps its 1:1
-/// aspect by changing the y range alone, so bounds fitted to the extent alone lost the top and
-/// bottom of a cloud that is taller, for its width, than the frame: here the axis with room to
-/// spare is widened instead.
-fn fitted_bounds(extent: [f64; 4], frame_size: [f32; 2]) -> egui_plot::PlotBounds {
-    let [min_x, min_y, max_x, max_y] = extent;
-    let margin = 0.05 * (max_x - min_x).max(max_y - min_y).max(1e-3);
-    let [width, height] = [max_x - min_x + 2.0 * margin, max_y - min_y + 2.0 * margin];
-    let [frame_width, frame_height] = frame_size.map(|points| f64::from(points.max(1.0)));
-    let units_per_point = (width / frame_width).max(height / frame_height);
-    let [half_width, half_height] = [units_per_point * frame_width / 2.0, units_per_point * frame_height / 2.0];
-    let [center_x, center_y] = [(min_x + max_x) / 2.0, (min_y + max_y) / 2.0];
-    egui_plot::PlotBounds::from_min_max(
-        [center_x - half_width, center_y - half_height],
-        [center_x + half_width, center_y + half_height],
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Data units per point along x and y of `bounds` in a frame of `frame_size` points.
-    fn units_per_point(bounds: &egui_plot::PlotBounds, frame_size: [f32; 2]) -> [f64; 2] {
-        [bounds.width() / f64::from(frame_size[0]), bounds.height() / f64::from(frame_size[1])]
-    }
-
-    #[test]
-    fn fitted_bounds_hold_the_extent_at_one_to_one_in_any_frame() {
-        let extents = [[-1.0, -40.0, 2.0, 35.0], [-50.0, 0.0, 60.0, 1.0], [0.0, 0.0, 0.0, 0.0], [3.0, -3.0, 5.0, -1.0]];
-        for extent in extents {
-            for frame_size in [[900.0, 300.0], [300.0, 900.0], [500.0, 500.0]] {
-                let bounds = fitted_bounds(extent, frame_size);
-                let [x, y] = units_per_point(&bounds, frame_size);
-                assert!((x - y).abs() <= 1e-9 * x.max(y), "{extent:?} in {frame_size:?}: {x} against {y} per point");
-                let [min, max] = [bounds.min(), bounds.max()];
-                let [min_x, min_y, max_x, max_y] = extent;
-                assert!(min[0] < min_x && min[1] < min_y && max[0] > max_x && max[1] > max_y, "{extent:?}: {bounds:?}");
-                // Centred, with the 5 % margin on the tighter axis.
-                assert!(((min[0] + max[0]) / 2.0 - (min_x + max_x) / 2.0).abs() < 1e-9);
-                assert!(((min[1] + max[1]) / 2.0 - (min_y + max_y) / 2.0).abs() < 1e-9);
-            }
-        }
-        // A cloud 75 tall and 3 wide in a wide frame: the height sets the scale, the width is widened.
-        let bounds = fitted_bounds([-1.0, -40.0, 2.0, 35.0], [900.0, 300.0]);
-        assert!((bounds.height() - 75.0 * 1.1).abs() < 1e-9, "{bounds:?}");
-        assert!((bounds.width() - 3.0 * bounds.height()).abs() < 1e-9, "{bounds:?}");
     }
 }

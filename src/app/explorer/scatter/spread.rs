@@ -121,7 +121,7 @@ pub fn sigma_colour(t: f32) -> Color32 {
 }
 
 /// The σ scale: a colour bar between its two ends.
-pub fn sigma_legend(ui: &mut egui::Ui, [low, high]: [f32; 2]) {
+pub fn sigma_legend_ui(ui: &mut egui::Ui, [low, high]: [f32; 2]) {
     ui.horizontal(|ui| {
         ui.label(format!("mean σ {low:.3}"));
         let (rect, _) = ui.allocate_exact_size(egui::vec2(120.0, 12.0), egui::Sense::hover());

@@ -100,7 +100,7 @@ pub fn bar_label(dim: usize, nats: f64) -> String {
 }
 
 /// Draws the summary line and one bar per dimension, in `order` (dimension indices).
-pub fn show(ui: &mut egui::Ui, kl: &DimensionKl, order: &[usize]) {
+pub fn ui(ui: &mut egui::Ui, kl: &DimensionKl, order: &[usize]) {
     ui.label(kl.summary());
     ui.label(egui::RichText::new(kl.source_line()).small().weak());
     let collapsed = kl.collapsed();

@@ -80,7 +80,7 @@ impl SliderLayout {
 
 impl LatentSliders {
     /// Draws the decoded image, the KL strip and the sliders for `latent`, editing it in place.
-    pub fn show(
+    pub fn ui(
         &mut self,
         ui: &mut egui::Ui,
         latent: &mut [f32],
@@ -117,17 +117,17 @@ impl LatentSliders {
         });
         let layout = SliderLayout::new(latent.len(), view.kl, settings.natural_order);
         if let Some(kl) = view.kl.filter(|kl| kl.nats.len() == latent.len()) {
-            kl_strip::show(ui, kl, &layout.order());
+            kl_strip::ui(ui, kl, &layout.order());
         }
         self.data_ranges.update(view.cloud, latent.len());
-        self.range_choice(ui, settings);
+        self.range_choice_ui(ui, settings);
         let radius = settings.sane_radius();
         let spacing = settings.spacing;
         let kl_of = |dim: usize| view.kl.and_then(|kl| kl.nats.get(dim).copied());
         egui::ScrollArea::vertical().id_salt("latent_sliders").show(ui, |ui| {
             for &dim in &layout.open {
                 let scale = self.data_ranges.scale(spacing, radius, dim);
-                if dimension_slider(ui, &mut latent[dim], dim, scale, kl_of(dim)) {
+                if dimension_slider_ui(ui, &mut latent[dim], dim, scale, kl_of(dim)) {
                     actions.push(SliderAction::Changed);
                 }
             }
@@ -137,7 +137,7 @@ impl LatentSliders {
                     ui.multiply_opacity(0.45);
                     for &dim in &layout.folded {
                         let scale = self.data_ranges.scale(spacing, radius, dim);
-                        if dimension_slider(ui, &mut latent[dim], dim, scale, kl_of(dim)) {
+                        if dimension_slider_ui(ui, &mut latent[dim], dim, scale, kl_of(dim)) {
                             actions.push(SliderAction::Changed);
                         }
                     }
@@ -149,7 +149,7 @@ impl LatentSliders {
     }
 
     /// The order toggle and the range choice: linear ±r, prior quantiles or the data's percentiles.
-    fn range_choice(&self, ui: &mut egui::Ui, settings: &mut SliderSettings) {
+    fn range_choice_ui(&self, ui: &mut egui::Ui, settings: &mut SliderSettings) {
         ui.horizontal_wrapped(|ui| {
             ui.checkbox(&mut settings.natural_order, "natural order")
                 .on_hover_text("z0, z1, … instead of the most active dimension first");
@@ -180,7 +180,13 @@ impl LatentSliders {
 }
 
 /// One dimension's slider (labelled `z{dim}`, its KL on hover); true when the value changed.
-fn dimension_slider(ui: &mut egui::Ui, value: &mut f32, dim: usize, scale: SliderScale<'_>, kl: Option<f64>) -> bool {
+fn dimension_slider_ui(
+    ui: &mut egui::Ui,
+    value: &mut f32,
+    dim: usize,
+    scale: SliderScale<'_>,
+    kl: Option<f64>,
+) -> bool {
     let hover = match kl {
         Some(nats) => kl_strip::bar_label(dim, nats),
         None => format!("z{dim}"),

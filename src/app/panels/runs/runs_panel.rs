@@ -137,7 +137,7 @@ impl RunsPanel {
     }
 
     /// The metric chooser, for the loss plot's header.
-    pub fn metric_chooser(&mut self, ui: &mut egui::Ui) {
+    pub fn metric_chooser_ui(&mut self, ui: &mut egui::Ui) {
         egui::ComboBox::from_label("plotted").selected_text(self.metric.label()).show_ui(ui, |ui| {
             for metric in RunMetric::ALL {
                 ui.selectable_value(&mut self.metric, metric, metric.label());
@@ -146,7 +146,7 @@ impl RunsPanel {
     }
 
     /// Draws the panel; returns the scans, opens and deletions asked for.
-    pub fn show(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress, kept: &KeptRuns) -> Vec<AppAction> {
+    pub fn ui(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress, kept: &KeptRuns) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let active = progress.state.is_active();
         // The first frame lists the last session; a run's end updates its autosave.
@@ -194,7 +194,7 @@ impl RunsPanel {
         runs_table::sort(&mut runs, self.sort);
         egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
             let deletable = |dir: &std::path::Path| kept.is_kept(dir) && !(active && kept.current() == Some(dir));
-            let table = runs_table::show(ui, &runs, &colors, &mut self.ticked, &mut self.sort, &deletable);
+            let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort, &deletable);
             actions.extend(table.open.map(AppAction::OpenModel));
             if table.delete.is_some() {
                 self.confirm_delete = table.delete;

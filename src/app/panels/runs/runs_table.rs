@@ -101,7 +101,7 @@ fn number(value: Option<f64>, decimals: usize) -> String {
 
 /// Draws the grid; `colors` gives each run's colour by key; clicking a header sets `sort`
 /// (column, descending); runs whose folder is `deletable` offer "delete…".
-pub fn show(
+pub fn ui(
     ui: &mut egui::Ui,
     runs: &[RunRecord],
     colors: &[(String, Color32)],

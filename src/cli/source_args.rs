@@ -1,0 +1,127 @@
+//! What a command opens: `--model`, `--data` and the picture-folder flags, flattened into every
+//! subcommand that takes them, and the one loader of the model and its data.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+
+use super::data_args::{PreprocessingArgs, open_data};
+use crate::checkpoint::CheckpointInfo;
+use crate::data::{Dataset, ImageSet};
+use crate::inference::{ModelSnapshot, ModelSource};
+
+/// The `--model` and `--data` value that names what ships with the app.
+pub const BUNDLED: &str = "bundled";
+
+/// `--data` and how a folder of pictures is read (`train`, `sweep`, `encode`, `eval`, `export`).
+#[derive(Debug, Args, Clone)]
+pub struct DataArgs {
+    /// `bundled` for the built-in MNIST digits, or a folder of IDX files or of pictures (one
+    /// subfolder per class).
+    // Always `Some` unless a command takes the default away (`export`); then `None` stands for the
+    // folder the model was trained on (see `name`). A second doc paragraph would show in `--help`.
+    #[arg(long, default_value = BUNDLED)]
+    pub data: Option<String>,
+    /// How a folder of pictures is read (size, channels, fit, background).
+    #[command(flatten)]
+    pub preprocessing: PreprocessingArgs,
+}
+
+/// A saved model and the data it is run on (`encode`, `eval`, `export`).
+#[derive(Debug, Args)]
+pub struct ModelDataArgs {
+    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
+    #[arg(long, default_value = BUNDLED)]
+    pub model: String,
+    /// The data and how a folder of pictures is read; default: the model's own.
+    #[command(flatten)]
+    pub input: DataArgs,
+}
+
+impl DataArgs {
+    /// The `--data` value: as given, else the folder `model` was trained on when it still is a
+    /// folder, else `bundled`.
+    pub fn name(&self, model: Option<&CheckpointInfo>) -> String {
+        match (&self.data, model) {
+            (Some(data), _) => data.clone(),
+            (None, Some(info)) if Path::new(&info.dataset).is_dir() => info.dataset.clone(),
+            (None, _) => BUNDLED.to_string(),
+        }
+    }
+
+    /// Loads the data with a progress bar; for a picture folder the flags win over `model`'s
+    /// preprocessing. Prints the skipped files, if any.
+    pub fn open(&self, model: Option<&CheckpointInfo>) -> Result<Dataset> {
+        open_data(&self.name(model), &self.preprocessing, model)
+    }
+}
+
+impl ModelDataArgs {
+    /// Loads `--model`.
+    pub fn open_model(&self) -> Result<ModelSnapshot> {
+        ModelSnapshot::load(&model_source(&self.model)).context("cannot open the model")
+    }
+
+    /// Loads `--data` for `snapshot` (a picture folder read with the model's own preprocessing
+    /// unless flags say otherwise), checked against the model's image size.
+    pub fn open_data_for(&self, snapshot: &ModelSnapshot) -> Result<Dataset> {
+        let dataset = self.input.open(Some(&snapshot.info))?;
+        ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
+        Ok(dataset)
+    }
+
+    /// Loads `--model`, then `--data` checked against it: what `encode` and `eval` run on.
+    pub fn open(&self) -> Result<(ModelSnapshot, Dataset)> {
+        let snapshot = self.open_model()?;
+        let dataset = self.open_data_for(&snapshot)?;
+        Ok((snapshot, dataset))
+    }
+}
+
+/// Parses a `--model` value: `bundled` or a checkpoint folder.
+pub fn model_source(arg: &str) -> ModelSource {
+    if arg == BUNDLED { ModelSource::Bundled } else { ModelSource::Folder(PathBuf::from(arg)) }
+}
+
+/// Fails with one line when `set`'s images are not the size `snapshot` was trained on.
+fn ensure_data_fits_model(snapshot: &ModelSnapshot, dataset_name: &str, set: &ImageSet) -> Result<()> {
+    let (model_shape, data_shape) = (snapshot.image_shape(), set.shape());
+    if model_shape != data_shape {
+        bail!(
+            "the model expects {model_shape} images but {dataset_name} holds {data_shape} images; choose matching data"
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::{CommandFactory, Parser};
+
+    use crate::cli::{Cli, CliCommand};
+
+    fn parse(args: &[&str]) -> CliCommand {
+        let all = std::iter::once("vae-explorer").chain(args.iter().copied());
+        Cli::try_parse_from(all).expect("parses").command.expect("a subcommand")
+    }
+
+    #[test]
+    fn the_commands_are_well_formed() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn data_is_bundled_unless_given_except_for_export() {
+        let CliCommand::Encode(encode) = parse(&["encode", "--out", "z.csv"]) else { panic!("not encode") };
+        assert_eq!((encode.source.model.as_str(), encode.source.input.data.as_deref()), ("bundled", Some("bundled")));
+        let CliCommand::Export(export) = parse(&["export", "samples", "--out", "s.png"]) else { panic!("not export") };
+        assert_eq!(export.source.input.data, None);
+        assert_eq!(export.source.input.name(None), "bundled");
+        let CliCommand::Eval(eval) = parse(&["eval", "--data", "/digits", "--fit", "pad"]) else { panic!("not eval") };
+        assert_eq!(eval.source.input.name(None), "/digits");
+        assert!(eval.source.input.preprocessing.fit.is_some());
+        let CliCommand::Train(train) = parse(&["train", "--out", "run"]) else { panic!("not train") };
+        assert_eq!(train.input.data.as_deref(), Some("bundled"));
+    }
+}
