@@ -4,8 +4,32 @@ use std::fs::File;
 use std::io::{self, Write};
 use std::path::Path;
 
-/// Prefix of the temporary files created beside a destination while it is written.
-const TEMP_PREFIX: &str = ".vae-explorer-";
+/// Prefix of the temporary files created beside a destination while it is written (followed by 6
+/// random letters or digits and `.tmp`; [`is_our_temp_name`] recognises them).
+pub const TEMP_PREFIX: &str = ".vae-explorer-";
+/// Random characters `tempfile` puts between our prefix and suffix.
+const TEMP_RANDOM_CHARS: usize = 6;
+
+/// True for the name of a temporary file we create: `.vae-explorer-` + 6 letters or digits + `.tmp`
+/// (a write) or `.probe` (a check that a folder is writable).
+pub fn is_our_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix(TEMP_PREFIX) else { return false };
+    let Some(random) = rest.strip_suffix(".tmp").or_else(|| rest.strip_suffix(".probe")) else { return false };
+    random.len() == TEMP_RANDOM_CHARS && random.bytes().all(|byte| byte.is_ascii_alphanumeric())
+}
+
+/// Removes the regular files in `dir` named as our temporary files: leftovers of a write that a kill
+/// interrupted. Only call it holding the folder's lock (`crate::folder_lock`), so that no write of
+/// ours is using them. Returns how many were removed.
+pub fn remove_our_temp_files(dir: &Path) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    entries
+        .flatten()
+        .filter(|entry| entry.file_name().to_str().is_some_and(is_our_temp_name))
+        .filter(|entry| entry.file_type().is_ok_and(|kind| kind.is_file()))
+        .filter(|entry| std::fs::remove_file(entry.path()).is_ok())
+        .count()
+}
 
 /// Writes `bytes` to `path` via a temporary file in the same folder, synced and then renamed.
 ///

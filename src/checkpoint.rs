@@ -9,6 +9,7 @@
 
 mod error;
 mod info;
+mod leftovers;
 pub mod runs_scan;
 mod target;
 mod weights_name;
@@ -21,10 +22,11 @@ use burn::tensor::Bytes;
 
 pub use error::CheckpointError;
 pub use info::CheckpointInfo;
-pub use target::{SaveTarget, prepare_save_target};
+pub use leftovers::remove_leftovers;
+pub use target::{METRICS_FILE, SaveTarget, claim_save_target, prepare_save_target};
 
 use crate::model::Vae;
-use crate::safe_read::{SafeReadError, read_regular};
+use crate::safe_read::{SafeReadError, read_inside};
 use info::{PreviousDescription, parse_info};
 use weights_name::{fresh_weights_name, is_removable_weights};
 
@@ -36,6 +38,9 @@ pub const DESCRIPTION_FILE: &str = "checkpoint.json";
 pub const MAX_DESCRIPTION_BYTES: u64 = 64 << 20;
 /// Bytes of a weights file beyond 4 per weight: names, shapes and layout of the burnpack.
 const WEIGHTS_OVERHEAD_BYTES: u64 = 1 << 20;
+
+/// Serialises the saves of this process.
+static SAVES_IN_PROCESS: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 /// Writes `model` and `info` into `dir` (created if missing), atomically.
 ///
@@ -60,6 +65,13 @@ pub fn save(dir: &Path, model: &Vae, info: &CheckpointInfo) -> Result<(), Checkp
         return Err(CheckpointError::NonFinite { dir: dir.to_path_buf(), what: "the weights hold" });
     }
     std::fs::create_dir_all(dir).map_err(io(dir))?;
+    // A folder whose checkpoint.json is not ours is refused before anything (the lock file too) is
+    // written into it.
+    previous_weights_name(dir)?;
+    // One save at a time in this process (a run and the window may save into one folder), and the
+    // folder held for this save unless this process's run already holds it; another writer is refused.
+    let _one_at_a_time = SAVES_IN_PROCESS.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let _lock = crate::folder_lock::FolderLock::for_one_write(dir, "save")?;
     let previous = previous_weights_name(dir)?;
 
     let weights_file = fresh_weights_name(dir, info.epochs_done, previous.as_deref()).ok_or_else(|| {
@@ -84,6 +96,8 @@ pub fn save(dir: &Path, model: &Vae, info: &CheckpointInfo) -> Result<(), Checkp
     if let Some(previous) = previous.filter(|old| *old != weights_file && is_removable_weights(dir, old)) {
         let _ignored = std::fs::remove_file(dir.join(previous));
     }
+    // Leftovers of killed saves: under the lock, no save of ours is writing them.
+    remove_leftovers(dir, Some(&weights_file));
     Ok(())
 }
 
@@ -99,18 +113,28 @@ fn previous_weights_name(dir: &Path) -> Result<Option<String>, CheckpointError> 
         dir: dir.to_path_buf(),
         found: format!("holds a {DESCRIPTION_FILE} that a save must not replace ({why})"),
     };
-    let text = read_regular(&path, MAX_DESCRIPTION_BYTES).map_err(|error| not_ours(error.to_string()))?;
+    let text =
+        read_inside(dir, DESCRIPTION_FILE, MAX_DESCRIPTION_BYTES).map_err(|error| not_ours(error.to_string()))?;
     let previous: PreviousDescription =
         serde_json::from_slice(&text).map_err(|error| not_ours(format!("not a checkpoint description: {error}")))?;
     Ok(Some(previous.weights_file))
 }
 
 /// Reads a checkpoint's description and weights onto `device`, validating both.
+///
+/// Both files must sit in `dir` (a link only when it leads inside `dir`). When the weights file the
+/// description names has vanished, a save replaced both meanwhile: the description is read once more.
 pub fn load(dir: &Path, device: &Device) -> Result<(Vae, CheckpointInfo), CheckpointError> {
-    let info = read_info(dir)?;
+    let mut info = read_info(dir)?;
+    let mut weights = read_inside(dir, &info.weights_file, max_weights_bytes(&info));
+    if let Err(SafeReadError::Io { source, .. }) = &weights
+        && source.kind() == std::io::ErrorKind::NotFound
+    {
+        info = read_info(dir)?;
+        weights = read_inside(dir, &info.weights_file, max_weights_bytes(&info));
+    }
     let weights_path = dir.join(&info.weights_file);
-    let weights = read_regular(&weights_path, max_weights_bytes(&info))?;
-    let model = build_model(&info, weights, &weights_path, device)?;
+    let model = build_model(&info, weights?, &weights_path, device)?;
     Ok((model, info))
 }
 
@@ -134,7 +158,7 @@ pub fn load_from_bytes(
 /// Reads and checks `checkpoint.json` in `dir`.
 pub fn read_info(dir: &Path) -> Result<CheckpointInfo, CheckpointError> {
     let path = dir.join(DESCRIPTION_FILE);
-    let text = read_regular(&path, MAX_DESCRIPTION_BYTES)?;
+    let text = read_inside(dir, DESCRIPTION_FILE, MAX_DESCRIPTION_BYTES)?;
     parse_info(&text, &path)
 }
 

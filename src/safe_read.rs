@@ -1,16 +1,22 @@
 //! Reading user files safely: regular files only (a FIFO or device would hang or never end), with
 //! a size cap checked before anything is allocated, and plain file names for files that another
-//! file names (a checkpoint's weights live in its own folder, nowhere else).
+//! file names (a checkpoint's weights live in its own folder, nowhere else). Every open is made once,
+//! without blocking, and the opened handle is what is checked (see [`open`]).
+
+mod open;
 
 use std::fs::File;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use crate::display_name::escaped_path;
+pub use open::{FileIdentity, Links, OpenedFile, open_checked, open_inside};
+
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum SafeReadError {
     /// The path is a folder, FIFO, socket or device, not a regular file.
-    #[error("{path} is {kind}, not a regular file; choose a regular file")]
+    #[error("{} is {kind}, not a regular file; choose a regular file", escaped_path(.path))]
     NotRegular {
         /// The path.
         path: PathBuf,
@@ -18,15 +24,27 @@ pub enum SafeReadError {
         kind: &'static str,
     },
     /// The file (or what it inflates to) is larger than the reader accepts.
-    #[error("{path} holds more than {max_bytes} bytes, more than vae-explorer accepts for it")]
+    #[error("{} holds more than {max_bytes} bytes, more than vae-explorer accepts for it", escaped_path(.path))]
     TooLarge {
         /// The file.
         path: PathBuf,
         /// The cap.
         max_bytes: u64,
     },
+    /// A link in a folder leads to a file outside that folder.
+    #[error(
+        "{} is a link to {}, outside its folder; replace the link by the file itself",
+        escaped_path(.path),
+        escaped_path(.target)
+    )]
+    LinkOutside {
+        /// The link.
+        path: PathBuf,
+        /// Where it leads.
+        target: PathBuf,
+    },
     /// The OS refused.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {}: {source}", escaped_path(.path))]
     Io {
         /// The file.
         path: PathBuf,
@@ -36,25 +54,30 @@ pub enum SafeReadError {
 }
 
 /// Opens `path` for reading only if it is a regular file (symlinks are followed), and returns it
-/// with its size in bytes. Never blocks on a FIFO: the type is checked before the file is opened.
+/// with its size in bytes. Never blocks on a FIFO: the file is opened without blocking and the opened
+/// handle is checked.
 pub fn open_regular(path: &Path) -> Result<(File, u64), SafeReadError> {
-    let io = |source| SafeReadError::Io { path: path.to_path_buf(), source };
-    let metadata = std::fs::metadata(path).map_err(io)?;
-    check_regular(path, &metadata)?;
-    let file = File::open(path).map_err(io)?;
-    // The path may have been swapped between the check and the open: check what was opened.
-    let metadata = file.metadata().map_err(io)?;
-    check_regular(path, &metadata)?;
-    Ok((file, metadata.len()))
+    let opened = open_checked(path, Links::Follow)?;
+    Ok((opened.file, opened.len_bytes))
 }
 
 /// Reads the whole regular file at `path`, refusing files over `max_bytes` before reading.
 pub fn read_regular(path: &Path, max_bytes: u64) -> Result<Vec<u8>, SafeReadError> {
-    let (file, len_bytes) = open_regular(path)?;
-    if len_bytes > max_bytes {
+    read_opened(open_checked(path, Links::Follow)?, max_bytes, path)
+}
+
+/// Reads the whole regular file `name` inside `dir` (a link only when it leads inside `dir`, see
+/// [`open_inside`]), refusing files over `max_bytes` before reading.
+pub fn read_inside(dir: &Path, name: &str, max_bytes: u64) -> Result<Vec<u8>, SafeReadError> {
+    read_opened(open_inside(dir, name)?, max_bytes, &dir.join(name))
+}
+
+/// Reads an opened file whose size passed `max_bytes`.
+pub fn read_opened(opened: OpenedFile, max_bytes: u64, path: &Path) -> Result<Vec<u8>, SafeReadError> {
+    if opened.len_bytes > max_bytes {
         return Err(SafeReadError::TooLarge { path: path.to_path_buf(), max_bytes });
     }
-    read_capped(file, max_bytes, path)
+    read_capped(opened.file, max_bytes, path)
 }
 
 /// Reads `reader` to its end, failing once it yields more than `max_bytes` (a gzip stream or a

@@ -242,11 +242,20 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
         heldout_images: dataset.heldout.len(),
         steps_per_epoch: dataset.train.len().div_ceil(batch_size),
     });
+    // The autosave folder is held for the whole run: another window or run saving there is refused.
+    let (autosave_dir, _autosave_lock) = match request.autosave_dir.map(|dir| (lock_autosave(&dir), dir)) {
+        Some((Ok(lock), dir)) => (Some(dir), Some(lock)),
+        Some((Err(error), _)) => {
+            events.send(Event::SaveFailed(format!("autosave is off for this run: {error}")));
+            (None, None)
+        }
+        None => (None, None),
+    };
     let mut observer = WorkerObserver {
         commands,
         events,
         stopped: false,
-        autosave_dir: request.autosave_dir,
+        autosave_dir,
         info: trainer.checkpoint_info(),
         last_snapshot: Instant::now(),
         last_autosave: None,
@@ -262,6 +271,12 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
             events.send(Event::Failed(format!("{diverged}; the views{saved}keep the last good model")))
         }
     };
+}
+
+/// Creates the autosave folder when missing and locks it for a run.
+fn lock_autosave(dir: &std::path::Path) -> Result<crate::folder_lock::FolderLock, String> {
+    std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
+    crate::folder_lock::FolderLock::acquire(dir, "autosave of a window's run").map_err(|error| error.to_string())
 }
 
 /// Forwards reports as events and applies pause, resume and stop between batches.

@@ -103,6 +103,9 @@ pub enum CheckpointError {
         /// What is there, as a phrase ("holds notes.txt", "is not a folder").
         found: String,
     },
+    /// Another writer holds the folder.
+    #[error("{0}")]
+    Locked(#[from] crate::folder_lock::FolderLockError),
 }
 
 impl From<SafeReadError> for CheckpointError {

@@ -1,13 +1,15 @@
-//! Checking a folder before a run saves into it: writable, and empty or a checkpoint.
+//! Checking a folder before a run saves into it: writable, and empty or a checkpoint; then locked for
+//! the run, and cleared of our own leftovers.
 
 use std::path::Path;
 
+use super::leftovers::remove_leftovers;
 use super::{CheckpointError, CheckpointInfo, DESCRIPTION_FILE, read_info};
+use crate::atomic_file::TEMP_PREFIX;
+use crate::folder_lock::{FolderLock, LOCK_FILE};
 
 /// Besides the description: files a checkpoint folder may hold.
-const METRICS_FILE: &str = "metrics.json";
-/// Prefix of the temporary files of `atomic_file` (left behind only by a kill).
-const TEMP_PREFIX: &str = ".vae-explorer-";
+pub const METRICS_FILE: &str = "metrics.json";
 /// Foreign entries named in the refusal; the rest are counted.
 const NAMED_ENTRIES: usize = 3;
 
@@ -20,9 +22,22 @@ pub enum SaveTarget {
     Checkpoint(Box<CheckpointInfo>),
 }
 
+/// Prepares `dir` for a run's checkpoints ([`prepare_save_target`]) and locks it for the run, named
+/// `what` to a second writer, which is refused. Our own leftovers of killed saves (temporary files,
+/// weights files the description does not name) are removed under the lock.
+pub fn claim_save_target(dir: &Path, what: &str) -> Result<(SaveTarget, FolderLock), CheckpointError> {
+    prepare_save_target(dir)?;
+    let lock = FolderLock::acquire(dir, what)?;
+    let current = read_info(dir).ok().map(|info| info.weights_file);
+    remove_leftovers(dir, current.as_deref());
+    // Checked again under the lock: what another writer may have changed meanwhile counts.
+    Ok((prepare_save_target(dir)?, lock))
+}
+
 /// Makes sure `dir` can take a run's checkpoints before the run starts: creates it when missing,
-/// checks it is a folder holding nothing or a loadable checkpoint (plus `metrics.json`,
-/// `weights*.bpk` and temporary files of earlier saves), and that a file can be created in it.
+/// checks it is a folder holding nothing or a loadable checkpoint (plus `metrics.json` beside a
+/// description, `weights*.bpk`, the lock file and temporary files of earlier saves), and that a file
+/// can be created in it. A `metrics.json` without a description is not a checkpoint: refused.
 pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
     let refuse = |found: String| CheckpointError::NotACheckpointFolder { dir: dir.to_path_buf(), found };
     let io = |error| CheckpointError::Io { path: dir.to_path_buf(), error };
@@ -35,12 +50,15 @@ pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
     let mut foreign = Vec::new();
     let mut foreign_count = 0usize;
     let mut has_description = false;
+    let mut has_metrics = false;
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = entry.file_name().to_string_lossy().into_owned();
         let is_file = entry.file_type().is_ok_and(|kind| kind.is_file());
         if name == DESCRIPTION_FILE {
             has_description = true;
+        } else if name == METRICS_FILE {
+            has_metrics = true;
         } else if !(is_file && is_checkpoint_file(&name)) {
             foreign_count += 1;
             if foreign.len() < NAMED_ENTRIES {
@@ -53,6 +71,11 @@ pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
         let extra = if more > 0 { format!(" and {more} more") } else { String::new() };
         let verb = if foreign_count == 1 { "is" } else { "are" };
         return Err(refuse(format!("holds {}{extra}, which {verb} not part of a checkpoint", foreign.join(", "))));
+    }
+    if has_metrics && !has_description {
+        return Err(refuse(format!(
+            "holds {METRICS_FILE} but no {DESCRIPTION_FILE}, so it is not a checkpoint and its {METRICS_FILE} would be replaced"
+        )));
     }
     let target = if has_description {
         let info =
@@ -72,7 +95,7 @@ pub fn prepare_save_target(dir: &Path) -> Result<SaveTarget, CheckpointError> {
 
 /// True for the names of files a checkpoint folder holds besides its description.
 fn is_checkpoint_file(name: &str) -> bool {
-    name == METRICS_FILE || (name.starts_with("weights") && name.ends_with(".bpk")) || name.starts_with(TEMP_PREFIX)
+    (name.starts_with("weights") && name.ends_with(".bpk")) || name.starts_with(TEMP_PREFIX) || name == LOCK_FILE
 }
 
 #[cfg(test)]
@@ -105,6 +128,34 @@ mod tests {
         std::fs::write(broken.path().join(DESCRIPTION_FILE), b"{\"weights_file\": \"../x\"}").expect("write");
         let error = prepare_save_target(broken.path()).expect_err("refused").to_string();
         assert!(error.contains("does not load"), "{error}");
+    }
+
+    #[test]
+    fn metrics_alone_is_not_a_checkpoint_and_stays_untouched() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(METRICS_FILE), b"{\"mine\": 1}").expect("write");
+        let error = prepare_save_target(dir.path()).expect_err("refused").to_string();
+        assert!(error.contains("holds metrics.json but no checkpoint.json"), "{error}");
+        assert!(claim_save_target(dir.path(), "train").is_err());
+        assert_eq!(std::fs::read(dir.path().join(METRICS_FILE)).expect("read"), b"{\"mine\": 1}");
+    }
+
+    #[test]
+    fn a_claimed_folder_is_locked_and_cleared_of_our_leftovers() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join(".vae-explorer-Ab12Cd.tmp"), b"killed save").expect("write");
+        std::fs::write(dir.path().join("weights-1-2-3.bpk"), b"orphan").expect("write");
+        let (target, lock) = claim_save_target(dir.path(), "train").expect("claimed");
+        assert!(matches!(target, SaveTarget::Empty));
+        let error = claim_save_target(dir.path(), "train").expect_err("a second run").to_string();
+        assert!(error.contains("is being written by"), "{error}");
+        drop(lock);
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .expect("list")
+            .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [LOCK_FILE, "weights-1-2-3.bpk"], "weights are removed only beside a description");
     }
 
     #[cfg(unix)]

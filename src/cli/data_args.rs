@@ -70,9 +70,10 @@ fn parse_channels(text: &str) -> Result<usize, String> {
 }
 
 fn parse_background(text: &str) -> Result<[u8; 3], String> {
-    let hex = text.trim().trim_start_matches('#');
+    let hex = text.trim();
+    let hex = hex.strip_prefix('#').unwrap_or(hex);
     let bad = || format!("{text:?} is no colour: give six hex digits RRGGBB, such as ffffff or 000000");
-    if hex.len() != 6 || !hex.is_ascii() {
+    if hex.len() != 6 || !hex.bytes().all(|byte| byte.is_ascii_hexdigit()) {
         return Err(bad());
     }
     let channel = |at: usize| u8::from_str_radix(&hex[at..at + 2], 16).map_err(|_| bad());
@@ -125,11 +126,19 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
         };
         let how = if decoded.load(Ordering::Relaxed) { "decoded" } else { "read from the cache" };
         eprintln!(
-            "{}: {} pictures as {}, {classes} ({how} in {:.2} s)",
+            "read {}: {} pictures as {}, {classes} ({how} in {:.2} s)",
             dataset.name,
             dataset.train.len() + dataset.heldout.len(),
             preprocessing.describe(),
             started.elapsed().as_secs_f64()
+        );
+    } else {
+        eprintln!(
+            "read {}: {} training and {} held-out images of {}",
+            dataset.name,
+            dataset.train.len(),
+            dataset.heldout.len(),
+            dataset.train.shape()
         );
     }
     if !dataset.skipped.is_empty() {
@@ -145,7 +154,7 @@ mod tests {
     #[test]
     fn flags_are_checked_when_parsed() {
         assert_eq!(parse_background("#00ff7F"), Ok([0, 255, 127]));
-        for bad in ["fff", "gggggg", "1234567", "ééé", ""] {
+        for bad in ["fff", "gggggg", "1234567", "ééé", "", "+1+1+1", "#+1+1+1", "-1-1-1", "##ffffff"] {
             assert!(parse_background(bad).is_err(), "{bad}");
         }
         assert_eq!(parse_image_size("64"), Ok(64));

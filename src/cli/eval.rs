@@ -1,6 +1,7 @@
 //! `vae-explorer eval`: every held-out measure of a saved model, printed one per line.
 
 use anyhow::{Result, bail};
+use burn::module::Module;
 
 use super::EvalArgs;
 use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims, dims_by_kl};
@@ -28,6 +29,11 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         dataset.name,
         set.len()
     );
+    // The −ELBO takes one posterior sample per image from the device's generator: seeded, so that
+    // --seed repeats to the bit.
+    if let Some(device) = snapshot.model.devices().into_iter().next() {
+        device.seed(args.seed);
+    }
     let loss = evaluate(&snapshot.model, set, config.likelihood());
     println!(
         "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",

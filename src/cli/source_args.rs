@@ -1,14 +1,14 @@
 //! What a command opens: `--model`, `--data` and the picture-folder flags, flattened into every
 //! subcommand that takes them, and the one loader of the model and its data.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
 
 use super::data_args::{PreprocessingArgs, open_data};
 use crate::checkpoint::CheckpointInfo;
-use crate::data::{Dataset, ImageSet};
+use crate::data::{DataSource, Dataset, ImageSet};
 use crate::inference::{ModelSnapshot, ModelSource};
 
 /// The `--model` and `--data` value that names what ships with the app.
@@ -40,20 +40,24 @@ pub struct ModelDataArgs {
 }
 
 impl DataArgs {
-    /// The `--data` value: as given, else the folder `model` was trained on when it still is a
-    /// folder, else `bundled`.
-    pub fn name(&self, model: Option<&CheckpointInfo>) -> String {
+    /// The `--data` value: as given, else `bundled` when there is no model or it was trained on the
+    /// bundled digits. A folder named in a model's description never chooses what is read (a
+    /// downloaded model could name private pictures): it must be given with `--data`.
+    pub fn name(&self, model: Option<&CheckpointInfo>) -> Result<String> {
         match (&self.data, model) {
-            (Some(data), _) => data.clone(),
-            (None, Some(info)) if Path::new(&info.dataset).is_dir() => info.dataset.clone(),
-            (None, _) => BUNDLED.to_string(),
+            (Some(data), _) => Ok(data.clone()),
+            (None, Some(info)) if info.dataset != DataSource::Bundled.to_string() => bail!(
+                "the model names {} as its data, but a folder stored in a model never chooses what is read; pass --data with the folder to read (the same, or another)",
+                crate::display_name::escaped(info.dataset.as_ref())
+            ),
+            (None, _) => Ok(BUNDLED.to_string()),
         }
     }
 
     /// Loads the data with a progress bar; for a picture folder the flags win over `model`'s
     /// preprocessing. Prints the skipped files, if any.
     pub fn open(&self, model: Option<&CheckpointInfo>) -> Result<Dataset> {
-        open_data(&self.name(model), &self.preprocessing, model)
+        open_data(&self.name(model)?, &self.preprocessing, model)
     }
 }
 
@@ -117,9 +121,9 @@ mod tests {
         assert_eq!((encode.source.model.as_str(), encode.source.input.data.as_deref()), ("bundled", Some("bundled")));
         let CliCommand::Export(export) = parse(&["export", "samples", "--out", "s.png"]) else { panic!("not export") };
         assert_eq!(export.source.input.data, None);
-        assert_eq!(export.source.input.name(None), "bundled");
+        assert_eq!(export.source.input.name(None).expect("bundled"), "bundled");
         let CliCommand::Eval(eval) = parse(&["eval", "--data", "/digits", "--fit", "pad"]) else { panic!("not eval") };
-        assert_eq!(eval.source.input.name(None), "/digits");
+        assert_eq!(eval.source.input.name(None).expect("given"), "/digits");
         assert!(eval.source.input.preprocessing.fit.is_some());
         let CliCommand::Train(train) = parse(&["train", "--out", "run"]) else { panic!("not train") };
         assert_eq!(train.input.data.as_deref(), Some("bundled"));

@@ -56,7 +56,8 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let mut config = args.training_config();
     config.validate().map_err(anyhow::Error::msg)?;
-    let target = checkpoint::prepare_save_target(&args.out).context("cannot save into the --out folder")?;
+    let (target, _out_lock) =
+        checkpoint::claim_save_target(&args.out, "train").context("cannot save into the --out folder")?;
     let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
     let dataset = Arc::new(args.input.open(resumed.as_ref())?);
     config.model.image_height = dataset.train.height;

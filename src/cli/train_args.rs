@@ -96,9 +96,9 @@ pub struct TrainArgs {
     /// Reconstruction loss.
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
-    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units
-    /// ([0, 1]): the loss is -log p(x|z) in nats, so a smaller scale weighs reconstruction more
-    /// against the KL term.
+    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units (pixels
+    /// run from 0 to 1), from 0.001 to 10: the loss is -log p(x|z) in nats, so a smaller scale weighs
+    /// reconstruction more against the KL term.
     #[arg(long, visible_alias = "sigma", default_value_t = crate::training::DEFAULT_LIKELIHOOD_SCALE)]
     pub likelihood_scale: f64,
     /// Passes over the training images.

@@ -133,7 +133,7 @@ fn load_bundled() -> Result<Dataset, DataError> {
     let images = parse_images(&gunzip_if_compressed(BUNDLED_IMAGES_GZ.to_vec(), images_path)?, images_path)?;
     let labels = parse_labels(&gunzip_if_compressed(BUNDLED_LABELS_GZ.to_vec(), labels_path)?, labels_path)?;
     let all = pair(images, labels, images_path, labels_path)?;
-    let (train, heldout) = all.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
+    let (train, heldout) = all.into_stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
     Ok(Dataset {
         name: DataSource::Bundled.to_string(),
         class_names: names(&DIGIT_NAMES),

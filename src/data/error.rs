@@ -199,6 +199,9 @@ pub enum DataError {
         /// The cap in MiB.
         max_mib: u64,
     },
+    /// The pictures would need more memory than is available.
+    #[error("{0}")]
+    NotEnoughMemory(#[from] crate::memory_budget::NotEnoughMemory),
     /// A picture to import cannot be used.
     #[error("{path} cannot be used as a picture ({reason}); use a PNG, JPEG, BMP, GIF or WebP file")]
     ImageFile {

@@ -84,6 +84,31 @@ impl ImageSet {
     ///
     /// The same seed always gives the same split.
     pub fn stratified_split(&self, heldout_fraction: f64, seed: u64) -> (Self, Self) {
+        let (train, heldout) = self.split_indices(heldout_fraction, seed);
+        (self.select(&train), self.select(&heldout))
+    }
+
+    /// The split of [`Self::stratified_split`], made without copying the training images: they are
+    /// moved down within this set's own buffer, so the peak is this set plus the held-out images.
+    pub fn into_stratified_split(mut self, heldout_fraction: f64, seed: u64) -> (Self, Self) {
+        let (train, heldout_indices) = self.split_indices(heldout_fraction, seed);
+        let heldout = self.select(&heldout_indices);
+        let values = self.values_per_image();
+        // Ascending indices: every image moves down (or stays), never over one still to move.
+        for (slot, &index) in train.iter().enumerate() {
+            if slot != index {
+                self.pixels.copy_within(index * values..(index + 1) * values, slot * values);
+                self.labels[slot] = self.labels[index];
+            }
+        }
+        self.pixels.truncate(train.len() * values);
+        self.pixels.shrink_to_fit();
+        self.labels.truncate(train.len());
+        (self, heldout)
+    }
+
+    /// The sorted (train, held-out) indices of the stratified split.
+    fn split_indices(&self, heldout_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
         let mut rng = StdRng::seed_from_u64(seed);
         let classes = self.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
         let (mut train, mut heldout) = (Vec::new(), Vec::new());
@@ -97,7 +122,7 @@ impl ImageSet {
         }
         train.sort_unstable();
         heldout.sort_unstable();
-        (self.select(&train), self.select(&heldout))
+        (train, heldout)
     }
 }
 
@@ -125,6 +150,9 @@ mod tests {
         }
         let (_, again) = set.stratified_split(0.1, 7);
         assert_eq!(heldout.pixels, again.pixels);
+        let (moved_train, moved_heldout) = set.clone().into_stratified_split(0.1, 7);
+        assert_eq!((moved_train.pixels, moved_train.labels), (train.pixels, train.labels));
+        assert_eq!((moved_heldout.pixels, moved_heldout.labels), (heldout.pixels, heldout.labels));
     }
 
     #[test]

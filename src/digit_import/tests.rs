@@ -1,7 +1,7 @@
 //! Tests of the image import: formats, transparency, depth, sizes and damaged files.
 
 use super::*;
-use image::{ImageFormat, Rgb, RgbImage, Rgba, RgbaImage};
+use image::{ImageBuffer, ImageFormat, Luma, Rgb, RgbImage, Rgba, RgbaImage};
 
 const SIDE: usize = 28;
 

@@ -47,11 +47,23 @@ pub enum ExportError {
         /// The underlying I/O error.
         source: io::Error,
     },
-    /// The destination path does not name a file (e.g. `/` or `..`).
-    #[error("cannot write {}: it does not name a file; choose a file name such as grid.png", .path.display())]
+    /// The destination path does not name a file (e.g. `/`, `..` or `pictures/`).
+    #[error("cannot write {}: it names a folder, not a file; choose a file name such as grid.png", .path.display())]
     NoFileName {
         /// The requested destination.
         path: PathBuf,
+    },
+    /// The destination's extension names another format than the one written.
+    #[error(
+        "cannot write {}: its extension names another format than the {} written; end the name in .{format}",
+        .path.display(),
+        .format.to_uppercase()
+    )]
+    WrongExtension {
+        /// The requested destination.
+        path: PathBuf,
+        /// The format written ("png", "gif").
+        format: &'static str,
     },
     /// A file could not be opened for reading.
     #[error("cannot read {}: {}", .path.display(), read_advice(.source))]

@@ -94,7 +94,7 @@ pub fn write_gif(path: &Path, frames: &[RgbImage], frames_per_sec: f32, ping_pon
     }
     encoder.into_inner().map_err(gif_error)?;
 
-    write_file(path, &bytes)?;
+    write_file(path, &bytes, "gif")?;
     Ok(written)
 }
 

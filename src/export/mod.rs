@@ -20,10 +20,19 @@ pub use provenance::provenance;
 pub use scatter_gif::{ScatterFrame, write_scatter_gif};
 pub use view_files::{write_frames_gif, write_grid_png};
 
-/// Writes an encoded file atomically, naming the path in the error.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), ExportError> {
-    if path.file_name().is_none() {
+/// Writes a file encoded as `format` ("png", "gif") atomically, naming the path in the error. A path
+/// that names a folder (ends in a separator, or is one) or whose extension names another format is
+/// refused before anything is written.
+fn write_file(path: &Path, bytes: &[u8], format: &'static str) -> Result<(), ExportError> {
+    let names_folder = path.as_os_str().to_string_lossy().ends_with(std::path::is_separator)
+        || std::fs::symlink_metadata(path).is_ok_and(|metadata| metadata.is_dir());
+    if path.file_name().is_none() || names_folder {
         return Err(ExportError::NoFileName { path: path.to_path_buf() });
+    }
+    if let Some(extension) = path.extension()
+        && !extension.eq_ignore_ascii_case(format)
+    {
+        return Err(ExportError::WrongExtension { path: path.to_path_buf(), format });
     }
     crate::atomic_file::write_atomically(path, bytes)
         .map_err(|source| ExportError::Write { path: path.to_path_buf(), source })

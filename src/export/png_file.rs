@@ -47,7 +47,7 @@ pub fn write_png(path: &Path, image: &RgbImage, text: &[(String, String)]) -> Re
     }
     writer.finish().map_err(png_error)?;
 
-    write_file(path, &bytes)
+    write_file(path, &bytes, "png")
 }
 
 /// Reads back all text chunks (`tEXt`, `zTXt` and `iTXt`) of a PNG file as `(key, value)` pairs.

@@ -8,6 +8,7 @@
 mod error;
 mod grid;
 mod limits;
+mod text;
 mod views;
 
 #[cfg(test)]
@@ -19,6 +20,7 @@ pub use limits::{
     GUTTER_GRAY, GridStyle, MAX_ANIMATION_PIXELS, MAX_EXPORT_PIXELS, MAX_EXPORT_SIDE_PX, MAX_SCALE, MIN_SCALE,
     WINDOW_STYLE, check_animation_size, check_output_size, rendered_size,
 };
+pub use text::{TextStyle, draw_text, hack_font, text_width_px};
 pub use views::{
     PAIRS_PER_ROW, decoder_grid, image_pair, morph_frames, morph_strip, neighbour_rows, prior_samples,
     reconstruction_rows, reconstructions, single_image, thumbnail_row,

@@ -1,14 +1,20 @@
-//! A run that diverged: the first non-finite loss or weight, and what to change.
+//! A run that diverged: the first non-finite loss or weight, or a finite loss that exploded far above
+//! where the run started, and what to change.
 
 use super::{LossParts, TrainingConfig};
 
-/// Where a run diverged: a loss became NaN or infinite, so training stopped there.
+/// How many times its starting size a loss may grow to before the run counts as diverged.
+pub const EXPLOSION_FACTOR: f64 = 10.0;
+
+/// Where a run diverged: a loss became NaN or infinite, or exploded far above where the run started
+/// (see [`ExplosionLimit`]), so training stopped there.
 ///
 /// The message says what to change; the model that was last saved or shown is the one to keep.
 #[derive(Clone, Debug, PartialEq, thiserror::Error)]
 #[error(
-    "training diverged in epoch {epoch}{}: {what} became {value}; lower the learning rate (now {learning_rate}) or β (now {beta}) and train again",
-    step.map(|step| format!(", step {step}")).unwrap_or_default()
+    "training diverged in epoch {epoch}{}: {what} became {value}{}; lower the learning rate (now {learning_rate}) or β (now {beta}) and train again",
+    step.map(|step| format!(", step {step}")).unwrap_or_default(),
+    explosion_note(*limit_nats)
 )]
 pub struct Diverged {
     /// 1-based epoch in which it happened.
@@ -23,12 +29,67 @@ pub struct Diverged {
     pub learning_rate: f64,
     /// β of the run.
     pub beta: f64,
+    /// For a finite value: the limit it passed, in nats (`None` for NaN and infinity).
+    pub limit_nats: Option<f64>,
 }
 
 impl Diverged {
     /// A divergence of `what` (with `value`) in `epoch`, `step` of a run with `config`.
     pub fn new(config: &TrainingConfig, epoch: usize, step: Option<usize>, what: &'static str, value: f64) -> Self {
-        Self { epoch, step, what, value, learning_rate: config.learning_rate, beta: config.beta }
+        Self { epoch, step, what, value, learning_rate: config.learning_rate, beta: config.beta, limit_nats: None }
+    }
+
+    /// A divergence of `parts` (NaN, infinity or an explosion past `limit`) in `epoch`, `step`; `None` when
+    /// `parts` is fine. `what` names the loss ("the training loss", "the held-out loss").
+    pub fn of_loss(
+        config: &TrainingConfig,
+        (epoch, step): (usize, Option<usize>),
+        what: &'static str,
+        parts: &LossParts,
+        limit: Option<&ExplosionLimit>,
+    ) -> Option<Self> {
+        if let Some(value) = non_finite_value(parts) {
+            return Some(Self::new(config, epoch, step, what, value));
+        }
+        let (value, limit_nats) = limit?.exceeded(parts)?;
+        Some(Self { limit_nats: Some(limit_nats), ..Self::new(config, epoch, step, what, value) })
+    }
+}
+
+fn explosion_note(limit_nats: Option<f64>) -> String {
+    limit_nats
+        .map(|limit| format!(" nats, past {limit:.1} ({EXPLOSION_FACTOR}× where the run started)"))
+        .unwrap_or_default()
+}
+
+/// How high a finite loss may rise: [`EXPLOSION_FACTOR`] times where the run started (the first step's
+/// training −ELBO of a fresh run; the first epoch's −ELBO of a resumed model). Past it, the −ELBO or
+/// the KL term alone count as a divergence, exactly as NaN does.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ExplosionLimit {
+    /// The −ELBO the run started at, in nats per image.
+    pub start_nats: f64,
+}
+
+impl ExplosionLimit {
+    /// The highest −ELBO (in nats) still accepted: the start plus `EXPLOSION_FACTOR − 1` times its
+    /// size (at least 1 nat), which is `EXPLOSION_FACTOR ×` the start for a positive start.
+    pub fn neg_elbo_limit_nats(&self) -> f64 {
+        self.start_nats + (EXPLOSION_FACTOR - 1.0) * self.start_nats.abs().max(1.0)
+    }
+
+    /// The highest KL term (in nats) still accepted: `EXPLOSION_FACTOR ×` the start's size (at least 1 nat).
+    pub fn kl_limit_nats(&self) -> f64 {
+        EXPLOSION_FACTOR * self.start_nats.abs().max(1.0)
+    }
+
+    /// The value that passed its limit and that limit, or `None` when `parts` stays below both.
+    pub fn exceeded(&self, parts: &LossParts) -> Option<(f64, f64)> {
+        let neg_elbo = parts.neg_elbo_nats();
+        if neg_elbo > self.neg_elbo_limit_nats() {
+            return Some((neg_elbo, self.neg_elbo_limit_nats()));
+        }
+        (parts.kl_nats > self.kl_limit_nats()).then(|| (parts.kl_nats, self.kl_limit_nats()))
     }
 }
 
@@ -49,6 +110,27 @@ mod tests {
         assert!(message.contains("learning rate (now 0.3)") && message.contains("β (now 1)"), "{message}");
         let at_evaluation = Diverged::new(&config, 1, None, "the held-out loss", f64::INFINITY).to_string();
         assert!(at_evaluation.contains("epoch 1: the held-out loss became inf"), "{at_evaluation}");
+    }
+
+    #[test]
+    fn a_finite_explosion_is_a_divergence_with_its_limit() {
+        let config = TrainingConfig::default();
+        let limit = ExplosionLimit { start_nats: 543.0 };
+        let healthy = LossParts { reconstruction_nats: 150.0, kl_nats: 25.0 };
+        assert_eq!(Diverged::of_loss(&config, (1, Some(3)), "the training loss", &healthy, Some(&limit)), None);
+        let exploded = LossParts { reconstruction_nats: 312_000.0, kl_nats: 394.0 };
+        let diverged = Diverged::of_loss(&config, (1, Some(3)), "the training loss", &exploded, Some(&limit))
+            .expect("an explosion");
+        assert_eq!(diverged.limit_nats, Some(5430.0));
+        let message = diverged.to_string();
+        assert!(message.contains("became 312394 nats, past 5430.0 (10× where the run started)"), "{message}");
+        let kl_only = LossParts { reconstruction_nats: -6000.0, kl_nats: 6000.0 };
+        assert!(limit.exceeded(&kl_only).is_some(), "the KL alone passed its bound");
+        let negative_start = ExplosionLimit { start_nats: -100.0 };
+        assert_eq!(negative_start.neg_elbo_limit_nats(), 800.0);
+        let nan = LossParts { reconstruction_nats: f64::NAN, kl_nats: 1.0 };
+        let diverged = Diverged::of_loss(&config, (2, None), "the held-out loss", &nan, None).expect("NaN");
+        assert!(diverged.value.is_nan() && diverged.limit_nats.is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::adam::Adam;
-use super::divergence::non_finite_value;
+use super::divergence::ExplosionLimit;
 use super::evaluate::evaluate;
 use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
@@ -58,6 +58,9 @@ pub struct Trainer {
     history: Vec<EpochReport>,
     /// Held-out KL of each latent dimension at the last epoch end, in nats.
     kl_per_dim_nats: Vec<f64>,
+    /// Where the run started: a finite loss far above it is a divergence. From the model's first epoch
+    /// (the larger of its training and held-out −ELBO) when resumed, else from this run's first step.
+    explosion_limit: Option<ExplosionLimit>,
 }
 
 impl Trainer {
@@ -118,7 +121,22 @@ impl Trainer {
         let device = device.clone().autodiff();
         let kl_per_dim_nats = Vec::new();
         let model = Some(model);
-        Self { config, dataset, device, model, optimizer, shards, epochs_done, global_step, history, kl_per_dim_nats }
+        let explosion_limit = history
+            .first()
+            .map(|first| ExplosionLimit { start_nats: first.train.neg_elbo_nats().max(first.heldout.neg_elbo_nats()) });
+        Self {
+            config,
+            dataset,
+            device,
+            model,
+            optimizer,
+            shards,
+            epochs_done,
+            global_step,
+            history,
+            kl_per_dim_nats,
+            explosion_limit,
+        }
     }
 
     /// The description a checkpoint of the current state carries.
@@ -204,8 +222,13 @@ impl Trainer {
                 keep_weight_factors: self.optimizer.takes_weight_factors(),
             };
             let BatchGradients { gradients, loss } = step.gradients(self.model(), train, batch, &self.device);
-            if let Some(value) = non_finite_value(&loss) {
-                return Err(Diverged::new(&self.config, epoch, Some(index + 1), "the training loss", value));
+            let place = (epoch, Some(index + 1));
+            let limit = self.explosion_limit.as_ref();
+            if let Some(diverged) = Diverged::of_loss(&self.config, place, "the training loss", &loss, limit) {
+                return Err(diverged);
+            }
+            if self.explosion_limit.is_none() {
+                self.explosion_limit = Some(ExplosionLimit { start_nats: loss.neg_elbo_nats() });
             }
             let learning_rate =
                 self.config.learning_rate_at(self.epochs_done as f64 + (index as f64 + 0.5) / steps_per_epoch as f64);
@@ -231,8 +254,9 @@ impl Trainer {
         let train_secs = started.elapsed().as_secs_f64();
         let train_images = train.len();
         let heldout = evaluate(&self.model().valid(), &self.dataset.heldout, self.config.likelihood());
-        if let Some(value) = non_finite_value(&heldout) {
-            return Err(Diverged::new(&self.config, epoch, None, "the held-out loss", value));
+        let limit = self.explosion_limit.as_ref();
+        if let Some(diverged) = Diverged::of_loss(&self.config, (epoch, None), "the held-out loss", &heldout, limit) {
+            return Err(diverged);
         }
         if !self.model().is_finite() {
             return Err(Diverged::new(&self.config, epoch, None, "a weight", f64::NAN));
@@ -272,5 +296,5 @@ fn check_shape(config: &TrainingConfig, dataset: &Dataset) -> Result<(), String>
     if dataset.train.is_empty() || dataset.heldout.is_empty() {
         return Err(format!("{} has no training or no held-out images", dataset.name));
     }
-    Ok(())
+    super::check_training_memory(config, dataset.train.len()).map_err(|error| error.to_string())
 }

@@ -59,6 +59,23 @@ fn a_diverging_run_fails_and_keeps_the_model_that_was_there() {
 }
 
 #[test]
+fn a_finite_explosion_is_a_divergence_and_keeps_the_model_that_was_there() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let good = train(out.path(), &["--epochs", "1"]);
+    assert!(good.status.success(), "{}", stderr(&good));
+    let before = decoded(out.path());
+
+    // Issue 27, case 7: this recipe's loss grows to hundreds of thousands of nats without ever
+    // becoming NaN; it used to be saved over the good model.
+    let exploding = train(out.path(), &["--epochs", "2", "--lr", "0.1", "--lr-schedule", "constant"]);
+    let message = stderr(&exploding);
+    assert!(!exploding.status.success(), "{message}");
+    assert!(message.contains("diverged") && message.contains("× where the run started"), "{message}");
+    assert!(message.contains("keeps the model it held (epoch 1)"), "{message}");
+    assert_eq!(decoded(out.path()), before, "the model in --out changed");
+}
+
+#[test]
 fn an_absurd_beta_is_refused_and_the_model_stays() {
     let out = tempfile::tempdir().expect("temp dir");
     let good = train(out.path(), &["--epochs", "1"]);

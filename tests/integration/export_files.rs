@@ -228,11 +228,12 @@ fn the_scatter_evolution_gif_has_one_frame_per_epoch() {
     let frame = |spread: f32| ScatterFrame {
         points: (0..50).map(|i| [i as f32 * spread, (i % 7) as f32 * spread]).collect(),
         labels: (0..50).map(|i| (i % 10) as u8).collect(),
+        epoch: 1,
     };
     let frames = [frame(0.1), frame(0.2), frame(0.3)];
-    write_scatter_gif(&path, &frames, 120, 2.0, |label| [label * 20, 100, 200]).unwrap();
+    write_scatter_gif(&path, &frames, ["z0", "z1"], 120, 2.0, |label| [label * 20, 100, 200]).unwrap();
     assert_eq!(gif_frame_count(&path).unwrap(), 3);
-    assert!(matches!(write_scatter_gif(&path, &[], 120, 2.0, |_| [0, 0, 0]), Err(ExportError::NoFrames)));
+    assert!(matches!(write_scatter_gif(&path, &[], ["z0", "z1"], 120, 2.0, |_| [0, 0, 0]), Err(ExportError::NoFrames)));
 }
 
 #[test]

@@ -82,7 +82,7 @@ fn writing_onto_a_folder_fails_and_removes_temp_file() {
     std::fs::create_dir(&folder).unwrap();
 
     let err = write_png(&folder, &frame(2, 2, 0), &[]).unwrap_err();
-    assert!(matches!(err, ExportError::Write { .. }), "{err:?}");
+    assert!(matches!(err, ExportError::NoFileName { .. }), "{err:?}");
     assert!(err.to_string().contains(&folder.display().to_string()), "{err}");
     assert!(folder.is_dir());
     assert!(entries(&folder).is_empty());
@@ -90,6 +90,23 @@ fn writing_onto_a_folder_fails_and_removes_temp_file() {
 
     let err = write_png(Path::new("/"), &frame(1, 1, 0), &[]).unwrap_err();
     assert!(matches!(err, ExportError::NoFileName { .. }), "{err:?}");
+}
+
+#[test]
+fn a_folder_path_or_another_formats_extension_is_refused_before_writing() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing_folder = dir.path().join("adir/");
+    let err = write_png(&missing_folder, &frame(1, 1, 0), &[]).unwrap_err();
+    assert!(err.to_string().contains("it names a folder, not a file"), "{err}");
+    for name in ["x.jpg", "x.gif", "x.PNG.webp"] {
+        let err = write_png(&dir.path().join(name), &frame(1, 1, 0), &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("extension names another format than the PNG written; end the name in .png"),
+            "{err}"
+        );
+    }
+    write_png(&dir.path().join("upper.PNG"), &frame(1, 1, 0), &[]).expect("any case");
+    assert_eq!(entries(dir.path()), vec!["upper.PNG".to_owned()], "nothing else was written");
 }
 
 #[cfg(unix)]

@@ -54,8 +54,8 @@ fn animations_and_scatter_gifs_are_bounded_too() {
 
     let dir = tempfile::tempdir().expect("temp dir");
     let path = dir.path().join("scatter.gif");
-    let frames = [ScatterFrame { points: vec![[0.0, 0.0]], labels: vec![0] }];
-    let error = write_scatter_gif(&path, &frames, 100_000, 2.0, |_| [0, 0, 0]).unwrap_err();
+    let frames = [ScatterFrame { points: vec![[0.0, 0.0]], labels: vec![0], epoch: 1 }];
+    let error = write_scatter_gif(&path, &frames, ["z0", "z1"], 100_000, 2.0, |_| [0, 0, 0]).unwrap_err();
     assert!(matches!(error, ExportError::Render(RenderError::ImageTooLarge { .. })), "{error}");
     assert!(!path.exists());
 }

@@ -77,15 +77,24 @@ fn the_command_line_trains_encodes_and_exports_on_a_picture_folder() {
     let strip = image::open(&morph).expect("a PNG");
     assert_eq!((strip.width(), strip.height()), (3 * 8, 8), "three 8 × 8 frames");
 
-    // Without --data, export reads the folder the model was trained on.
+    // The folder a model names is never read on its own (issue 27, case 5): export asks for --data.
     let reconstructions = out.path().join("reconstructions.png");
-    let output = vae_explorer(cache.path())
-        .args(["export", "reconstructions", "--scale", "1", "--gutter", "0", "--model"])
-        .arg(out.path())
-        .arg("--out")
-        .arg(&reconstructions)
-        .output()
-        .expect("run the binary");
+    let export = |data: Option<&Path>| {
+        let mut command = vae_explorer(cache.path());
+        command.args(["export", "reconstructions", "--scale", "1", "--gutter", "0", "--model"]).arg(out.path());
+        if let Some(data) = data {
+            command.arg("--data").arg(data);
+        }
+        command.arg("--out").arg(&reconstructions).output().expect("run the binary")
+    };
+    let output = export(None);
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("pass --data"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let output = export(Some(data.path()));
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     let pairs = image::open(&reconstructions).expect("a PNG");
     assert_eq!(pairs.color(), image::ColorType::Rgb8, "the 16×16 RGB model's reconstructions are RGB");

@@ -201,3 +201,19 @@ fn eval_orders_the_dimensions_by_kl() {
     let line = text.lines().find(|line| line.starts_with("dimensions by KL: ")).expect("a KL order line");
     assert!(line.contains("z0") && line.contains("z1") && line.ends_with("collapsed (KL < 0.01 nats): 0"), "{line}");
 }
+
+#[test]
+fn eval_with_a_seed_repeats_to_the_bit() {
+    let run = || {
+        let output = Command::new(env!("CARGO_BIN_EXE_vae-explorer"))
+            .args(["eval", "--seed", "1", "--iw-samples", "2"])
+            .output()
+            .expect("runs");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        String::from_utf8_lossy(&output.stdout).into_owned()
+    };
+    let first = run();
+    for _ in 0..2 {
+        assert_eq!(run(), first, "eval --seed 1 printed other figures");
+    }
+}

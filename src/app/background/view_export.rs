@@ -177,7 +177,11 @@ impl ExportJob {
                     let color = class_color(label);
                     [color.r(), color.g(), color.b()]
                 };
-                write_scatter_gif(path, &frames, SCATTER_GIF_SIDE_PX, fps, color)?;
+                let [x_name, y_name] = clouds
+                    .last()
+                    .map(|cloud| plane.cloud_projection(cloud).axis_names())
+                    .unwrap_or_else(|| ["x".to_string(), "y".to_string()]);
+                write_scatter_gif(path, &frames, [&x_name, &y_name], SCATTER_GIF_SIDE_PX, fps, color)?;
             }
         }
         Ok(())
@@ -203,7 +207,7 @@ fn scatter_frames(clouds: &[Arc<LatentCloud>], plane: PlaneChoice) -> Vec<Scatte
         .map(|cloud| {
             let projection = plane.cloud_projection(cloud);
             let points = (0..cloud.len()).map(|index| projection.project(cloud.mean(index))).collect();
-            ScatterFrame { points, labels: cloud.labels.clone() }
+            ScatterFrame { points, labels: cloud.labels.clone(), epoch: cloud.epochs_done }
         })
         .collect()
 }

@@ -201,9 +201,9 @@ impl Explorer {
             ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
             let latent_dim = self.state.latent_dim().unwrap_or(2);
             plane_choice_ui(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
-            let epochs = self.state.epoch_clouds.len();
-            let label = format!("Export evolution GIF ({epochs} epochs)…");
-            if ui.add_enabled(epochs > 0, egui::Button::new(label).small()).clicked() {
+            let clouds = &self.state.epoch_clouds;
+            let label = format!("Export evolution GIF ({})…", frames_label(clouds));
+            if ui.add_enabled(!clouds.is_empty(), egui::Button::new(label).small()).clicked() {
                 actions.push(AppAction::Ask(DialogRequest::ExportFile(ExportView::ScatterGif)));
             }
         });
@@ -304,6 +304,18 @@ impl Explorer {
     }
 }
 
+/// The evolution GIF's frames, named by the epochs they show: "epochs 0–2" (the first frame,
+/// epoch 0, is a snapshot taken before the first epoch ended), "epoch 3", or "no frames".
+fn frames_label(clouds: &[std::sync::Arc<LatentCloud>]) -> String {
+    match (clouds.first(), clouds.last()) {
+        (Some(first), Some(last)) if first.epochs_done != last.epochs_done => {
+            format!("{} frames: epochs {}–{}", clouds.len(), first.epochs_done, last.epochs_done)
+        }
+        (Some(only), _) => format!("1 frame: epoch {}", only.epochs_done),
+        _ => "no frames".to_string(),
+    }
+}
+
 /// Where dataset image `point` sits in `layout`, when the cloud holds it.
 fn layout_position(cloud: &LatentCloud, layout: &PlaneLayout, point: PointRef) -> Option<[f32; 2]> {
     if point.train != (cloud.source == ScatterSource::Train) {
@@ -318,4 +330,34 @@ fn morph_path(settings: &ViewSettings, projection: &Projection, from: &[f32], to
     let steps = 32;
     let path = settings.morph.interpolation.path(from, to, steps);
     path.chunks_exact(from.len().max(1)).map(|point| projection.project(point)).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn cloud_after(epochs_done: usize) -> Arc<LatentCloud> {
+        Arc::new(LatentCloud {
+            source: ScatterSource::Heldout,
+            latent_dim: 2,
+            means: vec![0.0, 0.0],
+            labels: vec![0],
+            indices: vec![0],
+            pca: None,
+            epochs_done,
+            log_vars: Vec::new(),
+            kl_per_dim_nats: Vec::new(),
+            fingerprint: 0,
+        })
+    }
+
+    #[test]
+    fn the_evolution_gif_button_counts_frames_and_names_their_epochs() {
+        let two_epochs = [cloud_after(0), cloud_after(1), cloud_after(2)];
+        assert_eq!(frames_label(&two_epochs), "3 frames: epochs 0–2");
+        assert_eq!(frames_label(&[cloud_after(4)]), "1 frame: epoch 4");
+        assert_eq!(frames_label(&[]), "no frames");
+    }
 }

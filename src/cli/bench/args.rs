@@ -54,6 +54,27 @@ pub struct BenchArgs {
     pub window_rounds: usize,
 }
 
+/// Most steps `--steps` and `--warmup-steps` accept (a million MNIST steps take hours).
+pub const MAX_BENCH_STEPS: usize = 1_000_000;
+
+impl BenchArgs {
+    /// Checks the numbers before anything runs, saying what to change.
+    pub fn validate(&self) -> Result<(), String> {
+        if !(1..=MAX_BENCH_STEPS).contains(&self.steps) {
+            return Err(format!("--steps must be 1 to {MAX_BENCH_STEPS}, not {}", self.steps));
+        }
+        if self.warmup_steps > MAX_BENCH_STEPS {
+            return Err(format!("--warmup-steps must be 0 to {MAX_BENCH_STEPS}, not {}", self.warmup_steps));
+        }
+        if let Some(peak) = self.peak_gflops
+            && !(peak.is_finite() && peak > 0.0)
+        {
+            return Err(format!("--peak-gflops must be a positive number of GFLOP/s, not {peak}"));
+        }
+        Ok(())
+    }
+}
+
 /// Parses an image shape written HEIGHTxWIDTHxCHANNELS, such as 64x64x3.
 fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
     let parts: Vec<&str> = text.split(['x', '×']).collect();
@@ -61,5 +82,9 @@ fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
         return Err(format!("expected HEIGHTxWIDTHxCHANNELS such as 64x64x3, not {text:?}"));
     };
     let parse = |part: &str| part.trim().parse::<usize>().map_err(|_| format!("{part:?} in {text:?} is not a count"));
-    Ok(ImageShape { channels: parse(channels)?, height: parse(height)?, width: parse(width)? })
+    let shape = ImageShape { channels: parse(channels)?, height: parse(height)?, width: parse(width)? };
+    if !matches!(shape.channels, 1 | 3) {
+        return Err(format!("{text:?} has {} channels; bench trains on grey (1) or RGB (3) images", shape.channels));
+    }
+    Ok(shape)
 }

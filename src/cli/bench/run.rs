@@ -21,6 +21,7 @@ const SYNTHETIC_HELDOUT_IMAGES: usize = 64;
 
 /// Runs `vae-explorer bench` and prints one line per measurement.
 pub fn run_bench(args: &BenchArgs) -> Result<()> {
+    args.validate().map_err(anyhow::Error::msg)?;
     if args.views {
         return super::views::run_views_bench();
     }

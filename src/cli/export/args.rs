@@ -28,7 +28,8 @@ pub enum ExportKind {
 
 /// What `--help` says of export's `--data`, which has no fixed default.
 const DATA_HELP: &str = "`bundled` or a folder of IDX files or pictures (for reconstructions, morph indices and PCA). \
-                         Default: the folder the model was trained on when it still exists, else `bundled`";
+                         Default: `bundled` for a model trained on the bundled digits; a model trained on a folder \
+                         needs --data (a folder named inside a model never chooses what is read)";
 
 /// `vae-explorer export`.
 #[derive(Debug, Args)]
@@ -106,8 +107,14 @@ fn parse_range(text: &str) -> Result<[f32; 2], String> {
     let [low, high] = parts.as_slice() else { return Err(format!("expected MIN,MAX such as -4,4, not {text:?}")) };
     let parse = |part: &str| part.trim().parse::<f32>().map_err(|_| format!("{part:?} is not a number"));
     let (low, high) = (parse(low)?, parse(high)?);
-    if !(low.is_finite() && high.is_finite() && low < high) {
-        return Err(format!("MIN must be below MAX, both finite: {text:?}"));
+    if !(low.is_finite() && high.is_finite()) {
+        return Err(format!("MIN and MAX must be finite numbers (as 32-bit floats): {text:?}"));
+    }
+    if low >= high {
+        return Err(format!("MIN must be below MAX: {text:?}"));
+    }
+    if !(high - low).is_finite() {
+        return Err(format!("MAX − MIN overflows a 32-bit float; choose a narrower range than {text:?}"));
     }
     Ok([low, high])
 }

@@ -4,13 +4,13 @@
 
 use std::path::Path;
 
-use ab_glyph::{Font, FontRef, PxScale, ScaleFont, point};
+use ab_glyph::FontRef;
 use image::{Rgb, RgbImage};
 
 use crate::data::ImageSet;
 use crate::export::{ExportError, write_png};
 use crate::image_shape::ImageShape;
-use crate::render::check_output_size;
+use crate::render::{TextStyle, check_output_size, draw_text, hack_font};
 
 /// File name of the figure inside the sweep's folder.
 pub const FIGURE_FILE: &str = "reconstructions.png";
@@ -82,7 +82,7 @@ pub fn pick_images(set: &ImageSet) -> Vec<usize> {
 pub fn render(rows: &[FigureRow], images: usize, shape: ImageShape) -> Result<RgbImage, ExportError> {
     let (width, height) = figure_size(rows.len(), images, shape)?;
     let mut canvas = RgbImage::from_pixel(width, height, BACKGROUND);
-    let font = FontRef::try_from_slice(epaint_default_fonts::HACK_REGULAR).ok();
+    let font = hack_font();
     let scale = u32::try_from(cell_scale(shape)).unwrap_or(1);
     let (cell_width, cell_height) = (shape.width as u32 * scale, shape.height as u32 * scale);
     let values = shape.values();
@@ -129,38 +129,8 @@ fn draw_image(canvas: &mut RgbImage, image: &[f32], shape: ImageShape, (left, to
 
 /// Draws `text` in the label column with its baseline at `baseline`, cut to fit with "…".
 fn draw_label(canvas: &mut RgbImage, font: &FontRef<'_>, text: &str, baseline: f32) {
-    let scale = PxScale::from(FONT_PX);
-    let scaled = font.as_scaled(scale);
-    let room = (LABEL_WIDTH_PX - 2 * GUTTER_PX) as f32;
-    let width = |text: &str| text.chars().map(|c| scaled.h_advance(scaled.glyph_id(c))).sum::<f32>();
-    let mut shown: String = text.to_string();
-    while width(&shown) > room && !shown.is_empty() {
-        shown.pop();
-        shown = format!("{}…", shown.trim_end_matches('…'));
-        if shown == "…" {
-            break;
-        }
-    }
-    let mut caret = GUTTER_PX as f32;
-    for character in shown.chars() {
-        let id = scaled.glyph_id(character);
-        let glyph = id.with_scale_and_position(scale, point(caret, baseline));
-        caret += scaled.h_advance(id);
-        let Some(outline) = font.outline_glyph(glyph) else { continue };
-        let bounds = outline.px_bounds();
-        outline.draw(|x, y, coverage| {
-            let (px, py) = (bounds.min.x + x as f32, bounds.min.y + y as f32);
-            if px < 0.0 || py < 0.0 || px >= canvas.width() as f32 || py >= canvas.height() as f32 {
-                return;
-            }
-            let pixel = canvas.get_pixel_mut(px as u32, py as u32);
-            let blend = |background: u8, ink: u8| {
-                (f32::from(background) + (f32::from(ink) - f32::from(background)) * coverage.clamp(0.0, 1.0)).round()
-                    as u8
-            };
-            *pixel = Rgb([blend(pixel[0], INK[0]), blend(pixel[1], INK[1]), blend(pixel[2], INK[2])]);
-        });
-    }
+    let style = TextStyle { size_px: FONT_PX, ink: INK.0, max_width_px: (LABEL_WIDTH_PX - 2 * GUTTER_PX) as f32 };
+    draw_text(canvas, font, text, [GUTTER_PX as f32, baseline], style);
 }
 
 #[cfg(test)]

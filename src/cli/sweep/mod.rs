@@ -2,9 +2,11 @@
 
 mod args;
 mod figure;
+mod folder;
 mod plan;
 mod results;
 mod run;
+mod run_check;
 
 pub use args::SweepArgs;
 pub use figure::{FIGURE_FILE, figure_size};

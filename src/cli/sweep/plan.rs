@@ -1,10 +1,9 @@
 //! The runs of a sweep: every combination of architecture, latent size and β, each named after
-//! its settings, and whether its folder already holds it finished, part-way or not at all.
+//! its settings (whether a run's folder already holds it is `sweep_run_check`'s job).
 
 use std::path::{Path, PathBuf};
 
 use super::SweepArgs;
-use crate::checkpoint::{self, CheckpointInfo};
 use crate::cli::{ConvArgs, ModelArgs, TrainArgs};
 use crate::model::Architecture;
 
@@ -22,17 +21,6 @@ pub struct PlannedRun {
     pub latent_dim: usize,
     /// Weight of the KL term.
     pub beta: f64,
-}
-
-/// Where a run's folder stands before the sweep trains it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RunStart {
-    /// Its checkpoint has every epoch and its metrics are written: skip it.
-    Finished,
-    /// Its checkpoint has some of the epochs: continue it.
-    Resume,
-    /// Nothing usable is there: train from the start.
-    Fresh,
 }
 
 impl PlannedRun {
@@ -59,32 +47,6 @@ impl PlannedRun {
             epochs: sweep.epochs,
             resume: resume.then(|| dir.clone()),
             out: dir,
-        }
-    }
-
-    /// True when `info` describes a model of this run's settings trained with `sweep`'s.
-    fn matches(&self, info: &CheckpointInfo, sweep: &SweepArgs) -> bool {
-        let training = &info.training;
-        training.model.architecture == self.architecture
-            && training.model.latent_dim == self.latent_dim
-            && training.beta == self.beta
-            && training.loss == sweep.loss
-            && training.seed == sweep.recipe.seed
-    }
-
-    /// Whether this run's folder holds it finished, part-way, or not at all.
-    pub fn start(&self, sweep: &SweepArgs) -> RunStart {
-        let dir = self.dir(&sweep.out);
-        let Ok(info) = checkpoint::read_info(&dir) else { return RunStart::Fresh };
-        if !self.matches(&info, sweep) {
-            return RunStart::Fresh;
-        }
-        if info.epochs_done >= sweep.epochs && super::results::has_final_quality(&dir) {
-            RunStart::Finished
-        } else if info.epochs_done > 0 && info.epochs_done < sweep.epochs {
-            RunStart::Resume
-        } else {
-            RunStart::Fresh
         }
     }
 }
@@ -188,9 +150,10 @@ mod tests {
 
     #[test]
     fn an_empty_folder_starts_fresh() {
+        use super::super::run_check::{RunStart, run_start};
         let dir = tempfile::tempdir().expect("temp dir");
         let mut args = sweep(&[]);
         args.out = dir.path().to_path_buf();
-        assert_eq!(plan(&args).expect("plan")[0].start(&args), RunStart::Fresh);
+        assert_eq!(run_start(&plan(&args).expect("plan")[0], &args), RunStart::Fresh);
     }
 }

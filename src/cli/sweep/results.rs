@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::plan::PlannedRun;
 use crate::checkpoint;
-use crate::safe_read::read_regular;
+use crate::safe_read::read_inside;
 
 /// The table files inside the sweep's folder.
 pub const CSV_FILE: &str = "results.csv";
@@ -85,7 +85,7 @@ struct FinalMetrics {
 }
 
 fn read_metrics(dir: &Path) -> Option<MetricsFile> {
-    let bytes = read_regular(&dir.join("metrics.json"), MAX_METRICS_BYTES).ok()?;
+    let bytes = read_inside(dir, "metrics.json", MAX_METRICS_BYTES).ok()?;
     serde_json::from_slice(&bytes).ok()
 }
 

@@ -10,8 +10,10 @@ use burn::prelude::Device;
 
 use super::SweepArgs;
 use super::figure::{FIGURE_FILE, FigureRow, pick_images, write_figure};
-use super::plan::{RunStart, plan};
+use super::folder::claim_sweep_folder;
+use super::plan::plan;
 use super::results::{MARKDOWN_FILE, ResultRow, RunStatus, collect_row, write_tables};
+use super::run_check::{RunStart, run_start};
 use crate::checkpoint;
 use crate::cli::train::run_train;
 use crate::data::DataSource;
@@ -23,17 +25,29 @@ use crate::inference::{decode, encode_means};
 /// the tables say which and why.
 pub fn run_sweep(args: &SweepArgs) -> Result<()> {
     let runs = plan(args).map_err(anyhow::Error::msg)?;
-    std::fs::create_dir_all(&args.out)
-        .with_context(|| format!("cannot create the sweep folder {}", args.out.display()))?;
+    let _sweep_lock = claim_sweep_folder(&args.out)?;
+    let starts: Vec<RunStart> = runs.iter().map(|run| run_start(run, args)).collect();
+    for (run, start) in runs.iter().zip(&starts) {
+        if let RunStart::Mismatch(difference) = start {
+            bail!(
+                "{} holds a run trained with another {difference}; rerun the sweep with the flags it was made with, or choose another --out",
+                run.dir(&args.out).display()
+            );
+        }
+    }
     let mut rows = Vec::with_capacity(runs.len());
-    for (position, run) in runs.iter().enumerate() {
+    for (position, (run, start)) in runs.iter().zip(starts).enumerate() {
         let header = format!("[{}/{}] {}", position + 1, runs.len(), run.name);
-        let status = match run.start(args) {
+        let status = match start {
             RunStart::Finished => {
-                println!("{header}: finished in an earlier sweep, skipped");
+                println!("{header}: finished in an earlier sweep, skipped (its model loads and its settings match)");
                 RunStatus::Skipped
             }
             start => {
+                if let RunStart::Damaged(reason) = &start {
+                    let aside = move_aside(&run.dir(&args.out))?;
+                    println!("{header}: damaged ({reason}); moved it to {} and training it again", aside.display());
+                }
                 let resume = start == RunStart::Resume;
                 println!("{header}{}", if resume { ": continuing the unfinished run" } else { "" });
                 let train_args = run.train_args(args, resume);
@@ -65,10 +79,28 @@ pub fn run_sweep(args: &SweepArgs) -> Result<()> {
     Ok(())
 }
 
+/// Renames a damaged run's folder to the first free `<name>.damaged-<n>` beside it (nothing is deleted).
+fn move_aside(dir: &std::path::Path) -> Result<std::path::PathBuf> {
+    let name = dir.file_name().map(|name| name.to_string_lossy().into_owned()).unwrap_or_default();
+    for attempt in 1..=MAX_DAMAGED_COPIES {
+        let aside = dir.with_file_name(format!("{name}.damaged-{attempt}"));
+        if std::fs::symlink_metadata(&aside).is_err() {
+            std::fs::rename(dir, &aside)
+                .with_context(|| format!("cannot move the damaged run {} aside", dir.display()))?;
+            return Ok(aside);
+        }
+    }
+    bail!("{} holds {MAX_DAMAGED_COPIES} damaged copies of {name}; remove some and run the sweep again", dir.display())
+}
+
+/// Damaged copies of one run kept beside it before the sweep gives up.
+const MAX_DAMAGED_COPIES: usize = 100;
+
 /// Writes `reconstructions.png`: the chosen held-out images, then each run's reconstructions of
 /// them (runs without a loadable model are left out, and named on the console).
 fn write_reconstructions(args: &SweepArgs, rows: &[ResultRow]) -> Result<()> {
-    let dataset = DataSource::from_arg(&args.input.name(None)).load().context("cannot load the data for the figure")?;
+    let dataset =
+        DataSource::from_arg(&args.input.name(None)?).load().context("cannot load the data for the figure")?;
     let set = &dataset.heldout;
     let indices = pick_images(set);
     let mut originals = Vec::new();

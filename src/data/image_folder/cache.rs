@@ -18,6 +18,7 @@ use super::report::SkipReport;
 use super::scan::{FolderScan, MAX_CLASSES, MAX_IMAGE_FILES};
 use crate::atomic_file::write_atomically_with;
 use crate::data::{ImageSet, Preprocessing, PreprocessingChoice};
+use crate::folder_lock::FolderLock;
 use crate::safe_read::open_regular;
 
 /// Environment variable naming the cache folder; set it empty to turn the cache off.
@@ -25,7 +26,7 @@ pub const CACHE_DIR_ENV: &str = "VAE_EXPLORER_CACHE_DIR";
 /// Most bytes of decoded pixels a folder may hold in memory (and in its cache file).
 pub const MAX_DATASET_BYTES: u64 = 4 << 30;
 
-const MAGIC: &[u8; 8] = b"VAEXIF01";
+const MAGIC: &[u8; 8] = b"VAEXIF02";
 /// Largest header read: the listing of [`MAX_IMAGE_FILES`] files with long names.
 const MAX_HEADER_BYTES: u64 = 256 << 20;
 /// Magic, header length and CRC.
@@ -38,8 +39,10 @@ pub struct Manifest {
     root: String,
     /// The preprocessing asked for.
     choice: PreprocessingChoice,
-    /// (relative path, size in bytes, modification time in ns, class) of every picture file.
-    files: Vec<(String, u64, u64, usize)>,
+    /// (relative path, size in bytes, modification time in ns, status change time in ns, class) of
+    /// every picture file. The status change time moves with a `chmod`, so a file that was unreadable
+    /// when the cache was written and is readable now is read again.
+    files: Vec<(String, u64, u64, u64, usize)>,
     /// The names refused while listing.
     refused: SkipReport,
     /// Class names.
@@ -50,13 +53,19 @@ impl Manifest {
     /// The manifest of `scan` loaded with `choice`.
     pub fn new(scan: &FolderScan, choice: &PreprocessingChoice) -> Self {
         Self {
-            root: scan.root.to_string_lossy().into_owned(),
+            root: crate::display_name::escaped_path(&scan.root),
             choice: *choice,
             files: scan
                 .files
                 .iter()
                 .map(|file| {
-                    (file.relative_path.to_string_lossy().into_owned(), file.size_bytes, file.modified_ns, file.class)
+                    (
+                        crate::display_name::escaped_path(&file.relative_path),
+                        file.size_bytes,
+                        file.modified_ns,
+                        file.changed_ns,
+                        file.class,
+                    )
                 })
                 .collect(),
             refused: scan.refused.clone(),
@@ -151,11 +160,17 @@ pub fn read_cache(path: &Path, manifest: &Manifest) -> Option<FolderImages> {
     }
 }
 
-/// Writes `folder`, made from `manifest`, to `path` atomically (creating the cache folder).
+/// Writes `folder`, made from `manifest`, to `path` atomically (creating the cache folder), holding the
+/// cache folder's lock: another writer of a cache at the same time makes this one give up (the cache is
+/// only a shortcut). Our temporary files that a killed write left behind are removed first.
 pub fn write_cache(path: &Path, manifest: &Manifest, folder: &FolderImages) -> io::Result<()> {
-    if let Some(parent) = path.parent() {
-        std::fs::create_dir_all(parent)?;
-    }
+    let parent = match path.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    std::fs::create_dir_all(parent)?;
+    let _lock = FolderLock::acquire(parent, "picture cache").map_err(io::Error::other)?;
+    crate::atomic_file::remove_our_temp_files(parent);
     let header = Header {
         manifest: manifest.clone(),
         preprocessing: folder.preprocessing,

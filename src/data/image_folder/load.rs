@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use rayon::prelude::*;
 
 use super::cache::{CacheLocation, FolderImages, MAX_DATASET_BYTES, Manifest, cache_path, read_cache, write_cache};
-use super::decode::{decode_picture, probe_size, read_picture};
+use super::decode::{decode_picture, probe_size, read_listed_picture};
 use super::preprocess::{fit_square, luma, planar_has_colour, write_planar};
 use super::report::{LoadPhase, LoadProgress, SkipReport};
 use super::scan::{FolderScan, scan_folder};
@@ -76,7 +76,15 @@ fn decode_folder(
         max_mib: MAX_DATASET_BYTES >> 20,
     };
     let total_bytes = files.len().checked_mul(values).filter(|&bytes| bytes as u64 <= MAX_DATASET_BYTES);
-    let mut pixels = vec![0u8; total_bytes.ok_or_else(too_large)?];
+    let total_bytes = total_bytes.ok_or_else(too_large)?;
+    // The pixels, and the held-out images copied out of them at the split.
+    let needed_bytes = (total_bytes as u64).saturating_add((total_bytes as f64 * BUNDLED_HELDOUT_FRACTION) as u64);
+    crate::memory_budget::check(
+        needed_bytes,
+        format!("holding {} pictures of {}", files.len(), preprocessing.shape()),
+        "choose a smaller --image-size, --channels 1, or fewer pictures",
+    )?;
+    let mut pixels = vec![0u8; total_bytes];
     let done = AtomicUsize::new(0);
     let report = |phase| tick(&done, files.len(), phase, progress);
     let size_px = preprocessing.image_size_px as u32;
@@ -88,7 +96,7 @@ fn decode_folder(
             let outcome = match failure {
                 Some(reason) => Some(reason.clone()),
                 None => guarded(|| {
-                    let image = decode_picture(&read_picture(&scan.root.join(&file.relative_path))?)?;
+                    let image = decode_picture(&read_listed_picture(&scan.root, file)?)?;
                     let square = fit_square(&image, size_px, preprocessing.fit, preprocessing.background);
                     write_planar(&square, preprocessing.channels, slot);
                     Ok(())
@@ -138,7 +146,7 @@ fn measure_sizes(
         .files
         .par_iter()
         .map(|file| {
-            let size = guarded(|| probe_size(&read_picture(&scan.root.join(&file.relative_path))?));
+            let size = guarded(|| probe_size(&read_listed_picture(&scan.root, file)?));
             tick(&done, scan.files.len(), LoadPhase::Measuring, progress);
             size
         })
@@ -210,7 +218,7 @@ fn skipped_line(skipped: &SkipReport) -> String {
 /// The dataset of a loaded folder, split as the bundled digits are (at least one held-out picture).
 fn into_dataset(dir: &Path, folder: FolderImages) -> Dataset {
     let FolderImages { preprocessing, class_names, has_classes, skipped, images } = folder;
-    let (mut train, mut heldout) = images.stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
+    let (mut train, mut heldout) = images.into_stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
     if heldout.is_empty() && train.len() >= 2 {
         let last = train.len() - 1;
         heldout = train.select(&[last]);

@@ -13,7 +13,8 @@ pub const MAX_LISTED_SKIPS: usize = 20;
 pub struct SkipReport {
     /// How many files were skipped.
     pub count: usize,
-    /// The first [`MAX_LISTED_SKIPS`] skipped files (relative to the folder) and why.
+    /// The first [`MAX_LISTED_SKIPS`] skipped files (relative to the folder, escaped onto one line by
+    /// [`crate::display_name::escaped_path`], so every name is UTF-8) and why.
     pub first: Vec<(PathBuf, String)>,
 }
 
@@ -22,7 +23,9 @@ impl SkipReport {
     pub fn add(&mut self, path: PathBuf, reason: impl Into<String>) {
         self.count = self.count.saturating_add(1);
         if self.first.len() < MAX_LISTED_SKIPS {
-            self.first.push((path, reason.into()));
+            let name = PathBuf::from(crate::display_name::escaped_path(&path));
+            let reason: String = reason.into();
+            self.first.push((name, reason.lines().collect::<Vec<_>>().join(" ")));
         }
     }
 
@@ -101,5 +104,19 @@ mod tests {
         let mut one = SkipReport::default();
         one.add(PathBuf::from("a/b.png"), "truncated");
         assert_eq!(one.summary(5), "skipped 1 file: a/b.png (truncated)");
+        one.add(PathBuf::from("c\nerror: forged.png"), "unreadable:\nerror: forged");
+        assert_eq!(one.summary(5).lines().count(), 1, "{}", one.summary(5));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_non_utf8_name_is_kept_apart_and_serialises() {
+        use std::os::unix::ffi::OsStrExt;
+        let mut report = SkipReport::default();
+        report.add(PathBuf::from(std::ffi::OsStr::from_bytes(b"bad\xffutf/a.png")), "empty");
+        report.add(PathBuf::from(std::ffi::OsStr::from_bytes(b"bad\xfeutf/a.png")), "empty");
+        assert_ne!(report.first[0].0, report.first[1].0);
+        let json = serde_json::to_string(&report).expect("a non-UTF-8 name serialises");
+        assert!(json.contains("bad\\\\xffutf"), "{json}");
     }
 }

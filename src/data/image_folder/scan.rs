@@ -13,7 +13,7 @@ use std::time::UNIX_EPOCH;
 
 use super::report::{LoadPhase, LoadProgress, SkipReport};
 use crate::data::DataError;
-use crate::safe_read::non_regular_kind;
+use crate::safe_read::{FileIdentity, non_regular_kind};
 
 /// Extensions (compared without case) of the pictures read.
 pub const IMAGE_EXTENSIONS: [&str; 6] = ["png", "jpg", "jpeg", "bmp", "gif", "webp"];
@@ -39,7 +39,31 @@ pub struct ScannedFile {
     pub modified_ns: u64,
     /// Index into the class names.
     pub class: usize,
+    /// The file that was checked when listed: a later open must lead to this very file.
+    pub identity: FileIdentity,
+    /// True when the name is a link (checked to lead inside the folder when listed).
+    pub is_link: bool,
+    /// Status change time when listed (a `chmod` changes it), in nanoseconds since 1970 (0 when unknown).
+    pub changed_ns: u64,
 }
+
+impl ScannedFile {
+    /// Opens the file again for reading and checks it is the very file that was listed (not a link, FIFO
+    /// or other file swapped in since); the error is a short reason for the skip report.
+    pub fn open(&self, root: &Path) -> Result<crate::safe_read::OpenedFile, crate::safe_read::SafeReadError> {
+        use crate::safe_read::{Links, SafeReadError, open_checked};
+        let path = root.join(&self.relative_path);
+        let links = if self.is_link { Links::Follow } else { Links::Refuse };
+        let opened = open_checked(&path, links)?;
+        if opened.identity != self.identity {
+            return Err(SafeReadError::Io { path, source: std::io::Error::other(CHANGED_SINCE_LISTED) });
+        }
+        Ok(opened)
+    }
+}
+
+/// Why a picture whose file was replaced between the listing and the read is skipped.
+pub const CHANGED_SINCE_LISTED: &str = "replaced since the folder was listed; not read";
 
 /// What listing a folder found.
 #[derive(Clone, Debug)]
@@ -118,7 +142,7 @@ pub fn has_image_extension(path: &Path) -> bool {
 /// The pictures found so far.
 struct Listing {
     root: PathBuf,
-    found: Vec<(PathBuf, fs::Metadata)>,
+    found: Vec<(PathBuf, fs::Metadata, bool)>,
     refused: SkipReport,
     entries: usize,
 }
@@ -135,7 +159,7 @@ impl Listing {
             }
         }
         match fs::metadata(&absolute) {
-            Ok(metadata) if metadata.is_file() => self.found.push((path, metadata)),
+            Ok(metadata) if metadata.is_file() => self.found.push((path, metadata, is_link)),
             Ok(metadata) => {
                 self.refused.add(path, format!("{}, not a regular file", non_regular_kind(&metadata.file_type())))
             }
@@ -155,10 +179,10 @@ impl Listing {
                 _ => None,
             }
         };
-        let has_classes = found.iter().any(|(path, _)| class_of(path).is_some());
+        let has_classes = found.iter().any(|(path, ..)| class_of(path).is_some());
         let mut classes: BTreeMap<OsString, usize> = BTreeMap::new();
         if has_classes {
-            for (path, _) in &found {
+            for (path, ..) in &found {
                 if let Some(class) = class_of(path) {
                     classes.entry(class).or_default();
                 }
@@ -175,7 +199,7 @@ impl Listing {
             }
         }
         let mut files = Vec::with_capacity(found.len());
-        for (path, metadata) in found {
+        for (path, metadata, is_link) in found {
             let class = match class_of(&path) {
                 Some(class) => classes.get(&class).copied().unwrap_or_default(),
                 None if has_classes => {
@@ -184,20 +208,45 @@ impl Listing {
                 }
                 None => 0,
             };
-            let modified_ns = metadata
-                .modified()
-                .ok()
-                .and_then(|time| time.duration_since(UNIX_EPOCH).ok())
-                .map_or(0, |since| u64::try_from(since.as_nanos()).unwrap_or(u64::MAX));
-            files.push(ScannedFile { relative_path: path, size_bytes: metadata.len(), modified_ns, class });
+            files.push(ScannedFile {
+                relative_path: path,
+                size_bytes: metadata.len(),
+                modified_ns: since_epoch_ns(metadata.modified().ok()),
+                class,
+                identity: FileIdentity::of(&metadata),
+                is_link,
+                changed_ns: changed_ns(&metadata),
+            });
         }
         files.sort_by(|a, b| a.relative_path.cmp(&b.relative_path));
         let class_names = if has_classes {
-            classes.keys().map(|name| name.to_string_lossy().into_owned()).collect()
+            classes.keys().map(|name| crate::display_name::escaped(name)).collect()
         } else {
             vec![NO_CLASSES_NAME.to_string()]
         };
         Ok(FolderScan { root, files, class_names, has_classes, refused })
+    }
+}
+
+/// Nanoseconds from 1970 to `time` (0 when unknown or earlier).
+fn since_epoch_ns(time: Option<std::time::SystemTime>) -> u64 {
+    time.and_then(|time| time.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |since| u64::try_from(since.as_nanos()).unwrap_or(u64::MAX))
+}
+
+/// The status change time of `metadata` in nanoseconds since 1970 (0 where the platform has none).
+fn changed_ns(metadata: &fs::Metadata) -> u64 {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let seconds = u64::try_from(metadata.ctime()).unwrap_or(0);
+        let nanos = u64::try_from(metadata.ctime_nsec()).unwrap_or(0);
+        seconds.saturating_mul(1_000_000_000).saturating_add(nanos)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = metadata;
+        0
     }
 }
 

@@ -195,8 +195,12 @@ impl LatentScatter {
             for ClassPoints { label, .. } in &self.by_class {
                 let name = class_names.get(usize::from(*label)).cloned().unwrap_or_else(|| label.to_string());
                 let mut shown = !self.hidden.contains(label);
-                let text = egui::RichText::new(name).color(class_color(*label)).strong();
-                if ui.toggle_value(&mut shown, text).changed() {
+                // A swatch in the class's colour beside a name in the theme's own text colour:
+                // coloured text on the selection's blue was unreadable for the dark classes.
+                let swatch = if shown { class_color(*label) } else { class_color(*label).gamma_multiply(0.35) };
+                let (dot, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
+                ui.painter().circle_filled(dot.center(), 4.5, swatch);
+                if ui.toggle_value(&mut shown, name).changed() {
                     if shown {
                         self.hidden.remove(label);
                     } else {

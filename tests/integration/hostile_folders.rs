@@ -1,0 +1,100 @@
+//! Picture folders that fooled the cache or the messages (issue 27, cases 12 and 16): a file that
+//! became readable again is read again, and odd names stay on one line and apart.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{DynamicImage, GrayImage, ImageFormat, Luma};
+use vae_explorer::data::image_folder::{CacheLocation, load_image_folder};
+use vae_explorer::data::{Dataset, Fit, PreprocessingChoice};
+
+const CHOICE: PreprocessingChoice =
+    PreprocessingChoice { image_size_px: Some(4), channels: Some(1), fit: Some(Fit::CentreCrop), background: None };
+
+fn grey_png(level: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    DynamicImage::ImageLuma8(GrayImage::from_pixel(4, 4, Luma([level])))
+        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
+        .expect("encode");
+    bytes
+}
+
+fn load(dir: &Path, cache: &Path) -> Dataset {
+    load_image_folder(dir, &CHOICE, &CacheLocation::At(cache.to_path_buf()), &|_| {}).expect("load")
+}
+
+#[test]
+fn a_file_changed_without_changing_its_size_or_time_is_read_again() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("cache");
+    for index in 0..3 {
+        std::fs::write(dir.path().join(format!("{index}.png")), grey_png(10)).expect("write");
+    }
+    // A picture that cannot be used yet (as a chmod 000 file is for its owner), and the very same
+    // number of bytes that decode.
+    let mut good = grey_png(200);
+    good.extend_from_slice(&[0; 16]);
+    let changing = dir.path().join("3.png");
+    std::fs::write(&changing, vec![0x55; good.len()]).expect("write");
+    let first = load(dir.path(), cache.path());
+    assert_eq!(first.skipped.count, 1, "{}", first.skipped.summary(5));
+
+    let modified = std::fs::metadata(&changing).and_then(|metadata| metadata.modified()).expect("mtime");
+    std::fs::write(&changing, &good).expect("write");
+    std::fs::File::options().write(true).open(&changing).and_then(|file| file.set_modified(modified)).expect("mtime");
+    let metadata = std::fs::metadata(&changing).expect("metadata");
+    assert_eq!((metadata.len(), metadata.modified().expect("mtime")), (good.len() as u64, modified));
+
+    let second = load(dir.path(), cache.path());
+    assert_eq!(second.skipped.count, 0, "still skipped from the cache: {}", second.skipped.summary(5));
+    assert_eq!(second.train.len() + second.heldout.len(), 4);
+}
+
+#[test]
+fn a_killed_cache_write_leaves_nothing_behind_after_the_next_load() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("cache");
+    for index in 0..3 {
+        std::fs::write(dir.path().join(format!("{index}.png")), grey_png(index * 50)).expect("write");
+    }
+    // What a kill -9 during a cache write leaves, and files of others that look alike.
+    std::fs::write(cache.path().join(".vae-explorer-k9Xa2B.tmp"), vec![0; 4096]).expect("write");
+    for theirs in ["notes.tmp", ".vae-explorer-mine.tmp.keep", "0123456789abcdef.bin.bak"] {
+        std::fs::write(cache.path().join(theirs), b"theirs").expect("write");
+    }
+    load(dir.path(), cache.path());
+    let mut names: Vec<String> = std::fs::read_dir(cache.path())
+        .expect("list")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .filter(|name| !name.ends_with(".bin"))
+        .collect();
+    names.sort();
+    assert_eq!(names, [".vae-explorer-mine.tmp.keep", ".vae-explorer.lock", "0123456789abcdef.bin.bak", "notes.tmp"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn odd_names_stay_on_one_line_apart_and_cached() {
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cache = tempfile::tempdir().expect("cache");
+    for class in [&b"bad\xffutf"[..], &b"bad\xfeutf"[..]] {
+        let folder = dir.path().join(std::ffi::OsStr::from_bytes(class));
+        std::fs::create_dir(&folder).expect("folder");
+        for index in 0..2 {
+            std::fs::write(folder.join(format!("{index}.png")), grey_png(index * 100)).expect("write");
+        }
+        std::fs::write(folder.join(std::ffi::OsStr::from_bytes(b"x\nerror: forged \xff.png")), b"junk").expect("write");
+    }
+    let dataset = load(dir.path(), cache.path());
+    assert_eq!(dataset.class_names, ["bad\\xfeutf", "bad\\xffutf"]);
+    let summary = dataset.skipped.summary(5);
+    assert_eq!(dataset.skipped.count, 2, "{summary}");
+    assert_eq!(summary.lines().count(), 1, "{summary}");
+    assert!(summary.contains("x\\nerror: forged \\xff.png"), "{summary}");
+    let cached = std::fs::read_dir(cache.path())
+        .expect("list")
+        .filter(|entry| entry.as_ref().is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "bin")))
+        .count();
+    assert_eq!(cached, 1, "the cache was written despite the names");
+}
