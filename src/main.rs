@@ -16,7 +16,8 @@ fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
     let cli = Cli::parse();
     let result = match &cli.command {
-        None => vae_explorer::app::run().map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),
+        None => vae_explorer::app::run(cli.window_paths())
+            .map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),
         Some(CliCommand::Train(args)) => run_train(args),
         Some(CliCommand::Bench(args)) => run_bench(args),
         Some(CliCommand::Encode(args)) => run_encode(args),

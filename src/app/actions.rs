@@ -63,8 +63,10 @@ pub enum AppAction {
     Stop,
     /// Train the shown model for more epochs.
     ContinueTraining,
-    /// Open the model autosaved by the last session.
+    /// Open the newest run kept before this session.
     OpenLastSession,
+    /// Delete a kept run's folder (the Runs panel asked first).
+    DeleteRun(PathBuf),
     /// Ask for a path in a dialog (it runs on its own thread; the answer is another action).
     Ask(DialogRequest),
     /// Use a folder of IDX files or images as the dataset (loaded on the file thread).

@@ -23,13 +23,14 @@ impl VaeApp {
                 self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
                 let data = self.settings.data.clone();
                 self.show_dataset(&data);
-                let training = &self.settings.training;
+                let config = self.settings.training.clone();
+                let autosave_dir = self.start_run(&config, false);
                 Command::Train(TrainRequest {
-                    config: training.clone(),
+                    config,
                     data: self.settings.data.clone(),
                     device: self.settings.device,
                     resume: None,
-                    autosave_dir: self.autosave_dir.clone(),
+                    autosave_dir,
                 })
             }
             AppAction::ContinueTraining => {
@@ -39,22 +40,28 @@ impl VaeApp {
                 self.progress.epochs = model.info.history.clone();
                 let data = self.settings.data.clone();
                 self.show_dataset(&data);
+                let config = crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() };
+                let autosave_dir = self.start_run(&config, true);
                 Command::Train(TrainRequest {
-                    config: crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() },
+                    config,
                     data: self.settings.data.clone(),
                     device: self.settings.device,
                     resume: Some(model),
-                    autosave_dir: self.autosave_dir.clone(),
+                    autosave_dir,
                 })
             }
             AppAction::Pause => Command::Pause,
             AppAction::Resume => Command::Resume,
             AppAction::Stop => Command::Stop,
             AppAction::OpenLastSession => {
-                if let Some(dir) = self.autosave_dir.clone() {
+                if let Some((dir, _)) = self.kept.last_session.clone() {
                     self.request(InferenceRequest::LoadModel(ModelSource::Folder(dir)));
                 }
                 return;
+            }
+            AppAction::DeleteRun(dir) => {
+                let runs_dir = self.kept.runs_dir.clone();
+                return self.submit(FileJob::DeleteRun { dir, runs_dir });
             }
             AppAction::Ask(request) => return self.ask(request),
             AppAction::OpenFolder(folder) => return self.select_folder(folder),
@@ -161,8 +168,21 @@ impl VaeApp {
     /// Lists the runs under `folder` (or the last chosen one) and the autosave, on the file thread.
     fn scan_runs(&mut self, folder: Option<PathBuf>) {
         let folder = folder.or_else(|| self.runs.folder.clone());
+        if let Some(chosen) = &folder {
+            self.settings.runs_folder = Some(chosen.clone());
+        }
         self.runs.begin_scan(folder.clone());
-        self.submit(FileJob::ScanRuns { folder, last_session: self.autosave_dir.clone() });
+        let folders = self.kept.scan_folders(folder.as_deref());
+        self.submit(FileJob::ScanRuns { folders, last_session: self.kept.legacy_dir.clone() });
+    }
+
+    /// A fresh folder for the run of `config` about to start (none when runs are not kept); the
+    /// Runs panel lists the run under it once it is written.
+    fn start_run(&mut self, config: &crate::training::TrainingConfig, continued: bool) -> Option<PathBuf> {
+        let folder = self.kept.start_run(config, continued);
+        let dataset = self.settings.data.to_string();
+        self.runs.set_current(folder.clone(), crate::checkpoint::CheckpointInfo::untrained(config.clone(), &dataset));
+        folder
     }
 
     fn submit(&mut self, job: FileJob) {

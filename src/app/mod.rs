@@ -14,6 +14,7 @@ mod startup;
 mod status_bar;
 mod training_progress;
 mod vae_app;
+mod window_fit;
 
 /// The runs the Runs panel lists (read by [`crate::checkpoint::runs_scan`]).
 pub use crate::checkpoint::runs_scan::{
@@ -32,6 +33,8 @@ pub use explorer::sliders::kl_strip::{DimensionKl, KlSource, bar_label as kl_bar
 pub use explorer::state::{ExplorerState, MorphEnd, PointRef, Versioned};
 pub use explorer::views::{Explorer, ExplorerTab};
 pub use panels::preprocessing::{BACKGROUND_CHOICES, IMAGE_SIZE_CHOICES_PX};
+pub use panels::runs::kept_runs::KeptRuns;
+pub use panels::runs::run_folders::default_runs_dir;
 pub use panels::runs::runs_panel::{OverlayCurve, RunsOverlay, RunsPanel};
 pub use settings::check::{MAX_GRID_EXTENT, sanitize as sanitize_settings, zoom_is_sane};
 pub use settings::exploration_settings::{DirectionBetween, DirectionSettings, NeighbourQuery, NeighbourSettings};
@@ -39,16 +42,35 @@ pub use settings::stored::Settings;
 pub use settings::view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
 pub use settings::view_settings::{PointColouring, SpreadMode};
 pub use training_progress::{RunState, TrainingProgress};
-pub use vae_app::{VaeApp, default_autosave_dir};
+pub use vae_app::VaeApp;
 
-/// Opens the window and runs until it is closed. When eframe's settings file is not a regular
-/// file (a FIFO would hang the start), the window runs without stored settings and says so.
-pub fn run() -> eframe::Result {
+/// Folders named on the command line (`vae-explorer --data DIR --model DIR`), opened as the
+/// window starts as if chosen in Open folder… and Open model….
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct WindowPaths {
+    /// A dataset folder (IDX files or pictures).
+    pub data: Option<std::path::PathBuf>,
+    /// A saved model's folder.
+    pub model: Option<std::path::PathBuf>,
+}
+
+impl WindowPaths {
+    /// What opening these folders asks for.
+    pub fn actions(&self) -> Vec<AppAction> {
+        let data = self.data.clone().map(AppAction::OpenFolder);
+        data.into_iter().chain(self.model.clone().map(AppAction::OpenModel)).collect()
+    }
+}
+
+/// Opens the window, opening `paths`, and runs until it is closed. When eframe's settings file is
+/// not a regular file (a FIFO would hang the start), the window runs without stored settings and
+/// says so.
+pub fn run(paths: WindowPaths) -> eframe::Result {
     let mut options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("vae-explorer")
             .with_app_id(APP_ID)
-            .with_inner_size([1280.0, 800.0])
+            .with_inner_size(window_fit::DEFAULT_INNER_SIZE)
             .with_min_inner_size([720.0, 480.0]),
         ..Default::default()
     };
@@ -69,7 +91,7 @@ pub fn run() -> eframe::Result {
         log::warn!("{note}");
         notes.push(note);
     }
-    eframe::run_native(APP_ID, options, Box::new(move |cc| Ok(Box::new(VaeApp::new(cc, notes)))))
+    eframe::run_native(APP_ID, options, Box::new(move |cc| Ok(Box::new(VaeApp::new(cc, notes, &paths.actions())))))
 }
 
 /// eframe's name for the app (its settings folder and the window's class).

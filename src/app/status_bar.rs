@@ -5,8 +5,15 @@ use egui::{Color32, RichText};
 use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
-/// Draws the status line of `progress` and the model the views show.
-pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, notice: Option<&str>) {
+/// Draws the status line of `progress` and the model the views show; `guidance` says what to do
+/// next in a normal state that needs a step (a model that cannot read the data shown).
+pub fn ui(
+    ui: &mut egui::Ui,
+    progress: &TrainingProgress,
+    model: Option<&ModelSnapshot>,
+    notice: Option<&str>,
+    guidance: Option<&str>,
+) {
     ui.horizontal_wrapped(|ui| {
         if let Some(model) = model {
             ui.label(model_summary(model));
@@ -28,6 +35,10 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSn
         if let Some(notice) = notice {
             ui.separator();
             ui.label(notice);
+        }
+        if let Some(guidance) = guidance {
+            ui.separator();
+            ui.label(RichText::new(guidance).strong());
         }
         if let Some(error) = &progress.last_error {
             ui.separator();

@@ -13,12 +13,14 @@ use crate::app::explorer::state::MorphEnd;
 use crate::app::explorer::views::{Explorer, ExplorerTab};
 use crate::app::panels::controls::{self, PanelContext};
 use crate::app::panels::loss_plot;
+use crate::app::panels::runs::kept_runs::KeptRuns;
+use crate::app::panels::runs::run_folders::{default_runs_dir, legacy_autosave_dir};
 use crate::app::panels::runs::runs_panel::RunsPanel;
 use crate::app::settings::check;
 use crate::app::settings::stored::Settings;
 use crate::app::status_bar;
 use crate::app::training_progress::TrainingProgress;
-use crate::checkpoint::{self, CheckpointInfo};
+use crate::checkpoint;
 use crate::data::DataSource;
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
 use crate::worker::{Event, Worker};
@@ -40,10 +42,8 @@ pub struct VaeApp {
     pub(super) dialogs: Dialogs,
     /// What was last asked of the inference thread for the views.
     pub(super) ledger: RequestLedger,
-    /// Where every epoch's checkpoint is saved; `None` disables autosave.
-    pub(super) autosave_dir: Option<PathBuf>,
-    /// The last session's autosaved model, offered in the panel.
-    pub(super) last_session: Option<CheckpointInfo>,
+    /// The runs kept in the app's runs folder (each run autosaves into its own folder there).
+    pub(super) kept: KeptRuns,
     /// The last thing that went right (or a note on the stored settings), shown in the status bar.
     pub(super) notice: Option<String>,
     /// Wakes the window from other threads.
@@ -56,19 +56,15 @@ pub struct VaeApp {
     pub(super) dataset_loading: Option<(DataSource, LoadStatus)>,
     /// The folder the user asked to open, until it is in (then it is selected and announced).
     pub(super) opening: Option<DataSource>,
-    /// The status bar's "the model reads … images but … holds …" error, until model and data agree.
-    pub(super) mismatch_error: Option<String>,
-}
-
-/// The platform's data folder for vae-explorer's autosaved model.
-pub fn default_autosave_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "vae-explorer").map(|dirs| dirs.data_dir().join("last-session"))
+    /// True once the window was fitted to its monitor (or found fitting).
+    pub(super) fitted_to_screen: bool,
 }
 
 impl VaeApp {
     /// Restores the settings (checked, see `settings_check.rs`) and starts the threads;
-    /// `startup_notes` are shown in the status bar (e.g. why settings are not persisted).
-    pub fn new(cc: &eframe::CreationContext<'_>, mut startup_notes: Vec<String>) -> Self {
+    /// `startup_notes` are shown in the status bar (e.g. why settings are not persisted), and
+    /// `opening` (folders named on the command line) is applied at once.
+    pub fn new(cc: &eframe::CreationContext<'_>, mut startup_notes: Vec<String>, opening: &[AppAction]) -> Self {
         let zoom = cc.egui_ctx.zoom_factor();
         if !check::zoom_is_sane(zoom) {
             cc.egui_ctx.options_mut(|options| options.zoom_factor = 1.0);
@@ -84,15 +80,20 @@ impl VaeApp {
             }
             _ => Settings::default(),
         };
-        let mut app = Self::with_settings(&cc.egui_ctx, settings, default_autosave_dir());
+        let mut app = Self::with_settings(&cc.egui_ctx, settings, default_runs_dir());
+        app.kept.legacy_dir = legacy_autosave_dir();
         startup_notes.extend(app.notice.take());
         app.notice = (!startup_notes.is_empty()).then(|| startup_notes.join("; "));
+        for action in opening {
+            app.apply(action.clone());
+        }
         app
     }
 
     /// An app with the given settings (checked and reset where out of range, with a note in the
-    /// status bar), autosaving into `autosave_dir` (tests pass a temporary one).
-    pub fn with_settings(ctx: &egui::Context, mut settings: Settings, autosave_dir: Option<PathBuf>) -> Self {
+    /// status bar), keeping each run it trains in its own folder under `runs_dir` (tests pass a
+    /// temporary one; `None` keeps none).
+    pub fn with_settings(ctx: &egui::Context, mut settings: Settings, runs_dir: Option<PathBuf>) -> Self {
         let notice = check::summary(&check::sanitize(&mut settings));
         let mut progress = TrainingProgress::default();
         let mut errors = Vec::new();
@@ -111,7 +112,7 @@ impl VaeApp {
             .map_err(|error| errors.push(format!("cannot start the file thread: {error}")))
             .ok();
         progress.last_error = (!errors.is_empty()).then(|| errors.join("; "));
-        let last_session = autosave_dir.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
+        let settings_runs_folder = settings.runs_folder.clone();
         let mut app = Self {
             settings,
             progress,
@@ -119,17 +120,16 @@ impl VaeApp {
             worker,
             inference,
             files,
-            dialogs: Dialogs::default(),
+            dialogs: Dialogs::from_env(),
             ledger: RequestLedger::default(),
-            autosave_dir,
-            last_session,
+            kept: KeptRuns::new(runs_dir, None),
             notice,
             ctx: ctx.clone(),
-            runs: RunsPanel::default(),
+            runs: RunsPanel::with_folder(settings_runs_folder),
             plotted_runs: Vec::new(),
             dataset_loading: None,
             opening: None,
-            mismatch_error: None,
+            fitted_to_screen: false,
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -204,25 +204,18 @@ impl VaeApp {
         let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
         for result in results {
             match &result {
-                InferenceResult::Failed(error) => {
-                    let message = error.to_string();
-                    if matches!(error, crate::inference::InferenceError::DataDoesNotFit { .. }) {
-                        self.mismatch_error = Some(message.clone());
-                    }
-                    self.progress.last_error = Some(message);
-                }
+                InferenceResult::Failed(error) => self.progress.last_error = Some(error.to_string()),
                 InferenceResult::Saved(dir) => self.notice = Some(format!("saved the model into {}", dir.display())),
                 InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
                 _ => {}
             }
             self.explorer.apply(result);
         }
-        self.clear_mismatch_once_fitting();
         let file_events = self.files.as_mut().map(FileJobs::drain).unwrap_or_default();
         for event in file_events {
             self.apply_file_event(event);
         }
-        match self.dialogs.poll() {
+        match self.dialogs.poll(&self.ctx) {
             Some(DialogOutcome::Chosen(action)) => actions.push(action),
             Some(DialogOutcome::Failed(error)) => self.progress.last_error = Some(error.to_string()),
             Some(DialogOutcome::Cancelled) | None => {}
@@ -269,22 +262,16 @@ impl VaeApp {
                 self.progress.last_error = Some(message);
             }
             FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
-            FileEvent::RunsScanned(scan) => self.runs.finish_scan(scan),
+            FileEvent::RunsScanned(scan) => {
+                self.kept.note_scan(&scan);
+                self.runs.finish_scan(scan);
+            }
+            FileEvent::RunDeleted(Ok(dir)) => {
+                self.notice = Some(format!("deleted the run {}", dir.display()));
+                self.apply(AppAction::ScanRuns(None));
+            }
+            FileEvent::RunDeleted(Err(error)) => self.progress.last_error = Some(error.to_string()),
         }
-    }
-
-    /// Takes the model-and-data mismatch error off the status bar once the shown model reads the
-    /// shown data's images (the folder it was trained on was opened, or a fitting model).
-    fn clear_mismatch_once_fitting(&mut self) {
-        let state = &self.explorer.state;
-        let (Some(model), Some(dataset)) = (&state.model, &state.dataset) else { return };
-        if self.mismatch_error.is_none() || model.image_shape() != dataset.heldout.shape() {
-            return;
-        }
-        if self.progress.last_error == self.mismatch_error {
-            self.progress.last_error = None;
-        }
-        self.mismatch_error = None;
     }
 
     /// Forgets the load of `source` (a newer load of another source stays shown).
@@ -294,38 +281,50 @@ impl VaeApp {
         }
     }
 
-    /// Image files dropped on the window become morph end A, or B when A is set; a second file
-    /// dropped with the first becomes B.
-    fn dropped_files(ctx: &egui::Context, a_is_set: bool) -> Vec<AppAction> {
-        let dropped: Vec<PathBuf> =
-            ctx.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
-        dropped
+    /// What dropping `paths` on the window asks for: a saved model's folder opens the model, any
+    /// other folder opens as the dataset, and image files become morph end A, or B when A is set
+    /// (a second file dropped with the first becomes B).
+    pub fn dropped_paths(paths: Vec<PathBuf>, a_is_set: bool) -> Vec<AppAction> {
+        let mut images = 0;
+        paths
             .into_iter()
-            .enumerate()
-            .map(|(position, path)| AppAction::ImportImage { slot: (usize::from(a_is_set) + position).min(1), path })
+            .map(|path| {
+                if path.join(checkpoint::DESCRIPTION_FILE).is_file() {
+                    AppAction::OpenModel(path)
+                } else if path.is_dir() {
+                    AppAction::OpenFolder(path)
+                } else {
+                    images += 1;
+                    AppAction::ImportImage { slot: (usize::from(a_is_set) + images - 1).min(1), path }
+                }
+            })
             .collect()
+    }
+
+    /// The dialogs, to choose the in-window browser or where it starts.
+    pub fn dialogs_mut(&mut self) -> &mut Dialogs {
+        &mut self.dialogs
     }
 
     /// Draws one frame: folds in what the threads reported, draws the panels, applies every
     /// action in one place, then asks the inference thread for what the views now need.
     pub fn window_ui(&mut self, ui: &mut egui::Ui) {
+        self.fit_to_screen(ui.ctx());
         let mut actions = Vec::new();
         self.poll_threads(&mut actions);
-        actions.extend(Self::dropped_files(ui.ctx(), self.explorer.state.ends[0].is_some()));
+        let dropped: Vec<PathBuf> =
+            ui.input(|input| input.raw.dropped_files.iter().map(|file| file.path().to_path_buf()).collect());
+        actions.extend(Self::dropped_paths(dropped, self.explorer.state.ends[0].is_some()));
         let model = self.explorer.state.model.as_deref();
         // What is under way comes first; the last notice stays readable beside it.
         let notice = match (self.activity(), self.notice.as_deref()) {
             (Some(activity), Some(notice)) => Some(format!("{activity} · {notice}")),
             (activity, notice) => activity.or(notice.map(str::to_string)),
         };
-        egui::Panel::bottom("status_bar").show(ui, |ui| status_bar::ui(ui, &self.progress, model, notice.as_deref()));
-        let context = PanelContext {
-            has_model: model.is_some(),
-            last_session: self.last_session.as_ref().map(|info| {
-                let config = &info.training.model;
-                format!("{}, latent {}, {} epochs", config.architecture.name(), config.latent_dim, info.epochs_done)
-            }),
-        };
+        let guidance = self.explorer.state.data_mismatch();
+        egui::Panel::bottom("status_bar")
+            .show(ui, |ui| status_bar::ui(ui, &self.progress, model, notice.as_deref(), guidance.as_deref()));
+        let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));
@@ -340,7 +339,7 @@ impl VaeApp {
             });
         });
         egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
-            actions.extend(self.runs.ui(ui, &self.progress));
+            actions.extend(self.runs.ui(ui, &self.progress, &self.kept));
         });
         egui::CentralPanel::default().show(ui, |ui| {
             let loss_height = (ui.available_height() * 0.32).max(140.0);
@@ -368,10 +367,27 @@ impl VaeApp {
         }
     }
 
+    /// Once the monitor is known: a window of the default size is fitted to it.
+    fn fit_to_screen(&mut self, ctx: &egui::Context) {
+        if self.fitted_to_screen {
+            return;
+        }
+        let (monitor, inner) = ctx.input(|input| {
+            let viewport = input.viewport();
+            (viewport.monitor_size, viewport.inner_rect.map(|rect| rect.size()))
+        });
+        let (Some(monitor), Some(inner)) = (monitor, inner) else { return };
+        self.fitted_to_screen = true;
+        if let Some((size, position)) = super::window_fit::fitted(monitor, inner) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(position));
+        }
+    }
+
     /// What is under way in the background, for the status bar.
     fn activity(&self) -> Option<String> {
         let jobs = self.file_jobs_in_flight();
-        if self.dialogs.is_open() {
+        if self.dialogs.is_open() && !self.dialogs.browser_is_open() {
             Some("waiting for the file dialog…".to_string())
         } else if let Some((source, status)) = &self.dataset_loading {
             Some(match status.files_total {

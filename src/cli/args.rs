@@ -13,11 +13,24 @@ use crate::latent::PlaneMethod;
 ///
 /// With no subcommand the window opens.
 #[derive(Debug, Parser)]
-#[command(name = "vae-explorer", version, about)]
+#[command(name = "vae-explorer", version, about, args_conflicts_with_subcommands = true)]
 pub struct Cli {
     /// What to do; omit to open the window.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// Open the window on this dataset folder (IDX files or pictures), as Open folder… does.
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<std::path::PathBuf>,
+    /// Open the window on this saved model's folder, as Open model… does.
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<std::path::PathBuf>,
+}
+
+impl Cli {
+    /// The folders the window opens as it starts.
+    pub fn window_paths(&self) -> crate::app::WindowPaths {
+        crate::app::WindowPaths { data: self.data.clone(), model: self.model.clone() }
+    }
 }
 
 /// The headless commands.

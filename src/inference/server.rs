@@ -125,9 +125,10 @@ impl Server {
         };
         let model = model.as_ref();
         let latent_dim = model.latent_dim();
-        let pixels = model.image_shape().values();
+        let classes = self.dataset.as_ref().map_or(0, |dataset| dataset.class_names.len());
+        let pending = pending.fitting(latent_dim, model.image_shape().values(), classes);
         let mut answers = Vec::new();
-        if let Some(latent) = pending.decode.as_ref().filter(|latent| latent.len() == latent_dim) {
+        if let Some(latent) = pending.decode.as_ref() {
             answers.push(guarded("decoded point", || {
                 let image = decode(&model.model, latent, latent_dim);
                 Some(InferenceResult::Decoded { latent: latent.clone(), image })
@@ -142,7 +143,7 @@ impl Server {
                 Some(InferenceResult::Reconstructed { train, index, image })
             }));
         }
-        if let Some(request) = pending.grid.as_ref().filter(|request| request.base.len() == latent_dim) {
+        if let Some(request) = pending.grid.as_ref() {
             let size = request.spec.size;
             answers.push(if (2..=MAX_GRID_SIZE).contains(&size) && request.is_square() {
                 guarded("decoder sweep", || {
@@ -155,16 +156,14 @@ impl Server {
             });
         }
         for (slot, image) in pending.encode.iter().enumerate() {
-            if let Some(image) = image.as_ref().filter(|image| image.len() == pixels) {
+            if let Some(image) = image.as_ref() {
                 answers.push(guarded("morph end", || {
                     let mean = encode_pixels(&model.model, image, model.image_shape());
                     Some(InferenceResult::Encoded { slot, pixels: image.clone(), mean })
                 }));
             }
         }
-        if let Some(request) =
-            pending.morph.as_ref().filter(|request| request.from.len() == latent_dim && request.to.len() == latent_dim)
-        {
+        if let Some(request) = pending.morph.as_ref() {
             let steps = request.steps;
             answers.push(if (2..=MAX_MORPH_STEPS).contains(&steps) {
                 guarded("morph", || {
@@ -184,16 +183,13 @@ impl Server {
                 Some(InferenceResult::Samples { seed, images: decode(&model.model, &latents, latent_dim) })
             }));
         }
+        // No dataset yet (it loads on the file thread), or one of another image shape (a normal
+        // state the window explains): what needs its images waits for data the model reads.
+        // They are remembered all the same, to be served once the data fits.
+        let served = pending.clone();
+        let data_fits = self.dataset.as_deref().is_some_and(|dataset| dataset.heldout.shape() == model.image_shape());
+        let pending = if data_fits { pending } else { pending.without_data_views() };
         if let Some(source) = pending.scatter {
-            if let Some(dataset) = self.dataset.as_deref()
-                && dataset.heldout.shape() != model.image_shape()
-            {
-                answers.push(Err(InferenceError::DataDoesNotFit {
-                    model: model.image_shape(),
-                    data: dataset.heldout.shape(),
-                    dataset: dataset.name.clone(),
-                }));
-            }
             let cloud = guarded("scatter", || self.scatter(model, source));
             if let Ok(Some(LatentCloud { pca: Some(pca), .. })) = &cloud {
                 self.previous_pca = Some(pca.clone());
@@ -224,7 +220,7 @@ impl Server {
                 );
             }
         }
-        self.remember(pending);
+        self.remember(served);
         answers.into_iter().all(|answer| outbox.answer(answer))
     }
 

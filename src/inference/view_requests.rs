@@ -7,7 +7,7 @@
 //! the server's `compute`, one [`super::InferenceResult`] variant and its fold into the window's
 //! state.
 
-use super::exploration::{NeighboursRequest, TraversalRequest};
+use super::exploration::{DirectionEnds, NeighboursRequest, TraversalRequest};
 use super::messages::MorphRequest;
 use crate::drawing::Drawing;
 use crate::latent::{GridRequest, ScatterSource};
@@ -72,6 +72,36 @@ impl ViewRequests {
         ViewRequests { reconstruct: None, encode: [None, None], ..self }
     }
 
+    /// The requests that belong to a model of `latent_dim` latent values reading images of
+    /// `pixels` values, over a dataset of `classes` classes. One asked for a model of another size
+    /// or about another dataset's classes (the window asks before it hears of the new model or
+    /// dataset) is stale: it is dropped, not answered with an error, and the window asks again
+    /// for what it shows.
+    pub fn fitting(self, latent_dim: usize, pixels: usize, classes: usize) -> ViewRequests {
+        let fits = |latent: &Vec<f32>| latent.len() == latent_dim;
+        let [a, b] = self.encode;
+        let image_fits = |image: &Vec<f32>| image.len() == pixels;
+        ViewRequests {
+            decode: self.decode.filter(fits),
+            grid: self.grid.filter(|grid| grid.fits(latent_dim)),
+            morph: self.morph.filter(|morph| fits(&morph.from) && fits(&morph.to)),
+            encode: [a.filter(image_fits), b.filter(image_fits)],
+            traversal: self.traversal.filter(|traversal| match &traversal.ends {
+                DirectionEnds::Points { from, to } => fits(from) && fits(to),
+                DirectionEnds::Classes { from, to } => usize::from(*from.max(to)) < classes,
+            }),
+            neighbours: self.neighbours.filter(|neighbours| fits(&neighbours.query)),
+            ..self
+        }
+    }
+
+    /// All but the requests that read the dataset's images (its points, one of them
+    /// reconstructed, class directions, nearest images): for a model that cannot read them.
+    pub fn without_data_views(self) -> ViewRequests {
+        let traversal = self.traversal.filter(|traversal| matches!(traversal.ends, DirectionEnds::Points { .. }));
+        ViewRequests { scatter: None, reconstruct: None, neighbours: None, traversal, ..self }
+    }
+
     /// True when no kind holds a request.
     pub fn is_empty(&self) -> bool {
         self == &ViewRequests::default()
@@ -122,6 +152,30 @@ mod tests {
         assert_eq!(news, ViewRequests { decode: Some(vec![2.0]), ..ViewRequests::default() });
         assert!(sent.news(ViewRequests::default()).is_empty(), "a kind not wanted now is not asked");
         assert_eq!(sent.decode, Some(vec![2.0]), "nor forgotten");
+    }
+
+    #[test]
+    fn requests_for_a_model_of_another_size_are_dropped() {
+        let points = |dim: usize| DirectionEnds::Points { from: vec![0.0; dim], to: vec![1.0; dim] };
+        let asked = |dim: usize| ViewRequests {
+            decode: Some(vec![0.0; dim]),
+            samples: Some(1),
+            encode: [Some(vec![0.5; 4]), Some(vec![0.5; 9])],
+            traversal: Some(TraversalRequest { ends: points(dim), steps: 5 }),
+            neighbours: Some(NeighboursRequest { query: vec![0.0; dim], k: 3 }),
+            ..ViewRequests::default()
+        };
+        let kept = asked(16).fitting(4, 4, 10);
+        let expected = ViewRequests { samples: Some(1), encode: [Some(vec![0.5; 4]), None], ..ViewRequests::default() };
+        assert_eq!(kept, expected, "only what holds no latent point, and images of the model's size");
+        let fitting = ViewRequests { encode: [Some(vec![0.5; 4]), None], ..asked(4) };
+        assert_eq!(asked(4).fitting(4, 4, 10), fitting);
+        let classes = |from, to| ViewRequests {
+            traversal: Some(TraversalRequest { ends: DirectionEnds::Classes { from, to }, steps: 5 }),
+            ..ViewRequests::default()
+        };
+        assert!(classes(1, 3).fitting(4, 4, 3).is_empty(), "class 3 of another dataset");
+        assert_eq!(classes(1, 2).fitting(4, 4, 3), classes(1, 2));
     }
 
     #[test]

@@ -61,6 +61,11 @@ impl GridRequest {
         }
     }
 
+    /// True when the sweep's plane and base belong to a latent space of `latent_dim` dimensions.
+    pub fn fits(&self, latent_dim: usize) -> bool {
+        self.base.len() == latent_dim && self.projection.fits(latent_dim)
+    }
+
     /// True when the cells, if given, are `size` × `size`.
     pub fn is_square(&self) -> bool {
         self.cells.as_ref().is_none_or(|cells| cells.rows() == self.spec.size && cells.cols() == self.spec.size)
@@ -106,6 +111,19 @@ mod tests {
             assert!((spec_x - cell_x).abs() < 1e-6 && (spec_y - cell_y).abs() < 1e-6, "corner ({row}, {col})");
         }
         assert_eq!(request.cell_latent(2, 1), Some(projection_lift(&request, 2, 1)));
+    }
+
+    #[test]
+    fn a_sweep_fits_only_the_latent_size_of_its_plane_and_base() {
+        let request = quantile_sweep();
+        assert!(request.fits(2));
+        assert!(!request.fits(3), "a base of 2 values is for latent 2");
+        let points = [0.0, 0.0, 0.0, 1.0, 2.0, 0.5, -1.0, 0.3, 2.0, 0.2, -0.4, 1.0];
+        let pca = crate::latent::Pca::fit(&points, 3).expect("a PCA of latent 3");
+        let stale = GridRequest { projection: Projection::Pca(pca), base: vec![0.0; 2], ..quantile_sweep() };
+        assert!(!stale.fits(2), "a PCA plane of latent 3 under a base of latent 2");
+        let dims = GridRequest { projection: Projection::Dims { x: 0, y: 3 }, base: vec![0.0; 3], ..quantile_sweep() };
+        assert!(!dims.fits(3), "dimension 3 is not in latent 3");
     }
 
     fn projection_lift(request: &GridRequest, row: usize, col: usize) -> Vec<f32> {

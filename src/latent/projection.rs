@@ -42,6 +42,15 @@ impl Projection {
         }
     }
 
+    /// True when this plane belongs to a latent space of `latent_dim` dimensions (a plane kept
+    /// from a model of another latent size does not).
+    pub fn fits(&self, latent_dim: usize) -> bool {
+        match self {
+            Self::Dims { x, y } => *x < latent_dim && *y < latent_dim,
+            Self::Pca(pca) => pca.dim() == latent_dim,
+        }
+    }
+
     /// Axis titles for the plot.
     pub fn axis_names(&self) -> [String; 2] {
         match self {

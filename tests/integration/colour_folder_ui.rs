@@ -9,7 +9,7 @@ use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use image::{Rgb, RgbImage};
-use vae_explorer::app::{AppAction, RunState, Settings, VaeApp};
+use vae_explorer::app::{AppAction, PointRef, RunState, Settings, VaeApp};
 use vae_explorer::checkpoint;
 use vae_explorer::data::{DataSource, PreprocessingChoice};
 use vae_explorer::device::DeviceChoice;
@@ -219,7 +219,7 @@ fn an_imported_image_takes_the_models_own_preprocessing_not_the_windows() {
 }
 
 #[test]
-fn the_mismatch_error_leaves_the_status_bar_once_the_folders_model_is_open() {
+fn a_folder_opened_under_a_model_of_another_shape_is_guidance_and_no_old_view_stays() {
     let dir = tempfile::tempdir().expect("temp dir");
     let model_dir = dir.path().join("model");
     let config = VaeConfig { channels: 3, image_height: 16, image_width: 16, ..VaeConfig::new() };
@@ -227,11 +227,27 @@ fn the_mismatch_error_leaves_the_status_bar_once_the_folders_model_is_open() {
     let data = dir.path().join("pictures");
     write_colour_folder(&data, 16);
     let mut harness = harness_with(Settings::default(), &dir.path().join("autosave"));
-    // The bundled digits' model cannot read the folder's 16 × 16 RGB pictures.
+    run_until(&mut harness, "the digits' scatter", |app| app.explorer().state.cloud.value.is_some());
+    harness.state_mut().apply(AppAction::PickPoint { slot: 0, point: PointRef { train: false, index: 3 } });
+    harness.run_steps(2);
+    assert!(harness.state().explorer().state.ends[0].is_some(), "a digit as morph end A");
+
+    // The bundled digits' model cannot read the folder's 16 × 16 RGB pictures: the normal first step.
     harness.state_mut().apply(AppAction::OpenFolder(data.clone()));
-    run_until(&mut harness, "the error that the bundled model does not fit", |app| {
-        app.progress().last_error.as_deref().is_some_and(|error| error.contains("open the folder it was trained on"))
-    });
+    run_until(&mut harness, "the folder under the digits' model", |app| shows_folder(app, &data));
+    harness.run_steps(20);
+    let app = harness.state();
+    let state = &app.explorer().state;
+    assert_eq!(app.progress().last_error, None, "guidance, not an error");
+    let guidance = state.data_mismatch().expect("guidance on the mismatch");
+    assert!(guidance.contains("this model reads 28×28 grey pictures") && guidance.contains("16×16 RGB"), "{guidance}");
+    assert!(guidance.contains("train one on this data, or open a model made for it"), "{guidance}");
+    assert!(state.cloud.value.is_none(), "the digits' points are not shown under the folder's legend");
+    assert!(state.ends[0].is_none(), "a morph end picked from the digits is gone with them");
+    let shown = harness.query_all_by_label_contains("this model reads 28×28 grey pictures").count();
+    assert_eq!(shown, 2, "the status bar and the scatter's place say what to do");
+    assert!(harness.query_by_label_contains("error:").is_none());
+
     harness.state_mut().open_model(model_dir);
     run_until(&mut harness, "the folder's model and its scatter", |app| {
         let state = &app.explorer().state;
@@ -239,5 +255,10 @@ fn the_mismatch_error_leaves_the_status_bar_once_the_folders_model_is_open() {
             && state.model.as_ref().is_some_and(|model| model.image_shape().channels == 3)
             && state.cloud.value.as_ref().is_some_and(|cloud| cloud.epochs_done == 0)
     });
-    assert_eq!(harness.state().progress().last_error, None);
+    let app = harness.state();
+    assert_eq!(app.progress().last_error, None);
+    assert_eq!(app.explorer().state.data_mismatch(), None);
+    for class in CLASSES {
+        assert!(harness.query_by_label(class).is_some(), "the legend names {class}");
+    }
 }

@@ -199,7 +199,7 @@ fn a_stored_zoom_factor_of_zero_is_reset_at_start() {
     for zoom in [0.0, f32::NAN, 1e6] {
         let mut harness = Harness::builder().with_size([1280.0, 800.0]).build_eframe(move |cc| {
             cc.egui_ctx.options_mut(|options| options.zoom_factor = zoom);
-            VaeApp::new(cc, Vec::new())
+            VaeApp::new(cc, Vec::new(), &[])
         });
         harness.run_steps(2);
         assert_eq!(harness.ctx.zoom_factor(), 1.0);

@@ -10,8 +10,9 @@ use std::thread::JoinHandle;
 
 use crate::app::background::dataset_loading::{LoadStatus, LoadedDataset, load_dataset};
 use crate::app::background::view_export::{ExportJob, ViewExportError};
+use crate::app::panels::runs::kept_runs::{DeleteRunError, delete_run, scan_folders};
 use crate::checkpoint::CheckpointInfo;
-use crate::checkpoint::runs_scan::{RunsScan, scan_runs};
+use crate::checkpoint::runs_scan::RunsScan;
 use crate::data::{DataSource, PreprocessingChoice};
 use crate::image_import::{MorphImportError, import_morph_end};
 
@@ -44,10 +45,17 @@ pub enum FileJob {
     },
     /// List the runs for the Runs panel.
     ScanRuns {
-        /// The chosen folder, if any.
-        folder: Option<PathBuf>,
-        /// The last session's autosave folder, if any.
+        /// The folders to list: the app's runs folder and the one chosen in the panel.
+        folders: Vec<PathBuf>,
+        /// The single autosave folder of older versions, if any.
         last_session: Option<PathBuf>,
+    },
+    /// Delete one of the window's kept runs (the panel asked first).
+    DeleteRun {
+        /// The run's folder.
+        dir: PathBuf,
+        /// The app's runs folder: only its runs are deleted.
+        runs_dir: Option<PathBuf>,
     },
 }
 
@@ -74,6 +82,8 @@ pub enum FileEvent {
     ImportFailed(MorphImportError),
     /// The runs found for the Runs panel.
     RunsScanned(RunsScan),
+    /// A kept run was deleted (its folder), or why not.
+    RunDeleted(Result<PathBuf, DeleteRunError>),
     /// A dataset load has come this far (not an answer: more events follow).
     LoadProgress {
         /// What is being loaded.
@@ -186,6 +196,7 @@ fn run_guarded(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
         FileJob::Export { .. } => "export",
         FileJob::Import { .. } => "image import",
         FileJob::ScanRuns { .. } => "listing of runs",
+        FileJob::DeleteRun { .. } => "run deletion",
         FileJob::LoadDataset { .. } => "dataset load",
     };
     std::panic::catch_unwind(AssertUnwindSafe(|| run(job, report))).unwrap_or_else(|payload| {
@@ -209,9 +220,10 @@ fn run(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
                 Err(error) => FileEvent::ImportFailed(error),
             }
         }
-        FileJob::ScanRuns { folder, last_session } => {
-            FileEvent::RunsScanned(scan_runs(folder.as_deref(), last_session.as_deref()))
+        FileJob::ScanRuns { folders, last_session } => {
+            FileEvent::RunsScanned(scan_folders(&folders, last_session.as_deref()))
         }
+        FileJob::DeleteRun { dir, runs_dir } => FileEvent::RunDeleted(delete_run(&dir, runs_dir.as_deref())),
         FileJob::LoadDataset { source } => load_reporting(source, report),
     }
 }

@@ -3,5 +3,6 @@
 
 pub mod dataset_loading;
 pub mod dialogs;
+pub mod file_browser;
 pub mod file_jobs;
 pub mod view_export;

@@ -101,15 +101,15 @@ impl ExplorerState {
     pub fn apply(&mut self, result: InferenceResult) {
         match result {
             InferenceResult::ModelReady(model) => {
-                // Views drawn from the data under the old model are stale for a model of another
-                // image shape (the data may not fit it at all): cleared until they are recomputed.
-                if self.model.as_ref().is_some_and(|old| old.image_shape() != model.image_shape()) {
-                    self.cloud.clear();
-                    self.reconstructions.clear();
-                }
+                self.forget_views_of_another_shape(&model);
                 self.model = Some(model);
             }
-            InferenceResult::DatasetReady(dataset) => self.dataset = Some(dataset),
+            InferenceResult::DatasetReady(dataset) => {
+                if !self.dataset.as_ref().is_some_and(|shown| Arc::ptr_eq(shown, &dataset)) {
+                    self.forget_views_of_other_data();
+                }
+                self.dataset = Some(dataset);
+            }
             InferenceResult::Failed(_) | InferenceResult::Saved(_) => {}
             InferenceResult::Scatter(cloud) => {
                 self.record_epoch(&cloud);
@@ -144,6 +144,65 @@ impl ExplorerState {
             }
             InferenceResult::Neighbours(found) => self.neighbours.set(found),
         }
+    }
+
+    /// Clears the views computed by a model of another latent size or image shape than `model`:
+    /// they would mix the old model's points and pictures with the new one's (and a plane of
+    /// the old latent space cannot place the new points). Each is recomputed for `model`.
+    fn forget_views_of_another_shape(&mut self, model: &ModelSnapshot) {
+        let Some(old) = &self.model else { return };
+        let new_image_shape = old.image_shape() != model.image_shape();
+        if old.latent_dim() == model.latent_dim() && !new_image_shape {
+            return;
+        }
+        self.cloud.clear();
+        self.decoded.clear();
+        self.grid.clear();
+        self.samples.clear();
+        self.hovered.clear();
+        self.morph.clear();
+        self.drawn.clear();
+        self.traversal.clear();
+        self.neighbours.clear();
+        self.epoch_clouds.clear();
+        if new_image_shape {
+            self.reconstructions.clear();
+        }
+    }
+
+    /// Clears what was drawn from the images of the dataset shown before: its points (under the
+    /// new dataset's legend they would name the wrong classes) and their t-SNE/UMAP layouts, the
+    /// tooltip's and the nearest images, the class directions and the morph ends picked from its
+    /// points.
+    fn forget_views_of_other_data(&mut self) {
+        self.cloud.clear();
+        self.hovered.clear();
+        self.reconstructions.clear();
+        self.neighbours.clear();
+        self.traversal.clear();
+        self.epoch_clouds.clear();
+        // A t-SNE/UMAP layout of other images must not stand in for these.
+        self.planes = Default::default();
+        for end in &mut self.ends {
+            if end.as_ref().is_some_and(|end| end.point.is_some()) {
+                *end = None;
+                self.morph.clear();
+            }
+        }
+    }
+
+    /// Guidance while the model shown cannot read the dataset shown (a normal state: a folder
+    /// was opened and no model for it is open yet), naming both shapes and the two ways on.
+    pub fn data_mismatch(&self) -> Option<String> {
+        let (model, dataset) = (self.model.as_ref()?, self.dataset.as_ref()?);
+        let (reads, holds) = (model.image_shape(), dataset.heldout.shape());
+        (reads != holds).then(|| {
+            format!(
+                "this model reads {reads} pictures and {} holds {holds} ones: train one on this data, or open a \
+                 model made for it",
+                dataset.name
+            )
+        })
     }
 
     /// Keeps one cloud per epoch; a cloud of an earlier epoch or another source starts afresh.

@@ -133,7 +133,8 @@ impl Explorer {
         if let Some(cloud) = cloud.filter(|cloud| cloud.latent_dim == latent_dim) {
             return Some(settings.plane.cloud_projection(cloud));
         }
-        Some(settings.plane.projection(latent_dim, cloud.and_then(|cloud| cloud.pca.as_ref())))
+        // The cloud of a model of another latent size is on its way out: its plane is not this one's.
+        Some(settings.plane.projection(latent_dim, None))
     }
 
     /// The scatter view, for tests that look at what it draws.
@@ -207,7 +208,10 @@ impl Explorer {
             }
         });
         let Some(cloud) = self.state.cloud.value.clone() else {
-            ui.label("encoding…");
+            match self.state.data_mismatch() {
+                Some(guidance) => ui.label(guidance),
+                None => ui.label("encoding…"),
+            };
             return;
         };
         let Some(projection) = self.projection(settings) else { return };

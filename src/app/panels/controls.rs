@@ -84,11 +84,18 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
         });
     }
     ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
-    ComboBox::from_label("reconstruction loss").selected_text(training.loss.name()).show_ui(ui, |ui| {
-        for loss in ReconstructionLoss::ALL {
-            ui.selectable_value(&mut training.loss, loss, loss.name());
-        }
-    });
+    ComboBox::from_label("reconstruction loss")
+        .selected_text(training.loss.name())
+        .show_ui(ui, |ui| {
+            for loss in ReconstructionLoss::ALL {
+                ui.selectable_value(&mut training.loss, loss, loss.name());
+            }
+        })
+        .response
+        .on_hover_text(
+            "how a reconstruction is scored against its image: bce (pixels as probabilities, the usual \
+             choice for digits), mse (Gaussian, with σ) or l1 (Laplace, with b)",
+        );
     let scale_name = match training.loss {
         ReconstructionLoss::Bce => None,
         ReconstructionLoss::Mse => Some("σ "),
@@ -103,13 +110,23 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
         ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
     }
     ui.horizontal(|ui| {
-        ui.add(DragValue::new(&mut training.beta).range(limits::BETA).speed(0.05).prefix("β "));
+        ui.add(DragValue::new(&mut training.beta).range(limits::BETA).speed(0.05).prefix("β ")).on_hover_text(format!(
+            "weight of the KL term (β-VAE), {} to {}: 1 is the plain VAE; above 1 pulls the codes toward the \
+             prior (smoother latent space, blurrier images), below 1 sharpens reconstructions",
+            limits::BETA.start(),
+            limits::BETA.end()
+        ));
         ui.add(
             DragValue::new(&mut training.kl_warmup_epochs)
                 .range(limits::KL_WARMUP_EPOCHS)
                 .prefix("KL warm-up ")
                 .suffix(" epochs"),
-        );
+        )
+        .on_hover_text(format!(
+            "epochs over which β rises linearly from 0 to its value, {} to {} (0: full β from the start)",
+            limits::KL_WARMUP_EPOCHS.start(),
+            limits::KL_WARMUP_EPOCHS.end()
+        ));
     });
 }
 

@@ -2,7 +2,7 @@
 //! runs ticked in the Runs panel overlaid (held-out −ELBO, or the chosen quality measure alone).
 
 use egui::Color32;
-use egui_plot::{Legend, Line, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{Corner, GridInput, GridMark, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::app::panels::runs::runs_panel::RunsOverlay;
 use crate::app::training_progress::TrainingProgress;
@@ -38,12 +38,15 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overl
         return quality_ui(ui, progress, overlay);
     }
     let to_y = move |nats: f64| if log_scale { symlog(nats) } else { nats };
-    let mut plot = Plot::new("loss_curves")
-        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
-        .x_axis_label("epoch")
-        .y_axis_label(if log_scale { "nats per image (log scale)" } else { "nats per image" });
+    let mut plot = Plot::new("loss_curves").legend(legend()).x_axis_label("epoch").y_axis_label(if log_scale {
+        "nats per image (log scale)"
+    } else {
+        "nats per image"
+    });
     if log_scale {
-        plot = plot.y_axis_formatter(|mark, _range| format_nats(symlog_inverse(mark.value)));
+        plot = plot
+            .y_grid_spacer(symlog_decade_marks)
+            .y_axis_formatter(|mark, _range| format_nats(symlog_inverse(mark.value)));
     }
     plot.show(ui, |plot_ui| {
         for term in TERMS {
@@ -74,7 +77,7 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overl
 fn quality_ui(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
     let shown = RunRecord::current(&progress.epochs).series(overlay.metric);
     Plot::new("loss_curves")
-        .legend(Legend::default().position(egui_plot::Corner::RightBottom))
+        .legend(legend())
         .x_axis_label("epoch")
         .y_axis_label(overlay.metric.label())
         .show(ui, |plot_ui| {
@@ -84,6 +87,23 @@ fn quality_ui(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOver
             draw_overlay(plot_ui, overlay, |value| value)
         })
         .inner
+}
+
+/// The legend: small, see-through, in the top right corner, where falling loss curves leave
+/// room (the newest points are lower right, the first ones upper left).
+fn legend() -> Legend {
+    Legend::default().position(Corner::RightTop).text_style(egui::TextStyle::Small).background_alpha(0.55)
+}
+
+/// Grid marks of the symmetric log axis at 0 and ±1, ±10, ±100, … nats, so its labels read
+/// powers of ten (not 9, 99, 999); where fewer than two decades are in view, egui_plot's own.
+fn symlog_decade_marks(input: GridInput) -> Vec<GridMark> {
+    let (low, high) = input.bounds;
+    let decades = (0..=12).map(|power| 10f64.powi(power));
+    let values = std::iter::once(0.0).chain(decades.flat_map(|nats| [symlog(-nats), symlog(nats)]));
+    let marks: Vec<GridMark> =
+        values.filter(|value| (low..=high).contains(value)).map(|value| GridMark { value, step_size: 1.0 }).collect();
+    if marks.len() < 2 { egui_plot::log_grid_spacer(10)(input) } else { marks }
 }
 
 /// One line with points per overlaid run, named by the run; returns the names drawn.
@@ -130,12 +150,21 @@ fn symlog_inverse(value: f64) -> f64 {
 }
 
 fn format_nats(nats: f64) -> String {
-    if nats.abs() >= 10.0 { format!("{nats:.0}") } else { format!("{nats:.2}") }
+    let whole = nats.round();
+    if nats.abs() >= 10.0 || (nats - whole).abs() < 1e-6 { format!("{whole:.0}") } else { format!("{nats:.2}") }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn log_ticks_sit_at_powers_of_ten() {
+        let input = GridInput { bounds: (symlog(-20.0), symlog(5000.0)), base_step_size: 0.01 };
+        let labels: Vec<String> =
+            symlog_decade_marks(input).iter().map(|mark| format_nats(symlog_inverse(mark.value))).collect();
+        assert_eq!(labels, ["0", "-1", "1", "-10", "10", "100", "1000"]);
+    }
 
     #[test]
     fn symlog_keeps_order_and_sign_and_inverts() {

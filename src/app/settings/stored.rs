@@ -30,6 +30,9 @@ pub struct Settings {
     /// Size, channels, fit and background a picture folder is opened with (the last chosen in the
     /// data section; open fields follow the pictures).
     pub image_preprocessing: PreprocessingChoice,
+    /// The folder of runs chosen in the Runs panel (a sweep's output, saved models), listed
+    /// beside the window's own runs.
+    pub runs_folder: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -43,6 +46,7 @@ impl Default for Settings {
             log_scale: true,
             views: ViewSettings::default(),
             image_preprocessing: PreprocessingChoice::default(),
+            runs_folder: None,
         }
     }
 }

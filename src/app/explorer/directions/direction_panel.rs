@@ -60,6 +60,8 @@ impl DirectionPanel {
         }
         let Some((request, direction, strip)) = &state.traversal.value else {
             ui.label(match settings.between {
+                // The class means need a model that reads the data shown (see the status bar).
+                DirectionBetween::Classes if state.data_mismatch().is_some() => "—",
                 DirectionBetween::Classes => "computing the class means…",
                 DirectionBetween::MorphEnds => "choose morph ends A and B",
             });

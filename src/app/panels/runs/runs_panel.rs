@@ -1,7 +1,9 @@
-//! The Runs panel: the runs under a chosen folder (a sweep's, saved models), the last session's
-//! autosave and the run being trained, with their metrics in a sortable table. Ticked runs are
-//! overlaid on the loss plot, one colour each; clicking "open" shows a run in the explorer.
-//! Folders are read on the file thread (`AppAction::ScanRuns`); this view only draws.
+//! The Runs panel: every run the window kept (one folder per Train or Continue), the runs under
+//! a chosen folder (a sweep's, saved models) and the run being trained, with their settings and
+//! metrics in a sortable table. Ticked runs are overlaid on the loss plot, one colour each;
+//! "open" shows a run in the explorer; "delete…" removes a kept run after asking. Folders are
+//! read and deleted on the file thread (`AppAction::ScanRuns`, `AppAction::DeleteRun`); this
+//! view only draws.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -10,9 +12,11 @@ use egui::Color32;
 
 use crate::app::actions::{AppAction, DialogRequest};
 use crate::app::palette::class_color;
+use crate::app::panels::runs::kept_runs::KeptRuns;
 use crate::app::panels::runs::runs_table::{self, SortColumn};
 use crate::app::training_progress::{RunState, TrainingProgress};
-use crate::checkpoint::runs_scan::{CURRENT_RUN_NAME, RunMetric, RunRecord, RunsScan};
+use crate::checkpoint::CheckpointInfo;
+use crate::checkpoint::runs_scan::{CURRENT_RUN_NAME, RunMetric, RunOrigin, RunRecord, RunsScan};
 
 /// One ticked run's curve on the loss plot.
 #[derive(Clone, Debug, PartialEq)]
@@ -56,9 +60,23 @@ pub struct RunsPanel {
     pub metric: RunMetric,
     /// Whether the last frame saw a run under way (a rescan follows its end).
     was_active: bool,
+    /// The folder and settings of the run trained in this window last, once one started.
+    current: Option<(Option<PathBuf>, CheckpointInfo)>,
+    /// The kept run whose deletion waits for a yes.
+    confirm_delete: Option<PathBuf>,
 }
 
 impl RunsPanel {
+    /// A panel listing `folder` (the one chosen in an earlier session) beside the kept runs.
+    pub fn with_folder(folder: Option<PathBuf>) -> RunsPanel {
+        RunsPanel { folder, ..RunsPanel::default() }
+    }
+
+    /// Notes the run about to be trained: its folder (none when runs are not kept) and settings.
+    pub fn set_current(&mut self, folder: Option<PathBuf>, info: CheckpointInfo) {
+        self.current = Some((folder, info));
+    }
+
     /// Notes that a scan of `folder` was asked of the file thread.
     pub fn begin_scan(&mut self, folder: Option<PathBuf>) {
         if folder.is_some() {
@@ -76,11 +94,17 @@ impl RunsPanel {
         self.error = scan.error;
     }
 
-    /// Every listed run: the scanned ones, then the run being trained (once one has started).
+    /// Every listed run: the scanned ones, then the run being trained (once one has started,
+    /// until it ended and its folder is listed).
     pub fn runs(&self, progress: &TrainingProgress) -> Vec<RunRecord> {
         let mut runs = self.scanned.clone();
-        if progress.state != RunState::Idle {
-            runs.push(RunRecord::current(&progress.epochs));
+        let folder = self.current.as_ref().and_then(|(folder, _)| folder.as_ref());
+        let listed = folder.is_some_and(|folder| {
+            runs.iter().any(|run| matches!(&run.origin, RunOrigin::Folder(dir) if dir == folder))
+        });
+        if progress.state != RunState::Idle && (progress.state.is_active() || !listed) {
+            let info = self.current.as_ref().map(|(_, info)| info.clone());
+            runs.push(RunRecord { info, ..RunRecord::current(&progress.epochs) });
         }
         runs
     }
@@ -121,8 +145,8 @@ impl RunsPanel {
         });
     }
 
-    /// Draws the panel; returns the scans and opens asked for.
-    pub fn ui(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress) -> Vec<AppAction> {
+    /// Draws the panel; returns the scans, opens and deletions asked for.
+    pub fn ui(&mut self, ui: &mut egui::Ui, progress: &TrainingProgress, kept: &KeptRuns) -> Vec<AppAction> {
         let mut actions = Vec::new();
         let active = progress.state.is_active();
         // The first frame lists the last session; a run's end updates its autosave.
@@ -138,9 +162,10 @@ impl RunsPanel {
             if ui.button("Rescan").clicked() {
                 actions.push(AppAction::ScanRuns(self.folder.clone()));
             }
-            let folder =
-                self.folder.as_ref().map_or_else(|| "no folder chosen".to_string(), |f| f.display().to_string());
-            ui.weak(folder);
+            let kept_in = kept.runs_dir.as_ref().map(|dir| format!("kept in {}", dir.display()));
+            let chosen = self.folder.as_ref().map(|folder| format!("and {}", folder.display()));
+            let listed: Vec<String> = kept_in.into_iter().chain(chosen).collect();
+            ui.weak(if listed.is_empty() { "no folder chosen".to_string() } else { listed.join(" ") });
             if self.scanning {
                 ui.spinner();
             }
@@ -151,17 +176,33 @@ impl RunsPanel {
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
+        if let Some(dir) = self.confirm_delete.clone() {
+            ui.horizontal_wrapped(|ui| {
+                ui.label(format!("Delete the run {} and its model? This cannot be undone.", dir.display()));
+                if ui.button("Delete").clicked() {
+                    actions.push(AppAction::DeleteRun(dir.clone()));
+                    self.confirm_delete = None;
+                }
+                if ui.button("Keep").clicked() {
+                    self.confirm_delete = None;
+                }
+            });
+        }
         let mut runs = self.runs(progress);
         let colors: Vec<(String, Color32)> =
             runs.iter().enumerate().map(|(index, run)| (run.key(), run_color(index))).collect();
         runs_table::sort(&mut runs, self.sort);
         egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
-            let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort);
+            let deletable = |dir: &std::path::Path| kept.is_kept(dir) && !(active && kept.current() == Some(dir));
+            let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort, &deletable);
             actions.extend(table.open.map(AppAction::OpenModel));
+            if table.delete.is_some() {
+                self.confirm_delete = table.delete;
+            }
         });
         if runs.is_empty() {
             ui.weak(format!(
-                "No runs yet: choose a folder holding saved models or a sweep's output; \"{CURRENT_RUN_NAME}\" appears once you train."
+                "No runs yet: each Train keeps its run here; choose a folder to list saved models or a sweep's output too; \"{CURRENT_RUN_NAME}\" appears once you train."
             ));
         }
         actions

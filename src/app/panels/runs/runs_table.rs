@@ -56,6 +56,8 @@ const HEADERS: [(&str, Option<SortColumn>); 11] = [
 pub struct TableOutput {
     /// A run folder to open in the explorer.
     pub open: Option<PathBuf>,
+    /// A kept run's folder to delete (once the user confirms).
+    pub delete: Option<PathBuf>,
 }
 
 /// The value of `run` in `column`, for sorting (missing values sort last).
@@ -98,17 +100,22 @@ fn number(value: Option<f64>, decimals: usize) -> String {
 }
 
 /// Draws the grid; `colors` gives each run's colour by key; clicking a header sets `sort`
-/// (column, descending).
+/// (column, descending); runs whose folder is `deletable` offer "delete…".
 pub fn ui(
     ui: &mut egui::Ui,
     runs: &[RunRecord],
     colors: &[(String, Color32)],
     ticked: &mut BTreeSet<String>,
     sort: &mut (SortColumn, bool),
+    deletable: &dyn Fn(&std::path::Path) -> bool,
 ) -> TableOutput {
     let mut output = TableOutput::default();
     egui::Grid::new("runs_table").striped(true).spacing([12.0, 2.0]).show(ui, |ui| {
-        for (title, column) in HEADERS {
+        for (index, (title, column)) in HEADERS.into_iter().enumerate() {
+            // open / delete… come right after the name, so a wide table never hides them.
+            if index == 1 {
+                ui.label("");
+            }
             let Some(column) = column else {
                 ui.strong(title);
                 continue;
@@ -122,7 +129,6 @@ pub fn ui(
                 *sort = if sort.0 == column { (column, !sort.1) } else { (column, false) };
             }
         }
-        ui.label("");
         ui.end_row();
         for run in runs {
             let key = run.key();
@@ -139,6 +145,23 @@ pub fn ui(
                     }
                 }
             });
+            match run.folder() {
+                Some(folder) => {
+                    ui.horizontal(|ui| {
+                        if ui.link("open").on_hover_text(format!("explore {}", folder.display())).clicked() {
+                            output.open = Some(folder.to_path_buf());
+                        }
+                        if deletable(folder)
+                            && ui.link("delete…").on_hover_text(format!("delete {}", folder.display())).clicked()
+                        {
+                            output.delete = Some(folder.to_path_buf());
+                        }
+                    });
+                }
+                None => {
+                    ui.weak("shown");
+                }
+            }
             let config = run.info.as_ref().map(|info| &info.training);
             ui.label(config.map_or("–", |config| config.model.architecture.name()));
             ui.label(config.map_or_else(|| "–".to_string(), |config| config.model.latent_dim.to_string()));
@@ -150,16 +173,6 @@ pub fn ui(
             ui.label(number(run.latest(RunMetric::Ssim), 3));
             ui.label(number(run.latest(RunMetric::ActiveUnits), 0));
             ui.label(number(run.images_per_sec(), 0));
-            match run.folder() {
-                Some(folder) => {
-                    if ui.link("open").on_hover_text(format!("explore {}", folder.display())).clicked() {
-                        output.open = Some(folder.to_path_buf());
-                    }
-                }
-                None => {
-                    ui.weak("shown");
-                }
-            }
             ui.end_row();
         }
     });
