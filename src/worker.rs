@@ -10,16 +10,18 @@
 use std::panic::AssertUnwindSafe;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::sync::mpsc::{Receiver, SyncSender, TryRecvError, TrySendError, sync_channel};
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
-use crate::checkpoint;
 use crate::data::DataSource;
 use crate::device::{DeviceChoice, DeviceInfo, DevicePicker};
 use crate::inference::ModelSnapshot;
-use crate::model::Vae;
-use crate::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
+use crate::training::{EpochReport, StepReport, Trainer, TrainingConfig};
+
+mod observer;
+
+use observer::WorkerObserver;
 
 const COMMAND_CAPACITY: usize = 16;
 /// Shortest time between two mid-epoch model snapshots sent to the views (every epoch end sends
@@ -277,103 +279,6 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
 fn lock_autosave(dir: &std::path::Path) -> Result<crate::folder_lock::FolderLock, String> {
     std::fs::create_dir_all(dir).map_err(|error| format!("cannot create {}: {error}", dir.display()))?;
     crate::folder_lock::FolderLock::acquire(dir, "autosave of a window's run").map_err(|error| error.to_string())
-}
-
-/// Forwards reports as events and applies pause, resume and stop between batches.
-struct WorkerObserver<'a> {
-    commands: &'a Receiver<Command>,
-    events: &'a EventSender,
-    stopped: bool,
-    autosave_dir: Option<PathBuf>,
-    /// Checkpoint description, kept up to date from the reports.
-    info: checkpoint::CheckpointInfo,
-    /// When the views last got a model.
-    last_snapshot: Instant,
-    /// When the model was last autosaved in this run.
-    last_autosave: Option<Instant>,
-    /// The last epoch's model when it is not autosaved yet.
-    unsaved: Option<Arc<ModelSnapshot>>,
-}
-
-impl WorkerObserver<'_> {
-    /// Saves the last epoch's model to the autosave folder (when there is one and the model is
-    /// not saved yet); a failure is an event, and training goes on.
-    fn autosave(&mut self) {
-        let (Some(dir), Some(snapshot)) = (&self.autosave_dir, self.unsaved.take()) else { return };
-        self.last_autosave = Some(Instant::now());
-        if let Err(error) = checkpoint::save(dir, &snapshot.model, &snapshot.info) {
-            self.events.send(Event::SaveFailed(format!("autosave failed: {error}")));
-        }
-    }
-
-    /// Applies queued commands; while paused, waits for the next one.
-    fn control(&mut self) -> Control {
-        let mut paused = false;
-        loop {
-            let next = if paused {
-                self.commands.recv().map_err(|_| TryRecvError::Disconnected)
-            } else {
-                self.commands.try_recv()
-            };
-            match next {
-                Ok(Command::Pause) if !paused => {
-                    paused = true;
-                    self.events.send(Event::Paused);
-                }
-                Ok(Command::Resume) if paused => {
-                    paused = false;
-                    self.events.send(Event::Resumed);
-                }
-                Ok(Command::Stop) | Err(TryRecvError::Disconnected) => {
-                    self.stopped = true;
-                    return Control::Stop;
-                }
-                Ok(_) => {}
-                Err(TryRecvError::Empty) => return Control::Continue,
-            }
-        }
-    }
-}
-
-impl TrainingObserver for WorkerObserver<'_> {
-    fn on_epoch_kl_per_dim(&mut self, kl_per_dim_nats: &[f64]) {
-        self.info.kl_per_dim_nats = kl_per_dim_nats.to_vec();
-    }
-
-    fn on_step(&mut self, report: &StepReport, model: &Vae) -> Control {
-        self.info.global_step = report.global_step;
-        let mut delivered = self.events.offer(Event::Step(*report));
-        // A model gone non-finite is never shown; the trainer reports the divergence.
-        if self.last_snapshot.elapsed() >= SNAPSHOT_INTERVAL && model.is_finite() {
-            self.last_snapshot = Instant::now();
-            delivered &=
-                self.events.send(Event::Model(Arc::new(ModelSnapshot::from_training(model, self.info.clone()))));
-        }
-        if !delivered {
-            self.stopped = true;
-            return Control::Stop;
-        }
-        self.control()
-    }
-
-    fn on_epoch(&mut self, report: &EpochReport, model: &Vae) -> Control {
-        self.info.record_epoch(report);
-        let snapshot = Arc::new(ModelSnapshot::from_training(model, self.info.clone()));
-        self.last_snapshot = Instant::now();
-        self.unsaved = Some(Arc::clone(&snapshot));
-        if self.last_autosave.is_none_or(|saved| saved.elapsed() >= AUTOSAVE_INTERVAL) {
-            self.autosave();
-        }
-        // The trainer hands over finite models only; checked again since a NaN model must never
-        // reach the views.
-        let delivered = self.events.send(Event::Epoch(*report))
-            && (!snapshot.model.is_finite() || self.events.send(Event::Model(snapshot)));
-        if !delivered {
-            self.stopped = true;
-            return Control::Stop;
-        }
-        self.control()
-    }
 }
 
 #[cfg(test)]

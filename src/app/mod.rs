@@ -6,12 +6,14 @@
 mod actions;
 mod apply;
 mod background;
+mod drops;
 mod explorer;
 mod palette;
 mod panels;
 mod settings;
 mod startup;
 mod status_bar;
+mod thread_events;
 mod training_progress;
 mod vae_app;
 mod window_fit;

@@ -1,16 +1,15 @@
 //! The eframe application: panels and views return actions, the app applies them once per frame
-//! (see `app_actions.rs`), and the events and results coming back from the threads update the
+//! (see `apply.rs`; what the threads report is folded in by `thread_events.rs`), and the events and results coming back from the threads update the
 //! state at the start of each frame.
 
 use std::path::PathBuf;
 
 use crate::app::actions::AppAction;
-use crate::app::background::dataset_loading::{LoadStatus, LoadedDataset, loaded_summary};
-use crate::app::background::dialogs::{DialogOutcome, Dialogs};
-use crate::app::background::file_jobs::{FileEvent, FileJobs};
+use crate::app::background::dataset_loading::LoadStatus;
+use crate::app::background::dialogs::Dialogs;
+use crate::app::background::file_jobs::FileJobs;
 use crate::app::explorer::requests::RequestLedger;
-use crate::app::explorer::state::MorphEnd;
-use crate::app::explorer::views::{Explorer, ExplorerTab};
+use crate::app::explorer::views::Explorer;
 use crate::app::panels::controls::{self, PanelContext};
 use crate::app::panels::loss_plot;
 use crate::app::panels::runs::kept_runs::KeptRuns;
@@ -20,10 +19,9 @@ use crate::app::settings::check;
 use crate::app::settings::stored::Settings;
 use crate::app::status_bar;
 use crate::app::training_progress::TrainingProgress;
-use crate::checkpoint;
 use crate::data::DataSource;
-use crate::inference::{InferenceRequest, InferenceResult, InferenceService, ModelSource};
-use crate::worker::{Event, Worker};
+use crate::inference::{InferenceRequest, InferenceService, ModelSource};
+use crate::worker::Worker;
 
 /// Longest wait between a training event and the frame that shows it (20 frames per second).
 const TRAINING_REPAINT_INTERVAL: std::time::Duration = std::time::Duration::from_millis(50);
@@ -192,115 +190,6 @@ impl VaeApp {
         }
     }
 
-    /// Folds in what the threads reported; dialog answers become actions to apply.
-    fn poll_threads(&mut self, actions: &mut Vec<AppAction>) {
-        let events = self.worker.as_ref().map(Worker::drain_events).unwrap_or_default();
-        for event in events {
-            match event {
-                Event::Model(snapshot) => self.request(InferenceRequest::SetModel(snapshot)),
-                other => self.progress.apply(other),
-            }
-        }
-        let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
-        for result in results {
-            match &result {
-                InferenceResult::Failed(error) => self.progress.last_error = Some(error.to_string()),
-                InferenceResult::Saved(dir) => self.notice = Some(format!("saved the model into {}", dir.display())),
-                InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
-                _ => {}
-            }
-            self.explorer.apply(result);
-        }
-        let file_events = self.files.as_mut().map(FileJobs::drain).unwrap_or_default();
-        for event in file_events {
-            self.apply_file_event(event);
-        }
-        match self.dialogs.poll(&self.ctx) {
-            Some(DialogOutcome::Chosen(action)) => actions.push(action),
-            Some(DialogOutcome::Failed(error)) => self.progress.last_error = Some(error.to_string()),
-            Some(DialogOutcome::Cancelled) | None => {}
-        }
-    }
-
-    fn apply_file_event(&mut self, event: FileEvent) {
-        match event {
-            FileEvent::Exported { path } => {
-                self.notice = Some(format!("exported {}", path.display()));
-                self.progress.last_error = None;
-            }
-            FileEvent::ExportFailed(error) => self.progress.last_error = Some(format!("export failed: {error}")),
-            FileEvent::Imported { slot, name, pixels } => {
-                self.explorer.set_end(slot, MorphEnd { name, pixels, mean: None, point: None });
-                self.explorer.set_tab(ExplorerTab::Morph);
-                self.progress.last_error = None;
-            }
-            FileEvent::ImportFailed(error) => self.progress.last_error = Some(error.to_string()),
-            FileEvent::LoadProgress { source, status } => {
-                if let Some((loading, shown)) = &mut self.dataset_loading
-                    && *loading == source
-                {
-                    *shown = status;
-                }
-            }
-            FileEvent::DatasetLoaded(loaded) => {
-                // Announced when the user opened it, or when files were skipped (a stored folder).
-                let asked = self.opening.as_ref() == Some(&loaded.source);
-                if asked || loaded.skipped_files > 0 {
-                    self.notice = Some(loaded_summary(&loaded));
-                }
-                let LoadedDataset { source, dataset, .. } = *loaded;
-                self.finish_loading(&source);
-                if asked {
-                    self.opening = None;
-                    self.settings.add_source(source);
-                }
-                self.request(InferenceRequest::SetDataset(std::sync::Arc::new(dataset)));
-            }
-            FileEvent::LoadFailed(message) => {
-                self.dataset_loading = None;
-                self.opening = None;
-                self.progress.last_error = Some(message);
-            }
-            FileEvent::Panicked(error) => self.progress.last_error = Some(error.to_string()),
-            FileEvent::RunsScanned(scan) => {
-                self.kept.note_scan(&scan);
-                self.runs.finish_scan(scan);
-            }
-            FileEvent::RunDeleted(Ok(dir)) => {
-                self.notice = Some(format!("deleted the run {}", dir.display()));
-                self.apply(AppAction::ScanRuns(None));
-            }
-            FileEvent::RunDeleted(Err(error)) => self.progress.last_error = Some(error.to_string()),
-        }
-    }
-
-    /// Forgets the load of `source` (a newer load of another source stays shown).
-    fn finish_loading(&mut self, source: &DataSource) {
-        if self.dataset_loading.as_ref().is_some_and(|(loading, _)| loading == source) {
-            self.dataset_loading = None;
-        }
-    }
-
-    /// What dropping `paths` on the window asks for: a saved model's folder opens the model, any
-    /// other folder opens as the dataset, and image files become morph end A, or B when A is set
-    /// (a second file dropped with the first becomes B).
-    pub fn dropped_paths(paths: Vec<PathBuf>, a_is_set: bool) -> Vec<AppAction> {
-        let mut images = 0;
-        paths
-            .into_iter()
-            .map(|path| {
-                if path.join(checkpoint::DESCRIPTION_FILE).is_file() {
-                    AppAction::OpenModel(path)
-                } else if path.is_dir() {
-                    AppAction::OpenFolder(path)
-                } else {
-                    images += 1;
-                    AppAction::ImportImage { slot: (usize::from(a_is_set) + images - 1).min(1), path }
-                }
-            })
-            .collect()
-    }
-
     /// The dialogs, to choose the in-window browser or where it starts.
     pub fn dialogs_mut(&mut self) -> &mut Dialogs {
         &mut self.dialogs
@@ -364,23 +253,6 @@ impl VaeApp {
         );
         for request in self.ledger.missing(&self.explorer, &self.settings.views, training) {
             self.request(request);
-        }
-    }
-
-    /// Once the monitor is known: a window of the default size is fitted to it.
-    fn fit_to_screen(&mut self, ctx: &egui::Context) {
-        if self.fitted_to_screen {
-            return;
-        }
-        let (monitor, inner) = ctx.input(|input| {
-            let viewport = input.viewport();
-            (viewport.monitor_size, viewport.inner_rect.map(|rect| rect.size()))
-        });
-        let (Some(monitor), Some(inner)) = (monitor, inner) else { return };
-        self.fitted_to_screen = true;
-        if let Some((size, position)) = super::window_fit::fitted(monitor, inner) {
-            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
-            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(position));
         }
     }
 

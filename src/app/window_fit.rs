@@ -27,6 +27,26 @@ pub fn fitted(monitor: egui::Vec2, inner: egui::Vec2) -> Option<(egui::Vec2, egu
     Some((size, position))
 }
 
+/// The app fits its window once, on the first frame that knows the monitor.
+impl crate::app::vae_app::VaeApp {
+    /// Once the monitor is known: a window of the default size is fitted to it.
+    pub(super) fn fit_to_screen(&mut self, ctx: &egui::Context) {
+        if self.fitted_to_screen {
+            return;
+        }
+        let (monitor, inner) = ctx.input(|input| {
+            let viewport = input.viewport();
+            (viewport.monitor_size, viewport.inner_rect.map(|rect| rect.size()))
+        });
+        let (Some(monitor), Some(inner)) = (monitor, inner) else { return };
+        self.fitted_to_screen = true;
+        if let Some((size, position)) = fitted(monitor, inner) {
+            ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
+            ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(position));
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -37,9 +37,6 @@ pub struct MorphRequest {
 
 /// What the UI asks of the inference thread. Of each kind only the newest waiting one is served
 /// (saves are each served, in order).
-// `Views` is the large one (every view kind's newest request, ~0.5 kB): at most one is sent per
-// frame and it is folded into the mailbox's own, so boxing it would only add an allocation.
-#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum InferenceRequest {
     /// Use this model from now on; every view is recomputed.

@@ -16,9 +16,12 @@ use crate::app::explorer::images::drawing_canvas::DrawingCanvas;
 use crate::app::explorer::images::image_grids::ImageGrids;
 use crate::app::explorer::images::morph_view::MorphView;
 use crate::app::explorer::images::texture::CachedTexture;
-use crate::app::explorer::scatter::header::{plane_choice_ui, plane_status_ui, spread_choice_ui};
+use crate::app::explorer::scatter::header::{
+    evolution_frames_label, plane_choice_ui, plane_status_ui, spread_choice_ui,
+};
 use crate::app::explorer::scatter::hover_tooltip::hover_tooltip_ui;
 use crate::app::explorer::scatter::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
+use crate::app::explorer::scatter::overlay_points::{layout_position, morph_path};
 use crate::app::explorer::sliders::kl_strip::DimensionKl;
 use crate::app::explorer::sliders::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use crate::app::explorer::state::{ExplorerState, MorphEnd, PointRef};
@@ -202,7 +205,7 @@ impl Explorer {
             let latent_dim = self.state.latent_dim().unwrap_or(2);
             plane_choice_ui(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
             let clouds = &self.state.epoch_clouds;
-            let label = format!("Export evolution GIF ({})…", frames_label(clouds));
+            let label = format!("Export evolution GIF ({})…", evolution_frames_label(clouds));
             if ui.add_enabled(!clouds.is_empty(), egui::Button::new(label).small()).clicked() {
                 actions.push(AppAction::Ask(DialogRequest::ExportFile(ExportView::ScatterGif)));
             }
@@ -301,63 +304,5 @@ impl Explorer {
     fn morph_means(&self) -> Option<(Vec<f32>, Vec<f32>)> {
         let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
         a.zip(b)
-    }
-}
-
-/// The evolution GIF's frames, named by the epochs they show: "epochs 0–2" (the first frame,
-/// epoch 0, is a snapshot taken before the first epoch ended), "epoch 3", or "no frames".
-fn frames_label(clouds: &[std::sync::Arc<LatentCloud>]) -> String {
-    match (clouds.first(), clouds.last()) {
-        (Some(first), Some(last)) if first.epochs_done != last.epochs_done => {
-            format!("{} frames: epochs {}–{}", clouds.len(), first.epochs_done, last.epochs_done)
-        }
-        (Some(only), _) => format!("1 frame: epoch {}", only.epochs_done),
-        _ => "no frames".to_string(),
-    }
-}
-
-/// Where dataset image `point` sits in `layout`, when the cloud holds it.
-fn layout_position(cloud: &LatentCloud, layout: &PlaneLayout, point: PointRef) -> Option<[f32; 2]> {
-    if point.train != (cloud.source == ScatterSource::Train) {
-        return None;
-    }
-    let position = cloud.indices.iter().position(|&index| index == point.index)?;
-    layout.coords.get(position).copied()
-}
-
-/// The morph's path A → B in the plane.
-fn morph_path(settings: &ViewSettings, projection: &Projection, from: &[f32], to: &[f32]) -> Vec<[f32; 2]> {
-    let steps = 32;
-    let path = settings.morph.interpolation.path(from, to, steps);
-    path.chunks_exact(from.len().max(1)).map(|point| projection.project(point)).collect()
-}
-
-#[cfg(test)]
-mod tests {
-    use std::sync::Arc;
-
-    use super::*;
-
-    fn cloud_after(epochs_done: usize) -> Arc<LatentCloud> {
-        Arc::new(LatentCloud {
-            source: ScatterSource::Heldout,
-            latent_dim: 2,
-            means: vec![0.0, 0.0],
-            labels: vec![0],
-            indices: vec![0],
-            pca: None,
-            epochs_done,
-            log_vars: Vec::new(),
-            kl_per_dim_nats: Vec::new(),
-            fingerprint: 0,
-        })
-    }
-
-    #[test]
-    fn the_evolution_gif_button_counts_frames_and_names_their_epochs() {
-        let two_epochs = [cloud_after(0), cloud_after(1), cloud_after(2)];
-        assert_eq!(frames_label(&two_epochs), "3 frames: epochs 0–2");
-        assert_eq!(frames_label(&[cloud_after(4)]), "1 frame: epoch 4");
-        assert_eq!(frames_label(&[]), "no frames");
     }
 }

@@ -1,8 +1,12 @@
 //! The scatter's choices: its plane (PCA, two dimensions, the two most active, t-SNE, UMAP and
-//! their seed), what each point shows (mean, a sample, its 1-σ ellipse) and its colouring.
+//! their seed), what each point shows (mean, a sample, its 1-σ ellipse) and its colouring, and
+//! the label of the evolution GIF's button.
+
+use std::sync::Arc;
 
 use crate::app::explorer::scatter::planes::PlaneProgress;
 use crate::app::settings::view_settings::{PlaneChoice, PointColouring, SpreadMode, ViewSettings};
+use crate::inference::LatentCloud;
 use crate::latent::MAX_EMBEDDING_POINTS;
 
 /// Highest seed offered (any u64 works; a bound keeps the drag value usable).
@@ -76,4 +80,45 @@ pub fn plane_status_ui(ui: &mut egui::Ui, progress: Option<PlaneProgress>, name:
         ui.spinner();
         ui.label(text);
     });
+}
+
+/// The evolution GIF's frames, named by the epochs they show: "epochs 0–2" (the first frame,
+/// epoch 0, is a snapshot taken before the first epoch ended), "epoch 3", or "no frames".
+pub fn evolution_frames_label(clouds: &[Arc<LatentCloud>]) -> String {
+    match (clouds.first(), clouds.last()) {
+        (Some(first), Some(last)) if first.epochs_done != last.epochs_done => {
+            format!("{} frames: epochs {}–{}", clouds.len(), first.epochs_done, last.epochs_done)
+        }
+        (Some(only), _) => format!("1 frame: epoch {}", only.epochs_done),
+        _ => "no frames".to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::inference::ScatterSource;
+
+    fn cloud_after(epochs_done: usize) -> Arc<LatentCloud> {
+        Arc::new(LatentCloud {
+            source: ScatterSource::Heldout,
+            latent_dim: 2,
+            means: vec![0.0, 0.0],
+            labels: vec![0],
+            indices: vec![0],
+            pca: None,
+            epochs_done,
+            log_vars: Vec::new(),
+            kl_per_dim_nats: Vec::new(),
+            fingerprint: 0,
+        })
+    }
+
+    #[test]
+    fn the_evolution_gif_button_counts_frames_and_names_their_epochs() {
+        let two_epochs = [cloud_after(0), cloud_after(1), cloud_after(2)];
+        assert_eq!(evolution_frames_label(&two_epochs), "3 frames: epochs 0–2");
+        assert_eq!(evolution_frames_label(&[cloud_after(4)]), "1 frame: epoch 4");
+        assert_eq!(evolution_frames_label(&[]), "no frames");
+    }
 }

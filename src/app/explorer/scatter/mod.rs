@@ -5,6 +5,7 @@ pub mod fitted_bounds;
 pub mod header;
 pub mod hover_tooltip;
 pub mod latent_scatter;
+pub mod overlay_points;
 pub mod planes;
 pub mod raster;
 pub mod spread;
