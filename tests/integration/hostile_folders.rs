@@ -1,23 +1,15 @@
 //! Picture folders that fooled the cache or the messages (issue 27, cases 12 and 16): a file that
 //! became readable again is read again, and odd names stay on one line and apart.
 
-use std::io::Cursor;
 use std::path::Path;
 
-use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 use vae_explorer::data::image_folder::{CacheLocation, load_image_folder};
 use vae_explorer::data::{Dataset, Fit, PreprocessingChoice};
 
+use crate::support::grey_png;
+
 const CHOICE: PreprocessingChoice =
     PreprocessingChoice { image_size_px: Some(4), channels: Some(1), fit: Some(Fit::CentreCrop), background: None };
-
-fn grey_png(level: u8) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    DynamicImage::ImageLuma8(GrayImage::from_pixel(4, 4, Luma([level])))
-        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
-        .expect("encode");
-    bytes
-}
 
 fn load(dir: &Path, cache: &Path) -> Dataset {
     load_image_folder(dir, &CHOICE, &CacheLocation::At(cache.to_path_buf()), &|_| {}).expect("load")

@@ -4,7 +4,6 @@
 
 #![cfg(unix)]
 
-use std::io::Cursor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -12,7 +11,6 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use burn::prelude::*;
-use image::{DynamicImage, GrayImage, ImageFormat, Luma};
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 use vae_explorer::checkpoint::{self, CheckpointError, DESCRIPTION_FILE};
@@ -21,18 +19,10 @@ use vae_explorer::data::{Fit, PreprocessingChoice};
 use vae_explorer::model::VaeConfig;
 use vae_explorer::safe_read::{SafeReadError, read_regular};
 
-use crate::support::info_for;
+use crate::support::{grey_png, info_for};
 
 /// Only a hang (a regression) reaches it.
 const HANG_GUARD: Duration = Duration::from_secs(120);
-
-fn grey_png(level: u8) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    DynamicImage::ImageLuma8(GrayImage::from_pixel(4, 4, Luma([level])))
-        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Png)
-        .expect("encode");
-    bytes
-}
 
 fn mkfifo(path: &Path) {
     let status = std::process::Command::new("mkfifo").arg(path).status().expect("run mkfifo");

@@ -95,6 +95,15 @@ pub fn cpu_app_harness(
     harness
 }
 
+/// A 4×4 grey PNG filled with `level`, as file bytes.
+pub fn grey_png(level: u8) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageLuma8(image::GrayImage::from_pixel(4, 4, image::Luma([level])))
+        .write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png)
+        .expect("encode");
+    bytes
+}
+
 /// A `width`×`height` grey image filled with `level`.
 pub fn frame(width: u32, height: u32, level: u8) -> image::RgbImage {
     image::RgbImage::from_pixel(width, height, image::Rgb([level; 3]))
