@@ -10,12 +10,13 @@ use crate::safe_read::SafeReadError;
 #[derive(Debug, thiserror::Error)]
 pub enum ImportError {
     /// The file could not be opened or read.
-    #[error("could not read {}: {source}. Check that the file exists and that you may read it.", path.display())]
+    // The I/O error is part of the message, not its source: shown as a chain it would repeat.
+    #[error("could not read {}: {cause}. Check that the file exists and that you may read it.", path.display())]
     Io {
         /// The file that was being read.
         path: PathBuf,
         /// The underlying I/O error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The path is a folder, FIFO or device, or the file is larger than [`super::MAX_FILE_BYTES`].
     #[error(transparent)]

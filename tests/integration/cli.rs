@@ -147,6 +147,35 @@ fn export_morph_as_gif_has_ping_pong_frames() {
 }
 
 #[test]
+fn a_morph_end_given_as_a_number_suggests_the_index_flag_and_a_missing_file_is_named_once() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let png = out.path().join("morph.png");
+    let output = vae_explorer()
+        .current_dir(out.path())
+        .args(["export", "morph", "--from", "3", "--to-index", "1", "--out"])
+        .arg(&png)
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--from-index 3"), "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+
+    let missing = out.path().join("missing.png");
+    let output = vae_explorer()
+        .args(["export", "morph", "--to-index", "1", "--from"])
+        .arg(&missing)
+        .arg("--out")
+        .arg(&png)
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(stderr.matches("No such file").count(), 1, "the OS error is said once: {stderr}");
+    assert!(!png.exists());
+}
+
+#[test]
 fn export_into_a_missing_folder_fails_and_writes_nothing() {
     let out = tempfile::tempdir().expect("temp dir");
     let png = out.path().join("missing").join("samples.png");

@@ -96,6 +96,11 @@ fn morph_end(
 ) -> Result<Vec<f32>> {
     let shape = snapshot.image_shape();
     if let Some(path) = image {
+        if let Some(index) = path.to_str().and_then(|text| text.parse::<usize>().ok())
+            && !path.exists()
+        {
+            bail!("{flag} {index} names no file; for held-out image {index} use {flag}-index {index}");
+        }
         let pixels = import_morph_end(path, &snapshot.info, args.source.input.preprocessing.choice())?;
         return Ok(encode_pixels(&snapshot.model, &pixels, shape));
     }
