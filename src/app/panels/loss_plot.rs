@@ -2,6 +2,8 @@
 //! runs ticked in the Runs panel overlaid (held-out −ELBO, or the chosen quality measure alone).
 
 use egui::Color32;
+
+use crate::app::palette::{KL_COLOR, NEG_ELBO_COLOR, RECONSTRUCTION_COLOR};
 use egui_plot::{Corner, GridInput, GridMark, Legend, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::app::panels::runs::runs_panel::RunsOverlay;
@@ -22,13 +24,13 @@ struct Term {
 
 /// Drawn in this order, so −ELBO (close to the reconstruction term) stays visible on top.
 const TERMS: [Term; 3] = [
-    Term { name: "KL", color: Color32::from_rgb(110, 210, 110), value: |parts| parts.kl_nats },
-    Term { name: "reconstruction", color: Color32::from_rgb(255, 160, 60), value: |parts| parts.reconstruction_nats },
-    Term { name: "−ELBO", color: Color32::from_rgb(120, 170, 255), value: LossParts::neg_elbo_nats },
+    Term { name: "KL", color: KL_COLOR, value: |parts| parts.kl_nats },
+    Term { name: "reconstruction", color: RECONSTRUCTION_COLOR, value: |parts| parts.reconstruction_nats },
+    Term { name: "−ELBO", color: NEG_ELBO_COLOR, value: LossParts::neg_elbo_nats },
 ];
 
 /// Colour of the shown model's curve when the plot shows a quality measure.
-const SHOWN_MODEL_COLOR: Color32 = Color32::from_rgb(120, 170, 255);
+const SHOWN_MODEL_COLOR: Color32 = NEG_ELBO_COLOR;
 
 /// Draws the loss curves of `progress` and the overlaid runs; `log_scale` plots the losses on a
 /// symmetric log scale (see [`symlog`]), so the negative nats of a Gaussian or Laplace likelihood

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use egui::Color32;
 
 use crate::app::actions::{AppAction, DialogRequest};
-use crate::app::palette::class_color;
+use crate::app::palette::run_color;
 use crate::app::panels::runs::kept_runs::KeptRuns;
 use crate::app::panels::runs::runs_table::{self, SortColumn};
 use crate::app::training_progress::{RunState, TrainingProgress};
@@ -207,9 +207,4 @@ impl RunsPanel {
         }
         actions
     }
-}
-
-/// The colour of the run at `index` in the unsorted list.
-fn run_color(index: usize) -> Color32 {
-    class_color((index % 10) as u8)
 }
