@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     /// The file could not be opened or read.
-    #[error("cannot read {path}: {source}")]
+    #[error("cannot read {shown_path}: {source}", shown_path = crate::display_name::escaped_path(.path))]
     Io {
         /// The file.
         path: PathBuf,
@@ -14,7 +14,7 @@ pub enum DataError {
         source: std::io::Error,
     },
     /// The file starts like gzip but does not decompress.
-    #[error("{path} is not a valid gzip file ({source}); download it again")]
+    #[error("{shown_path} is not a valid gzip file ({source}); download it again", shown_path = crate::display_name::escaped_path(.path))]
     CorruptGzip {
         /// The file.
         path: PathBuf,
@@ -22,7 +22,7 @@ pub enum DataError {
         source: std::io::Error,
     },
     /// The first four bytes are not the expected IDX magic number.
-    #[error("{path} is not an IDX {kind} file: magic number is 0x{found:08x}, expected 0x{expected:08x}")]
+    #[error("{shown_path} is not an IDX {kind} file: magic number is 0x{found:08x}, expected 0x{expected:08x}", shown_path = crate::display_name::escaped_path(.path))]
     WrongMagic {
         /// The file.
         path: PathBuf,
@@ -34,7 +34,7 @@ pub enum DataError {
         expected: u32,
     },
     /// The file ends before the data its header announces.
-    #[error("{path} is truncated: its header announces {expected} bytes, the file holds {found}; download it again")]
+    #[error("{shown_path} is truncated: its header announces {expected} bytes, the file holds {found}; download it again", shown_path = crate::display_name::escaped_path(.path))]
     Truncated {
         /// The file.
         path: PathBuf,
@@ -44,10 +44,8 @@ pub enum DataError {
         found: u64,
     },
     /// The file (after decompression) goes on past the size its header announces; reading stopped there.
-    #[error(
-        "{path} holds more than its header says ({expected} bytes, header included); it is damaged or not an \
-         IDX file: download it again"
-    )]
+    #[error("{shown_path} holds more than its header says ({expected} bytes, header included); it is damaged or not an \
+         IDX file: download it again", shown_path = crate::display_name::escaped_path(.path))]
     MoreThanHeader {
         /// The file.
         path: PathBuf,
@@ -55,9 +53,7 @@ pub enum DataError {
         expected: u64,
     },
     /// The header announces more data than the reader accepts (or than fits in 64 bits).
-    #[error(
-        "{path} has a header announcing more than {max_bytes} bytes, more than vae-explorer reads; it is damaged or too large"
-    )]
+    #[error("{shown_path} has a header announcing more than {max_bytes} bytes, more than vae-explorer reads; it is damaged or too large", shown_path = crate::display_name::escaped_path(.path))]
     HeaderTooLarge {
         /// The file.
         path: PathBuf,
@@ -65,7 +61,7 @@ pub enum DataError {
         max_bytes: u64,
     },
     /// The header announces images with a side longer than the reader accepts.
-    #[error("{path} announces {height}×{width} pixel images; sides over {max_side} pixels are refused")]
+    #[error("{shown_path} announces {height}×{width} pixel images; sides over {max_side} pixels are refused", shown_path = crate::display_name::escaped_path(.path))]
     ImagesTooLarge {
         /// The file.
         path: PathBuf,
@@ -77,10 +73,8 @@ pub enum DataError {
         max_side: usize,
     },
     /// The images are too large for the models the app trains.
-    #[error(
-        "{path} holds {height}×{width} pixel images; vae-explorer trains on at most {max_pixels} pixels per image \
-         (e.g. 256×256): scale the images down"
-    )]
+    #[error("{shown_path} holds {height}×{width} pixel images; vae-explorer trains on at most {max_pixels} pixels per image \
+         (e.g. 256×256): scale the images down", shown_path = crate::display_name::escaped_path(.path))]
     TooLargeToTrain {
         /// The file.
         path: PathBuf,
@@ -95,7 +89,7 @@ pub enum DataError {
     #[error(transparent)]
     File(#[from] crate::safe_read::SafeReadError),
     /// `classes.txt` exists but cannot be used.
-    #[error("{path} cannot be used for the class names: {reason}; fix or remove it")]
+    #[error("{shown_path} cannot be used for the class names: {reason}; fix or remove it", shown_path = crate::display_name::escaped_path(.path))]
     ClassNames {
         /// The file.
         path: PathBuf,
@@ -103,7 +97,7 @@ pub enum DataError {
         reason: String,
     },
     /// Image and label files disagree on the number of items.
-    #[error("{images} holds {image_count} images but {labels} holds {label_count} labels")]
+    #[error("{shown_images} holds {image_count} images but {shown_labels} holds {label_count} labels", shown_images = crate::display_name::escaped_path(.images), shown_labels = crate::display_name::escaped_path(.labels))]
     CountMismatch {
         /// Images file.
         images: PathBuf,
@@ -115,7 +109,7 @@ pub enum DataError {
         label_count: usize,
     },
     /// The images have a zero dimension or there are none.
-    #[error("{path} holds no usable images ({count} images of {height}×{width} pixels)")]
+    #[error("{shown_path} holds no usable images ({count} images of {height}×{width} pixels)", shown_path = crate::display_name::escaped_path(.path))]
     Empty {
         /// The file.
         path: PathBuf,
@@ -127,18 +121,14 @@ pub enum DataError {
         width: usize,
     },
     /// A folder does not hold the standard file names.
-    #[error(
-        "{dir} holds no IDX dataset: expected train-images-idx3-ubyte and train-labels-idx1-ubyte (optionally .gz)"
-    )]
+    #[error("{shown_dir} holds no IDX dataset: expected train-images-idx3-ubyte and train-labels-idx1-ubyte (optionally .gz)", shown_dir = crate::display_name::escaped_path(.dir))]
     MissingFiles {
         /// The folder.
         dir: PathBuf,
     },
     /// An image folder (or the path given as one) cannot be listed.
-    #[error(
-        "cannot read the folder {dir}: {source}; give a folder of pictures (one subfolder per class) or of IDX \
-         files (train-images-idx3-ubyte, train-labels-idx1-ubyte)"
-    )]
+    #[error("cannot read the folder {shown_dir}: {source}; give a folder of pictures (one subfolder per class) or of IDX \
+         files (train-images-idx3-ubyte, train-labels-idx1-ubyte)", shown_dir = crate::display_name::escaped_path(.dir))]
     FolderUnreadable {
         /// The folder.
         dir: PathBuf,
@@ -146,16 +136,14 @@ pub enum DataError {
         source: std::io::Error,
     },
     /// A folder holds neither pictures nor IDX files.
-    #[error(
-        "{dir} holds no pictures (PNG, JPEG, BMP, GIF or WebP) and no IDX dataset (train-images-idx3-ubyte and \
-         train-labels-idx1-ubyte, optionally .gz); choose another folder"
-    )]
+    #[error("{shown_dir} holds no pictures (PNG, JPEG, BMP, GIF or WebP) and no IDX dataset (train-images-idx3-ubyte and \
+         train-labels-idx1-ubyte, optionally .gz); choose another folder", shown_dir = crate::display_name::escaped_path(.dir))]
     NoImages {
         /// The folder.
         dir: PathBuf,
     },
     /// Fewer than two pictures of the folder could be used.
-    #[error("{dir} holds {usable} usable pictures; at least two are needed to train ({skipped})")]
+    #[error("{shown_dir} holds {usable} usable pictures; at least two are needed to train ({skipped})", shown_dir = crate::display_name::escaped_path(.dir))]
     TooFewImages {
         /// The folder.
         dir: PathBuf,
@@ -165,7 +153,7 @@ pub enum DataError {
         skipped: String,
     },
     /// The folder holds more files than the loader looks at.
-    #[error("{dir} holds more than {max} {what}; choose a smaller folder")]
+    #[error("{shown_dir} holds more than {max} {what}; choose a smaller folder", shown_dir = crate::display_name::escaped_path(.dir))]
     TooManyFiles {
         /// The folder.
         dir: PathBuf,
@@ -175,7 +163,7 @@ pub enum DataError {
         what: &'static str,
     },
     /// More class subfolders than labels can number.
-    #[error("{dir} has {count} class folders; at most {max} are supported: group the pictures into fewer folders")]
+    #[error("{shown_dir} has {count} class folders; at most {max} are supported: group the pictures into fewer folders", shown_dir = crate::display_name::escaped_path(.dir))]
     TooManyClasses {
         /// The folder.
         dir: PathBuf,
@@ -185,10 +173,8 @@ pub enum DataError {
         max: usize,
     },
     /// The decoded pictures would not fit the memory cap.
-    #[error(
-        "{count} pictures of {shape} need more than the {max_mib} MiB vae-explorer holds in memory ({dir}); \
-         choose a smaller --image-size, --channels 1, or fewer pictures"
-    )]
+    #[error("{count} pictures of {shape} need more than the {max_mib} MiB vae-explorer holds in memory ({shown_dir}); \
+         choose a smaller --image-size, --channels 1, or fewer pictures", shown_dir = crate::display_name::escaped_path(.dir))]
     TooLargeDataset {
         /// The folder.
         dir: PathBuf,
@@ -203,7 +189,7 @@ pub enum DataError {
     #[error("{0}")]
     NotEnoughMemory(#[from] crate::memory_budget::NotEnoughMemory),
     /// A picture to import cannot be used.
-    #[error("{path} cannot be used as a picture ({reason}); use a PNG, JPEG, BMP, GIF or WebP file")]
+    #[error("{shown_path} cannot be used as a picture ({reason}); use a PNG, JPEG, BMP, GIF or WebP file", shown_path = crate::display_name::escaped_path(.path))]
     ImageFile {
         /// The file (or the name of dropped data).
         path: PathBuf,
@@ -214,7 +200,7 @@ pub enum DataError {
     #[error("{0}")]
     Preprocessing(String),
     /// Training and test files have different image sizes.
-    #[error("{train} has {train_size} images but {test} has {test_size} images; use files of one size")]
+    #[error("{shown_train} has {train_size} images but {shown_test} has {test_size} images; use files of one size", shown_train = crate::display_name::escaped_path(.train), shown_test = crate::display_name::escaped_path(.test))]
     ShapeMismatch {
         /// Training images file.
         train: PathBuf,
@@ -225,4 +211,18 @@ pub enum DataError {
         /// Test image size, "h×w".
         test_size: String,
     },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_path_with_a_newline_stays_on_one_line_in_every_message() {
+        let path = PathBuf::from("pictures\nerror: forged");
+        let error = DataError::Io { path, source: std::io::Error::other("denied") };
+        let text = error.to_string();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.contains("pictures\\nerror: forged"), "{text}");
+    }
 }
