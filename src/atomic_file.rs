@@ -2,7 +2,7 @@
 
 use std::fs::File;
 use std::io::{self, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Prefix of the temporary files created beside a destination while it is written (followed by 6
 /// random letters or digits and `.tmp`; [`is_our_temp_name`] recognises them).
@@ -43,29 +43,70 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
 /// Like [`write_atomically`], for content too large to hold twice: `write` streams it into the
 /// (buffered) temporary file, which replaces `path` only when `write` succeeds.
 pub fn write_atomically_with(path: &Path, write: impl FnOnce(&mut dyn Write) -> io::Result<()>) -> io::Result<()> {
-    let folder = match path.parent() {
+    let mut file = AtomicFile::create(path)?;
+    write(&mut file)?;
+    file.commit()
+}
+
+/// A file being written beside its destination, which it replaces only on [`AtomicFile::commit`];
+/// dropped uncommitted (an error, a refusal, a panic), its temporary file is removed.
+pub struct AtomicFile {
+    /// The destination.
+    path: PathBuf,
+    /// The temporary file, removed on drop.
+    temp: tempfile::NamedTempFile,
+    /// Buffered writes into it.
+    writer: io::BufWriter<File>,
+}
+
+impl AtomicFile {
+    /// Starts writing `path`: creates the temporary file in its folder (which must exist).
+    pub fn create(path: &Path) -> io::Result<Self> {
+        let mut builder = tempfile::Builder::new();
+        builder.prefix(TEMP_PREFIX).suffix(".tmp");
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            builder.permissions(std::fs::Permissions::from_mode(0o666));
+        }
+        let temp = builder.tempfile_in(parent_folder(path))?;
+        let writer = io::BufWriter::new(temp.as_file().try_clone()?);
+        Ok(Self { path: path.to_path_buf(), temp, writer })
+    }
+
+    /// Flushes and syncs the file, then renames it over the destination.
+    pub fn commit(mut self) -> io::Result<()> {
+        self.writer.flush()?;
+        self.temp.as_file().sync_all()?;
+        let Self { path, temp, .. } = self;
+        temp.persist(&path).map_err(|persist| persist.error)?;
+        // Make the rename itself durable; best effort, the file is already complete.
+        #[cfg(unix)]
+        if let Ok(dir) = File::open(parent_folder(&path)) {
+            let _ignored = dir.sync_all();
+        }
+        Ok(())
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
+        self.writer.write(bytes)
+    }
+
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.writer.write_all(bytes)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.writer.flush()
+    }
+}
+
+/// The folder `path` is written in (`.` for a bare file name).
+fn parent_folder(path: &Path) -> &Path {
+    match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),
-    };
-    let mut builder = tempfile::Builder::new();
-    builder.prefix(TEMP_PREFIX).suffix(".tmp");
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        builder.permissions(std::fs::Permissions::from_mode(0o666));
     }
-    let mut temp = builder.tempfile_in(folder)?;
-    {
-        let mut writer = io::BufWriter::new(temp.as_file_mut());
-        write(&mut writer)?;
-        writer.flush()?;
-    }
-    temp.as_file().sync_all()?;
-    temp.persist(path).map_err(|persist| persist.error)?;
-    // Make the rename itself durable; best effort, the file is already complete.
-    #[cfg(unix)]
-    if let Ok(dir) = File::open(folder) {
-        let _ignored = dir.sync_all();
-    }
-    Ok(())
 }

@@ -127,7 +127,7 @@ fn previous_weights_name(dir: &Path) -> Result<Option<String>, CheckpointError> 
 pub fn load(dir: &Path, device: &Device) -> Result<(Vae, CheckpointInfo), CheckpointError> {
     let mut info = read_info(dir)?;
     let mut weights = read_inside(dir, &info.weights_file, max_weights_bytes(&info));
-    if let Err(SafeReadError::Io { source, .. }) = &weights
+    if let Err(SafeReadError::Io { cause: source, .. }) = &weights
         && source.kind() == std::io::ErrorKind::NotFound
     {
         info = read_info(dir)?;

@@ -44,12 +44,12 @@ pub enum SafeReadError {
         target: PathBuf,
     },
     /// The OS refused.
-    #[error("cannot read {}: {source}", escaped_path(.path))]
+    #[error("cannot read {}: {cause}", escaped_path(.path))]
     Io {
         /// The file.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 }
 
@@ -87,7 +87,7 @@ pub fn read_capped(reader: impl Read, max_bytes: u64, path: &Path) -> Result<Vec
     let read = reader
         .take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
-        .map_err(|source| SafeReadError::Io { path: path.to_path_buf(), source })?;
+        .map_err(|source| SafeReadError::Io { path: path.to_path_buf(), cause: source })?;
     if u64::try_from(read).unwrap_or(u64::MAX) > max_bytes {
         return Err(SafeReadError::TooLarge { path: path.to_path_buf(), max_bytes });
     }

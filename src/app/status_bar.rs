@@ -5,18 +5,27 @@ use egui::{Color32, RichText};
 use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
-/// Draws the status line of `progress` and the model the views show; `guidance` says what to do
-/// next in a normal state that needs a step (a model that cannot read the data shown).
-pub fn ui(
-    ui: &mut egui::Ui,
-    progress: &TrainingProgress,
-    model: Option<&ModelSnapshot>,
-    notice: Option<&str>,
-    guidance: Option<&str>,
-) {
+/// The status bar's texts beside the run's state.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Texts<'a> {
+    /// Which dataset the views read ("read ‹folder›: …", as the CLI says it).
+    pub data_read: Option<&'a str>,
+    /// The last thing that went right, or what is under way.
+    pub notice: Option<&'a str>,
+    /// What to do next in a normal state that needs a step (a model that cannot read the data shown).
+    pub guidance: Option<&'a str>,
+}
+
+/// Draws the status line of `progress`, the model the views show and `texts`.
+pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, texts: &Texts<'_>) {
+    let Texts { data_read, notice, guidance } = *texts;
     ui.horizontal_wrapped(|ui| {
         if let Some(model) = model {
             ui.label(model_summary(model));
+            ui.separator();
+        }
+        if let Some(data_read) = data_read {
+            ui.label(data_read);
             ui.separator();
         }
         match &progress.device {

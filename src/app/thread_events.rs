@@ -70,6 +70,7 @@ impl VaeApp {
                     self.notice = Some(loaded_summary(&loaded));
                 }
                 let LoadedDataset { source, dataset, .. } = *loaded;
+                self.data_read = Some(dataset.read_line());
                 self.finish_loading(&source);
                 if asked {
                     self.opening = None;

@@ -44,6 +44,8 @@ pub struct VaeApp {
     pub(super) kept: KeptRuns,
     /// The last thing that went right (or a note on the stored settings), shown in the status bar.
     pub(super) notice: Option<String>,
+    /// Which dataset the views read, as the CLI says it ("read ‹folder›: …"), shown in the status bar.
+    pub(super) data_read: Option<String>,
     /// Wakes the window from other threads.
     pub(super) ctx: egui::Context,
     /// The Runs panel: listed runs, ticks and the plotted metric.
@@ -122,6 +124,7 @@ impl VaeApp {
             ledger: RequestLedger::default(),
             kept: KeptRuns::new(runs_dir, None),
             notice,
+            data_read: None,
             ctx: ctx.clone(),
             runs: RunsPanel::with_folder(settings_runs_folder),
             plotted_runs: Vec::new(),
@@ -152,6 +155,18 @@ impl VaeApp {
     /// The status bar's notice (the last thing that went right, or notes on stored settings).
     pub fn notice(&self) -> Option<&str> {
         self.notice.as_deref()
+    }
+
+    /// Which dataset the views read, as the status bar says it: "read ‹folder›: N training and M
+    /// held-out images of ‹shape›" (the CLI's line), once one is loaded.
+    pub fn data_read(&self) -> Option<&str> {
+        self.data_read.as_deref()
+    }
+
+    /// The folder the run started last in this window autosaves into (`None` before any, or when no
+    /// run is kept).
+    pub fn current_run_folder(&self) -> Option<&std::path::Path> {
+        self.kept.current()
     }
 
     /// File jobs (exports, image imports) submitted and not answered yet.
@@ -211,8 +226,14 @@ impl VaeApp {
             (activity, notice) => activity.or(notice.map(str::to_string)),
         };
         let guidance = self.explorer.state.data_mismatch();
-        egui::Panel::bottom("status_bar")
-            .show(ui, |ui| status_bar::ui(ui, &self.progress, model, notice.as_deref(), guidance.as_deref()));
+        egui::Panel::bottom("status_bar").show(ui, |ui| {
+            let texts = status_bar::Texts {
+                data_read: self.data_read.as_deref(),
+                notice: notice.as_deref(),
+                guidance: guidance.as_deref(),
+            };
+            status_bar::ui(ui, &self.progress, model, &texts);
+        });
         let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {

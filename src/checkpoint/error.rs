@@ -104,7 +104,7 @@ pub enum CheckpointError {
         found: String,
     },
     /// Another writer holds the folder.
-    #[error("{0}")]
+    #[error(transparent)]
     Locked(#[from] crate::folder_lock::FolderLockError),
 }
 

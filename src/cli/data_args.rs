@@ -133,13 +133,7 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
             started.elapsed().as_secs_f64()
         );
     } else {
-        eprintln!(
-            "read {}: {} training and {} held-out images of {}",
-            dataset.name,
-            dataset.train.len(),
-            dataset.heldout.len(),
-            dataset.train.shape()
-        );
+        eprintln!("{}", dataset.read_line());
     }
     if !dataset.skipped.is_empty() {
         eprintln!("{}", dataset.skipped.summary(SKIPS_SHOWN));

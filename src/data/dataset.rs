@@ -127,6 +127,20 @@ pub struct Dataset {
     pub preprocessing: Option<Preprocessing>,
 }
 
+impl Dataset {
+    /// What was read, on one line, as the CLI and the window's status bar say it: "read ‹name›: N
+    /// training and M held-out images of ‹shape›".
+    pub fn read_line(&self) -> String {
+        format!(
+            "read {}: {} training and {} held-out images of {}",
+            crate::display_name::escaped(std::ffi::OsStr::new(&self.name)),
+            self.train.len(),
+            self.heldout.len(),
+            self.train.shape()
+        )
+    }
+}
+
 fn load_bundled() -> Result<Dataset, DataError> {
     let images_path = Path::new("<bundled>/train-images-idx3-ubyte.gz");
     let labels_path = Path::new("<bundled>/train-labels-idx1-ubyte.gz");

@@ -3,23 +3,26 @@
 use std::path::PathBuf;
 
 /// Something wrong with a dataset on disk.
+///
+/// An OS or decoder error is part of a message (`cause`), never also its `source`: an error chain
+/// (`{error:#}`) would say it twice.
 #[derive(Debug, thiserror::Error)]
 pub enum DataError {
     /// The file could not be opened or read.
-    #[error("cannot read {shown_path}: {source}", shown_path = crate::display_name::escaped_path(.path))]
+    #[error("cannot read {shown_path}: {cause}", shown_path = crate::display_name::escaped_path(.path))]
     Io {
         /// The file.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The file starts like gzip but does not decompress.
-    #[error("{shown_path} is not a valid gzip file ({source}); download it again", shown_path = crate::display_name::escaped_path(.path))]
+    #[error("{shown_path} is not a valid gzip file ({cause}); download it again", shown_path = crate::display_name::escaped_path(.path))]
     CorruptGzip {
         /// The file.
         path: PathBuf,
         /// What the decoder said.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// The first four bytes are not the expected IDX magic number.
     #[error("{shown_path} is not an IDX {kind} file: magic number is 0x{found:08x}, expected 0x{expected:08x}", shown_path = crate::display_name::escaped_path(.path))]
@@ -127,13 +130,13 @@ pub enum DataError {
         dir: PathBuf,
     },
     /// An image folder (or the path given as one) cannot be listed.
-    #[error("cannot read the folder {shown_dir}: {source}; give a folder of pictures (one subfolder per class) or of IDX \
+    #[error("cannot read the folder {shown_dir}: {cause}; give a folder of pictures (one subfolder per class) or of IDX \
          files (train-images-idx3-ubyte, train-labels-idx1-ubyte)", shown_dir = crate::display_name::escaped_path(.dir))]
     FolderUnreadable {
         /// The folder.
         dir: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        cause: std::io::Error,
     },
     /// A folder holds neither pictures nor IDX files.
     #[error("{shown_dir} holds no pictures (PNG, JPEG, BMP, GIF or WebP) and no IDX dataset (train-images-idx3-ubyte and \
@@ -186,7 +189,7 @@ pub enum DataError {
         max_mib: u64,
     },
     /// The pictures would need more memory than is available.
-    #[error("{0}")]
+    #[error(transparent)]
     NotEnoughMemory(#[from] crate::memory_budget::NotEnoughMemory),
     /// A picture to import cannot be used.
     #[error("{shown_path} cannot be used as a picture ({reason}); use a PNG, JPEG, BMP, GIF or WebP file", shown_path = crate::display_name::escaped_path(.path))]
@@ -220,9 +223,27 @@ mod tests {
     #[test]
     fn a_path_with_a_newline_stays_on_one_line_in_every_message() {
         let path = PathBuf::from("pictures\nerror: forged");
-        let error = DataError::Io { path, source: std::io::Error::other("denied") };
+        let error = DataError::Io { path, cause: std::io::Error::other("denied") };
         let text = error.to_string();
         assert_eq!(text.lines().count(), 1, "{text}");
         assert!(text.contains("pictures\\nerror: forged"), "{text}");
+    }
+
+    #[test]
+    fn an_os_error_is_said_once_in_the_error_chain() {
+        let path = PathBuf::from("pictures/a.png");
+        let chain = |error: DataError| format!("{:#}", anyhow::Error::new(error));
+        let io = chain(DataError::Io { path: path.clone(), cause: std::io::Error::other("denied") });
+        assert_eq!(io, "cannot read pictures/a.png: denied");
+        let memory = crate::memory_budget::NotEnoughMemory {
+            what: "decoding".into(),
+            needed_mib: 2,
+            available_mib: 1,
+            lower: "lower --image-size".into(),
+        };
+        let memory = chain(DataError::from(memory));
+        assert_eq!(memory.matches("needs about").count(), 1, "{memory}");
+        let file = crate::safe_read::SafeReadError::Io { path, cause: std::io::Error::other("denied") };
+        assert_eq!(chain(DataError::from(file)).matches("denied").count(), 1);
     }
 }

@@ -181,7 +181,7 @@ fn read_header<const WORDS: usize>(
 fn read_idx(path: &Path, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError> {
     let (file, _) = open_regular(path)?;
     let mut reader = BufReader::new(file);
-    let head = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), source })?;
+    let head = reader.fill_buf().map_err(|source| DataError::Io { path: path.to_path_buf(), cause: source })?;
     if head.starts_with(&GZIP_MAGIC) {
         read_bounded(GzDecoder::new(reader), path, true, max_pixels)
     } else {
@@ -194,9 +194,9 @@ fn read_idx(path: &Path, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError
 fn read_bounded(reader: impl Read, path: &Path, gzip: bool, max_pixels: Option<usize>) -> Result<Vec<u8>, DataError> {
     let read_error = |source: std::io::Error| {
         if gzip {
-            DataError::CorruptGzip { path: path.to_path_buf(), source }
+            DataError::CorruptGzip { path: path.to_path_buf(), cause: source }
         } else {
-            DataError::Io { path: path.to_path_buf(), source }
+            DataError::Io { path: path.to_path_buf(), cause: source }
         }
     };
     let mut reader = reader;

@@ -55,7 +55,7 @@ pub struct ImportedImage {
 pub fn import_image(path: &Path, target_height: usize, target_width: usize) -> Result<ImportedImage, ImportError> {
     check_target(target_height, target_width)?;
     let bytes = read_regular(path, MAX_FILE_BYTES).map_err(|error| match error {
-        SafeReadError::Io { path, source } => ImportError::Io { path, cause: source },
+        SafeReadError::Io { path, cause: source } => ImportError::Io { path, cause: source },
         other => ImportError::File(other),
     })?;
     if bytes.is_empty() {

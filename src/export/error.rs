@@ -40,12 +40,12 @@ fn read_advice(error: &io::Error) -> String {
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     /// The destination could not be written; no file was created or changed at `path`.
-    #[error("cannot write {}: {}", .path.display(), write_advice(.path, .source))]
+    #[error("cannot write {}: {}", .path.display(), write_advice(.path, .cause))]
     Write {
         /// The requested destination.
         path: PathBuf,
         /// The underlying I/O error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The destination path does not name a file (e.g. `/`, `..` or `pictures/`).
     #[error("cannot write {}: it names a folder, not a file; choose a file name such as grid.png", .path.display())]
@@ -66,47 +66,47 @@ pub enum ExportError {
         format: &'static str,
     },
     /// A file could not be opened for reading.
-    #[error("cannot read {}: {}", .path.display(), read_advice(.source))]
+    #[error("cannot read {}: {}", .path.display(), read_advice(.cause))]
     Read {
         /// The file that was to be read.
         path: PathBuf,
         /// The underlying I/O error.
-        source: io::Error,
+        cause: io::Error,
     },
     /// The path to read is a folder, FIFO or device, not a regular file.
     #[error(transparent)]
     NotRegular(crate::safe_read::SafeReadError),
     /// PNG encoding failed.
-    #[error("cannot write {}: PNG encoding failed: {source}", .path.display())]
+    #[error("cannot write {}: PNG encoding failed: {cause}", .path.display())]
     PngEncode {
         /// The requested destination.
         path: PathBuf,
         /// The encoder's error.
-        source: png::EncodingError,
+        cause: png::EncodingError,
     },
     /// The file is not a valid PNG, or one of its text chunks is malformed.
-    #[error("cannot read {}: not a valid PNG file ({source})", .path.display())]
+    #[error("cannot read {}: not a valid PNG file ({cause})", .path.display())]
     PngDecode {
         /// The file that was read.
         path: PathBuf,
         /// The decoder's error.
-        source: png::DecodingError,
+        cause: png::DecodingError,
     },
     /// GIF encoding failed.
-    #[error("cannot write {}: GIF encoding failed: {source}", .path.display())]
+    #[error("cannot write {}: GIF encoding failed: {cause}", .path.display())]
     GifEncode {
         /// The requested destination.
         path: PathBuf,
         /// The encoder's error.
-        source: gif::EncodingError,
+        cause: gif::EncodingError,
     },
     /// The file is not a valid GIF.
-    #[error("cannot read {}: not a valid GIF file ({source})", .path.display())]
+    #[error("cannot read {}: not a valid GIF file ({cause})", .path.display())]
     GifDecode {
         /// The file that was read.
         path: PathBuf,
         /// The decoder's error.
-        source: gif::DecodingError,
+        cause: gif::DecodingError,
     },
     /// The picture cannot be rendered (empty, too large, bad scale).
     #[error(transparent)]
@@ -170,7 +170,7 @@ impl ExportError {
     /// The error for a file that could not be opened for reading.
     pub(crate) fn from_read(error: crate::safe_read::SafeReadError) -> Self {
         match error {
-            crate::safe_read::SafeReadError::Io { path, source } => Self::Read { path, source },
+            crate::safe_read::SafeReadError::Io { path, cause: source } => Self::Read { path, cause: source },
             other => Self::NotRegular(other),
         }
     }

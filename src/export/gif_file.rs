@@ -69,7 +69,7 @@ pub fn write_gif(path: &Path, frames: &[RgbImage], frames_per_sec: f32, ping_pon
     let delay =
         (100.0 / frames_per_sec).round().clamp(f32::from(MIN_GIF_DELAY_CENTISECONDS), f32::from(u16::MAX)) as u16;
 
-    let gif_error = |source| ExportError::GifEncode { path: path.to_path_buf(), source };
+    let gif_error = |source| ExportError::GifEncode { path: path.to_path_buf(), cause: source };
     let grey = frames.iter().all(is_grey);
     let global_palette: Vec<u8> =
         if grey { (0..=255u8).flat_map(|level| [level, level, level]).collect() } else { Vec::new() };
@@ -114,7 +114,7 @@ fn playback_order(frames: &[RgbImage], ping_pong: bool) -> impl Iterator<Item = 
 /// [`ExportError::Read`] if the file cannot be opened, [`ExportError::GifDecode`] if it is not a
 /// valid GIF.
 pub fn gif_frame_count(path: &Path) -> Result<usize, ExportError> {
-    let gif_error = |source| ExportError::GifDecode { path: path.to_path_buf(), source };
+    let gif_error = |source| ExportError::GifDecode { path: path.to_path_buf(), cause: source };
     let (file, _) = crate::safe_read::open_regular(path).map_err(ExportError::from_read)?;
     let mut options = gif::DecodeOptions::new();
     // Only count: hand back the compressed frame data instead of decompressing it.

@@ -35,5 +35,5 @@ fn write_file(path: &Path, bytes: &[u8], format: &'static str) -> Result<(), Exp
         return Err(ExportError::WrongExtension { path: path.to_path_buf(), format });
     }
     crate::atomic_file::write_atomically(path, bytes)
-        .map_err(|source| ExportError::Write { path: path.to_path_buf(), source })
+        .map_err(|source| ExportError::Write { path: path.to_path_buf(), cause: source })
 }

@@ -29,7 +29,7 @@ pub fn write_png(path: &Path, image: &RgbImage, text: &[(String, String)]) -> Re
         validate_text_key(key)?;
     }
 
-    let png_error = |source| ExportError::PngEncode { path: path.to_path_buf(), source };
+    let png_error = |source| ExportError::PngEncode { path: path.to_path_buf(), cause: source };
     let mut bytes = Vec::new();
     let grey = is_grey(image);
     let mut encoder = png::Encoder::new(&mut bytes, width, height);
@@ -61,7 +61,7 @@ pub fn write_png(path: &Path, image: &RgbImage, text: &[(String, String)]) -> Re
 /// [`ExportError::Read`] if the file cannot be opened, [`ExportError::PngDecode`] if it is not a
 /// valid PNG or a text chunk cannot be decoded.
 pub fn read_png_text(path: &Path) -> Result<Vec<(String, String)>, ExportError> {
-    let png_error = |source| ExportError::PngDecode { path: path.to_path_buf(), source };
+    let png_error = |source| ExportError::PngDecode { path: path.to_path_buf(), cause: source };
     let (file, _) = crate::safe_read::open_regular(path).map_err(ExportError::from_read)?;
     let mut reader = png::Decoder::new(BufReader::new(file)).read_info().map_err(png_error)?;
     // `finish` skips the image data and parses the remaining chunks, including late text chunks.

@@ -8,13 +8,13 @@ use crate::data::DataError;
 pub enum InferenceError {
     /// A saved model could not be opened.
     #[error("cannot open the model: {0}")]
-    OpenModel(#[source] CheckpointError),
+    OpenModel(CheckpointError),
     /// A dataset could not be loaded.
     #[error("cannot load the dataset: {0}")]
-    LoadDataset(#[source] DataError),
+    LoadDataset(DataError),
     /// The served model could not be saved.
     #[error("cannot save the model: {0}")]
-    SaveModel(#[source] CheckpointError),
+    SaveModel(CheckpointError),
     /// Save was asked before any model was served.
     #[error("there is no model to save yet: train or open one")]
     NoModelToSave,
@@ -49,7 +49,7 @@ pub enum InferenceError {
     },
     /// A t-SNE or UMAP plane could not be made.
     #[error("cannot lay the points out on the plane: {0}")]
-    Plane(#[source] crate::latent::EmbeddingError),
+    Plane(crate::latent::EmbeddingError),
     /// A view that needs the dataset's images was asked before a dataset was open.
     #[error("there is no dataset open: open the folder the model was trained on")]
     NoDataset,

@@ -56,7 +56,7 @@ pub enum Links {
 /// Opens `path` for reading without blocking (a FIFO opens at once and is then refused) and checks the
 /// opened handle: a regular file. With [`Links::Refuse`] a link in the last place is refused.
 pub fn open_checked(path: &Path, links: Links) -> Result<OpenedFile, SafeReadError> {
-    let io = |source| SafeReadError::Io { path: path.to_path_buf(), source };
+    let io = |source| SafeReadError::Io { path: path.to_path_buf(), cause: source };
     let file = open_nonblocking(path, links).map_err(|error| {
         if links == Links::Refuse && is_link_error(&error) {
             SafeReadError::NotRegular { path: path.to_path_buf(), kind: "a link" }
@@ -78,7 +78,7 @@ pub fn open_inside(dir: &Path, name: &str) -> Result<OpenedFile, SafeReadError> 
         Err(SafeReadError::NotRegular { kind: "a link", .. }) => {}
         other => return other,
     }
-    let io = |source| SafeReadError::Io { path: path.clone(), source };
+    let io = |source| SafeReadError::Io { path: path.clone(), cause: source };
     let root = std::fs::canonicalize(dir).map_err(io)?;
     let target = std::fs::canonicalize(&path).map_err(io)?;
     if !target.starts_with(&root) {
@@ -92,7 +92,7 @@ fn rename_path(error: SafeReadError, path: &Path) -> SafeReadError {
     match error {
         SafeReadError::NotRegular { kind, .. } => SafeReadError::NotRegular { path, kind },
         SafeReadError::TooLarge { max_bytes, .. } => SafeReadError::TooLarge { path, max_bytes },
-        SafeReadError::Io { source, .. } => SafeReadError::Io { path, source },
+        SafeReadError::Io { cause: source, .. } => SafeReadError::Io { path, cause: source },
         other @ SafeReadError::LinkOutside { .. } => other,
     }
 }

@@ -63,7 +63,9 @@ pub fn check_training_memory(config: &TrainingConfig, train_images: usize) -> Re
         model.image_shape(),
         config.batch_size.min(train_images)
     );
-    check(training_bytes(config, train_images), what, lower)
+    let needed = training_bytes(config, train_images);
+    log::info!("{what}: about {} MiB estimated", needed.div_ceil(1 << 20));
+    check(needed, what, lower)
 }
 
 #[cfg(test)]

@@ -1,9 +1,9 @@
-//! Picture folders that fooled the cache or the messages (issue 27, cases 12 and 16): a file that
+//! Picture folders that fooled the cache or the messages (issue 27, cases 12, 15 and 16): a file that
 //! became readable again is read again, and odd names stay on one line and apart.
 
 use std::path::Path;
 
-use vae_explorer::data::image_folder::{CacheLocation, load_image_folder};
+use vae_explorer::data::image_folder::{CacheLocation, LoadPhase, load_image_folder};
 use vae_explorer::data::{Dataset, Fit, PreprocessingChoice};
 
 use crate::support::grey_png;
@@ -89,4 +89,74 @@ fn odd_names_stay_on_one_line_apart_and_cached() {
         .filter(|entry| entry.as_ref().is_ok_and(|entry| entry.path().extension().is_some_and(|ext| ext == "bin")))
         .count();
     assert_eq!(cached, 1, "the cache was written despite the names");
+}
+
+/// The temporary cache files (ours: `.vae-explorer-*.tmp`) in `cache` and their sizes.
+fn temporary_files(cache: &Path) -> Vec<u64> {
+    std::fs::read_dir(cache)
+        .map(|entries| {
+            entries
+                .flatten()
+                .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+                .filter_map(|entry| entry.metadata().ok().map(|metadata| metadata.len()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[test]
+fn the_cache_is_written_while_decoding_and_an_interrupted_load_leaves_none() {
+    // 400 pictures at 256 × 256 RGB (192 KiB each): decoded in batches of about 170.
+    const PICTURES: usize = 400;
+    const PICTURE_BYTES: u64 = 256 * 256 * 3;
+    let dir = tempfile::tempdir().expect("temp dir");
+    for index in 0..PICTURES {
+        std::fs::write(dir.path().join(format!("{index:03}.png")), grey_png((index % 250) as u8)).expect("write");
+    }
+    let choice = PreprocessingChoice {
+        image_size_px: Some(256),
+        channels: Some(3),
+        fit: Some(Fit::CentreCrop),
+        background: None,
+    };
+    let cache = tempfile::tempdir().expect("cache");
+    let location = CacheLocation::At(cache.path().to_path_buf());
+
+    // Interrupted past the first batches: no cache, and no temporary file is left.
+    let interrupted = std::panic::catch_unwind(|| {
+        load_image_folder(dir.path(), &choice, &location, &|progress| {
+            if progress.phase == LoadPhase::Decoding && progress.done >= 350 {
+                panic!("interrupted");
+            }
+        })
+    });
+    assert!(interrupted.is_err(), "the load was interrupted");
+    let left: Vec<_> =
+        std::fs::read_dir(cache.path()).expect("list").flatten().map(|entry| entry.file_name()).collect();
+    assert_eq!(left, [vae_explorer::folder_lock::LOCK_FILE], "nothing but the lock file is left");
+
+    // Before the last pictures are decoded, the first ones are already in the temporary cache file.
+    let written_while_decoding = std::sync::Mutex::new(0u64);
+    let first = load_image_folder(dir.path(), &choice, &location, &|progress| {
+        if progress.phase == LoadPhase::Decoding && progress.done >= 350 && progress.done < PICTURES {
+            let largest = temporary_files(cache.path()).into_iter().max().unwrap_or(0);
+            let mut written = written_while_decoding.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            *written = (*written).max(largest);
+        }
+    })
+    .expect("load");
+    let written = *written_while_decoding.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    assert!(written >= 100 * PICTURE_BYTES, "only {written} bytes were in the cache while decoding");
+    assert!(temporary_files(cache.path()).is_empty(), "the temporary file became the cache");
+
+    // The cache streamed is whole: the next load reads it and gets the same pictures.
+    let phases = std::sync::Mutex::new(Vec::new());
+    let second = load_image_folder(dir.path(), &choice, &location, &|progress| {
+        phases.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(progress.phase);
+    })
+    .expect("load again");
+    let phases = phases.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    assert!(!phases.contains(&LoadPhase::Decoding), "read from the cache: {phases:?}");
+    assert_eq!((first.train.pixels, first.heldout.pixels), (second.train.pixels, second.heldout.pixels));
+    assert_eq!((first.train.labels, first.heldout.labels), (second.train.labels, second.heldout.labels));
 }

@@ -153,7 +153,7 @@ fn a_fifo_swapped_in_while_opening_never_hangs_a_read() {
                     read += 1;
                 }
                 Err(SafeReadError::NotRegular { kind: "a FIFO", .. }) => refused += 1,
-                Err(SafeReadError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
+                Err(SafeReadError::Io { cause: source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {}
                 Err(other) => panic!("unexpected: {other}"),
             }
         }

@@ -222,8 +222,10 @@ fn a_second_load_reads_the_cache_and_a_damaged_cache_is_ignored() {
         bytes[middle] ^= 0x55;
         bytes
     };
+    // The header's length sits before the CRC at the end: `… | header | header length | CRC`.
     let mut long_header = whole.clone();
-    long_header[8..16].copy_from_slice(&u64::MAX.to_le_bytes());
+    let trailer = whole.len() - 12;
+    long_header[trailer..trailer + 8].copy_from_slice(&u64::MAX.to_le_bytes());
     for damaged in [flipped, whole[..whole.len() / 2].to_vec(), b"garbage".to_vec(), Vec::new(), long_header] {
         std::fs::write(&files[0], &damaged).expect("damage the cache");
         let (again, phases) = load_noting_phases(dir.path(), cache.path());

@@ -36,6 +36,7 @@ mod quality;
 mod runs_ui;
 mod scatter_spread_ui;
 mod split_dump;
+mod status_bar_ui;
 mod support;
 mod sweep;
 mod ui;

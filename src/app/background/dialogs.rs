@@ -27,7 +27,7 @@ pub enum DialogError {
     AlreadyOpen,
     /// The dialog thread could not start.
     #[error("cannot open a file dialog: {0}")]
-    Spawn(#[source] std::io::Error),
+    Spawn(std::io::Error),
     /// The dialog thread ended without an answer.
     #[error("the file dialog closed unexpectedly; try again")]
     Vanished,

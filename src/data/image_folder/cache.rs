@@ -1,24 +1,23 @@
 //! The cache of loaded image folders, in the platform cache folder (or `$VAE_EXPLORER_CACHE_DIR`; empty
 //! turns it off), so a second open of a large folder takes about a second.
 //!
-//! One file per folder and preprocessing choice, written atomically:
-//! `magic (8) | header length (u64 LE) | header (JSON) | labels [count] | pixels [count, c, h, w] | CRC-32 (u32 LE)`.
+//! One file per folder and preprocessing choice, written while the pictures are decoded and put in
+//! place atomically (`cache_writer.rs`):
+//! `magic (8) | pixels [count, c, h, w] | labels [count] | header (JSON) | header length (u64 LE) | CRC-32 (u32 LE)`.
 //! The header holds the folder's listing (relative paths, sizes, modification times): the cache is used
 //! only when the listing is the same today. Every length is checked before anything is allocated and the
 //! CRC before anything is used; a damaged cache is ignored (and rewritten by the load).
 
 use std::hash::{DefaultHasher, Hash, Hasher};
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
-use flate2::{CrcReader, CrcWriter};
+use flate2::CrcReader;
 use serde::{Deserialize, Serialize};
 
 use super::report::SkipReport;
 use super::scan::{FolderScan, MAX_CLASSES, MAX_IMAGE_FILES};
-use crate::atomic_file::write_atomically_with;
 use crate::data::{ImageSet, Preprocessing, PreprocessingChoice};
-use crate::folder_lock::FolderLock;
 use crate::safe_read::open_regular;
 
 /// Environment variable naming the cache folder; set it empty to turn the cache off.
@@ -26,11 +25,14 @@ pub const CACHE_DIR_ENV: &str = "VAE_EXPLORER_CACHE_DIR";
 /// Most bytes of decoded pixels a folder may hold in memory (and in its cache file).
 pub const MAX_DATASET_BYTES: u64 = 4 << 30;
 
-const MAGIC: &[u8; 8] = b"VAEXIF02";
+/// The first bytes of a cache file of this layout.
+pub(super) const MAGIC: &[u8; 8] = b"VAEXIF03";
 /// Largest header read: the listing of [`MAX_IMAGE_FILES`] files with long names.
 const MAX_HEADER_BYTES: u64 = 256 << 20;
 /// Magic, header length and CRC.
 const FRAME_BYTES: u64 = 8 + 8 + 4;
+/// Header length and CRC, at the end.
+const TRAILER_BYTES: u64 = 8 + 4;
 
 /// The folder as it was listed: the cache is valid only for the very same listing and choice.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,14 +91,29 @@ pub struct FolderImages {
     pub images: ImageSet,
 }
 
+/// What a cache file says of its pixels and labels.
 #[derive(Serialize, Deserialize)]
-struct Header {
+pub(super) struct Header {
     manifest: Manifest,
     preprocessing: Preprocessing,
     class_names: Vec<String>,
     has_classes: bool,
     skipped: SkipReport,
     count: usize,
+}
+
+impl Header {
+    /// The header of `folder`'s cache, made from `manifest`.
+    pub(super) fn new(manifest: &Manifest, folder: &FolderImages) -> Self {
+        Self {
+            manifest: manifest.clone(),
+            preprocessing: folder.preprocessing,
+            class_names: folder.class_names.clone(),
+            has_classes: folder.has_classes,
+            skipped: folder.skipped.clone(),
+            count: folder.images.len(),
+        }
+    }
 }
 
 /// Where the caches of picture folders go.
@@ -160,42 +177,10 @@ pub fn read_cache(path: &Path, manifest: &Manifest) -> Option<FolderImages> {
     }
 }
 
-/// Writes `folder`, made from `manifest`, to `path` atomically (creating the cache folder), holding the
-/// cache folder's lock: another writer of a cache at the same time makes this one give up (the cache is
-/// only a shortcut). Our temporary files that a killed write left behind are removed first.
-pub fn write_cache(path: &Path, manifest: &Manifest, folder: &FolderImages) -> io::Result<()> {
-    let parent = match path.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        _ => Path::new("."),
-    };
-    std::fs::create_dir_all(parent)?;
-    let _lock = FolderLock::acquire(parent, "picture cache").map_err(io::Error::other)?;
-    crate::atomic_file::remove_our_temp_files(parent);
-    let header = Header {
-        manifest: manifest.clone(),
-        preprocessing: folder.preprocessing,
-        class_names: folder.class_names.clone(),
-        has_classes: folder.has_classes,
-        skipped: folder.skipped.clone(),
-        count: folder.images.len(),
-    };
-    let header = serde_json::to_vec(&header).map_err(io::Error::other)?;
-    write_atomically_with(path, |writer| {
-        let mut writer = CrcWriter::new(writer);
-        writer.write_all(MAGIC)?;
-        writer.write_all(&(header.len() as u64).to_le_bytes())?;
-        writer.write_all(&header)?;
-        writer.write_all(&folder.images.labels)?;
-        writer.write_all(&folder.images.pixels)?;
-        let crc = writer.crc().sum();
-        writer.into_inner().write_all(&crc.to_le_bytes())
-    })
-}
-
 fn try_read(path: &Path, manifest: &Manifest) -> Result<FolderImages, String> {
-    let (file, len_bytes) = match open_regular(path) {
+    let (mut file, len_bytes) = match open_regular(path) {
         Ok(opened) => opened,
-        Err(crate::safe_read::SafeReadError::Io { source, .. }) if source.kind() == io::ErrorKind::NotFound => {
+        Err(crate::safe_read::SafeReadError::Io { cause, .. }) if cause.kind() == io::ErrorKind::NotFound => {
             return Err("none yet".to_string());
         }
         Err(error) => return Err(error.to_string()),
@@ -203,32 +188,39 @@ fn try_read(path: &Path, manifest: &Manifest) -> Result<FolderImages, String> {
     if !(FRAME_BYTES..=MAX_HEADER_BYTES + MAX_DATASET_BYTES).contains(&len_bytes) {
         return Err(format!("{len_bytes} bytes is no cache size"));
     }
-    let mut reader = CrcReader::new(io::BufReader::new(file));
-    let mut frame = [0u8; 16];
-    reader.read_exact(&mut frame).map_err(|error| error.to_string())?;
-    let (magic, header_len) = frame.split_at(8);
-    if magic != MAGIC {
-        return Err("wrong magic".to_string());
-    }
-    let header_len = u64::from_le_bytes(header_len.try_into().map_err(|_| "short frame")?);
+    let text = |error: io::Error| error.to_string();
+    // The trailer first: the header's length and the checksum.
+    file.seek(SeekFrom::Start(len_bytes - TRAILER_BYTES)).map_err(text)?;
+    let mut trailer = [0u8; TRAILER_BYTES as usize];
+    file.read_exact(&mut trailer).map_err(text)?;
+    let (header_len, stored_crc) = trailer.split_at(8);
+    let header_len = u64::from_le_bytes(header_len.try_into().map_err(|_| "short trailer")?);
+    let stored_crc = u32::from_le_bytes(stored_crc.try_into().map_err(|_| "short trailer")?);
     if header_len > MAX_HEADER_BYTES || header_len > len_bytes - FRAME_BYTES {
         return Err(format!("header of {header_len} bytes does not fit"));
     }
-    let header_bytes = read_exactly(&mut reader, header_len)?;
+    file.seek(SeekFrom::Start(len_bytes - TRAILER_BYTES - header_len)).map_err(text)?;
+    let header_bytes = read_exactly(&mut file, header_len)?;
     let header: Header = serde_json::from_slice(&header_bytes).map_err(|error| error.to_string())?;
     check_header(&header, manifest)?;
     let values = header.preprocessing.shape().checked_values().ok_or("shape overflows")?;
     let pixel_bytes = (header.count as u64).checked_mul(values as u64).ok_or("size overflows")?;
-    let expected = FRAME_BYTES + header_len + header.count as u64 + pixel_bytes;
+    let expected = FRAME_BYTES + pixel_bytes + header.count as u64 + header_len;
     if pixel_bytes > MAX_DATASET_BYTES || expected != len_bytes {
         return Err(format!("{len_bytes} bytes where the header announces {expected}"));
     }
-    let labels = read_exactly(&mut reader, header.count as u64)?;
+    // Then everything from the start, through the checksum.
+    file.seek(SeekFrom::Start(0)).map_err(text)?;
+    let mut reader = CrcReader::new(io::BufReader::new(file));
+    let mut magic = [0u8; 8];
+    reader.read_exact(&mut magic).map_err(text)?;
+    if &magic != MAGIC {
+        return Err("wrong magic".to_string());
+    }
     let pixels = read_exactly(&mut reader, pixel_bytes)?;
-    let computed = reader.crc().sum();
-    let mut stored = [0u8; 4];
-    reader.into_inner().read_exact(&mut stored).map_err(|error| error.to_string())?;
-    if u32::from_le_bytes(stored) != computed {
+    let labels = read_exactly(&mut reader, header.count as u64)?;
+    io::copy(&mut (&mut reader).take(header_len + 8), &mut io::sink()).map_err(text)?;
+    if reader.crc().sum() != stored_crc {
         return Err("checksum mismatch".to_string());
     }
     if labels.iter().any(|&label| usize::from(label) >= header.class_names.len()) {

@@ -7,7 +7,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rayon::prelude::*;
 
-use super::cache::{CacheLocation, FolderImages, MAX_DATASET_BYTES, Manifest, cache_path, read_cache, write_cache};
+use super::cache::{CacheLocation, FolderImages, MAX_DATASET_BYTES, Manifest, cache_path, read_cache};
+use super::cache_writer::{CacheWriter, write_cache};
 use super::decode::{decode_picture, probe_size, read_listed_picture};
 use super::preprocess::{fit_square, luma, planar_has_colour, write_planar};
 use super::report::{LoadPhase, LoadProgress, SkipReport};
@@ -40,24 +41,22 @@ pub fn load_image_folder(
     });
     let folder = match cached {
         Some(folder) => folder,
-        None => {
-            let folder = decode_folder(dir, &scan, choice, progress)?;
-            if let Some(path) = &cache
-                && let Err(error) = write_cache(path, &manifest, &folder)
-            {
-                log::warn!("cannot write the cache {}: {error}", path.display());
-            }
-            folder
-        }
+        None => decode_folder(dir, &scan, choice, cache.as_deref().map(|path| (path, &manifest)), progress)?,
     };
     Ok(into_dataset(dir, folder))
 }
 
-/// Decodes every listed picture into one image set.
+/// Pictures decoded on all cores before their pixels go into the cache: enough to keep every core busy,
+/// few enough that the cache is written while decoding goes on.
+const DECODE_BATCH_BYTES: usize = 32 << 20;
+
+/// Decodes every listed picture into one image set, writing each batch of decoded pictures into the
+/// cache at `cache` (when given) as it is done.
 fn decode_folder(
     dir: &Path,
     scan: &FolderScan,
     choice: &PreprocessingChoice,
+    cache: Option<(&Path, &Manifest)>,
     progress: &(dyn Fn(LoadProgress) + Sync),
 ) -> Result<FolderImages, DataError> {
     let files = &scan.files;
@@ -85,54 +84,86 @@ fn decode_folder(
         "choose a smaller --image-size, --channels 1, or fewer pictures",
     )?;
     let mut pixels = vec![0u8; total_bytes];
+    let mut cache_writer = cache.and_then(|(path, _)| {
+        CacheWriter::begin(path, total_bytes as u64)
+            .map_err(|error| log::warn!("not writing the cache {}: {error}", path.display()))
+            .ok()
+    });
     let done = AtomicUsize::new(0);
     let report = |phase| tick(&done, files.len(), phase, progress);
     let size_px = preprocessing.image_size_px as u32;
-    let outcomes: Vec<Option<String>> = pixels
-        .par_chunks_mut(values)
-        .zip(files.par_iter())
-        .zip(failures.par_iter())
-        .map(|((slot, file), failure)| {
-            let outcome = match failure {
-                Some(reason) => Some(reason.clone()),
-                None => guarded(|| {
-                    let image = decode_picture(&read_listed_picture(&scan.root, file)?)?;
-                    let square = fit_square(&image, size_px, preprocessing.fit, preprocessing.background);
-                    write_planar(&square, preprocessing.channels, slot);
-                    Ok(())
-                })
-                .err(),
-            };
-            report(LoadPhase::Decoding);
-            outcome
-        })
-        .collect();
-
     let mut skipped = scan.refused.clone();
     let mut labels = Vec::with_capacity(files.len());
-    let mut kept = 0;
-    for (index, (file, outcome)) in files.iter().zip(outcomes).enumerate() {
-        match outcome {
-            Some(reason) => skipped.add(file.relative_path.clone(), reason),
-            None => {
-                pixels.copy_within(index * values..(index + 1) * values, kept * values);
-                labels.push(file.class);
-                kept += 1;
+    let batch = (DECODE_BATCH_BYTES / values).max(rayon::current_num_threads() * 4);
+    for start in (0..files.len()).step_by(batch) {
+        let end = (start + batch).min(files.len());
+        let outcomes: Vec<Option<String>> = pixels[start * values..end * values]
+            .par_chunks_mut(values)
+            .zip(files[start..end].par_iter())
+            .zip(failures[start..end].par_iter())
+            .map(|((slot, file), failure)| {
+                let outcome = match failure {
+                    Some(reason) => Some(reason.clone()),
+                    None => guarded(|| {
+                        let image = decode_picture(&read_listed_picture(&scan.root, file)?, size_px)?;
+                        let square = fit_square(&image, size_px, preprocessing.fit, preprocessing.background);
+                        write_planar(&square, preprocessing.channels, slot);
+                        Ok(())
+                    })
+                    .err(),
+                };
+                report(LoadPhase::Decoding);
+                outcome
+            })
+            .collect();
+        // Usable pictures move down over the skipped ones, and go into the cache in order.
+        for (index, outcome) in (start..end).zip(outcomes) {
+            let file = &files[index];
+            if let Some(reason) = outcome {
+                skipped.add(file.relative_path.clone(), reason);
+                continue;
+            }
+            let kept = labels.len();
+            pixels.copy_within(index * values..(index + 1) * values, kept * values);
+            labels.push(file.class);
+            if let Some(writer) = &mut cache_writer
+                && let Err(error) = writer.push(&pixels[kept * values..(kept + 1) * values])
+            {
+                log::warn!("stopped writing the cache: {error}");
+                cache_writer = None;
             }
         }
     }
+    let kept = labels.len();
     pixels.truncate(kept * values);
     if kept < 2 {
         return Err(DataError::TooFewImages { dir: dir.to_path_buf(), usable: kept, skipped: skipped_line(&skipped) });
     }
+    let mut turned_grey = false;
     if choice.channels.is_none() && !pixels.par_chunks(values).any(planar_has_colour) {
         pixels = to_grey(&pixels, values);
         preprocessing.channels = 1;
+        turned_grey = true;
     }
     let (class_names, labels) = drop_empty_classes(&scan.class_names, &labels);
     let shape = preprocessing.shape();
     let images = ImageSet { channels: shape.channels, height: shape.height, width: shape.width, pixels, labels };
-    Ok(FolderImages { preprocessing, class_names, has_classes: scan.has_classes, skipped, images })
+    let folder = FolderImages { preprocessing, class_names, has_classes: scan.has_classes, skipped, images };
+    if let Some((path, manifest)) = cache {
+        let written = match (cache_writer, turned_grey) {
+            (Some(writer), false) => writer.finish(manifest, &folder),
+            // The colour pixels streamed are not what is kept: the grey ones (a third) are written now.
+            (Some(writer), true) => {
+                drop(writer);
+                write_cache(path, manifest, &folder)
+            }
+            (None, _) => Ok(()),
+        };
+        if let Err(error) = written {
+            log::warn!("cannot write the cache {}: {error}", path.display());
+        }
+    }
+    Ok(folder)
 }
 
 /// Reads every picture's header: the size they share, if any. Unreadable files are marked failed.

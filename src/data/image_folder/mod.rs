@@ -1,10 +1,12 @@
 //! Folders of pictures (PNG, JPEG, BMP, GIF, WebP) as datasets: listing, decoding, preprocessing, cache.
 
 mod cache;
+mod cache_writer;
 mod decode;
 mod load;
 mod preprocess;
 mod report;
+mod scaled_jpeg;
 mod scan;
 
 pub use cache::{CACHE_DIR_ENV, CacheLocation, MAX_DATASET_BYTES};

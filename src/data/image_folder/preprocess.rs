@@ -108,7 +108,8 @@ pub fn preprocess_image_bytes(bytes: &[u8], name: &Path, preprocessing: &Preproc
     if bytes.is_empty() {
         return Err(DataError::ImageFile { path: name.to_path_buf(), reason: "empty".to_string() });
     }
-    let image = decode_picture(bytes).map_err(|reason| DataError::ImageFile { path: name.to_path_buf(), reason })?;
+    let image = decode_picture(bytes, preprocessing.image_size_px as u32)
+        .map_err(|reason| DataError::ImageFile { path: name.to_path_buf(), reason })?;
     let size_px = preprocessing.image_size_px as u32;
     let square = fit_square(&image, size_px, preprocessing.fit, preprocessing.background);
     let mut values = vec![0; preprocessing.shape().values()];

@@ -56,7 +56,7 @@ impl ScannedFile {
         let links = if self.is_link { Links::Follow } else { Links::Refuse };
         let opened = open_checked(&path, links)?;
         if opened.identity != self.identity {
-            return Err(SafeReadError::Io { path, source: std::io::Error::other(CHANGED_SINCE_LISTED) });
+            return Err(SafeReadError::Io { path, cause: std::io::Error::other(CHANGED_SINCE_LISTED) });
         }
         Ok(opened)
     }
@@ -82,7 +82,7 @@ pub struct FolderScan {
 
 /// Lists the pictures in `dir`; `progress` hears how many were found so far.
 pub fn scan_folder(dir: &Path, progress: &dyn Fn(LoadProgress)) -> Result<FolderScan, DataError> {
-    let unreadable = |source| DataError::FolderUnreadable { dir: dir.to_path_buf(), source };
+    let unreadable = |source| DataError::FolderUnreadable { dir: dir.to_path_buf(), cause: source };
     let root = fs::canonicalize(dir).map_err(unreadable)?;
     let mut listing = Listing { root: root.clone(), found: Vec::new(), refused: SkipReport::default(), entries: 0 };
     let mut folders = vec![(PathBuf::new(), 0usize)];
