@@ -1,5 +1,7 @@
 //! Choosing the compute device: burn's wgpu device on a real GPU, else the pure-Rust CPU device.
 
+mod quiet_stderr;
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use burn::prelude::Device;
@@ -55,15 +57,26 @@ struct WgpuAdapter {
 #[derive(Default)]
 pub struct DevicePicker {
     wgpu: Option<Result<WgpuAdapter, String>>,
+    /// True for headless commands: what the GPU drivers print to stderr while wgpu looks for an
+    /// adapter is not shown (see `quiet_stderr.rs`; the outcome is said by the command), and
+    /// refusals name the `--device` flag.
+    headless: bool,
 }
 
 impl DevicePicker {
+    /// A picker for a headless command, whose GPU probe prints nothing of the drivers' own.
+    pub fn headless() -> Self {
+        Self { wgpu: None, headless: true }
+    }
+
     /// The device for `choice`, or why the GPU cannot be had.
     pub fn pick(&mut self, choice: DeviceChoice) -> Result<(Device, DeviceInfo), String> {
+        let headless = self.headless;
         match choice {
             DeviceChoice::Cpu => Ok(cpu(None)),
             DeviceChoice::Gpu => match self.wgpu() {
                 Ok(adapter) => Ok(gpu(adapter)),
+                Err(reason) if headless => Err(format!("no GPU device: {reason}; use --device cpu or auto")),
                 Err(reason) => Err(format!("no GPU device: {reason}; use the cpu device instead")),
             },
             DeviceChoice::Auto => match self.wgpu() {
@@ -77,7 +90,9 @@ impl DevicePicker {
     }
 
     fn wgpu(&mut self) -> Result<&WgpuAdapter, String> {
-        self.wgpu.get_or_insert_with(init_wgpu).as_ref().map_err(Clone::clone)
+        let quiet = self.headless;
+        let init = || if quiet { quiet_stderr::without_stderr(init_wgpu) } else { init_wgpu() };
+        self.wgpu.get_or_insert_with(init).as_ref().map_err(Clone::clone)
     }
 }
 

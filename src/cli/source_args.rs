@@ -120,8 +120,9 @@ mod tests {
         let CliCommand::Encode(encode) = parse(&["encode", "--out", "z.csv"]) else { panic!("not encode") };
         assert_eq!((encode.source.model.as_str(), encode.source.input.data.as_deref()), ("bundled", Some("bundled")));
         let CliCommand::Export(export) = parse(&["export", "samples", "--out", "s.png"]) else { panic!("not export") };
-        assert_eq!(export.source.input.data, None);
-        assert_eq!(export.source.input.name(None).expect("bundled"), "bundled");
+        let source = &export.kind.picture().source;
+        assert_eq!(source.input.data, None);
+        assert_eq!(source.input.name(None).expect("bundled"), "bundled");
         let CliCommand::Eval(eval) = parse(&["eval", "--data", "/digits", "--fit", "pad"]) else { panic!("not eval") };
         assert_eq!(eval.source.input.name(None).expect("given"), "/digits");
         assert!(eval.source.input.preprocessing.fit.is_some());

@@ -63,7 +63,7 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
-    let (device, device_info) = DevicePicker::default().pick(args.model.recipe.device).map_err(anyhow::Error::msg)?;
+    let (device, device_info) = DevicePicker::headless().pick(args.model.recipe.device).map_err(anyhow::Error::msg)?;
     eprintln!(
         "training on {} ({} train / {} held-out images of {}) on {}{}",
         dataset.name,

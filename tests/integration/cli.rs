@@ -239,3 +239,60 @@ fn window_bench_rounds_out_of_range_are_refused() {
         assert!(!stderr.contains("panicked"), "{stderr}");
     }
 }
+
+/// The `--flags` a help text lists.
+fn flags_in(help: &str) -> std::collections::BTreeSet<String> {
+    help.split_whitespace()
+        .filter(|word| word.starts_with("--"))
+        .map(|word| word.trim_end_matches([',', '.', ';', ')']).split('=').next().unwrap_or_default().to_string())
+        .collect()
+}
+
+#[test]
+fn each_export_kind_lists_only_its_own_flags() {
+    let help = |kind: &str| {
+        let output = vae_explorer().args(["export", kind, "--help"]).output().expect("run the binary");
+        assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+        flags_in(&String::from_utf8_lossy(&output.stdout))
+    };
+    let shared = ["--model", "--data", "--out", "--scale", "--gutter"];
+    let sweep = ["--range", "--size", "--spacing"];
+    let morph_only = ["--from", "--from-index", "--to", "--to-index", "--interpolation", "--fps"];
+    let grid = help("grid");
+    for flag in shared.iter().chain(&sweep) {
+        assert!(grid.contains(*flag), "export grid --help lists {flag}: {grid:?}");
+    }
+    for flag in morph_only.iter().chain(&["--steps", "--seed", "--k", "--latent", "--grid-cell", "--from-class"]) {
+        assert!(!grid.contains(*flag), "export grid --help lists no {flag}: {grid:?}");
+    }
+    let morph = help("morph");
+    for flag in shared.iter().chain(&morph_only).chain(&["--steps"]) {
+        assert!(morph.contains(*flag), "export morph --help lists {flag}: {morph:?}");
+    }
+    for flag in sweep.iter().chain(&["--seed", "--k", "--latent", "--grid-cell", "--from-class", "--to-class"]) {
+        assert!(!morph.contains(*flag), "export morph --help lists no {flag}: {morph:?}");
+    }
+    let samples = help("samples");
+    assert!(samples.contains("--seed") && !samples.contains("--steps") && !samples.contains("--range"), "{samples:?}");
+    let neighbours = help("neighbours");
+    for flag in ["--latent", "--grid-cell", "--k", "--range", "--size", "--spacing"] {
+        assert!(neighbours.contains(flag), "export neighbours --help lists {flag}: {neighbours:?}");
+    }
+    assert!(!neighbours.contains("--steps") && !neighbours.contains("--fps"), "{neighbours:?}");
+    let traversal = help("traversal");
+    assert!(traversal.contains("--from-class") && traversal.contains("--steps") && !traversal.contains("--fps"));
+}
+
+#[test]
+fn an_export_flag_of_another_kind_is_refused_by_name() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .args(["export", "grid", "--steps", "5", "--out"])
+        .arg(dir.path().join("g.png"))
+        .output()
+        .expect("run the binary");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--steps"), "{stderr}");
+    assert!(std::fs::read_dir(dir.path()).expect("list").next().is_none(), "nothing written");
+}

@@ -28,7 +28,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
     if args.window {
         return super::window::run_window_bench(args.window_secs, args.window_rounds, args.batch_size);
     }
-    let mut devices = DevicePicker::default();
+    let mut devices = DevicePicker::headless();
     println!(
         "training throughput, batch {}, latent {} (28x28x1: bundled MNIST; other shapes: synthetic images)",
         args.batch_size, args.latent_dim

@@ -1,29 +1,65 @@
-//! Arguments of `vae-explorer export`.
+//! Arguments of `vae-explorer export`: one subcommand per picture, each with only its own flags and
+//! the shared ones (the model and data, the file to write, the pixel scale and gutter).
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, Subcommand};
 
 use crate::cli::source_args::ModelDataArgs;
 use crate::latent::{Interpolation, Spacing};
 
-/// What `vae-explorer export` draws.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+/// `vae-explorer export`.
+#[derive(Debug, Args)]
+#[command(subcommand_required = true, arg_required_else_help = true)]
+pub struct ExportArgs {
+    /// What to draw.
+    #[command(subcommand)]
+    pub kind: ExportKind,
+}
+
+/// What `vae-explorer export` draws, with the flags of that picture.
+#[derive(Debug, Subcommand)]
 pub enum ExportKind {
-    /// N × N decoder sweep over --range on latent dimensions 0 and 1 (or the first two
-    /// principal components of the held-out means when the latent space is larger).
-    Grid,
+    /// N × N decoder sweep over --range on latent dimensions 0 and 1 (or the first two principal
+    /// components of the held-out means when the latent space is larger).
+    Grid(GridArgs),
     /// 8 × 8 samples from the prior with --seed.
-    Samples,
+    Samples(SamplesArgs),
     /// 16 held-out images above their reconstructions.
-    Reconstructions,
+    Reconstructions(ReconstructionsArgs),
     /// --steps frames from --from to --to: a strip (.png) or a ping-pong animation (.gif).
-    Morph,
+    Morph(MorphArgs),
     /// --steps frames from the mean latent of --from-class to that of --to-class (held-out images).
-    Traversal,
-    /// The query (--latent or --grid-cell) decoded, then its --k nearest training images: in
-    /// pixel space (first row) and in latent space (second row).
-    Neighbours,
+    Traversal(TraversalArgs),
+    /// The query (--latent or --grid-cell) decoded, then its --k nearest training images: in pixel
+    /// space (first row) and in latent space (second row).
+    Neighbours(NeighboursArgs),
+}
+
+impl ExportKind {
+    /// The flags every kind shares.
+    pub fn picture(&self) -> &PictureArgs {
+        match self {
+            Self::Grid(args) => &args.picture,
+            Self::Samples(args) => &args.picture,
+            Self::Reconstructions(args) => &args.picture,
+            Self::Morph(args) => &args.picture,
+            Self::Traversal(args) => &args.picture,
+            Self::Neighbours(args) => &args.picture,
+        }
+    }
+
+    /// The kind's name, as typed and as the PNG's provenance names the view.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Grid(_) => "grid",
+            Self::Samples(_) => "samples",
+            Self::Reconstructions(_) => "reconstructions",
+            Self::Morph(_) => "morph",
+            Self::Traversal(_) => "traversal",
+            Self::Neighbours(_) => "neighbours",
+        }
+    }
 }
 
 /// What `--help` says of export's `--data`, which has no fixed default.
@@ -31,17 +67,28 @@ const DATA_HELP: &str = "`bundled` or a folder of IDX files or pictures (for rec
                          Default: `bundled` for a model trained on the bundled digits; a model trained on a folder \
                          needs --data (a folder named inside a model never chooses what is read)";
 
-/// `vae-explorer export`.
+/// The flags of every export: the model, its data, and the picture written.
 #[derive(Debug, Args)]
 #[command(mut_arg("data", |data| data.default_value(None::<&'static str>).help(DATA_HELP)))]
-pub struct ExportArgs {
-    /// What to draw.
-    #[arg(value_enum)]
-    pub kind: ExportKind,
+pub struct PictureArgs {
     /// The model, and the data for reconstructions, morph indices and PCA; a folder of pictures
     /// (and a --from/--to picture) is read with the model's own preprocessing unless flags say otherwise.
     #[command(flatten)]
     pub source: ModelDataArgs,
+    /// Nearest-neighbour scale of every pixel (1 to 8).
+    #[arg(long, default_value_t = 4)]
+    pub scale: u32,
+    /// Pixels between cells.
+    #[arg(long, default_value_t = 2)]
+    pub gutter: u32,
+    /// The file to write: .png (or .gif for a morph).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+/// The decoder sweep's cells: shared by `grid` and `neighbours --grid-cell`.
+#[derive(Debug, Args)]
+pub struct SweepCellArgs {
     /// Extent of the sweep on both axes, as MIN,MAX.
     #[arg(long, default_value = "-4,4", value_parser = parse_range, allow_hyphen_values = true)]
     pub range: [f32; 2],
@@ -52,21 +99,44 @@ pub struct ExportArgs {
     /// percentiles of the held-out means.
     #[arg(long, value_enum, default_value_t = Spacing::Linear)]
     pub spacing: Spacing,
-    /// Traversal start: a class name (as the dataset names it) or index.
-    #[arg(long)]
-    pub from_class: Option<String>,
-    /// Traversal end: a class name or index.
-    #[arg(long)]
-    pub to_class: Option<String>,
-    /// Neighbours of this latent point, as comma-separated values (one per latent dimension).
-    #[arg(long, allow_hyphen_values = true, conflicts_with = "grid_cell")]
-    pub latent: Option<String>,
-    /// Neighbours of this cell ROW,COL of the sweep described by --size, --range and --spacing.
-    #[arg(long, value_parser = parse_cell)]
-    pub grid_cell: Option<[usize; 2]>,
-    /// Nearest training images shown (1 to 64).
-    #[arg(long, default_value_t = 8)]
-    pub k: usize,
+}
+
+/// `export grid`.
+#[derive(Debug, Args)]
+pub struct GridArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// The sweep.
+    #[command(flatten)]
+    pub sweep: SweepCellArgs,
+}
+
+/// `export samples`.
+#[derive(Debug, Args)]
+pub struct SamplesArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// Seed of the prior samples.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+}
+
+/// `export reconstructions`.
+#[derive(Debug, Args)]
+pub struct ReconstructionsArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+}
+
+/// `export morph`.
+#[derive(Debug, Args)]
+pub struct MorphArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
     /// Morph start: an image file.
     #[arg(long, conflicts_with = "from_index")]
     pub from: Option<PathBuf>,
@@ -85,23 +155,47 @@ pub struct ExportArgs {
     /// Straight or spherical morph path.
     #[arg(long, value_enum, default_value_t = Interpolation::Linear)]
     pub interpolation: Interpolation,
-    /// Nearest-neighbour scale of every pixel (1 to 8).
-    #[arg(long, default_value_t = 4)]
-    pub scale: u32,
-    /// Pixels between cells.
-    #[arg(long, default_value_t = 2)]
-    pub gutter: u32,
     /// Frames per second of a GIF.
     #[arg(long, default_value_t = 12.0)]
     pub fps: f32,
-    /// Seed of the prior samples.
-    #[arg(long, default_value_t = 1)]
-    pub seed: u64,
-    /// The file to write: .png, or .gif for a morph.
-    #[arg(long)]
-    pub out: PathBuf,
 }
 
+/// `export traversal`.
+#[derive(Debug, Args)]
+pub struct TraversalArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// Traversal start: a class name (as the dataset names it) or index.
+    #[arg(long)]
+    pub from_class: Option<String>,
+    /// Traversal end: a class name or index.
+    #[arg(long)]
+    pub to_class: Option<String>,
+    /// Frames of the traversal, ends included.
+    #[arg(long, default_value_t = 10)]
+    pub steps: usize,
+}
+
+/// `export neighbours`.
+#[derive(Debug, Args)]
+pub struct NeighboursArgs {
+    /// The model, data and file.
+    #[command(flatten)]
+    pub picture: PictureArgs,
+    /// Neighbours of this latent point, as comma-separated values (one per latent dimension).
+    #[arg(long, allow_hyphen_values = true, conflicts_with = "grid_cell")]
+    pub latent: Option<String>,
+    /// Neighbours of this cell ROW,COL of the sweep described by --size, --range and --spacing.
+    #[arg(long, value_parser = parse_cell)]
+    pub grid_cell: Option<[usize; 2]>,
+    /// The sweep --grid-cell counts in.
+    #[command(flatten)]
+    pub sweep: SweepCellArgs,
+    /// Nearest training images shown (1 to 64).
+    #[arg(long, default_value_t = 8)]
+    pub k: usize,
+}
 fn parse_range(text: &str) -> Result<[f32; 2], String> {
     let parts: Vec<&str> = text.split(',').collect();
     let [low, high] = parts.as_slice() else { return Err(format!("expected MIN,MAX such as -4,4, not {text:?}")) };

@@ -2,19 +2,24 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::ExportArgs;
+use super::SweepCellArgs;
+use crate::cli::source_args::ModelDataArgs;
 use crate::inference::{ModelSnapshot, encode_means};
 use crate::latent::{GridRequest, MAX_GRID_SIZE, Pca, Projection, Spacing};
 
 /// The sweep: its plane (dimensions 0 and 1, or the held-out means' PCA above two dimensions),
 /// its cells placed by `--spacing` over `--size` × `--size`, the other dimensions at zero.
-pub(super) fn grid_plane(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<GridRequest> {
+pub(super) fn grid_plane(
+    source: &ModelDataArgs,
+    args: &SweepCellArgs,
+    snapshot: &ModelSnapshot,
+) -> Result<GridRequest> {
     if !(2..=MAX_GRID_SIZE).contains(&args.size) {
         bail!("--size must be 2 to {MAX_GRID_SIZE}, not {}", args.size);
     }
     let latent_dim = snapshot.latent_dim();
     let means = if latent_dim > 2 || args.spacing == Spacing::Data {
-        let dataset = args.source.open_data_for(snapshot)?;
+        let dataset = source.open_data_for(snapshot)?;
         let indices: Vec<usize> = (0..dataset.heldout.len()).collect();
         encode_means(&snapshot.model, &dataset.heldout, &indices)
     } else {

@@ -6,5 +6,5 @@ mod neighbours;
 mod run;
 mod traversal;
 
-pub use args::{ExportArgs, ExportKind};
+pub use args::{ExportArgs, ExportKind, MorphArgs, NeighboursArgs, SweepCellArgs, TraversalArgs};
 pub use run::run_export;

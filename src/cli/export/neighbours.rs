@@ -3,7 +3,7 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::ExportArgs;
+use super::NeighboursArgs;
 use super::grid_plane::grid_plane;
 use crate::data::ImageSet;
 use crate::export::{provenance, write_grid_png};
@@ -13,16 +13,17 @@ use crate::render::{GridStyle, rendered_size};
 
 /// Writes two rows of `1 + k` cells: the decoded query, then its nearest training images in pixel
 /// space; the query again, then its nearest training images in latent space.
-pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<()> {
+pub(super) fn export_neighbours(args: &NeighboursArgs, snapshot: &ModelSnapshot) -> Result<()> {
+    let picture = &args.picture;
     if !(1..=MAX_NEIGHBOURS).contains(&args.k) {
         bail!("--k must be 1 to {MAX_NEIGHBOURS}, not {}", args.k);
     }
     let shape = snapshot.image_shape();
-    let style = GridStyle { scale: args.scale, gutter_px: args.gutter };
+    let style = GridStyle { scale: picture.scale, gutter_px: picture.gutter };
     rendered_size(2, 1 + args.k, shape.height, shape.width, &style)?;
     let latent_dim = snapshot.latent_dim();
     let query = query_latent(args, snapshot)?;
-    let dataset = args.source.open_data_for(snapshot)?;
+    let dataset = picture.source.open_data_for(snapshot)?;
     let train = &dataset.train;
     if train.len() < args.k {
         bail!("--k {} is more than the {} training images", args.k, train.len());
@@ -39,7 +40,7 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
     };
     let grid = crate::render::neighbour_rows(&decoded, &images_of(&by_pixels), &images_of(&by_latent), shape, args.k);
     let (image_width, image_height) = write_grid_png(
-        &args.out,
+        &picture.out,
         &grid,
         &style,
         &provenance(&snapshot.info, "neighbours", snapshot.info.training.seed),
@@ -47,7 +48,7 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
     let values: Vec<String> = query.iter().map(|value| format!("{value:.3}")).collect();
     println!(
         "wrote {} ({image_width}×{image_height} pixels) for the latent point ({})",
-        args.out.display(),
+        picture.out.display(),
         values.join(", ")
     );
     println!("nearest in pixel space (L2, pixels in [0, 1]): {}", describe(&by_pixels, train));
@@ -56,7 +57,7 @@ pub(super) fn export_neighbours(args: &ExportArgs, snapshot: &ModelSnapshot) -> 
 }
 
 /// The query's latent point: `--latent` as given, or the centre of `--grid-cell`.
-fn query_latent(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Vec<f32>> {
+fn query_latent(args: &NeighboursArgs, snapshot: &ModelSnapshot) -> Result<Vec<f32>> {
     let latent_dim = snapshot.latent_dim();
     if let Some(text) = &args.latent {
         let values = text
@@ -69,10 +70,11 @@ fn query_latent(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<Vec<f32>>
         };
     }
     let Some([row, col]) = args.grid_cell else { bail!("neighbours need --latent X,Y,… or --grid-cell ROW,COL") };
-    if row >= args.size || col >= args.size {
-        bail!("--grid-cell {row},{col} is outside the {0} × {0} sweep (rows and columns count from 0)", args.size);
+    let size = args.sweep.size;
+    if row >= size || col >= size {
+        bail!("--grid-cell {row},{col} is outside the {0} × {0} sweep (rows and columns count from 0)", size);
     }
-    let sweep = grid_plane(args, snapshot)?;
+    let sweep = grid_plane(&args.picture.source, &args.sweep, snapshot)?;
     sweep.cell_latent(row, col).context("the sweep has no such cell")
 }
 

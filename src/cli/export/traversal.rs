@@ -3,14 +3,15 @@
 
 use anyhow::{Context, Result, bail};
 
-use super::ExportArgs;
+use super::TraversalArgs;
 use crate::export::{provenance, write_grid_png};
 use crate::inference::{MAX_MORPH_STEPS, ModelSnapshot, decode, encode_means};
 use crate::latent::{Direction, class_mean};
 use crate::render::{GridStyle, ImageGrid, rendered_size};
 
 /// Writes the traversal strip `--from-class` → `--to-class` of `--steps` frames.
-pub(super) fn export_traversal(args: &ExportArgs, snapshot: &ModelSnapshot) -> Result<()> {
+pub(super) fn export_traversal(args: &TraversalArgs, snapshot: &ModelSnapshot) -> Result<()> {
+    let picture = &args.picture;
     if !(2..=MAX_MORPH_STEPS).contains(&args.steps) {
         bail!("--steps must be 2 to {MAX_MORPH_STEPS}, not {}", args.steps);
     }
@@ -18,9 +19,9 @@ pub(super) fn export_traversal(args: &ExportArgs, snapshot: &ModelSnapshot) -> R
         bail!("a traversal needs --from-class A and --to-class B (class names or indices)");
     };
     let shape = snapshot.image_shape();
-    let style = GridStyle { scale: args.scale, gutter_px: args.gutter };
+    let style = GridStyle { scale: picture.scale, gutter_px: picture.gutter };
     rendered_size(1, args.steps, shape.height, shape.width, &style)?;
-    let dataset = args.source.open_data_for(snapshot)?;
+    let dataset = picture.source.open_data_for(snapshot)?;
     let (from_class, to_class) =
         (class_index(from_name, &dataset.class_names)?, class_index(to_name, &dataset.class_names)?);
     let set = &dataset.heldout;
@@ -35,7 +36,7 @@ pub(super) fn export_traversal(args: &ExportArgs, snapshot: &ModelSnapshot) -> R
     let strip = decode(&snapshot.model, &direction.traversal(args.steps), latent_dim);
     let grid = ImageGrid { rows: 1, cols: args.steps, shape, pixels: strip };
     let (image_width, image_height) = write_grid_png(
-        &args.out,
+        &picture.out,
         &grid,
         &style,
         &provenance(&snapshot.info, "traversal", snapshot.info.training.seed),
@@ -43,7 +44,7 @@ pub(super) fn export_traversal(args: &ExportArgs, snapshot: &ModelSnapshot) -> R
     println!(
         "wrote {} ({image_width}×{image_height} pixels): class {from_name} → class {to_name} in {} steps, {:.3} apart \
          in latent space",
-        args.out.display(),
+        picture.out.display(),
         args.steps,
         direction.length()
     );

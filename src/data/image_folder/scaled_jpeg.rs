@@ -48,7 +48,11 @@ pub fn decode_scaled(
         decoder.decode().map(|pixels| Some((pixels, format, u32::from(out_width), u32::from(out_height))))
     }))
     .map_err(|_| "the decoder failed on it".to_string())?
-    .map_err(|error| short(&error.to_string()))?;
+    .map_err(|error| match error {
+        // The data ends before the picture does.
+        jpeg_decoder::Error::Io(_) => "truncated or corrupt".to_string(),
+        other => short(&other.to_string()),
+    })?;
     let Some((pixels, format, out_width, out_height)) = decoded else { return Ok(None) };
     let image = match format {
         Some(PixelFormat::L8) => GrayImage::from_raw(out_width, out_height, pixels).map(DynamicImage::ImageLuma8),
