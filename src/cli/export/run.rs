@@ -58,11 +58,12 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             if !(2..=MAX_MORPH_STEPS).contains(&args.steps) {
                 bail!("--steps must be 2 to {MAX_MORPH_STEPS}, not {}", args.steps);
             }
+            let columns = render::strip_columns(args.steps, width, &style);
             if is_gif {
                 let (frame_width, frame_height) = check_size(1, 1)?;
                 check_animation_size(args.steps, frame_width, frame_height)?;
             } else {
-                check_size(1, args.steps)?;
+                check_size(args.steps.div_ceil(columns), columns)?;
             }
             let from = morph_end(args, &snapshot, args.from.as_deref(), args.from_index, "--from")?;
             let to = morph_end(args, &snapshot, args.to.as_deref(), args.to_index, "--to")?;
@@ -74,7 +75,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 println!("wrote {} ({written} frames, ping-pong)", args.out.display());
                 return Ok(());
             }
-            render::morph_strip(strip, shape, args.steps)
+            render::morph_strip(strip, shape, args.steps, columns)
         }
         ExportKind::Traversal => return super::traversal::export_traversal(args, &snapshot),
         ExportKind::Neighbours => return super::neighbours::export_neighbours(args, &snapshot),
