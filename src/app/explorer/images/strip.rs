@@ -41,7 +41,8 @@ pub struct StripView {
 
 impl StripView {
     /// Shows the `steps` frames of `strip` (planar images of `shape`, decoded in `generation`) in
-    /// the width left in `ui`, wrapped into rows when they would be narrower than [`MIN_FRAME_PT`].
+    /// the width left in `ui`, wrapped into rows when they would be narrower than [`MIN_FRAME_PT`];
+    /// rows taller than the space left scroll.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
@@ -57,7 +58,13 @@ impl StripView {
         let texture = self
             .texture
             .get(ui.ctx(), name, key, || texture_image(&render::morph_strip(strip.to_vec(), shape, steps, columns)));
-        ui.add(egui::Image::new(texture).fit_to_exact_size(size))
+        let image = egui::Image::new(texture).fit_to_exact_size(size);
+        // Rows beyond the space left scroll, so a long strip never runs under the next panel.
+        let room = ui.available_height().max(2.0 * MIN_FRAME_PT);
+        if size.y <= room {
+            return ui.add(image);
+        }
+        egui::ScrollArea::vertical().id_salt(name).max_height(room).show(ui, |ui| ui.add(image)).inner
     }
 }
 
