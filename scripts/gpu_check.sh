@@ -5,18 +5,24 @@
 #
 #   scripts/gpu_check.sh                    # fails loudly when only a software adapter is found
 #   scripts/gpu_check.sh --allow-software   # accepts Mesa's lavapipe/llvmpipe (as CI does)
+#   scripts/gpu_check.sh --fusion           # with burn's kernel fusion and autotune (feature gpu-fusion)
 #
-# Extra arguments after the flag go to the benchmark (e.g. --arch mlp,conv --shapes 64x64x3).
+# Arguments after the flags replace the benchmark's (default: --arch mlp,conv
+# --shapes 28x28x1,64x64x3 --warmup-steps 10 --steps 50).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 allow_software=0
-if [ "${1:-}" = "--allow-software" ]; then
-  allow_software=1
-  shift
-fi
+features=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --allow-software) allow_software=1; shift ;;
+    --fusion) features=(--features gpu-fusion); shift ;;  # burn's fusion and autotune on wgpu
+    *) break ;;
+  esac
+done
 
-cargo build --locked --bin vae-explorer
+cargo build --locked "${features[@]}" --bin vae-explorer
 binary=target/debug/vae-explorer
 
 # A short run first, only to learn which adapter wgpu picks.
@@ -39,7 +45,10 @@ if [[ "$adapter" == *"(software)"* && $allow_software -eq 0 ]]; then
 fi
 
 # CI=1: the GPU test fails instead of skipping when no adapter can be had.
-CI=1 cargo test --locked --test integration gpu:: -- --nocapture
+CI=1 cargo test --locked "${features[@]}" --test integration gpu:: -- --nocapture
 
-"$binary" bench --devices gpu --arch mlp,conv --shapes 28x28x1,64x64x3 --warmup-steps 10 --steps 50 "$@"
+if [ $# -eq 0 ]; then
+  set -- --arch mlp,conv --shapes 28x28x1,64x64x3 --warmup-steps 10 --steps 50
+fi
+"$binary" bench --devices gpu "$@"
 echo "gpu check passed on: ${adapter#gpu  adapter: }"
