@@ -129,6 +129,13 @@ mod tests {
     }
 
     #[test]
+    fn the_matmul_ceiling_is_a_finite_rate_once_the_product_checks_out() {
+        // Ones times ones sums to exactly 1024³, so a product that ran gives a rate, not an error.
+        let gflops = matmul_ceiling_gflops(&Device::flex()).expect("the product checks out");
+        assert!(gflops.is_finite() && gflops > 0.0, "{gflops}");
+    }
+
+    #[test]
     fn peak_multiplies_cores_width_and_clock() {
         let peak = MachinePeak { cores: 2, flops_per_cycle: 32, vector_unit: "AVX2 FMA", ghz: 3.0 };
         assert_eq!(peak.gflops(), 192.0);
