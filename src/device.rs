@@ -89,6 +89,13 @@ impl DevicePicker {
         }
     }
 
+    /// The wgpu adapter's name and whether it is a software one (Mesa's lavapipe/llvmpipe), once
+    /// the GPU has been asked for; `None` before that or when there is none.
+    pub fn gpu_adapter(&self) -> Option<(&str, bool)> {
+        let adapter = self.wgpu.as_ref()?.as_ref().ok()?;
+        Some((adapter.name.as_str(), adapter.is_software))
+    }
+
     fn wgpu(&mut self) -> Result<&WgpuAdapter, String> {
         let quiet = self.headless;
         let init = || if quiet { quiet_stderr::without_stderr(init_wgpu) } else { init_wgpu() };

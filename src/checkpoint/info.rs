@@ -67,11 +67,15 @@ impl CheckpointInfo {
         }
     }
 
-    /// Records a finished epoch: its count, the step count and its report.
+    /// Records a finished epoch: its count, the step count, its report and the likelihood scale
+    /// it learned (when learned), which the model is evaluated and continued with.
     pub fn record_epoch(&mut self, report: &EpochReport) {
         self.epochs_done = report.epoch;
         self.global_step = report.global_step;
         self.history.push(*report);
+        if let Some(scale) = report.learned_scale {
+            self.training.likelihood_scale = scale;
+        }
     }
 
     /// True when every number of the history is finite (JSON cannot hold NaN or infinity).

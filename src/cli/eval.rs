@@ -23,7 +23,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         "model: {}, latent {}, {} loss, β {}, {} epochs; data: {} held-out, {} images",
         config.model.architecture.name(),
         config.model.latent_dim,
-        config.likelihood().describe(),
+        config.describe_likelihood(),
         config.beta,
         info.epochs_done,
         dataset.name,

@@ -22,4 +22,4 @@ pub use source_args::{DataArgs, ModelDataArgs, model_source};
 pub use split::{SPLIT_FILES, run_split};
 pub use sweep::{FIGURE_FILE, SweepArgs, figure_size, run_sweep};
 pub use train::run_train;
-pub use train_args::{ConvArgs, ModelArgs, TrainArgs};
+pub use train_args::{ConvArgs, LikelihoodScaleArg, ModelArgs, TrainArgs};

@@ -34,6 +34,9 @@ struct FinalMetrics {
     heldout_recon_nats: f64,
     heldout_kl_nats: f64,
     train_neg_elbo_nats: f64,
+    /// σ (MSE) or b (L1) the run learned, in pixel units (absent for a fixed scale).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    learned_scale: Option<f64>,
     /// Held-out image quality and latent usage of the final model (absent after a divergence).
     #[serde(skip_serializing_if = "Option::is_none")]
     heldout_mse: Option<f64>,
@@ -105,6 +108,9 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
             };
             checkpoint::write_atomically(&metrics_path, &serde_json::to_vec_pretty(&metrics)?)?;
             println!("saved the model and {} ({:.0} images/s)", metrics_path.display(), metrics.images_per_sec);
+            if trainer.config().learned_scale().is_some() {
+                println!("likelihood: {}", trainer.config().describe_likelihood());
+            }
             Ok(())
         }
         Err(diverged) => {
@@ -152,6 +158,7 @@ impl<'a> RunSummary<'a> {
                 heldout_recon_nats: last.heldout.reconstruction_nats,
                 heldout_kl_nats: last.heldout.kl_nats,
                 train_neg_elbo_nats: last.train.neg_elbo_nats(),
+                learned_scale: last.learned_scale,
                 heldout_mse: quality.as_ref().map(|quality| quality.mse),
                 heldout_psnr_db: quality.as_ref().map(|quality| quality.psnr_db),
                 heldout_ssim: quality.as_ref().and_then(|quality| quality.ssim),

@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::source_args::DataArgs;
 use crate::device::DeviceChoice;
-use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
+use crate::model::{Architecture, ReconstructionLoss, ScaleFit, VaeConfig};
 use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
 
 /// Options shared by everything that trains.
@@ -98,9 +98,11 @@ pub struct TrainArgs {
     pub loss: ReconstructionLoss,
     /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units (pixels
     /// run from 0 to 1), from 0.001 to 10: the loss is -log p(x|z) in nats, so a smaller scale weighs
-    /// reconstruction more against the KL term.
-    #[arg(long, visible_alias = "sigma", default_value_t = crate::training::DEFAULT_LIKELIHOOD_SCALE)]
-    pub likelihood_scale: f64,
+    /// reconstruction more against the KL term. `learned`: after every batch, the scale that
+    /// maximises that batch's likelihood (σ² = its mean squared error; b = its mean absolute error),
+    /// so the balance with the KL term is found rather than guessed; it starts at 0.1.
+    #[arg(long, visible_alias = "sigma", default_value = "0.1", value_parser = parse_likelihood_scale)]
+    pub likelihood_scale: LikelihoodScaleArg,
     /// Passes over the training images.
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
@@ -117,8 +119,30 @@ impl TrainArgs {
     /// The training configuration these arguments describe.
     pub fn training_config(&self) -> TrainingConfig {
         let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);
-        TrainingConfig { likelihood_scale: self.likelihood_scale, ..config }
+        match self.likelihood_scale {
+            LikelihoodScaleArg::Fixed(scale) => TrainingConfig { likelihood_scale: scale, ..config },
+            LikelihoodScaleArg::Learned => TrainingConfig { scale_fit: ScaleFit::Learned, ..config },
+        }
     }
+}
+
+/// `--likelihood-scale`: a number, or `learned`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum LikelihoodScaleArg {
+    /// This σ or b for the whole run (checked with the rest of the configuration).
+    Fixed(f64),
+    /// Learned from every batch, starting at [`crate::training::DEFAULT_LIKELIHOOD_SCALE`].
+    Learned,
+}
+
+fn parse_likelihood_scale(text: &str) -> Result<LikelihoodScaleArg, String> {
+    if text.trim().eq_ignore_ascii_case("learned") {
+        return Ok(LikelihoodScaleArg::Learned);
+    }
+    text.trim()
+        .parse::<f64>()
+        .map(LikelihoodScaleArg::Fixed)
+        .map_err(|_| format!("expected a number such as 0.1, or `learned`, not {text:?}"))
 }
 
 impl ModelArgs {

@@ -77,19 +77,26 @@ pub fn write_gif(path: &Path, frames: &[RgbImage], frames_per_sec: f32, ping_pon
     let mut written = 0;
     let mut encoder = gif::Encoder::new(&mut bytes, gif_width, gif_height, &global_palette).map_err(gif_error)?;
     encoder.set_repeat(gif::Repeat::Infinite).map_err(gif_error)?;
-    for frame in playback_order(frames, ping_pong) {
-        let mut gif_frame = if grey {
-            let levels: Vec<u8> = frame.pixels().map(|pixel| pixel.0[0]).collect();
-            gif::Frame { buffer: Cow::Owned(levels), ..gif::Frame::default() }
-        } else {
-            // The size was checked above: the buffer holds exactly width × height × 3 bytes.
-            gif::Frame::from_rgb_speed(gif_width, gif_height, frame.as_raw(), QUANTIZER_SPEED)
-        };
-        gif_frame.delay = delay;
-        gif_frame.dispose = gif::DisposalMethod::Keep;
-        gif_frame.width = gif_width;
-        gif_frame.height = gif_height;
-        encoder.write_frame(&gif_frame).map_err(gif_error)?;
+    // Each frame is quantised once; ping-pong plays the same encoded frames again in reverse.
+    let encoded: Vec<gif::Frame<'static>> = frames
+        .iter()
+        .map(|frame| {
+            let mut gif_frame = if grey {
+                let levels: Vec<u8> = frame.pixels().map(|pixel| pixel.0[0]).collect();
+                gif::Frame { buffer: Cow::Owned(levels), ..gif::Frame::default() }
+            } else {
+                // The size was checked above: the buffer holds exactly width × height × 3 bytes.
+                gif::Frame::from_rgb_speed(gif_width, gif_height, frame.as_raw(), QUANTIZER_SPEED)
+            };
+            gif_frame.delay = delay;
+            gif_frame.dispose = gif::DisposalMethod::Keep;
+            gif_frame.width = gif_width;
+            gif_frame.height = gif_height;
+            gif_frame
+        })
+        .collect();
+    for gif_frame in playback_order(&encoded, ping_pong) {
+        encoder.write_frame(gif_frame).map_err(gif_error)?;
         written += 1;
     }
     encoder.into_inner().map_err(gif_error)?;
@@ -99,7 +106,7 @@ pub fn write_gif(path: &Path, frames: &[RgbImage], frames_per_sec: f32, ping_pon
 }
 
 /// Frames in playback order: all frames, then (for ping-pong) the inner frames in reverse.
-fn playback_order(frames: &[RgbImage], ping_pong: bool) -> impl Iterator<Item = &RgbImage> {
+fn playback_order<T>(frames: &[T], ping_pong: bool) -> impl Iterator<Item = &T> {
     let inner_reversed = match (ping_pong, frames.len()) {
         (true, len) if len > 2 => &frames[1..len - 1],
         _ => &[],

@@ -17,8 +17,9 @@ pub const RECONSTRUCTION_PAIRS: usize = 16;
 pub const SAMPLE_GRID_SIDE: usize = 8;
 /// Most training images encoded for the scatter.
 pub const MAX_TRAIN_POINTS: usize = 60_000;
-/// Most frames in a morph strip.
-pub const MAX_MORPH_STEPS: usize = 64;
+/// Most frames in a morph strip or a traversal (the window's, the command line's, their GIFs).
+/// A strip too wide for one picture wraps into rows (see [`crate::render::strip_columns`]).
+pub const MAX_MORPH_STEPS: usize = 300;
 
 /// A morph to decode: the frame at `t` and a strip of `steps` frames from A to B.
 #[derive(Clone, Debug, PartialEq)]

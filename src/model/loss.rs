@@ -3,11 +3,15 @@
 //! Every reconstruction loss is the negative log-likelihood of the images under the decoder, so
 //! the ELBO stays in nats whichever is chosen: Bernoulli (BCE), Gaussian with standard deviation σ
 //! (MSE) and Laplace with scale b (L1), each with the decoder's mean μ = σ(logits) in [0, 1].
+//! The scale is either fixed by the user or learned: set, after every batch, to the value that
+//! maximises that batch's likelihood (the calibrated decoder of Rybkin et al. 2021, "Simple and
+//! Effective VAE Training with Calibrated Decoders": σ² = the batch's mean squared error).
 
 use std::f64::consts::PI;
 
 use burn::prelude::*;
 use burn::tensor::activation::sigmoid;
+use serde::{Deserialize, Serialize};
 
 use super::ReconstructionLoss;
 
@@ -15,6 +19,18 @@ use super::ReconstructionLoss;
 pub const MIN_LIKELIHOOD_SCALE: f64 = 1e-3;
 /// Largest σ (MSE) or b (L1) accepted, in pixel units.
 pub const MAX_LIKELIHOOD_SCALE: f64 = 10.0;
+
+/// How σ (MSE) or b (L1) is chosen.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ScaleFit {
+    /// The scale the user gave, for the whole run.
+    #[default]
+    Fixed,
+    /// After every batch, the scale that maximises that batch's likelihood ([`Likelihood::fitted_scale`]),
+    /// used for the next batch and for every evaluation; it starts at the scale given.
+    Learned,
+}
 
 /// The decoder's likelihood p(x | z): which reconstruction loss, and its scale.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -29,6 +45,30 @@ impl Likelihood {
     /// The Bernoulli likelihood (BCE), which has no scale.
     pub fn bernoulli() -> Self {
         Self { loss: ReconstructionLoss::Bce, scale: 1.0 }
+    }
+
+    /// The scale that maximises the likelihood of a batch whose mean reconstruction loss under
+    /// `self` was `reconstruction_nats` per image of `values` values: σ = √(mean squared error) for
+    /// MSE, b = mean absolute error for L1 (the maximum-likelihood scales of a Gaussian and a
+    /// Laplace), clamped to [`MIN_LIKELIHOOD_SCALE`]..=[`MAX_LIKELIHOOD_SCALE`]. The errors are read
+    /// back from the loss, which is an affine function of them at a known scale:
+    /// per value, e²/(2σ²) + ½ log(2πσ²) and |e|/b + log(2b). `None` for BCE, which has no scale,
+    /// and for a loss that is not finite.
+    pub fn fitted_scale(&self, reconstruction_nats: f64, values: usize) -> Option<f64> {
+        if !reconstruction_nats.is_finite() || values == 0 {
+            return None;
+        }
+        let per_value = reconstruction_nats / values as f64;
+        let scale = self.scale;
+        let fitted = match self.loss {
+            ReconstructionLoss::Bce => return None,
+            ReconstructionLoss::Mse => {
+                let mean_squared_error = 2.0 * scale * scale * (per_value - 0.5 * (2.0 * PI * scale * scale).ln());
+                mean_squared_error.max(0.0).sqrt()
+            }
+            ReconstructionLoss::L1 => scale * (per_value - (2.0 * scale).ln()),
+        };
+        fitted.is_finite().then(|| fitted.clamp(MIN_LIKELIHOOD_SCALE, MAX_LIKELIHOOD_SCALE))
     }
 
     /// `"bce"`, `"mse σ=0.1"` or `"l1 b=0.1"`.
@@ -117,6 +157,58 @@ mod tests {
         // b = ½ makes the constant vanish: twice the plain absolute error.
         let half = loss_of(ReconstructionLoss::L1, 0.5, [[0.0, 0.0]], [[1.0, 0.0]]);
         assert!((half - 2.0).abs() < 1e-6, "{half}");
+    }
+
+    /// Logits whose sigmoids are 0.5, 0.75, 0.25 and 0.9, against targets 1, 0.5, 0.25, 0.
+    fn calibration_example() -> ([[f32; 4]; 1], [[f32; 4]; 1]) {
+        ([[0.0, 3f32.ln(), -(3f32.ln()), 9f32.ln()]], [[1.0, 0.5, 0.25, 0.0]])
+    }
+
+    fn loss_of_4(loss: ReconstructionLoss, scale: f64) -> f64 {
+        let device = Device::flex();
+        let (logits, targets) = calibration_example();
+        let (logits, targets) = (Tensor::<2>::from_data(logits, &device), Tensor::<2>::from_data(targets, &device));
+        f64::from(as_vec(reconstruction_loss(Likelihood { loss, scale }, logits, targets))[0])
+    }
+
+    #[test]
+    fn the_fitted_gaussian_scale_is_the_root_mean_squared_error_and_scores_the_nll_at_it() {
+        // Errors 0.5, 0.25, 0 and 0.9: mean square (0.25 + 0.0625 + 0 + 0.81) / 4 = 0.280625.
+        let sigma = 0.280_625f64.sqrt();
+        for start in [0.05, 0.1, 1.0] {
+            let likelihood = Likelihood { loss: ReconstructionLoss::Mse, scale: start };
+            let fitted = likelihood.fitted_scale(loss_of_4(ReconstructionLoss::Mse, start), 4).expect("a scale");
+            assert!((fitted - sigma).abs() < 1e-5, "from σ = {start}: {fitted} != {sigma}");
+        }
+        // At σ² = MSE the Gaussian NLL of 4 values is 4 · ½ (1 + ln(2π σ²)), by hand.
+        let by_hand = 2.0 * (1.0 + (2.0 * PI * 0.280_625).ln());
+        let at_fitted = loss_of_4(ReconstructionLoss::Mse, sigma);
+        assert!((at_fitted - by_hand).abs() < 1e-5, "{at_fitted} != {by_hand}");
+        // … and it is the lowest NLL of any σ.
+        for other in [0.8 * sigma, 1.2 * sigma] {
+            assert!(loss_of_4(ReconstructionLoss::Mse, other) > at_fitted);
+        }
+    }
+
+    #[test]
+    fn the_fitted_laplace_scale_is_the_mean_absolute_error() {
+        // Errors 0.5, 0.25, 0 and 0.9: mean 0.4125; the Laplace NLL there is 4 (1 + ln(2b)).
+        let likelihood = Likelihood { loss: ReconstructionLoss::L1, scale: 0.1 };
+        let fitted = likelihood.fitted_scale(loss_of_4(ReconstructionLoss::L1, 0.1), 4).expect("a scale");
+        assert!((fitted - 0.4125).abs() < 1e-5, "{fitted}");
+        let by_hand = 4.0 * (1.0 + (2.0 * 0.4125f64).ln());
+        assert!((loss_of_4(ReconstructionLoss::L1, 0.4125) - by_hand).abs() < 1e-5);
+    }
+
+    #[test]
+    fn fitted_scales_stay_within_the_limits_and_bce_has_none() {
+        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1 };
+        // A perfect reconstruction (only the constant) fits the smallest scale, not zero.
+        let perfect = 784.0 * 0.5 * (2.0 * PI * 0.01).ln();
+        assert_eq!(mse.fitted_scale(perfect, 784), Some(MIN_LIKELIHOOD_SCALE));
+        assert_eq!(mse.fitted_scale(1e30, 784), Some(MAX_LIKELIHOOD_SCALE));
+        assert_eq!(mse.fitted_scale(f64::NAN, 784), None);
+        assert_eq!(Likelihood::bernoulli().fitted_scale(100.0, 784), None);
     }
 
     #[test]

@@ -16,6 +16,6 @@ pub use config::{
 };
 pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
-pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, reconstruction_loss};
+pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ScaleFit, reconstruction_loss};
 pub use ops::{DenseFactors, WeightGradientFactors};
 pub use vae::{LossTerms, Vae};

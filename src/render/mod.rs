@@ -22,6 +22,6 @@ pub use limits::{
 };
 pub use text::{TextStyle, draw_text, hack_font, text_width_px};
 pub use views::{
-    PAIRS_PER_ROW, decoder_grid, image_pair, morph_frames, morph_strip, neighbour_rows, prior_samples,
-    reconstruction_rows, reconstructions, single_image, thumbnail_row,
+    PAIRS_PER_ROW, decoder_grid, exported_strip, image_pair, morph_frames, morph_strip, neighbour_rows, prior_samples,
+    reconstruction_rows, reconstructions, single_image, strip_columns, thumbnail_row,
 };

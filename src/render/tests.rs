@@ -36,7 +36,7 @@ fn gutters_lie_between_cells_only_and_cells_scale_by_nearest_neighbour() {
     let mut pixels = vec![1.0, 1.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0];
     pixels.extend([0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 1.0]);
     let (scale, gutter) = (3u32, 2u32);
-    let image = morph_strip(pixels, RGB_2X2, 2).to_rgb_image(&GridStyle { scale, gutter_px: gutter }).unwrap();
+    let image = morph_strip(pixels, RGB_2X2, 2, 2).to_rgb_image(&GridStyle { scale, gutter_px: gutter }).unwrap();
     assert_eq!(image.dimensions(), (2 * 2 * scale + gutter, 2 * scale));
     for (x, y, pixel) in image.enumerate_pixels() {
         let expected = match x {
@@ -114,4 +114,44 @@ fn views_with_fixed_layouts_have_their_cells() {
     assert_eq!(frames.len(), 3);
     assert_eq!(thumbnail_row(vec![1.0; 12], RGB_2X2, 8).pixels.len(), 96);
     assert_eq!(WINDOW_STYLE, GridStyle { scale: 1, gutter_px: 1 });
+}
+
+#[test]
+fn a_300_frame_strip_too_wide_for_one_row_wraps_into_even_rows() {
+    let style = GridStyle { scale: 4, gutter_px: 2 };
+    assert_eq!(strip_columns(64, 28, &style), 64, "64 digit frames at scale 4 still fit one row");
+    // 143 frames of 114 pixels fit 16,384: 300 frames need 3 rows, filled evenly.
+    assert_eq!(strip_columns(300, 28, &style), 100);
+    let digit = ImageShape::grey(28, 28);
+    let strip = exported_strip(vec![0.5; 300 * 28 * 28], digit, 300, &style);
+    assert_eq!((strip.rows, strip.cols), (3, 100));
+    assert_eq!(strip.rendered_size(&style).unwrap(), (100 * 112 + 99 * 2, 3 * 112 + 2 * 2));
+    assert!(strip.to_rgb_image(&style).is_ok());
+}
+
+#[test]
+fn a_short_last_row_of_a_strip_is_padded_with_black() {
+    let grey = ImageShape::grey(1, 1);
+    let strip = morph_strip(vec![1.0; 5], grey, 5, 2);
+    assert_eq!((strip.rows, strip.cols), (3, 2));
+    let image = strip.to_rgb_image(&GridStyle { scale: 1, gutter_px: 0 }).unwrap();
+    let levels: Vec<u8> = image.pixels().map(|pixel| pixel.0[0]).collect();
+    assert_eq!(levels, vec![255, 255, 255, 255, 255, 0]);
+    // A strip of the wrong length is not padded: it is refused.
+    assert!(matches!(
+        morph_strip(vec![1.0; 4], grey, 5, 2).to_rgb_image(&GridStyle { scale: 1, gutter_px: 0 }),
+        Err(RenderError::PixelCountMismatch { .. })
+    ));
+}
+
+#[test]
+fn a_300_frame_colour_strip_at_scale_8_is_refused_as_a_picture_but_fits_as_an_animation() {
+    let style = GridStyle { scale: 8, gutter_px: 2 };
+    let shape = ImageShape { channels: 3, height: 64, width: 64 };
+    // 10 rows of 30 frames of 512 × 512 pixels: 79 Mpixel, over the 64 Mpixel of one picture.
+    let strip = exported_strip(Vec::new(), shape, 300, &style);
+    let error = strip.rendered_size(&style).unwrap_err();
+    assert!(matches!(error, RenderError::ImageTooLarge { .. }), "{error}");
+    assert!(error.to_string().contains("lower the scale"), "{error}");
+    assert!(check_animation_size(300, 512, 512).is_ok(), "the GIF's 300 frames stay under 256 Mpixel");
 }

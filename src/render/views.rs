@@ -6,6 +6,7 @@
 //! ([`super::RenderError::PixelCountMismatch`]), except where a layout says it pads with black.
 
 use super::ImageGrid;
+use super::limits::{GridStyle, MAX_EXPORT_SIDE_PX};
 use crate::image_shape::ImageShape;
 use crate::inference::SAMPLE_GRID_SIDE;
 
@@ -47,9 +48,39 @@ pub fn reconstructions(originals: &[f32], reconstructions: &[f32], shape: ImageS
     grid(reconstruction_rows(count), PAIRS_PER_ROW, shape, pixels)
 }
 
-/// The morph strip: `steps` frames from A to B in one row.
-pub fn morph_strip(strip: Vec<f32>, shape: ImageShape, steps: usize) -> ImageGrid {
-    grid(1, steps, shape, strip)
+/// The morph strip: `steps` frames from A to B, row after row of `columns` frames (one row when
+/// `columns >= steps`); a short last row is padded with black.
+pub fn morph_strip(mut strip: Vec<f32>, shape: ImageShape, steps: usize, columns: usize) -> ImageGrid {
+    let columns = columns.clamp(1, steps.max(1));
+    let rows = steps.div_ceil(columns);
+    // Only a strip of exactly `steps` frames is padded: any other length stays wrong and is refused.
+    if strip.len() == steps.saturating_mul(shape.values()) {
+        strip.resize(rows.saturating_mul(columns).saturating_mul(shape.values()), 0.0);
+    }
+    grid(rows, columns, shape, strip)
+}
+
+/// A strip of `steps` frames as exported with `style`: in rows of [`strip_columns`] frames.
+pub fn exported_strip(strip: Vec<f32>, shape: ImageShape, steps: usize, style: &GridStyle) -> ImageGrid {
+    morph_strip(strip, shape, steps, strip_columns(steps, shape.width, style))
+}
+
+/// Frames per row of an exported strip of `steps` frames `cell_width` pixels wide drawn with
+/// `style`: all of them when one row fits within [`MAX_EXPORT_SIDE_PX`], else the fewest rows that
+/// fit, filled evenly (300 frames 28 pixels wide at scale 4 with 2-pixel gutters: 3 rows of 100).
+/// The picture's height and pixel count are checked as for any grid (a strip too large in all is
+/// refused, saying what to lower).
+pub fn strip_columns(steps: usize, cell_width: usize, style: &GridStyle) -> usize {
+    let pitch = u64::try_from(cell_width)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(u64::from(style.scale))
+        .saturating_add(u64::from(style.gutter_px))
+        .max(1);
+    // n cells and n - 1 gutters fit when n × pitch ≤ side + gutter.
+    let fitting = (MAX_EXPORT_SIDE_PX.saturating_add(u64::from(style.gutter_px)) / pitch).max(1);
+    let fitting = usize::try_from(fitting).unwrap_or(usize::MAX);
+    let rows = steps.div_ceil(fitting).max(1);
+    steps.div_ceil(rows).max(1)
 }
 
 /// The frames of a morph animation, one single-image grid per whole frame of the strip.

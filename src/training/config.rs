@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::LrSchedule;
 use super::limits::{BATCH_SIZE, BETA, EPOCHS, KL_WARMUP_EPOCHS};
-use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, VaeConfig};
+use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, ScaleFit, VaeConfig};
 
 /// Most epochs a run may ask for (and a checkpoint may have done): the end of [`EPOCHS`].
 pub const MAX_EPOCHS: usize = *EPOCHS.end();
@@ -26,8 +26,12 @@ pub struct TrainingConfig {
     /// Reconstruction term of the loss.
     pub loss: ReconstructionLoss,
     /// σ of the Gaussian (MSE) or b of the Laplace (L1) likelihood, in pixel units ([0, 1]); BCE
-    /// ignores it. Descriptions written before it existed read as the default.
+    /// ignores it. Descriptions written before it existed read as the default. When learned, the
+    /// scale reached so far (a new run starts from the value given).
     pub likelihood_scale: f64,
+    /// Whether the scale stays as given or is learned from every batch (MSE and L1 only).
+    /// Descriptions written before it existed read as fixed, as those models were trained.
+    pub scale_fit: ScaleFit,
     /// Weight of the KL term (β-VAE); 1 is the plain ELBO.
     pub beta: f64,
     /// Epochs over which β ramps up linearly from 0; 0 disables warm-up.
@@ -52,6 +56,7 @@ impl Default for TrainingConfig {
             model: VaeConfig::new(),
             loss: ReconstructionLoss::Bce,
             likelihood_scale: DEFAULT_LIKELIHOOD_SCALE,
+            scale_fit: ScaleFit::Fixed,
             beta: 1.0,
             kl_warmup_epochs: 0,
             // The default recipe (README, "Default recipe"): against a constant 1e-3 at batch 128
@@ -71,6 +76,32 @@ impl TrainingConfig {
         Likelihood { loss: self.loss, scale: self.likelihood_scale }
     }
 
+    /// After a batch whose mean reconstruction loss was `reconstruction_nats` per image: a learned
+    /// scale moves to the one that maximises that batch's likelihood (a fixed one stays).
+    pub fn learn_scale_from(&mut self, reconstruction_nats: f64) {
+        if self.scale_fit != ScaleFit::Learned {
+            return;
+        }
+        if let Some(fitted) = self.likelihood().fitted_scale(reconstruction_nats, self.model.image_shape().values()) {
+            self.likelihood_scale = fitted;
+        }
+    }
+
+    /// The scale reached so far when it is learned (MSE or L1), else `None`.
+    pub fn learned_scale(&self) -> Option<f64> {
+        let learns = self.scale_fit == ScaleFit::Learned && self.loss != ReconstructionLoss::Bce;
+        learns.then_some(self.likelihood_scale)
+    }
+
+    /// `"bce"`, `"mse σ=0.1"`, or `"mse σ learned (now 0.043)"`.
+    pub fn describe_likelihood(&self) -> String {
+        match (self.scale_fit, self.loss) {
+            (ScaleFit::Learned, ReconstructionLoss::Mse) => format!("mse σ learned (now {:.4})", self.likelihood_scale),
+            (ScaleFit::Learned, ReconstructionLoss::L1) => format!("l1 b learned (now {:.4})", self.likelihood_scale),
+            _ => self.likelihood().describe(),
+        }
+    }
+
     /// Checks every field, with a message that says what to change.
     pub fn validate(&self) -> Result<(), String> {
         self.model.validate()?;
@@ -81,6 +112,9 @@ impl TrainingConfig {
                  {MAX_LIKELIHOOD_SCALE}, not {}",
                 readable(scale)
             ));
+        }
+        if self.scale_fit == ScaleFit::Learned && self.loss == ReconstructionLoss::Bce {
+            return Err("a learned likelihood scale needs the mse or l1 loss (bce has no scale to learn)".to_string());
         }
         if !(self.beta.is_finite() && BETA.contains(&self.beta)) {
             let (low, high) = BETA.into_inner();

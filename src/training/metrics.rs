@@ -54,6 +54,10 @@ pub struct EpochReport {
     /// checkpoints written before it was measured.
     #[serde(default)]
     pub quality: Option<EpochQuality>,
+    /// σ (MSE) or b (L1) reached at the epoch's end when the scale is learned, in pixel units;
+    /// `None` for a fixed scale and in checkpoints written before scales were learned.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub learned_scale: Option<f64>,
 }
 
 /// Held-out image quality and latent usage at one epoch's end (see

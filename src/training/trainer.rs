@@ -236,6 +236,7 @@ impl Trainer {
                 self.model = Some(self.optimizer.step(learning_rate, model, gradients, &self.device));
             }
             self.global_step = self.global_step.saturating_add(1);
+            self.config.learn_scale_from(loss.reconstruction_nats);
 
             accumulator.add(loss, batch.len());
             let seconds = started.elapsed().as_secs_f64().max(1e-9);
@@ -271,6 +272,7 @@ impl Trainer {
             images_per_sec: train_images as f64 / train_secs.max(1e-9),
             train_secs,
             quality,
+            learned_scale: self.config.learned_scale(),
         }))
     }
 

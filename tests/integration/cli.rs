@@ -147,6 +147,31 @@ fn export_morph_as_gif_has_ping_pong_frames() {
 }
 
 #[test]
+fn a_300_step_morph_exports_as_a_wrapped_strip_and_a_gif_and_301_is_refused() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let morph = |steps: &str, name: &str| {
+        vae_explorer()
+            .args(["export", "morph", "--from-index", "0", "--to-index", "7", "--steps", steps, "--out"])
+            .arg(out.path().join(name))
+            .output()
+            .expect("run the binary")
+    };
+    let output = morph("300", "morph.png");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    // 300 frames of 28 × 4 pixels do not fit one 16,384-pixel row: 3 rows of 100.
+    let image = image::open(out.path().join("morph.png")).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (100 * 112 + 99 * 2, 3 * 112 + 2 * 2));
+    let output = morph("300", "morph.gif");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(vae_explorer::export::gif_frame_count(&out.path().join("morph.gif")).expect("a GIF"), 598);
+    let output = morph("301", "too_long.png");
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--steps must be 2 to 300, not 301"), "{stderr}");
+    assert!(!out.path().join("too_long.png").exists());
+}
+
+#[test]
 fn a_morph_end_given_as_a_number_suggests_the_index_flag_and_a_missing_file_is_named_once() {
     let out = tempfile::tempdir().expect("temp dir");
     let png = out.path().join("morph.png");

@@ -243,7 +243,7 @@ fn colour_pictures_are_written_as_rgb_png_and_colour_gif() {
     let shape = ImageShape { channels: 3, height: 2, width: 2 };
     let mut first = vec![1.0, 0.0, 0.0, 1.0, 0.0, 1.0, 0.0, 1.0, 0.0, 0.0, 1.0, 1.0];
     first.extend([0.0; 12]);
-    let grid = morph_strip(first, shape, 2);
+    let grid = morph_strip(first, shape, 2, 2);
     let image = grid.to_rgb_image(&GridStyle { scale: 2, gutter_px: 1 }).unwrap();
     assert_eq!(image.dimensions(), (9, 4));
     assert_eq!(image.get_pixel(0, 0).0, [255, 0, 0]);

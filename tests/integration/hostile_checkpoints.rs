@@ -156,6 +156,7 @@ fn nan_weights_are_refused_at_load_and_never_saved() {
         images_per_sec: 1.0,
         train_secs: 1.0,
         quality: None,
+        learned_scale: None,
     };
     let nan_history = CheckpointInfo { epochs_done: 1, history: vec![nan_report], ..info };
     let error = checkpoint::save(dir.path(), &model, &nan_history).expect_err("a NaN history is not saved");

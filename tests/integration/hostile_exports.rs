@@ -77,7 +77,7 @@ fn oversize_exports_on_the_command_line_fail_and_write_nothing() {
         &["grid", "--gutter", "10000"],
         &["grid", "--scale", "8", "--gutter", "2000"],
         &["grid", "--size", "64", "--scale", "8"],
-        &["morph", "--from-index", "0", "--to-index", "1", "--steps", "64", "--gutter", "1000"],
+        &["morph", "--from-index", "0", "--to-index", "1", "--steps", "300", "--gutter", "1000"],
     ];
     for args in cases {
         let out = dir.path().join("big.png");

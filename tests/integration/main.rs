@@ -2,6 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod calibrated_decoder;
 mod checkpoints;
 mod cli;
 mod colour_folder_ui;

@@ -37,6 +37,7 @@ fn report(epoch: usize, neg_elbo: f64, psnr_db: f64) -> EpochReport {
             images: 999,
             measure_secs: 0.01,
         }),
+        learned_scale: None,
     }
 }
 

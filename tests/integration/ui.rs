@@ -108,16 +108,17 @@ fn views_export_from_the_window_and_a_bad_path_is_an_error_in_the_window() {
 }
 
 #[test]
-fn a_64_frame_gif_export_runs_on_the_file_thread_while_frames_go_on() {
+fn a_300_frame_gif_export_runs_on_the_file_thread_while_frames_go_on_and_the_strip_wraps() {
     let autosave = tempfile::tempdir().expect("temp dir");
     let mut harness = app_harness(&autosave);
-    harness.state_mut().settings_mut().views.morph.steps = 64;
+    harness.state_mut().settings_mut().views.morph.steps = 300;
     harness.state_mut().settings_mut().views.export.scale = 8;
+    harness.state_mut().settings_mut().views.export.gutter_px = 2;
     run_until(&mut harness, "the scatter", |app| app.explorer().state.cloud.value.is_some());
     harness.state_mut().explorer_mut().pick_point(0, PointRef { train: false, index: 0 });
     harness.state_mut().explorer_mut().pick_point(1, PointRef { train: false, index: 1 });
     run_until(&mut harness, "the morph", |app| {
-        app.explorer().state.morph.value.as_ref().is_some_and(|(request, _, _)| request.steps == 64)
+        app.explorer().state.morph.value.as_ref().is_some_and(|(request, _, _)| request.steps == 300)
     });
     let out = tempfile::tempdir().expect("temp dir");
     let gif = out.path().join("morph.gif");
@@ -128,8 +129,15 @@ fn a_64_frame_gif_export_runs_on_the_file_thread_while_frames_go_on() {
     harness.step();
     run_until(&mut harness, "the GIF", |app| app.file_jobs_in_flight() == 0);
     assert!(harness.state().progress().last_error.is_none(), "{:?}", harness.state().progress().last_error);
-    assert_eq!(vae_explorer::export::gif_frame_count(&gif).expect("a GIF"), 2 * 64 - 2);
+    assert_eq!(vae_explorer::export::gif_frame_count(&gif).expect("a GIF"), 2 * 300 - 2);
     assert!(harness.query_by_label_contains("exported").is_some());
+    // The strip of 300 frames of 224 pixels is too wide for one picture: 5 rows of 60.
+    let png = out.path().join("strip.png");
+    harness.state_mut().export(ExportView::MorphStrip, &png);
+    run_until(&mut harness, "the strip", |app| app.file_jobs_in_flight() == 0);
+    assert!(harness.state().progress().last_error.is_none(), "{:?}", harness.state().progress().last_error);
+    let image = image::open(&png).expect("a PNG");
+    assert_eq!((image.width(), image.height()), (60 * 224 + 59 * 2, 5 * 224 + 4 * 2));
 }
 
 #[test]

@@ -123,7 +123,7 @@ impl ExportJob {
             }
             ExportView::MorphStrip => {
                 let (request, _, strip) = state.morph.value.as_ref().ok_or_else(missing)?;
-                render::morph_strip(strip.clone(), shape, request.steps)
+                render::exported_strip(strip.clone(), shape, request.steps, &style)
             }
             ExportView::DecodedPoint => {
                 let (_, image) = state.decoded.value.as_ref().ok_or_else(missing)?;
@@ -131,7 +131,7 @@ impl ExportJob {
             }
             ExportView::Traversal => {
                 let (request, _, strip) = state.traversal.value.as_ref().ok_or_else(missing)?;
-                render::morph_strip(strip.clone(), shape, request.steps)
+                render::exported_strip(strip.clone(), shape, request.steps, &style)
             }
             ExportView::Neighbours => {
                 let found = state.neighbours.value.as_ref().ok_or_else(missing)?;

@@ -10,7 +10,7 @@ use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::model::{
     Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
-    ReconstructionLoss,
+    ReconstructionLoss, ScaleFit,
 };
 use crate::training::limits;
 
@@ -102,12 +102,29 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
         ReconstructionLoss::L1 => Some("b "),
     };
     if let Some(prefix) = scale_name {
-        let scale = DragValue::new(&mut training.likelihood_scale)
-            .range(MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE)
-            .speed(0.002)
-            .max_decimals(3)
-            .prefix(prefix);
-        ui.add(scale).on_hover_text("scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)");
+        ui.horizontal(|ui| {
+            let learned = training.scale_fit == ScaleFit::Learned;
+            let scale = DragValue::new(&mut training.likelihood_scale)
+                .range(MIN_LIKELIHOOD_SCALE..=MAX_LIKELIHOOD_SCALE)
+                .speed(0.002)
+                .max_decimals(3)
+                .prefix(if learned { format!("{prefix}from ") } else { prefix.to_string() });
+            ui.add(scale).on_hover_text(if learned {
+                "where the learned scale starts, in pixel units"
+            } else {
+                "scale of the likelihood, in pixel units: Gaussian σ (mse) or Laplace b (l1)"
+            });
+            let mut learn = learned;
+            ui.checkbox(&mut learn, "learned").on_hover_text(
+                "calibrated decoder (Rybkin et al. 2021): after every batch the scale becomes the one that fits \
+                 that batch best (σ² = its mean squared error, b = its mean absolute error), so the balance \
+                 between reconstruction and KL is found rather than guessed, and the nats stay a likelihood",
+            );
+            training.scale_fit = if learn { ScaleFit::Learned } else { ScaleFit::Fixed };
+        });
+    } else {
+        // BCE has no scale to learn.
+        training.scale_fit = ScaleFit::Fixed;
     }
     ui.horizontal(|ui| {
         ui.add(DragValue::new(&mut training.beta).range(limits::BETA).speed(0.05).prefix("β ")).on_hover_text(format!(

@@ -79,18 +79,31 @@ fn vector_unit(full_width_avx512: bool) -> (&'static str, usize) {
 
 /// GFLOP/s of the best of a few 1024³ matrix products on `device`: what burn's matmul reaches
 /// on a shape that suits it, a ceiling for the smaller products of a training step.
-pub fn matmul_ceiling_gflops(device: &Device) -> f64 {
+///
+/// A GPU queues work and returns at once, so each product is timed until the device has finished
+/// it: the clock stops only after the sum of the product (which needs every element) is read back
+/// and the device is synchronised. The sum is checked (all-ones factors give exactly 1024³), so a
+/// product that did not run, or ran wrong, is reported as an error rather than as a speed.
+pub fn matmul_ceiling_gflops(device: &Device) -> Result<f64, String> {
     const SIDE: usize = 1024;
     let lhs = Tensor::<2>::ones([SIDE, SIDE], device);
     let rhs = Tensor::<2>::ones([SIDE, SIDE], device);
+    // The factors are made before the clock starts.
+    device.sync().map_err(|error| format!("the device failed: {error}"))?;
+    let expected = (SIDE * SIDE * SIDE) as f64;
     let mut best = f64::INFINITY;
     for _ in 0..5 {
         let started = Instant::now();
         let product = lhs.clone().matmul(rhs.clone());
-        let _ = product.into_data();
+        let total: f32 =
+            product.sum().try_into_scalar().map_err(|error| format!("cannot read the product: {error}"))?;
+        device.sync().map_err(|error| format!("the device failed: {error}"))?;
         best = best.min(started.elapsed().as_secs_f64());
+        if f64::from(total) != expected {
+            return Err(format!("the 1024³ product came back wrong (sum {total}, not {expected})"));
+        }
     }
-    2.0 * (SIDE * SIDE * SIDE) as f64 / best.max(1e-12) / 1e9
+    Ok(2.0 * expected / best.max(1e-12) / 1e9)
 }
 
 #[cfg(test)]
@@ -113,6 +126,13 @@ mod tests {
         assert!(!full_width_avx512(zen_4));
         assert!(full_width_avx512(zen_5));
         assert!(full_width_avx512(intel));
+    }
+
+    #[test]
+    fn the_matmul_ceiling_is_a_finite_rate_once_the_product_checks_out() {
+        // Ones times ones sums to exactly 1024³, so a product that ran gives a rate, not an error.
+        let gflops = matmul_ceiling_gflops(&Device::flex()).expect("the product checks out");
+        assert!(gflops.is_finite() && gflops > 0.0, "{gflops}");
     }
 
     #[test]

@@ -59,11 +59,12 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
             if !(2..=MAX_MORPH_STEPS).contains(&morph.steps) {
                 bail!("--steps must be 2 to {MAX_MORPH_STEPS}, not {}", morph.steps);
             }
+            let columns = render::strip_columns(morph.steps, width, &style);
             if is_gif {
                 let (frame_width, frame_height) = check_size(1, 1)?;
                 check_animation_size(morph.steps, frame_width, frame_height)?;
             } else {
-                check_size(1, morph.steps)?;
+                check_size(morph.steps.div_ceil(columns), columns)?;
             }
             let from = morph_end(morph, &snapshot, morph.from.as_deref(), morph.from_index, "--from")?;
             let to = morph_end(morph, &snapshot, morph.to.as_deref(), morph.to_index, "--to")?;
@@ -75,7 +76,7 @@ pub fn run_export(args: &ExportArgs) -> Result<()> {
                 println!("wrote {} ({written} frames, ping-pong)", picture.out.display());
                 return Ok(());
             }
-            render::morph_strip(strip, shape, morph.steps)
+            render::morph_strip(strip, shape, morph.steps, columns)
         }
         ExportKind::Traversal(traversal) => return super::traversal::export_traversal(traversal, &snapshot),
         ExportKind::Neighbours(neighbours) => return super::neighbours::export_neighbours(neighbours, &snapshot),

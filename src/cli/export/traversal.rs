@@ -7,7 +7,7 @@ use super::TraversalArgs;
 use crate::export::{provenance, write_grid_png};
 use crate::inference::{MAX_MORPH_STEPS, ModelSnapshot, decode, encode_means};
 use crate::latent::{Direction, class_mean};
-use crate::render::{GridStyle, ImageGrid, rendered_size};
+use crate::render::{self, GridStyle, rendered_size};
 
 /// Writes the traversal strip `--from-class` → `--to-class` of `--steps` frames.
 pub(super) fn export_traversal(args: &TraversalArgs, snapshot: &ModelSnapshot) -> Result<()> {
@@ -20,7 +20,8 @@ pub(super) fn export_traversal(args: &TraversalArgs, snapshot: &ModelSnapshot) -
     };
     let shape = snapshot.image_shape();
     let style = GridStyle { scale: picture.scale, gutter_px: picture.gutter };
-    rendered_size(1, args.steps, shape.height, shape.width, &style)?;
+    let columns = render::strip_columns(args.steps, shape.width, &style);
+    rendered_size(args.steps.div_ceil(columns), columns, shape.height, shape.width, &style)?;
     let dataset = picture.source.open_data_for(snapshot)?;
     let (from_class, to_class) =
         (class_index(from_name, &dataset.class_names)?, class_index(to_name, &dataset.class_names)?);
@@ -34,7 +35,7 @@ pub(super) fn export_traversal(args: &TraversalArgs, snapshot: &ModelSnapshot) -
     };
     let direction = Direction { from: mean_of(from_class, from_name)?, to: mean_of(to_class, to_name)? };
     let strip = decode(&snapshot.model, &direction.traversal(args.steps), latent_dim);
-    let grid = ImageGrid { rows: 1, cols: args.steps, shape, pixels: strip };
+    let grid = render::morph_strip(strip, shape, args.steps, columns);
     let (image_width, image_height) = write_grid_png(
         &picture.out,
         &grid,

@@ -52,6 +52,14 @@ pub fn run_start(run: &PlannedRun, sweep: &SweepArgs) -> RunStart {
     if finished { RunStart::Finished } else { RunStart::Resume }
 }
 
+/// The likelihood scale as `--likelihood-scale` gives it: the number, or `learned` (whose value moves).
+fn scale_text(config: &crate::training::TrainingConfig) -> String {
+    match config.scale_fit {
+        crate::model::ScaleFit::Fixed => config.likelihood_scale.to_string(),
+        crate::model::ScaleFit::Learned => "learned".to_string(),
+    }
+}
+
 /// The first setting in which the model `info` describes differs from what `sweep` trains for
 /// `run`, as "--flag (value there, value now)"; `None` when all match.
 pub fn differing_flag(run: &PlannedRun, info: &CheckpointInfo, sweep: &SweepArgs) -> Option<String> {
@@ -68,7 +76,7 @@ pub fn differing_flag(run: &PlannedRun, info: &CheckpointInfo, sweep: &SweepArgs
         ("--lr-schedule, --lr-warmup-epochs or --lr-final-fraction", schedule(found), schedule(&expected)),
         ("--batch-size", found.batch_size.to_string(), expected.batch_size.to_string()),
         ("--seed", found.seed.to_string(), expected.seed.to_string()),
-        ("--likelihood-scale", found.likelihood_scale.to_string(), expected.likelihood_scale.to_string()),
+        ("--likelihood-scale", scale_text(found), scale_text(&expected)),
         ("--base-channels", found.model.conv_base_channels.to_string(), expected.model.conv_base_channels.to_string()),
         (
             "--residual-blocks",

@@ -1,13 +1,12 @@
 //! The direction between two means (two classes, or morph ends A and B): a slider that moves the
 //! sliders' point along it, and the traversal strip from one mean to the other.
 
-use egui::{Slider, Vec2};
+use egui::Slider;
 
-use crate::app::explorer::images::texture::{CachedTexture, texture_image};
+use crate::app::explorer::images::strip::StripView;
 use crate::app::explorer::state::ExplorerState;
 use crate::app::settings::exploration_settings::{DirectionBetween, DirectionSettings};
 use crate::inference::{DirectionEnds, MAX_MORPH_STEPS};
-use crate::render;
 
 /// Range of the direction slider: 1 moves the point by the whole way from one mean to the other.
 pub const DIRECTION_AMOUNT_RANGE: std::ops::RangeInclusive<f32> = -2.0..=2.0;
@@ -22,7 +21,7 @@ pub enum DirectionAction {
 /// The direction panel's view state.
 #[derive(Default)]
 pub struct DirectionPanel {
-    strip: CachedTexture,
+    strip: StripView,
     /// How far the sliders' point has been moved along the direction since it was last placed.
     amount: f32,
 }
@@ -75,11 +74,7 @@ impl DirectionPanel {
         };
         ui.small(format!("{ends}: {:.3} apart in latent space", direction.length()));
         let steps = request.steps;
-        let texture = self.strip.get(ui.ctx(), "direction_strip", state.traversal.generation, || {
-            texture_image(&render::morph_strip(strip.clone(), shape, steps))
-        });
-        let cell = ((ui.available_width() - 4.0) / steps as f32).clamp(8.0, 48.0);
-        ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
+        self.strip.show(ui, "direction_strip", state.traversal.generation, strip, shape, steps);
         let before = self.amount;
         ui.small("move the point along it (1 = the whole way from one mean to the other):");
         ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(60.0);

@@ -5,4 +5,5 @@ pub mod decoder_grid;
 pub mod drawing_canvas;
 pub mod image_grids;
 pub mod morph_view;
+pub mod strip;
 pub mod texture;

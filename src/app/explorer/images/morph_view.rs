@@ -2,9 +2,11 @@
 
 use egui::{Slider, Vec2};
 
+use crate::app::explorer::images::strip::{self, StripView};
 use crate::app::explorer::images::texture::{CachedTexture, content_key, texture_image};
 use crate::app::explorer::state::{ExplorerState, PointRef};
 use crate::app::settings::view_settings::MorphSettings;
+use crate::inference::MAX_MORPH_STEPS;
 use crate::latent::Interpolation;
 use crate::render;
 
@@ -29,7 +31,7 @@ pub struct MorphView {
     browse_start: usize,
     ends: [CachedTexture; 2],
     frame: CachedTexture,
-    strip: CachedTexture,
+    strip: StripView,
     browser: CachedTexture,
 }
 
@@ -70,24 +72,21 @@ impl MorphView {
             ui.add(Slider::new(&mut settings.t, 0.0..=1.0).text("t").fixed_decimals(2));
             ui.selectable_value(&mut settings.interpolation, Interpolation::Linear, "linear");
             ui.selectable_value(&mut settings.interpolation, Interpolation::Spherical, "spherical");
-            ui.add(egui::DragValue::new(&mut settings.steps).range(2..=64).prefix("steps "));
+            ui.add(egui::DragValue::new(&mut settings.steps).range(2..=MAX_MORPH_STEPS).prefix("steps "));
         });
         let Some((request, frame, strip)) = &state.morph.value else {
             ui.label("choose A and B to morph");
             return actions;
         };
         let generation = state.morph.generation;
-        let side = (ui.available_height() - 70.0).clamp(64.0, 220.0);
+        let steps = request.steps;
+        let strip_height = strip::shown_size(steps, ui.available_width()).1.y;
+        let side = (ui.available_height() - 70.0 - strip_height).clamp(64.0, 220.0);
         let texture = self
             .frame
             .get(ui.ctx(), "morph_frame", generation, || texture_image(&render::single_image(frame.clone(), shape)));
         ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)));
-        let steps = request.steps;
-        let strip_texture = self.strip.get(ui.ctx(), "morph_strip", generation, || {
-            texture_image(&render::morph_strip(strip.clone(), shape, steps))
-        });
-        let cell = ((ui.available_width() - 8.0) / steps as f32).min(48.0);
-        ui.add(egui::Image::new(strip_texture).fit_to_exact_size(Vec2::new(cell * steps as f32, cell)));
+        self.strip.show(ui, "morph_strip", generation, strip, shape, steps);
         actions
     }
 

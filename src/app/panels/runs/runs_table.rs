@@ -163,7 +163,10 @@ pub fn ui(
                 }
             }
             let config = run.info.as_ref().map(|info| &info.training);
-            ui.label(config.map_or("–", |config| config.model.architecture.name()));
+            let arch = ui.label(config.map_or("–", |config| config.model.architecture.name()));
+            if let Some(config) = config {
+                arch.on_hover_text(format!("loss {}", config.describe_likelihood()));
+            }
             ui.label(config.map_or_else(|| "–".to_string(), |config| config.model.latent_dim.to_string()));
             ui.label(config.map_or_else(|| "–".to_string(), |config| config.beta.to_string()));
             ui.label(run.history.last().map_or_else(|| "0".to_string(), |report| report.epoch.to_string()));
@@ -193,6 +196,7 @@ mod tests {
             images_per_sec: 1.0,
             train_secs: 1.0,
             quality: psnr_db.map(|psnr_db| EpochQuality { psnr_db, ..EpochQuality::default() }),
+            learned_scale: None,
         };
         RunRecord { name: name.into(), ..RunRecord::current(&[report]) }
     }
