@@ -102,9 +102,9 @@ def heldout_figures(model, heldout):
             decoded = torch.sigmoid(model.decode_logits(mean))
             squared_error_sum += (decoded - batch).double().pow(2).sum().item()
             for original, rebuilt in zip(batch.numpy(), decoded.numpy()):
-                ssim_sum += structural_similarity(
+                ssim_sum += float(structural_similarity(
                     np.moveaxis(original, 0, -1), np.moveaxis(rebuilt, 0, -1), gaussian_weights=True,
-                    sigma=1.5, use_sample_covariance=False, data_range=1.0, channel_axis=-1)
+                    sigma=1.5, use_sample_covariance=False, data_range=1.0, channel_axis=-1))
     count = len(heldout)
     mse = squared_error_sum / heldout[0].numel() / count
     return {
