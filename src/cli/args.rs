@@ -4,9 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use super::source_args::ModelDataArgs;
+use super::source_args::{DataArgs, ModelDataArgs};
 use super::{BenchArgs, ExportArgs, SweepArgs, TrainArgs};
-use crate::data::DataSource;
 use crate::latent::PlaneMethod;
 
 /// Train or load a variational autoencoder and explore its latent space.
@@ -98,18 +97,12 @@ pub struct EvalArgs {
 /// `vae-explorer split`.
 #[derive(Debug, Args)]
 pub struct SplitArgs {
-    /// `bundled` for the built-in MNIST digits, or a folder of IDX files.
-    #[arg(long, default_value = "bundled")]
-    pub data: String,
+    /// The dataset to split and how a folder of pictures is read.
+    #[command(flatten)]
+    pub input: DataArgs,
     /// Folder for train-images-idx3-ubyte, train-labels-idx1-ubyte and the held-out set as
-    /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (created if missing; must not hold them yet).
+    /// t10k-images-idx3-ubyte, t10k-labels-idx1-ubyte (colour sets: idx4, [n, channels, height,
+    /// width]); created if missing; must not hold them yet.
     #[arg(long)]
     pub out: PathBuf,
-}
-
-impl SplitArgs {
-    /// The data source named by `--data`.
-    pub fn data_source(&self) -> DataSource {
-        DataSource::from_arg(&self.data)
-    }
 }
