@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::app::background::view_export::ExportView;
 use crate::app::explorer::state::PointRef;
+use crate::app::layout::view_pane::ViewPane;
 use crate::data::PreprocessingChoice;
 
 /// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].
@@ -106,4 +107,10 @@ pub enum AppAction {
     SetPreprocessing(PreprocessingChoice),
     /// Make the encoded drawing morph end A (0) or B (1).
     UseDrawing(usize),
+    /// Draw this view over the whole views' area.
+    MaximiseView(ViewPane),
+    /// Show every view's tile again.
+    RestoreLayout,
+    /// Lay the views out as they are at the first start.
+    ResetLayout,
 }

@@ -76,6 +76,12 @@ impl VaeApp {
             AppAction::ScanRuns(folder) => return self.scan_runs(folder),
             AppAction::SetPreprocessing(choice) => return self.set_preprocessing(choice),
             AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
+            AppAction::MaximiseView(view) => return self.settings.layout.maximise(view),
+            AppAction::RestoreLayout => return self.settings.layout.restore(),
+            AppAction::ResetLayout => {
+                self.settings.layout = crate::app::layout::view_layout::ViewLayout::default();
+                return;
+            }
         };
         let sent = match &self.worker {
             Some(worker) => worker.send(command),

@@ -154,8 +154,8 @@ impl RunsPanel {
             actions.push(AppAction::ScanRuns(self.folder.clone()));
         }
         self.was_active = active;
-        ui.horizontal(|ui| {
-            ui.heading("Runs");
+        // The tile's tab says "Runs"; the header wraps rather than running out of a narrow tile.
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Choose folder…").clicked() {
                 actions.push(AppAction::Ask(DialogRequest::RunsFolder));
             }
