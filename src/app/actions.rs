@@ -68,6 +68,13 @@ pub enum AppAction {
     OpenLastSession,
     /// Delete a kept run's folder (the Runs panel asked first).
     DeleteRun(PathBuf),
+    /// Rename a kept run's folder (on the file thread; an existing folder is never replaced).
+    RenameRun {
+        /// The run's folder.
+        dir: PathBuf,
+        /// Its new name, a folder name beside it.
+        name: String,
+    },
     /// Ask for a path in a dialog (it runs on its own thread; the answer is another action).
     Ask(DialogRequest),
     /// Use a folder of IDX files or images as the dataset (loaded on the file thread).

@@ -63,6 +63,10 @@ impl VaeApp {
                 let runs_dir = self.kept.runs_dir.clone();
                 return self.submit(FileJob::DeleteRun { dir, runs_dir });
             }
+            AppAction::RenameRun { dir, name } => {
+                let runs_dir = self.kept.runs_dir.clone();
+                return self.submit(FileJob::RenameRun { dir, name, runs_dir });
+            }
             AppAction::Ask(request) => return self.ask(request),
             AppAction::OpenFolder(folder) => return self.select_folder(folder),
             AppAction::OpenModel(folder) => {

@@ -92,6 +92,14 @@ impl VaeApp {
                 self.apply(AppAction::ScanRuns(None));
             }
             FileEvent::RunDeleted(Err(error)) => self.progress.last_error = Some(error.to_string()),
+            FileEvent::RunRenamed { from, result: Ok(to) } => {
+                let name = |dir: &std::path::Path| crate::display_name::escaped(dir.file_name().unwrap_or_default());
+                self.notice = Some(format!("renamed the run {} to {}", name(&from), name(&to)));
+                self.kept.renamed(&from, &to);
+                self.runs.renamed(&from, &to);
+                self.apply(AppAction::ScanRuns(None));
+            }
+            FileEvent::RunRenamed { result: Err(error), .. } => self.progress.last_error = Some(error.to_string()),
         }
     }
 
