@@ -51,7 +51,13 @@ impl Explorer {
         let layout = self.layout_for(settings, &cloud);
         let wants_layout = settings.plane.layout_method().is_some() && cloud.latent_dim > 2;
         spread_choice_ui(ui, settings, layout.is_none());
-        if wants_layout && layout.as_ref().is_none_or(|layout| layout.cloud_fingerprint != cloud.fingerprint) {
+        // A stand-in (an earlier epoch's, another seed's or the other method's) is said to be one.
+        let exact = layout.as_ref().is_some_and(|layout| {
+            layout.cloud_fingerprint == cloud.fingerprint
+                && Some(layout.method) == settings.plane.layout_method()
+                && layout.seed == settings.plane_seed
+        });
+        if wants_layout && !exact {
             let progress = self.state.planes.progress.filter(|progress| {
                 progress.cloud_fingerprint == cloud.fingerprint && progress.seed == settings.plane_seed
             });
