@@ -55,13 +55,18 @@ pub struct Explorer {
 }
 
 impl Explorer {
-    /// Folds an inference result in; a model of another latent size resets the sliders and ends.
+    /// Folds an inference result in; a model of another latent size resets the sliders and ends,
+    /// and under a model of the same size the ends' means are asked again of its encoder.
     pub fn apply(&mut self, result: InferenceResult) {
-        if let InferenceResult::ModelReady(model) = &result
-            && model.latent_dim() != self.latent.len()
-        {
-            self.latent = vec![0.0; model.latent_dim()];
-            self.state.ends = [None, None];
+        if let InferenceResult::ModelReady(model) = &result {
+            if model.latent_dim() != self.latent.len() {
+                self.latent = vec![0.0; model.latent_dim()];
+                self.state.ends = [None, None];
+            } else {
+                // The ends' pixels stay; their means were the old encoder's (the request ledger
+                // asks for them again, and the thread's redo of its last requests answers too).
+                self.state.ends.iter_mut().flatten().for_each(|end| end.mean = None);
+            }
         }
         self.state.apply(result);
     }
