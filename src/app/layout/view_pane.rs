@@ -54,7 +54,7 @@ impl ViewPane {
             Self::Morph => "Morph",
             Self::Draw => "Draw",
             Self::LatentPoint => "Latent point",
-            Self::Directions => "Directions and neighbours",
+            Self::Directions => "Directions",
         }
     }
 }
