@@ -71,7 +71,8 @@ fn morph_ends_follow_a_new_model_of_the_same_latent_size() {
     harness.state_mut().apply(AppAction::PickPoint { slot: 0, point: a });
     harness.state_mut().apply(AppAction::PickPoint { slot: 1, point: b });
     harness.run_steps(2);
-    let means = |app: &VaeApp| app.explorer().state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
+    let means =
+        |app: &VaeApp| app.explorer().state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
     let old = means(harness.state());
     assert!(old.iter().all(Option::is_some), "both ends have the bundled encoder's means");
 

@@ -38,7 +38,7 @@ impl Default for ViewLayout {
         let directions = tabs(&mut tiles, &[ViewPane::Directions]);
         let loss = tabs(&mut tiles, &[ViewPane::Loss]);
         let runs = tabs(&mut tiles, &[ViewPane::Runs]);
-        let side = linear(&mut tiles, false, &[(point, 0.45), (directions, 0.55)]);
+        let side = linear(&mut tiles, false, &[(point, 0.5), (directions, 0.5)]);
         let pictures = linear(&mut tiles, true, &[(scatter, 0.38), (images, 0.38), (side, 0.24)]);
         let curves = linear(&mut tiles, true, &[(loss, 0.55), (runs, 0.45)]);
         let root = linear(&mut tiles, false, &[(pictures, 0.68), (curves, 0.32)]);
