@@ -91,4 +91,14 @@ fn morph_ends_follow_a_new_model_of_the_same_latent_size() {
     });
     let state = &harness.state().explorer().state;
     assert!(state.ends.iter().all(Option::is_some), "the ends stay, with their pixels");
+
+    // Each new model asks again (an encoding is a one-off the inference thread does not redo).
+    let first = means(harness.state());
+    let before = harness.state().explorer().state.model.clone().expect("the model");
+    harness.state_mut().apply(AppAction::OpenModel(runs_dir.path().join("untrained")));
+    run_until(&mut harness, "the means under the model opened again", |app| {
+        let reopened = app.explorer().state.model.as_ref().is_some_and(|model| !std::sync::Arc::ptr_eq(model, &before));
+        reopened && means(app).iter().all(Option::is_some)
+    });
+    assert_eq!(means(harness.state()), first, "the same weights put the ends at the same means");
 }
