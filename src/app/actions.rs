@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use crate::app::background::view_export::ExportView;
 use crate::app::explorer::state::PointRef;
+use crate::app::layout::view_pane::ViewPane;
 use crate::data::PreprocessingChoice;
 
 /// A file or folder the user is asked for; the answer arrives later as an [`AppAction`].
@@ -67,6 +68,13 @@ pub enum AppAction {
     OpenLastSession,
     /// Delete a kept run's folder (the Runs panel asked first).
     DeleteRun(PathBuf),
+    /// Rename a kept run's folder (on the file thread; an existing folder is never replaced).
+    RenameRun {
+        /// The run's folder.
+        dir: PathBuf,
+        /// Its new name, a folder name beside it.
+        name: String,
+    },
     /// Ask for a path in a dialog (it runs on its own thread; the answer is another action).
     Ask(DialogRequest),
     /// Use a folder of IDX files or images as the dataset (loaded on the file thread).
@@ -106,4 +114,10 @@ pub enum AppAction {
     SetPreprocessing(PreprocessingChoice),
     /// Make the encoded drawing morph end A (0) or B (1).
     UseDrawing(usize),
+    /// Draw this view over the whole views' area.
+    MaximiseView(ViewPane),
+    /// Show every view's tile again.
+    RestoreLayout,
+    /// Lay the views out as they are at the first start.
+    ResetLayout,
 }

@@ -63,6 +63,10 @@ impl VaeApp {
                 let runs_dir = self.kept.runs_dir.clone();
                 return self.submit(FileJob::DeleteRun { dir, runs_dir });
             }
+            AppAction::RenameRun { dir, name } => {
+                let runs_dir = self.kept.runs_dir.clone();
+                return self.submit(FileJob::RenameRun { dir, name, runs_dir });
+            }
             AppAction::Ask(request) => return self.ask(request),
             AppAction::OpenFolder(folder) => return self.select_folder(folder),
             AppAction::OpenModel(folder) => {
@@ -76,6 +80,12 @@ impl VaeApp {
             AppAction::ScanRuns(folder) => return self.scan_runs(folder),
             AppAction::SetPreprocessing(choice) => return self.set_preprocessing(choice),
             AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
+            AppAction::MaximiseView(view) => return self.settings.layout.maximise(view),
+            AppAction::RestoreLayout => return self.settings.layout.restore(),
+            AppAction::ResetLayout => {
+                self.settings.layout = crate::app::layout::view_layout::ViewLayout::default();
+                return;
+            }
         };
         let sent = match &self.worker {
             Some(worker) => worker.send(command),

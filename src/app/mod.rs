@@ -8,6 +8,7 @@ mod apply;
 mod background;
 mod drops;
 mod explorer;
+mod layout;
 mod palette;
 mod panels;
 mod settings;
@@ -33,7 +34,10 @@ pub use explorer::scatter::latent_scatter::LatentScatter;
 pub use explorer::scatter::planes::{PlaneLayouts, PlaneProgress};
 pub use explorer::sliders::kl_strip::{DimensionKl, KlSource, bar_label as kl_bar_label};
 pub use explorer::state::{ExplorerState, MorphEnd, PointRef, Versioned};
-pub use explorer::views::{Explorer, ExplorerTab};
+pub use explorer::views::Explorer;
+pub use layout::tiles_behavior::{MAXIMISE_LABEL, RESTORE_LABEL};
+pub use layout::view_layout::ViewLayout;
+pub use layout::view_pane::ViewPane;
 pub use panels::preprocessing::{BACKGROUND_CHOICES, IMAGE_SIZE_CHOICES_PX};
 pub use panels::runs::kept_runs::KeptRuns;
 pub use panels::runs::run_folders::default_runs_dir;
@@ -43,6 +47,7 @@ pub use settings::exploration_settings::{DirectionBetween, DirectionSettings, Ne
 pub use settings::stored::Settings;
 pub use settings::view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
 pub use settings::view_settings::{PointColouring, SpreadMode};
+pub use status_bar::RESET_LAYOUT_LABEL;
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::VaeApp;
 

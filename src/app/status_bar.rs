@@ -1,7 +1,8 @@
-//! The bottom bar: device, run state and the last error.
+//! The bottom bar: "reset layout", the model shown, device, run state and the last error.
 
 use egui::{Color32, RichText};
 
+use crate::app::actions::AppAction;
 use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::inference::ModelSnapshot;
 
@@ -16,10 +17,23 @@ pub struct Texts<'a> {
     pub guidance: Option<&'a str>,
 }
 
-/// Draws the status line of `progress`, the model the views show and `texts`.
-pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSnapshot>, texts: &Texts<'_>) {
+/// Draws the status line of `progress`, the model the views show and `texts`. Returns
+/// [`AppAction::ResetLayout`] when "reset layout" was clicked.
+pub fn ui(
+    ui: &mut egui::Ui,
+    progress: &TrainingProgress,
+    model: Option<&ModelSnapshot>,
+    texts: &Texts<'_>,
+) -> Option<AppAction> {
     let Texts { data_read, notice, guidance } = *texts;
+    let mut action = None;
     ui.horizontal_wrapped(|ui| {
+        let hint =
+            "lay the views out as at the first start (drag a tab to move a view; \"maximise\" fills the area with it)";
+        if ui.small_button(RESET_LAYOUT_LABEL).on_hover_text(hint).clicked() {
+            action = Some(AppAction::ResetLayout);
+        }
+        ui.separator();
         if let Some(model) = model {
             ui.label(model_summary(model));
             ui.separator();
@@ -54,7 +68,11 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, model: Option<&ModelSn
             ui.label(RichText::new(format!("error: {error}")).color(Color32::from_rgb(255, 110, 110)));
         }
     });
+    action
 }
+
+/// The label of the button that resets the views' layout.
+pub const RESET_LAYOUT_LABEL: &str = "reset layout";
 
 fn state_text(progress: &TrainingProgress) -> String {
     if progress.is_compiling_kernels() {

@@ -6,7 +6,7 @@ use crate::app::background::dataset_loading::{LoadedDataset, loaded_summary};
 use crate::app::background::dialogs::DialogOutcome;
 use crate::app::background::file_jobs::{FileEvent, FileJobs};
 use crate::app::explorer::state::MorphEnd;
-use crate::app::explorer::views::ExplorerTab;
+use crate::app::layout::view_pane::ViewPane;
 use crate::app::vae_app::VaeApp;
 use crate::data::DataSource;
 use crate::inference::{InferenceRequest, InferenceResult, InferenceService};
@@ -52,7 +52,7 @@ impl VaeApp {
             FileEvent::ExportFailed(error) => self.progress.last_error = Some(format!("export failed: {error}")),
             FileEvent::Imported { slot, name, pixels } => {
                 self.explorer.set_end(slot, MorphEnd { name, pixels, mean: None, point: None });
-                self.explorer.set_tab(ExplorerTab::Morph);
+                self.settings.layout.show(ViewPane::Morph);
                 self.progress.last_error = None;
             }
             FileEvent::ImportFailed(error) => self.progress.last_error = Some(error.to_string()),
@@ -93,6 +93,14 @@ impl VaeApp {
                 self.apply(AppAction::ScanRuns(None));
             }
             FileEvent::RunDeleted(Err(error)) => self.progress.last_error = Some(error.to_string()),
+            FileEvent::RunRenamed { from, result: Ok(to) } => {
+                let name = |dir: &std::path::Path| crate::display_name::escaped(dir.file_name().unwrap_or_default());
+                self.notice = Some(format!("renamed the run {} to {}", name(&from), name(&to)));
+                self.kept.renamed(&from, &to);
+                self.runs.renamed(&from, &to);
+                self.apply(AppAction::ScanRuns(None));
+            }
+            FileEvent::RunRenamed { result: Err(error), .. } => self.progress.last_error = Some(error.to_string()),
         }
     }
 

@@ -90,10 +90,13 @@ impl TrainingProgress {
         Self { state: RunState::Starting, total_epochs, batch_size, ..Self::default() }
     }
 
-    /// Shows the history of a loaded model (its epochs) when no run is under way. The model a
-    /// run ended with (its history is the run's epochs) keeps the run's per-step curves.
+    /// Shows the history of a loaded model (its epochs) when no run is under way. A model of
+    /// the run just trained keeps the run's epochs and per-step curves: the one it ended with,
+    /// and an earlier snapshot of it that the inference thread announces after the run ended
+    /// (its history is a start of the run's).
     pub fn show_history(&mut self, history: &[EpochReport]) {
-        if self.state.is_active() || history == self.epochs.as_slice() {
+        let of_this_run = !history.is_empty() && !self.steps.is_empty() && self.epochs.starts_with(history);
+        if self.state.is_active() || history == self.epochs.as_slice() || of_this_run {
             return;
         }
         self.epochs = history.to_vec();
@@ -160,5 +163,48 @@ impl TrainingProgress {
         let total_steps = (self.total_epochs * self.steps_per_epoch) as f64;
         let remaining_steps = total_steps * (1.0 - f64::from(self.fraction_done()));
         Some(remaining_steps * self.batch_size as f64 / self.images_per_sec)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::training::{EpochReport, LossParts, StepReport};
+
+    fn epoch(epoch: usize) -> EpochReport {
+        EpochReport {
+            epoch,
+            global_step: epoch,
+            train: LossParts::default(),
+            heldout: LossParts { reconstruction_nats: 100.0 - epoch as f64, kl_nats: 1.0 },
+            images_per_sec: 1.0,
+            train_secs: 1.0,
+            quality: None,
+            learned_scale: None,
+        }
+    }
+
+    #[test]
+    fn a_snapshot_of_the_run_announced_after_it_ended_keeps_its_curves() {
+        let mut progress = TrainingProgress::starting(3, 8);
+        for index in 1..=3 {
+            let loss = LossParts { reconstruction_nats: 90.0, kl_nats: 2.0 };
+            let step =
+                StepReport { epoch: index, step: 1, steps_per_epoch: 1, global_step: index, loss, images_per_sec: 1.0 };
+            progress.apply(Event::Step(step));
+            progress.apply(Event::Epoch(epoch(index)));
+        }
+        progress.state = RunState::Finished;
+        let run: Vec<EpochReport> = progress.epochs.clone();
+        // The inference thread was busy: epoch 2's snapshot comes in after the end, then the last.
+        progress.show_history(&run[..2]);
+        progress.show_history(&run);
+        assert_eq!(progress.epochs, run);
+        assert_eq!(progress.steps.len(), 3, "the training curves stay");
+        // Another model (not of this run) shows its own history alone.
+        let other = vec![epoch(7)];
+        progress.show_history(&other);
+        assert_eq!(progress.epochs, other);
+        assert!(progress.steps.is_empty());
     }
 }

@@ -10,8 +10,9 @@ use crate::app::background::dialogs::Dialogs;
 use crate::app::background::file_jobs::FileJobs;
 use crate::app::explorer::requests::RequestLedger;
 use crate::app::explorer::views::Explorer;
+use crate::app::layout::panes::PaneParts;
+use crate::app::layout::tiles_behavior::layout_ui;
 use crate::app::panels::controls::{self, PanelContext};
-use crate::app::panels::loss_plot;
 use crate::app::panels::runs::kept_runs::KeptRuns;
 use crate::app::panels::runs::run_folders::{default_runs_dir, legacy_autosave_dir};
 use crate::app::panels::runs::runs_panel::RunsPanel;
@@ -232,7 +233,7 @@ impl VaeApp {
                 notice: notice.as_deref(),
                 guidance: guidance.as_deref(),
             };
-            status_bar::ui(ui, &self.progress, model, &texts);
+            actions.extend(status_bar::ui(ui, &self.progress, model, &texts));
         });
         let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
@@ -240,30 +241,18 @@ impl VaeApp {
                 actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));
             });
         });
-        egui::Panel::right("latent_point").resizable(true).default_size(250.0).show(ui, |ui| {
-            actions.extend(self.explorer.exploration_ui(ui, &mut self.settings.views));
-            // Scrolls rather than overflowing into the direction and nearest-images panel below.
-            egui::ScrollArea::vertical().id_salt("latent_point").show(ui, |ui| {
-                ui.heading("Latent point");
-                actions.extend(self.explorer.sliders_ui(ui, &mut self.settings.views));
-            });
-        });
-        egui::Panel::bottom("runs").resizable(true).default_size(200.0).show(ui, |ui| {
-            actions.extend(self.runs.ui(ui, &self.progress, &self.kept));
-        });
+        // The views fill the rest, as tiles the user rearranges, maximises and resets.
         egui::CentralPanel::default().show(ui, |ui| {
-            let loss_height = (ui.available_height() * 0.32).max(140.0);
-            ui.allocate_ui(egui::vec2(ui.available_width(), loss_height), |ui| {
-                ui.horizontal(|ui| {
-                    ui.heading("Loss");
-                    ui.checkbox(&mut self.settings.log_scale, "log scale");
-                    self.runs.metric_chooser_ui(ui);
-                });
-                let overlay = self.runs.overlay(&self.progress);
-                self.plotted_runs = loss_plot::ui(ui, &self.progress, self.settings.log_scale, &overlay);
-            });
-            ui.separator();
-            actions.extend(self.explorer.views_ui(ui, &mut self.settings.views));
+            let mut parts = PaneParts {
+                explorer: &mut self.explorer,
+                views: &mut self.settings.views,
+                log_scale: &mut self.settings.log_scale,
+                runs: &mut self.runs,
+                progress: &self.progress,
+                kept: &self.kept,
+                plotted_runs: &mut self.plotted_runs,
+            };
+            actions.extend(layout_ui(ui, &mut self.settings.layout, |ui, pane| parts.ui(ui, pane)));
         });
         for action in actions {
             self.apply(action);

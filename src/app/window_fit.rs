@@ -9,15 +9,17 @@ const SCREEN_SHARE: f32 = 0.92;
 
 /// The inner size and position for a window of `inner` points on a `monitor` of that many points,
 /// when it still has the default size and does not fit the monitor well (much larger, or larger
-/// than the monitor); `None` when it should stay as it is (a size the user chose and eframe
-/// restored, or a fitting default).
+/// than the monitor), or when any size is larger than the monitor (one eframe restored from a
+/// larger screen); `None` when it should stay as it is (a size the user chose that fits, or a
+/// fitting default).
 pub fn fitted(monitor: egui::Vec2, inner: egui::Vec2) -> Option<(egui::Vec2, egui::Pos2)> {
-    let default = egui::Vec2::from(DEFAULT_INNER_SIZE);
-    if (inner - default).length() > 1.0 || monitor.x <= 0.0 || monitor.y <= 0.0 {
+    let is_default = (inner - egui::Vec2::from(DEFAULT_INNER_SIZE)).length() <= 1.0;
+    if monitor.x <= 0.0 || monitor.y <= 0.0 {
         return None;
     }
     let target = monitor * SCREEN_SHARE;
-    let too_small = target.x > inner.x * 1.2 || target.y > inner.y * 1.2;
+    // A size the user chose stays, unless it no longer fits (restored on a smaller screen).
+    let too_small = is_default && (target.x > inner.x * 1.2 || target.y > inner.y * 1.2);
     let too_large = inner.x > monitor.x || inner.y > monitor.y;
     if !too_small && !too_large {
         return None;
@@ -52,7 +54,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_default_window_grows_on_a_large_screen_and_shrinks_on_a_small_one() {
+    fn a_default_window_grows_on_a_large_screen_and_any_window_shrinks_on_a_small_one() {
         let default = egui::Vec2::from(DEFAULT_INNER_SIZE);
         let (size, position) = fitted(egui::vec2(1920.0, 1080.0), default).expect("grown");
         assert_eq!((size, position), (egui::vec2(1766.0, 993.0), egui::pos2(77.0, 43.0)));
@@ -60,5 +62,7 @@ mod tests {
         assert_eq!(size, egui::vec2(736.0, 552.0));
         assert_eq!(fitted(egui::vec2(1366.0, 850.0), default), None, "fits already");
         assert_eq!(fitted(egui::vec2(1920.0, 1080.0), egui::vec2(1000.0, 700.0)), None, "a size the user chose");
+        let restored = fitted(egui::vec2(1280.0, 800.0), egui::vec2(1766.0, 993.0)).expect("shrunk to the screen");
+        assert_eq!(restored, (egui::vec2(1177.0, 736.0), egui::pos2(51.0, 32.0)), "restored from a larger screen");
     }
 }

@@ -90,3 +90,64 @@ fn runs_are_kept_across_train_train_and_a_restart_and_deleted_only_when_confirme
     assert_eq!(std::fs::read_dir(runs_dir.path()).expect("list").count(), 1);
     assert_eq!(harness.state().progress().last_error, None);
 }
+
+/// Saves an untrained 28×28 model with one epoch's history as the kept run `runs_dir/name`.
+fn save_kept_run(runs_dir: &Path, name: &str) {
+    let config = vae_explorer::model::VaeConfig::new();
+    let model = config.init(&burn::prelude::Device::flex());
+    let info = vae_explorer::checkpoint::CheckpointInfo { epochs_done: 1, ..crate::support::info_for(&config) };
+    vae_explorer::checkpoint::save(&runs_dir.join(name), &model, &info).expect("save a run");
+}
+
+/// Opens "rename…" on the first run listed and types `name` into the question's field.
+fn type_new_name(harness: &mut Harness<'static, VaeApp>, name: &str) {
+    harness.get_all_by_label("rename…").next().expect("a rename link").click();
+    step_until_shown(harness, "Cancel");
+    let field = harness.get_by_role(egui::accesskit::Role::TextInput);
+    field.focus();
+    harness.step();
+    harness.get_by_role(egui::accesskit::Role::TextInput).type_text(name);
+    harness.run_steps(2);
+}
+
+#[test]
+fn a_kept_run_is_renamed_in_the_panel_never_onto_another_and_a_path_is_no_name() {
+    let runs_dir = tempfile::tempdir().expect("temp dir");
+    let first = "2026-12-06_10-00-00_mlp_latent-2";
+    save_kept_run(runs_dir.path(), first);
+    save_kept_run(runs_dir.path(), "baseline");
+    let mut harness = cpu_app_harness(runs_dir.path(), [1280.0, 900.0]);
+    run_until(&mut harness, "both runs listed", |app| kept_names(app, runs_dir.path()).len() == 2);
+    harness.run_steps(3);
+
+    // A path is no name: the question says why and Rename does nothing.
+    type_new_name(&mut harness, "../elsewhere");
+    assert!(harness.query_by_label_contains("is not one folder name").is_some(), "the name is refused as typed");
+    harness.get_by_label("Rename").click();
+    harness.run_steps(3);
+    assert!(harness.query_by_label("Cancel").is_some(), "the question stays open");
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(2);
+
+    // The name of another run: refused on the file thread, both runs untouched.
+    type_new_name(&mut harness, "baseline");
+    harness.get_by_label("Rename").click();
+    run_until(&mut harness, "the refusal", |app| app.progress().last_error.is_some());
+    let error = harness.state().progress().last_error.clone().unwrap_or_default();
+    assert!(error.contains("already exists"), "{error}");
+    assert_eq!(crate::support::entries(runs_dir.path()), [first, "baseline"]);
+
+    // A new name: the folder is renamed and the panel lists the run under it.
+    type_new_name(&mut harness, "wide prior");
+    harness.get_by_label("Rename").click();
+    run_until(&mut harness, "the renamed run listed", |app| {
+        kept_names(app, runs_dir.path()).contains(&"wide prior".to_string()) && app.file_jobs_in_flight() == 0
+    });
+    assert_eq!(crate::support::entries(runs_dir.path()), ["baseline", "wide prior"]);
+    assert!(runs_dir.path().join("wide prior").join("checkpoint.json").is_file());
+    let notice = harness.state().notice().unwrap_or_default().to_string();
+    assert!(notice.contains(&format!("renamed the run {first} to wide prior")), "{notice}");
+    harness.run_steps(2);
+    assert!(harness.query_by_label("wide prior").is_some(), "the panel shows the new name");
+    assert!(harness.query_by_label(first).is_none());
+}

@@ -66,6 +66,9 @@ fn sliders_are_sorted_by_kl_and_collapsed_ones_are_folded_away() {
     assert!(harness.query_by_label_contains("(held-out, epoch 4)").is_some());
     assert_eq!(latent_sliders(&harness), names(&[2, 4, 0]), "collapsed z1 and z3 are folded");
 
+    // Unfolded, the five sliders need more room than the Latent point tile has at 1280×800.
+    harness.state_mut().apply(vae_explorer::app::AppAction::MaximiseView(vae_explorer::app::ViewPane::LatentPoint));
+    harness.run_steps(2);
     harness.get_by_label("2 collapsed dimensions").click();
     harness.run_steps(2);
     assert_eq!(latent_sliders(&harness), names(&[2, 4, 0, 1, 3]));

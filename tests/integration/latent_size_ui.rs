@@ -61,3 +61,44 @@ fn training_latent_16_then_4_then_16_on_a_picture_folder_shows_no_error() {
     assert_eq!(harness.state().progress().last_error, None);
     assert!(harness.query_by_label_contains("error:").is_none(), "no error in the status bar");
 }
+
+#[test]
+fn morph_ends_follow_a_new_model_of_the_same_latent_size() {
+    let runs_dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = crate::support::cpu_app_harness(runs_dir.path(), [1280.0, 800.0]);
+    run_until(&mut harness, "the bundled model's points", |app| app.explorer().state.cloud.value.is_some());
+    let (a, b) = (PointRef { train: false, index: 0 }, PointRef { train: false, index: 1 });
+    harness.state_mut().apply(AppAction::PickPoint { slot: 0, point: a });
+    harness.state_mut().apply(AppAction::PickPoint { slot: 1, point: b });
+    harness.run_steps(2);
+    let means =
+        |app: &VaeApp| app.explorer().state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
+    let old = means(harness.state());
+    assert!(old.iter().all(Option::is_some), "both ends have the bundled encoder's means");
+
+    // An untrained model of the same latent size: its encoder puts the same images elsewhere.
+    let config = vae_explorer::model::VaeConfig::new();
+    assert_eq!(config.latent_dim, old[0].as_ref().map_or(0, Vec::len));
+    let model = config.init(&burn::prelude::Device::flex());
+    let folder = runs_dir.path().join("untrained");
+    vae_explorer::checkpoint::save(&folder, &model, &crate::support::info_for(&config)).expect("save");
+    harness.state_mut().apply(AppAction::OpenModel(folder));
+    run_until(&mut harness, "the new model's means of both ends", |app| {
+        let state = &app.explorer().state;
+        let new_model = state.model.as_ref().is_some_and(|model| model.info.epochs_done == 0);
+        let now = means(app);
+        new_model && now.iter().all(Option::is_some) && now != old
+    });
+    let state = &harness.state().explorer().state;
+    assert!(state.ends.iter().all(Option::is_some), "the ends stay, with their pixels");
+
+    // Each new model asks again (an encoding is a one-off the inference thread does not redo).
+    let first = means(harness.state());
+    let before = harness.state().explorer().state.model.clone().expect("the model");
+    harness.state_mut().apply(AppAction::OpenModel(runs_dir.path().join("untrained")));
+    run_until(&mut harness, "the means under the model opened again", |app| {
+        let reopened = app.explorer().state.model.as_ref().is_some_and(|model| !std::sync::Arc::ptr_eq(model, &before));
+        reopened && means(app).iter().all(Option::is_some)
+    });
+    assert_eq!(means(harness.state()), first, "the same weights put the ends at the same means");
+}

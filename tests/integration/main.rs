@@ -31,6 +31,7 @@ mod kl_strip_ui;
 mod latent_size_ui;
 mod latent_tools;
 mod latent_views;
+mod layout_ui;
 mod learning;
 mod open_folder;
 mod quality;

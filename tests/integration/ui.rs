@@ -73,6 +73,8 @@ fn choosing_a_and_b_and_dragging_the_morph_slider_changes_the_image() {
     harness.state_mut().explorer_mut().pick_point(0, PointRef { train: false, index: first_of(0) });
     harness.state_mut().explorer_mut().pick_point(1, PointRef { train: false, index: first_of(1) });
     harness.get_by_label("Morph").click();
+    // The morph view fills the area, so its slider is on screen whatever the tile's size.
+    harness.state_mut().apply(vae_explorer::app::AppAction::MaximiseView(vae_explorer::app::ViewPane::Morph));
     run_until(&mut harness, "the morph", |app| app.explorer().state.morph.value.is_some());
     let before = harness.state().explorer().state.morph.value.clone().expect("morph").1;
 

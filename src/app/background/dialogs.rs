@@ -171,8 +171,14 @@ fn native_dialog_possible() -> bool {
 }
 
 fn session_bus_possible() -> bool {
-    std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_some()
-        || std::env::var_os("XDG_RUNTIME_DIR").is_some_and(|dir| Path::new(&dir).join("bus").exists())
+    session_bus_named(std::env::var_os("DBUS_SESSION_BUS_ADDRESS"), std::env::var_os("XDG_RUNTIME_DIR"))
+}
+
+/// Whether a session bus address or a runtime folder holding the bus's socket is given; an empty
+/// value names none (with it, the portal's library spends half a minute on `dbus-launch`).
+fn session_bus_named(address: Option<std::ffi::OsString>, runtime_dir: Option<std::ffi::OsString>) -> bool {
+    address.is_some_and(|address| !address.is_empty())
+        || runtime_dir.is_some_and(|dir| !dir.is_empty() && Path::new(&dir).join("bus").exists())
 }
 
 fn zenity_on_path() -> bool {
@@ -205,5 +211,21 @@ fn show(request: DialogRequest) -> Option<PathBuf> {
         DialogRequest::ImageFile(_) => {
             dialog.add_filter("Images", &["png", "jpg", "jpeg", "bmp", "gif", "webp"]).pick_file()
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_empty_bus_address_or_runtime_folder_names_no_session_bus() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("bus"), b"").expect("a socket stand-in");
+        assert!(!session_bus_named(None, None));
+        assert!(!session_bus_named(Some("".into()), Some("".into())));
+        assert!(session_bus_named(Some("unix:path=/run/user/1000/bus".into()), None));
+        assert!(session_bus_named(None, Some(dir.path().into())));
+        assert!(!session_bus_named(None, Some(dir.path().join("missing").into())));
     }
 }

@@ -11,6 +11,7 @@ use std::thread::JoinHandle;
 use crate::app::background::dataset_loading::{LoadStatus, LoadedDataset, load_dataset};
 use crate::app::background::view_export::{ExportJob, ViewExportError};
 use crate::app::panels::runs::kept_runs::{DeleteRunError, delete_run, scan_folders};
+use crate::app::panels::runs::run_rename::{RenameRunError, rename_run};
 use crate::checkpoint::CheckpointInfo;
 use crate::checkpoint::runs_scan::RunsScan;
 use crate::data::{DataSource, PreprocessingChoice};
@@ -57,6 +58,15 @@ pub enum FileJob {
         /// The app's runs folder: only its runs are deleted.
         runs_dir: Option<PathBuf>,
     },
+    /// Rename one of the window's kept runs.
+    RenameRun {
+        /// The run's folder.
+        dir: PathBuf,
+        /// The new folder name.
+        name: String,
+        /// The app's runs folder: only its runs are renamed.
+        runs_dir: Option<PathBuf>,
+    },
 }
 
 /// What the file thread reports.
@@ -84,6 +94,13 @@ pub enum FileEvent {
     RunsScanned(RunsScan),
     /// A kept run was deleted (its folder), or why not.
     RunDeleted(Result<PathBuf, DeleteRunError>),
+    /// A kept run was renamed (its new folder), or why not.
+    RunRenamed {
+        /// The run's folder before.
+        from: PathBuf,
+        /// Its folder now.
+        result: Result<PathBuf, RenameRunError>,
+    },
     /// A dataset load has come this far (not an answer: more events follow).
     LoadProgress {
         /// What is being loaded.
@@ -197,6 +214,7 @@ fn run_guarded(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
         FileJob::Import { .. } => "image import",
         FileJob::ScanRuns { .. } => "listing of runs",
         FileJob::DeleteRun { .. } => "run deletion",
+        FileJob::RenameRun { .. } => "run renaming",
         FileJob::LoadDataset { .. } => "dataset load",
     };
     std::panic::catch_unwind(AssertUnwindSafe(|| run(job, report))).unwrap_or_else(|payload| {
@@ -224,6 +242,10 @@ fn run(job: FileJob, report: &(dyn Fn(FileEvent) + Sync)) -> FileEvent {
             FileEvent::RunsScanned(scan_folders(&folders, last_session.as_deref()))
         }
         FileJob::DeleteRun { dir, runs_dir } => FileEvent::RunDeleted(delete_run(&dir, runs_dir.as_deref())),
+        FileJob::RenameRun { dir, name, runs_dir } => {
+            let result = rename_run(&dir, &name, runs_dir.as_deref());
+            FileEvent::RunRenamed { from: dir, result }
+        }
         FileJob::LoadDataset { source } => load_reporting(source, report),
     }
 }

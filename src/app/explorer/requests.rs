@@ -24,6 +24,9 @@ pub struct RequestLedger {
     plane_asked: Option<(u64, PlaneMethod, u64, usize)>,
     /// The decoder grid's cell positions, kept while their inputs stay the same.
     grid_cells: GridCellsCache,
+    /// The model the views were last asked for: under a new one the morph ends' encodings (one-off
+    /// requests the inference thread does not redo) are asked again.
+    model_seen: std::sync::Weak<crate::inference::ModelSnapshot>,
 }
 
 impl RequestLedger {
@@ -31,6 +34,12 @@ impl RequestLedger {
     /// `training`: a run is under way (planes are then asked at most once per epoch).
     pub fn missing(&mut self, explorer: &Explorer, settings: &ViewSettings, training: bool) -> Vec<InferenceRequest> {
         let mut requests = Vec::new();
+        if let Some(model) = &explorer.state.model
+            && !std::sync::Weak::ptr_eq(&self.model_seen, &Arc::downgrade(model))
+        {
+            self.model_seen = Arc::downgrade(model);
+            self.sent.encode = [None, None];
+        }
         if explorer.state.model.is_some() {
             let wanted = self.wanted(explorer, settings);
             let news = self.sent.news(wanted);
@@ -188,6 +197,8 @@ mod tests {
         assert!(layouts.exact(&new, PlaneMethod::Tsne, 1).is_none());
         let stand_in = layouts.best(&new, PlaneMethod::Tsne, 1).expect("the older layout");
         assert_eq!(stand_in.epochs_done, 1);
-        assert!(layouts.best(&new, PlaneMethod::Tsne, 2).is_none(), "another seed is another plane");
+        // Another seed is another plane: asked for, with the finished one shown until it is in.
+        assert!(ledger.missing_plane(&new, &layouts, PlaneMethod::Tsne, 2, false).is_some());
+        assert_eq!(layouts.best(&new, PlaneMethod::Tsne, 2).map(|shown| shown.seed), Some(1));
     }
 }

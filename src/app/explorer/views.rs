@@ -1,7 +1,8 @@
-//! The latent views together: scatter, sweep, samples, reconstructions and sliders.
+//! The latent views' state together: scatter, sweep, samples, reconstructions, morph, drawing,
+//! sliders, directions and neighbours (each view drawn in its own tile; see `app/layout/`).
 //!
 //! The explorer is a view over [`ExplorerState`]: it edits view state (the sliders' point, the
-//! tab, the hovered point) and returns [`AppAction`]s; the app decides what to ask the threads.
+//! hovered point) and returns [`AppAction`]s; the app decides what to ask the threads.
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
@@ -16,35 +17,16 @@ use crate::app::explorer::images::drawing_canvas::DrawingCanvas;
 use crate::app::explorer::images::image_grids::ImageGrids;
 use crate::app::explorer::images::morph_view::MorphView;
 use crate::app::explorer::images::texture::CachedTexture;
-use crate::app::explorer::scatter::header::{
-    evolution_frames_label, plane_choice_ui, plane_status_ui, spread_choice_ui,
-};
-use crate::app::explorer::scatter::hover_tooltip::hover_tooltip_ui;
-use crate::app::explorer::scatter::latent_scatter::{LatentScatter, ScatterAction, ScatterData, ScatterOverlays};
-use crate::app::explorer::scatter::overlay_points::{layout_position, morph_path};
+use crate::app::explorer::scatter::latent_scatter::LatentScatter;
 use crate::app::explorer::sliders::kl_strip::DimensionKl;
 use crate::app::explorer::sliders::latent_sliders::{LatentSliders, SLIDER_RANGE, SliderAction, SliderView};
 use crate::app::explorer::state::{ExplorerState, MorphEnd, PointRef};
 use crate::app::settings::view_settings::ViewSettings;
-use crate::inference::{InferenceResult, LatentCloud, PlaneLayout, ScatterSource};
+use crate::inference::{InferenceResult, LatentCloud, PlaneLayout};
 use crate::latent::Projection;
-use crate::latent::cells_extent;
 
-/// Which view fills the right half of the explorer.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
-pub enum ExplorerTab {
-    /// Decoder sweep.
-    #[default]
-    Grid,
-    /// Prior samples.
-    Samples,
-    /// Originals and reconstructions.
-    Reconstructions,
-    /// Morph between two images.
-    Morph,
-    /// Draw an input and see it encoded.
-    Draw,
-}
+/// What a latent view says before any model is shown.
+pub const NO_MODEL_YET: &str = "No model yet: click Train, or open a saved model.";
 
 /// The latent views: what they show and their view state.
 #[derive(Default)]
@@ -55,18 +37,17 @@ pub struct Explorer {
     pub latent: Vec<f32>,
     /// The scatter point under the pointer, whose reconstruction the tooltip wants.
     pub hovered: Option<PointRef>,
-    pub(super) tab: ExplorerTab,
-    scatter: LatentScatter,
+    pub(super) scatter: LatentScatter,
     sliders: LatentSliders,
     pub(super) grid: DecoderGrid,
     pub(super) grids: ImageGrids,
-    hover_texture: CachedTexture,
+    pub(super) hover_texture: CachedTexture,
     pub(super) morph: MorphView,
     prior_draws: u64,
     /// The drawing canvas.
     pub(super) canvas: DrawingCanvas,
     /// Where the scatter last drew the drawing's point (plane coordinates).
-    drawn_marker: Option<[f32; 2]>,
+    pub(super) drawn_marker: Option<[f32; 2]>,
     /// The direction panel below the sliders.
     pub(super) direction: DirectionPanel,
     /// The nearest-images panel below the sliders.
@@ -74,13 +55,18 @@ pub struct Explorer {
 }
 
 impl Explorer {
-    /// Folds an inference result in; a model of another latent size resets the sliders and ends.
+    /// Folds an inference result in; a model of another latent size resets the sliders and ends,
+    /// and under a model of the same size the ends' means are asked again of its encoder.
     pub fn apply(&mut self, result: InferenceResult) {
-        if let InferenceResult::ModelReady(model) = &result
-            && model.latent_dim() != self.latent.len()
-        {
-            self.latent = vec![0.0; model.latent_dim()];
-            self.state.ends = [None, None];
+        if let InferenceResult::ModelReady(model) = &result {
+            if model.latent_dim() != self.latent.len() {
+                self.latent = vec![0.0; model.latent_dim()];
+                self.state.ends = [None, None];
+            } else {
+                // The ends' pixels stay; their means were the old encoder's (the request ledger
+                // asks for them again, and the thread's redo of its last requests answers too).
+                self.state.ends.iter_mut().flatten().for_each(|end| end.mean = None);
+            }
         }
         self.state.apply(result);
     }
@@ -124,11 +110,6 @@ impl Explorer {
         self.state.ends.swap(0, 1);
     }
 
-    /// Shows the given tab.
-    pub fn set_tab(&mut self, tab: ExplorerTab) {
-        self.tab = tab;
-    }
-
     /// The current linear projection of the scatter's plane (PCA under a t-SNE/UMAP plane).
     pub fn projection(&self, settings: &ViewSettings) -> Option<Projection> {
         let latent_dim = self.state.latent_dim()?;
@@ -140,29 +121,24 @@ impl Explorer {
         Some(settings.plane.projection(latent_dim, None))
     }
 
+    /// Where the decoder grid's picture was last drawn, in points (none before it was drawn).
+    pub fn decoder_grid_rect(&self) -> Option<egui::Rect> {
+        self.grid.drawn_rect
+    }
+
     /// The scatter view, for tests that look at what it draws.
     pub fn scatter(&self) -> &LatentScatter {
         &self.scatter
     }
 
     /// The t-SNE/UMAP layout to show for `cloud`, when that plane is chosen and one is at hand.
-    fn layout_for(&self, settings: &ViewSettings, cloud: &LatentCloud) -> Option<std::sync::Arc<PlaneLayout>> {
+    pub(super) fn layout_for(
+        &self,
+        settings: &ViewSettings,
+        cloud: &LatentCloud,
+    ) -> Option<std::sync::Arc<PlaneLayout>> {
         let method = settings.plane.layout_method().filter(|_| cloud.latent_dim > 2)?;
         self.state.planes.best(cloud, method, settings.plane_seed).cloned()
-    }
-
-    /// Draws the scatter (left) and the tabbed image views (right).
-    pub fn views_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings) -> Vec<AppAction> {
-        let mut actions = Vec::new();
-        let Some(shape) = self.state.image_shape() else {
-            ui.label("No model yet: click Train, or open a saved model.");
-            return actions;
-        };
-        ui.columns(2, |columns| {
-            self.scatter_ui(&mut columns[0], settings, &mut actions);
-            self.tabs_ui(&mut columns[1], settings, shape, &mut actions);
-        });
-        actions
     }
 
     /// Draws the sliders and their decoded image, editing the sliders' point in place.
@@ -197,103 +173,8 @@ impl Explorer {
         actions
     }
 
-    fn scatter_ui(&mut self, ui: &mut egui::Ui, settings: &mut ViewSettings, actions: &mut Vec<AppAction>) {
-        ui.horizontal_wrapped(|ui| {
-            ui.strong("Latent space");
-            ui.selectable_value(&mut settings.scatter_source, ScatterSource::Heldout, "held-out");
-            ui.selectable_value(&mut settings.scatter_source, ScatterSource::Train, "training");
-            let latent_dim = self.state.latent_dim().unwrap_or(2);
-            plane_choice_ui(ui, &mut settings.plane, &mut settings.plane_seed, latent_dim);
-            let clouds = &self.state.epoch_clouds;
-            let label = format!("Export evolution GIF ({})…", evolution_frames_label(clouds));
-            if ui.add_enabled(!clouds.is_empty(), egui::Button::new(label).small()).clicked() {
-                actions.push(AppAction::Ask(DialogRequest::ExportFile(ExportView::ScatterGif)));
-            }
-        });
-        let Some(cloud) = self.state.cloud.value.clone() else {
-            match self.state.data_mismatch() {
-                Some(guidance) => ui.label(guidance),
-                None => ui.label("encoding…"),
-            };
-            return;
-        };
-        let Some(projection) = self.projection(settings) else { return };
-        let layout = self.layout_for(settings, &cloud);
-        let wants_layout = settings.plane.layout_method().is_some() && cloud.latent_dim > 2;
-        spread_choice_ui(ui, settings, layout.is_none());
-        if wants_layout && layout.as_ref().is_none_or(|layout| layout.cloud_fingerprint != cloud.fingerprint) {
-            let progress = self.state.planes.progress.filter(|progress| {
-                progress.cloud_fingerprint == cloud.fingerprint && progress.seed == settings.plane_seed
-            });
-            let name =
-                if settings.plane == crate::app::settings::view_settings::PlaneChoice::Tsne { "t-SNE" } else { "UMAP" };
-            plane_status_ui(ui, progress, name, layout.is_some());
-        }
-        let class_names = self.state.dataset.as_ref().map(|dataset| dataset.class_names.clone()).unwrap_or_default();
-        let means = self.morph_means().filter(|_| layout.is_none());
-        let picks = self.state.ends.each_ref().map(|end| {
-            let end = end.as_ref()?;
-            match &layout {
-                Some(layout) => end.point.and_then(|point| layout_position(&cloud, layout, point)),
-                None => end.mean.as_ref().map(|mean| projection.project(mean)),
-            }
-        });
-        // The sweep's outline: the chosen ranges, or the outer cells of a quantile or data sweep.
-        let shown_grid = self.state.grid.value.as_ref().map(|(request, _)| request);
-        let grid_extent = match shown_grid.filter(|request| request.spacing != crate::latent::Spacing::Linear) {
-            Some(request) if settings.grid_spacing == request.spacing => cells_extent(request),
-            _ => settings.grid,
-        };
-        let overlays = ScatterOverlays {
-            grid: Some(&grid_extent).filter(|_| layout.is_none()),
-            marker: (!self.latent.is_empty() && layout.is_none()).then(|| projection.project(&self.latent)),
-            picks,
-            marker_draggable: layout.is_none(),
-            morph_path: means
-                .as_ref()
-                .map(|(from, to)| morph_path(settings, &projection, from, to))
-                .unwrap_or_default(),
-            morph_marker: means
-                .as_ref()
-                .map(|(from, to)| projection.project(&settings.morph.interpolation.at(from, to, settings.morph.t))),
-            drawn: self.drawn_point(&projection).filter(|_| layout.is_none()),
-            direction_arrow: self
-                .state
-                .traversal
-                .value
-                .as_ref()
-                .filter(|_| settings.direction.shown)
-                .map(|(_, direction, _)| [projection.project(&direction.from), projection.project(&direction.to)]),
-        };
-        self.drawn_marker = overlays.drawn;
-        let state = &self.state;
-        let hover_texture = &mut self.hover_texture;
-        let hover_ui = |ui: &mut egui::Ui, point: PointRef| hover_tooltip_ui(ui, state, hover_texture, point);
-        let data = ScatterData {
-            cloud: &cloud,
-            generation: self.state.cloud.generation,
-            projection: &projection,
-            class_names: &class_names,
-            layout: layout.as_deref(),
-            spread: settings.spread,
-            colouring: settings.colouring,
-            seed: settings.plane_seed,
-        };
-        for action in self.scatter.ui(ui, &data, &overlays, hover_ui) {
-            match action {
-                ScatterAction::Hover(point) => self.hovered = Some(point),
-                ScatterAction::Pick { point, second } => {
-                    let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.point));
-                    let slot = usize::from(second || (a.is_some() && b.is_none() && a != Some(point)));
-                    actions.push(AppAction::PickPoint { slot, point });
-                }
-                ScatterAction::MoveMarker(xy) => self.latent = projection.lift(xy, &self.latent),
-            }
-        }
-    }
-
     /// The drawing's encoded point in the plane, while the canvas holds ink.
-    fn drawn_point(&self, projection: &Projection) -> Option<[f32; 2]> {
+    pub(super) fn drawn_point(&self, projection: &Projection) -> Option<[f32; 2]> {
         let latent_dim = self.state.latent_dim()?;
         let (_, encoded) = self.state.drawn.value.as_ref()?;
         let mean = &encoded.as_ref()?.mean;
@@ -301,7 +182,7 @@ impl Explorer {
     }
 
     /// The encoder means of A and B, when both are known.
-    fn morph_means(&self) -> Option<(Vec<f32>, Vec<f32>)> {
+    pub(super) fn morph_means(&self) -> Option<(Vec<f32>, Vec<f32>)> {
         let [a, b] = self.state.ends.each_ref().map(|end| end.as_ref().and_then(|end| end.mean.clone()));
         a.zip(b)
     }

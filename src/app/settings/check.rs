@@ -3,6 +3,7 @@
 
 use std::fmt::Debug;
 
+use crate::app::layout::view_layout::ViewLayout;
 use crate::app::panels::preprocessing;
 use crate::app::settings::stored::Settings;
 use crate::app::settings::view_settings::{ExportSettings, MorphSettings, PlaneChoice, ViewSettings};
@@ -45,6 +46,10 @@ pub fn sanitize(settings: &mut Settings) -> Vec<String> {
             .0
             .push(format!("opened data: kept the first {MAX_REMEMBERED_FOLDERS} of {}", settings.extra_sources.len()));
         settings.extra_sources.truncate(MAX_REMEMBERED_FOLDERS);
+    }
+    if !settings.layout.fits() {
+        notes.0.push("the views' layout did not hold this version's views and is now the default".to_string());
+        settings.layout = ViewLayout::default();
     }
     notes.0
 }

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
+use crate::app::layout::view_layout::ViewLayout;
 use crate::app::settings::view_settings::ViewSettings;
 use crate::data::{DataSource, PreprocessingChoice};
 use crate::device::DeviceChoice;
@@ -33,6 +34,8 @@ pub struct Settings {
     /// The folder of runs chosen in the Runs panel (a sweep's output, saved models), listed
     /// beside the window's own runs.
     pub runs_folder: Option<PathBuf>,
+    /// How the views are laid out as tiles, and the view maximised over them.
+    pub layout: ViewLayout,
 }
 
 impl Default for Settings {
@@ -47,6 +50,7 @@ impl Default for Settings {
             views: ViewSettings::default(),
             image_preprocessing: PreprocessingChoice::default(),
             runs_folder: None,
+            layout: ViewLayout::default(),
         }
     }
 }

@@ -16,6 +16,8 @@ pub struct DecoderGrid {
     texture: CachedTexture,
     /// The cell (row, column) last under the pointer; kept when the pointer leaves.
     pub hovered_cell: Option<(usize, usize)>,
+    /// Where the grid's picture was last drawn, in points.
+    pub drawn_rect: Option<egui::Rect>,
 }
 
 impl DecoderGrid {
@@ -69,6 +71,7 @@ impl DecoderGrid {
         let side = ui.available_width().min(ui.available_height()).max(64.0);
         let response =
             ui.add(egui::Image::new(texture).fit_to_exact_size(Vec2::splat(side)).sense(egui::Sense::hover()));
+        self.drawn_rect = Some(response.rect);
         if let Some(pointer) = response.hover_pos() {
             let relative = (pointer - response.rect.min) / response.rect.size();
             let col = ((relative.x * shown_spec.size as f32) as usize).min(shown_spec.size - 1);

@@ -72,6 +72,8 @@ pub struct LatentScatter {
     raster: CachedTexture,
     /// Fit the view to the points on the next frame (new projection, or a double-click).
     fit_pending: bool,
+    /// The plot frame's size when the bounds were last fitted, in points.
+    fitted_frame: Option<egui::Vec2>,
 }
 
 impl LatentScatter {
@@ -111,8 +113,11 @@ impl LatentScatter {
             .y_axis_label(y_name)
             .allow_drag(Vec2b::new(allow_drag, allow_drag))
             .show(ui, |plot_ui| {
-                if std::mem::take(&mut self.fit_pending) {
-                    let frame = plot_ui.transform().frame().size();
+                // A tile resized or maximised shows the same points fitted to its new frame.
+                let frame = plot_ui.transform().frame().size();
+                let resized = self.fitted_frame.is_some_and(|fitted| (fitted - frame).length() > 1.0);
+                if std::mem::take(&mut self.fit_pending) || resized {
+                    self.fitted_frame = Some(frame);
                     plot_ui.set_plot_bounds(fitted_bounds(self.extent, [frame.x, frame.y]));
                 }
                 self.last_transform = Some(*plot_ui.transform());

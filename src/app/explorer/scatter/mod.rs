@@ -8,4 +8,5 @@ pub mod latent_scatter;
 pub mod overlay_points;
 pub mod planes;
 pub mod raster;
+pub mod scatter_view;
 pub mod spread;

@@ -88,7 +88,8 @@ impl LatentSliders {
         settings: &mut SliderSettings,
     ) -> Vec<SliderAction> {
         let mut actions = Vec::new();
-        let side = ui.available_width().min(220.0);
+        // At most 220 points, and under half of the tile's height, so the sliders below show too.
+        let side = ui.available_width().min(220.0).min(ui.clip_rect().height() * 0.45).max(48.0);
         match view.decoded {
             Some((image, generation)) => {
                 let texture = self.texture.get(ui.ctx(), "decoded_point", generation, || {

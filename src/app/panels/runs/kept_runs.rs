@@ -96,6 +96,20 @@ impl KeptRuns {
         self.last_session = newest.map(|(dir, info)| (dir.clone(), info.clone())).or(legacy);
     }
 
+    /// Follows a run's folder renamed from `from` to `to`.
+    pub fn renamed(&mut self, from: &Path, to: &Path) {
+        for dir in &mut self.this_session {
+            if dir == from {
+                *dir = to.to_path_buf();
+            }
+        }
+        if let Some((dir, _)) = &mut self.last_session
+            && dir == from
+        {
+            *dir = to.to_path_buf();
+        }
+    }
+
     /// What "Open last session" opens: "‹folder›: mlp, latent 16, 80 epochs".
     pub fn last_session_summary(&self) -> Option<String> {
         let (dir, info) = self.last_session.as_ref()?;

@@ -2,5 +2,7 @@
 
 pub mod kept_runs;
 pub mod run_folders;
+pub mod run_questions;
+pub mod run_rename;
 pub mod runs_panel;
 pub mod runs_table;

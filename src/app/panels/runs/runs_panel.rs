@@ -1,7 +1,7 @@
 //! The Runs panel: every run the window kept (one folder per Train or Continue), the runs under
 //! a chosen folder (a sweep's, saved models) and the run being trained, with their settings and
 //! metrics in a sortable table. Ticked runs are overlaid on the loss plot, one colour each;
-//! "open" shows a run in the explorer; "delete…" removes a kept run after asking. Folders are
+//! "open" shows a run in the explorer; "rename…" and "delete…" rename or remove a kept run after asking. Folders are
 //! read and deleted on the file thread (`AppAction::ScanRuns`, `AppAction::DeleteRun`); this
 //! view only draws.
 
@@ -13,6 +13,7 @@ use egui::Color32;
 use crate::app::actions::{AppAction, DialogRequest};
 use crate::app::palette::run_color;
 use crate::app::panels::runs::kept_runs::KeptRuns;
+use crate::app::panels::runs::run_questions::{RunQuestion, question_ui};
 use crate::app::panels::runs::runs_table::{self, SortColumn};
 use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::checkpoint::CheckpointInfo;
@@ -62,8 +63,8 @@ pub struct RunsPanel {
     was_active: bool,
     /// The folder and settings of the run trained in this window last, once one started.
     current: Option<(Option<PathBuf>, CheckpointInfo)>,
-    /// The kept run whose deletion waits for a yes.
-    confirm_delete: Option<PathBuf>,
+    /// The question asked about a kept run (delete it? its new name?), until answered.
+    question: Option<RunQuestion>,
 }
 
 impl RunsPanel {
@@ -75,6 +76,18 @@ impl RunsPanel {
     /// Notes the run about to be trained: its folder (none when runs are not kept) and settings.
     pub fn set_current(&mut self, folder: Option<PathBuf>, info: CheckpointInfo) {
         self.current = Some((folder, info));
+    }
+
+    /// Follows a kept run renamed from `from` to `to`: its tick and the run being trained.
+    pub fn renamed(&mut self, from: &std::path::Path, to: &std::path::Path) {
+        if self.ticked.remove(&from.display().to_string()) {
+            self.ticked.insert(to.display().to_string());
+        }
+        if let Some((Some(dir), _)) = &mut self.current
+            && dir == from
+        {
+            *dir = to.to_path_buf();
+        }
     }
 
     /// Notes that a scan of `folder` was asked of the file thread.
@@ -154,8 +167,8 @@ impl RunsPanel {
             actions.push(AppAction::ScanRuns(self.folder.clone()));
         }
         self.was_active = active;
-        ui.horizontal(|ui| {
-            ui.heading("Runs");
+        // The tile's tab says "Runs"; the header wraps rather than running out of a narrow tile.
+        ui.horizontal_wrapped(|ui| {
             if ui.button("Choose folder…").clicked() {
                 actions.push(AppAction::Ask(DialogRequest::RunsFolder));
             }
@@ -176,18 +189,7 @@ impl RunsPanel {
         if let Some(error) = &self.error {
             ui.colored_label(ui.visuals().error_fg_color, error);
         }
-        if let Some(dir) = self.confirm_delete.clone() {
-            ui.horizontal_wrapped(|ui| {
-                ui.label(format!("Delete the run {} and its model? This cannot be undone.", dir.display()));
-                if ui.button("Delete").clicked() {
-                    actions.push(AppAction::DeleteRun(dir.clone()));
-                    self.confirm_delete = None;
-                }
-                if ui.button("Keep").clicked() {
-                    self.confirm_delete = None;
-                }
-            });
-        }
+        actions.extend(question_ui(ui, &mut self.question));
         let mut runs = self.runs(progress);
         let colors: Vec<(String, Color32)> =
             runs.iter().enumerate().map(|(index, run)| (run.key(), run_color(index))).collect();
@@ -196,8 +198,11 @@ impl RunsPanel {
             let deletable = |dir: &std::path::Path| kept.is_kept(dir) && !(active && kept.current() == Some(dir));
             let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort, &deletable);
             actions.extend(table.open.map(AppAction::OpenModel));
-            if table.delete.is_some() {
-                self.confirm_delete = table.delete;
+            if let Some(dir) = table.delete {
+                self.question = Some(RunQuestion::Delete(dir));
+            }
+            if let Some(dir) = table.rename {
+                self.question = Some(RunQuestion::Rename { dir, name: String::new() });
             }
         });
         if runs.is_empty() {

@@ -1,6 +1,6 @@
 //! The Runs panel's table: a grid with one row per run, sorted by a clicked header (a second
 //! click reverses the order; ^ marks ascending, v descending, as egui's fonts have no arrows),
-//! a tick per run for the loss plot, and "open" to explore it.
+//! a tick per run for the loss plot, "open" to explore it, and "rename…" and "delete…" for kept runs.
 
 use std::cmp::Ordering;
 use std::collections::BTreeSet;
@@ -58,6 +58,8 @@ pub struct TableOutput {
     pub open: Option<PathBuf>,
     /// A kept run's folder to delete (once the user confirms).
     pub delete: Option<PathBuf>,
+    /// A kept run's folder to rename (once the user names it).
+    pub rename: Option<PathBuf>,
 }
 
 /// The value of `run` in `column`, for sorting (missing values sort last).
@@ -100,7 +102,7 @@ fn number(value: Option<f64>, decimals: usize) -> String {
 }
 
 /// Draws the grid; `colors` gives each run's colour by key; clicking a header sets `sort`
-/// (column, descending); runs whose folder is `deletable` offer "delete…".
+/// (column, descending); runs whose folder is `deletable` offer "rename…" and "delete…".
 pub fn ui(
     ui: &mut egui::Ui,
     runs: &[RunRecord],
@@ -151,10 +153,13 @@ pub fn ui(
                         if ui.link("open").on_hover_text(format!("explore {}", folder.display())).clicked() {
                             output.open = Some(folder.to_path_buf());
                         }
-                        if deletable(folder)
-                            && ui.link("delete…").on_hover_text(format!("delete {}", folder.display())).clicked()
-                        {
-                            output.delete = Some(folder.to_path_buf());
+                        if deletable(folder) {
+                            if ui.link("rename…").on_hover_text(format!("rename {}", folder.display())).clicked() {
+                                output.rename = Some(folder.to_path_buf());
+                            }
+                            if ui.link("delete…").on_hover_text(format!("delete {}", folder.display())).clicked() {
+                                output.delete = Some(folder.to_path_buf());
+                            }
                         }
                     });
                 }
