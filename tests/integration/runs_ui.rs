@@ -17,7 +17,7 @@ use vae_explorer::training::{EpochQuality, EpochReport, LossParts};
 use crate::support::info_for;
 
 fn app_harness(autosave: &Path) -> Harness<'static, VaeApp> {
-    super::support::cpu_app_harness(autosave, [1280.0, 900.0])
+    super::support::cpu_app_harness(autosave, [1600.0, 1200.0])
 }
 
 /// An epoch's report with held-out −ELBO `neg_elbo` and PSNR `psnr_db`.
@@ -81,8 +81,7 @@ fn ticking_two_runs_overlays_two_curves_and_open_shows_a_run() {
     harness.get_by_label("run-a").click();
     run_until(&mut harness, "run-a plotted", |app| app.plotted_runs() == ["run-a"]);
     harness.get_by_label("run-b").click();
-    harness.run_steps(2);
-    assert_eq!(harness.state().plotted_runs(), ["run-a", "run-b"]);
+    run_until(&mut harness, "run-a and run-b plotted", |app| app.plotted_runs() == ["run-a", "run-b"]);
     // Each run is in the plot's legend (egui_plot's entries are checkboxes) besides its tick.
     for name in ["run-a", "run-b"] {
         assert_eq!(harness.query_all_by_role_and_label(Role::CheckBox, name).count(), 2, "{name} in the legend");
