@@ -31,6 +31,8 @@ mod latent_size_ui;
 mod latent_tools;
 mod latent_views;
 mod learning;
+mod model_exchange;
+mod model_exchange_cli;
 mod open_folder;
 mod quality;
 mod runs_ui;

@@ -87,6 +87,8 @@ pub struct FolderImages {
     pub skipped: SkipReport,
     /// Every usable picture, in path order: [count, channels, size, size].
     pub images: ImageSet,
+    /// Each image's file, relative to the folder and escaped onto one line: [count].
+    pub sources: Vec<String>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -97,6 +99,9 @@ struct Header {
     has_classes: bool,
     skipped: SkipReport,
     count: usize,
+    /// Each image's relative path; caches written before it hold none and are decoded again.
+    #[serde(default)]
+    sources: Vec<String>,
 }
 
 /// Where the caches of picture folders go.
@@ -178,6 +183,7 @@ pub fn write_cache(path: &Path, manifest: &Manifest, folder: &FolderImages) -> i
         has_classes: folder.has_classes,
         skipped: folder.skipped.clone(),
         count: folder.images.len(),
+        sources: folder.sources.clone(),
     };
     let header = serde_json::to_vec(&header).map_err(io::Error::other)?;
     write_atomically_with(path, |writer| {
@@ -242,6 +248,7 @@ fn try_read(path: &Path, manifest: &Manifest) -> Result<FolderImages, String> {
         has_classes: header.has_classes,
         skipped: header.skipped,
         images,
+        sources: header.sources,
     })
 }
 
@@ -255,6 +262,9 @@ fn check_header(header: &Header, manifest: &Manifest) -> Result<(), String> {
     }
     if !(1..=MAX_CLASSES).contains(&header.class_names.len()) {
         return Err(format!("{} classes", header.class_names.len()));
+    }
+    if header.sources.len() != header.count {
+        return Err(format!("{} picture paths for {} images", header.sources.len(), header.count));
     }
     if !(2..=MAX_IMAGE_FILES).contains(&header.count) {
         return Err(format!("{} images", header.count));
