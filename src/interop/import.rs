@@ -128,8 +128,8 @@ fn guarded(job: impl FnOnce() -> Result<ApplyResult, String>) -> Result<ApplyRes
     catch_unwind(AssertUnwindSafe(job)).unwrap_or_else(|_| Err("the reader failed on it; the file is damaged".into()))
 }
 
-/// `Err` with the missing and unused names and the shapes that differ, unless every parameter was
-/// loaded from a tensor of the file and every tensor was used.
+/// `Err` with the shapes that differ and the missing and unused names (each in name order), unless
+/// every parameter was loaded from a tensor of the file and every tensor was used.
 fn check_complete(result: &ApplyResult) -> Result<(), String> {
     let mut parts = Vec::new();
     if !result.errors.is_empty() {
@@ -137,11 +137,14 @@ fn check_complete(result: &ApplyResult) -> Result<(), String> {
         parts.push(format!("{} (dense weights as [in, out])", listed(&errors)));
     }
     if !result.missing.is_empty() {
-        let missing: Vec<&str> = result.missing.iter().map(|(name, _)| name.as_str()).collect();
+        let mut missing: Vec<&str> = result.missing.iter().map(|(name, _)| name.as_str()).collect();
+        missing.sort_unstable();
         parts.push(format!("missing {}", listed(&missing)));
     }
     if !result.unused.is_empty() {
-        parts.push(format!("unused {}", listed(&result.unused)));
+        let mut unused: Vec<&str> = result.unused.iter().map(String::as_str).collect();
+        unused.sort_unstable();
+        parts.push(format!("unused {}", listed(&unused)));
     }
     if result.applied.is_empty() && parts.is_empty() {
         parts.push("the file holds no tensor".to_string());

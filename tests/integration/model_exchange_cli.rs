@@ -102,7 +102,7 @@ fn import_names_what_does_not_fit_on_one_line() {
     let out = dir.path().join("conv");
     let output = vae_explorer(&["import", "--arch", "conv", "--weights"], &[&weights, Path::new("--out"), &out]);
     let line = error_line(&output);
-    assert!(line.contains("missing") && line.contains("unused encoder.wide.weight"), "{line}");
+    assert!(line.contains("missing") && line.contains("unused decoder.narrow.bias"), "{line}");
     assert!(vae_explorer::checkpoint::read_info(&out).is_err(), "nothing saved");
     let output = vae_explorer(&["import", "--rename", "(=x", "--weights"], &[&weights, Path::new("--out"), &out]);
     assert!(error_line(&output).contains("--rename"));
