@@ -14,6 +14,7 @@ pub mod folder_lock;
 pub mod image_import;
 pub mod image_shape;
 pub mod inference;
+pub mod interop;
 pub mod latent;
 pub mod memory_budget;
 pub mod model;

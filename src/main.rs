@@ -4,7 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vae_explorer::cli::{
-    Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_split, run_sweep, run_train,
+    Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_export_model, run_import, run_split, run_sweep,
+    run_train,
 };
 
 /// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
@@ -25,6 +26,8 @@ fn main() -> ExitCode {
         Some(CliCommand::Eval(args)) => run_eval(args),
         Some(CliCommand::Sweep(args)) => run_sweep(args),
         Some(CliCommand::Split(args)) => run_split(args),
+        Some(CliCommand::Import(args)) => run_import(args),
+        Some(CliCommand::ExportModel(args)) => run_export_model(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::source_args::{DataArgs, ModelDataArgs};
-use super::{BenchArgs, ExportArgs, SweepArgs, TrainArgs};
+use super::{BenchArgs, ExportArgs, ExportModelArgs, ImportArgs, SweepArgs, TrainArgs};
 use crate::latent::PlaneMethod;
 
 /// Train or load a variational autoencoder and explore its latent space.
@@ -39,7 +39,8 @@ pub enum CliCommand {
     Train(TrainArgs),
     /// Measure training throughput (images/s) on the CPU and GPU devices.
     Bench(BenchArgs),
-    /// Write the encoder means of the held-out images, with labels, to a CSV file.
+    /// Write the encoder means of the held-out, training or all images, with labels (and each
+    /// picture's file for a picture folder), to a CSV file.
     Encode(EncodeArgs),
     /// Export a decoder sweep, prior samples, reconstructions, a morph (PNG or GIF), a class
     /// traversal or nearest training images to PNG.
@@ -53,6 +54,11 @@ pub enum CliCommand {
     /// Write a dataset's training and held-out images, split as the app splits them, as IDX files
     /// (for training another program on exactly the same images).
     Split(SplitArgs),
+    /// Read PyTorch (.pt, .pth) or safetensors weights into one of our architectures and save them
+    /// as a model folder that opens in the window and trains on.
+    Import(ImportArgs),
+    /// Write a model as ONNX (encoder.onnx, decoder.onnx) or as safetensors in PyTorch's layout.
+    ExportModel(ExportModelArgs),
 }
 
 /// `vae-explorer encode`.
@@ -61,10 +67,14 @@ pub struct EncodeArgs {
     /// The model and the images it encodes.
     #[command(flatten)]
     pub source: ModelDataArgs,
-    /// Encode the training images instead of the held-out ones.
-    #[arg(long)]
+    /// Which images to encode: the held-out ones, the training ones, or all (training first).
+    #[arg(long, value_enum, default_value_t = EncodeSplit::Heldout)]
+    pub split: EncodeSplit,
+    /// The same as --split train (kept for scripts written before --split).
+    #[arg(long, conflicts_with = "split")]
     pub train_set: bool,
-    /// The CSV file to write: index, label, class, z0, z1, ….
+    /// The CSV file to write: index, label, class, [split with --split all,] [path for a picture
+    /// folder: the file relative to the folder, escaped onto one line,] z0, z1, ….
     #[arg(long)]
     pub out: PathBuf,
     /// Also write the encoder's log-variances log σ² as columns logvar0, logvar1, ….
@@ -77,6 +87,24 @@ pub struct EncodeArgs {
     /// Seed of t-SNE's start and UMAP's sampling: equal seeds give identical coordinates.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+}
+
+/// Which part of the dataset `encode` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum EncodeSplit {
+    /// The images the model was trained on.
+    Train,
+    /// The images held out from training.
+    Heldout,
+    /// Both, the training images first; a `split` column says which each row is.
+    All,
+}
+
+impl EncodeArgs {
+    /// The part to encode: `--split`, or `train` under the older `--train-set`.
+    pub fn chosen_split(&self) -> EncodeSplit {
+        if self.train_set { EncodeSplit::Train } else { self.split }
+    }
 }
 
 /// `vae-explorer eval`.

@@ -125,6 +125,17 @@ pub struct Dataset {
     pub skipped: SkipReport,
     /// How a picture folder's files became images; `None` for IDX data.
     pub preprocessing: Option<Preprocessing>,
+    /// Each image's file for a picture folder (empty for IDX data).
+    pub paths: SplitPaths,
+}
+
+/// The file of each image of a picture folder, relative to the folder and escaped onto one line.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SplitPaths {
+    /// One per training image, in the order of [`Dataset::train`].
+    pub train: Vec<String>,
+    /// One per held-out image, in the order of [`Dataset::heldout`].
+    pub heldout: Vec<String>,
 }
 
 impl Dataset {

@@ -108,7 +108,7 @@ impl ImageSet {
     }
 
     /// The sorted (train, held-out) indices of the stratified split.
-    fn split_indices(&self, heldout_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
+    pub fn split_indices(&self, heldout_fraction: f64, seed: u64) -> (Vec<usize>, Vec<usize>) {
         let mut rng = StdRng::seed_from_u64(seed);
         let classes = self.labels.iter().copied().max().map_or(0, |max| usize::from(max) + 1);
         let (mut train, mut heldout) = (Vec::new(), Vec::new());

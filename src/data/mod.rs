@@ -7,7 +7,7 @@ pub mod image_folder;
 mod image_set;
 mod preprocessing;
 
-pub use dataset::{DataSource, Dataset, FASHION_MNIST_DIR, MAX_IMAGE_PIXELS};
+pub use dataset::{DataSource, Dataset, FASHION_MNIST_DIR, MAX_IMAGE_PIXELS, SplitPaths};
 pub use error::DataError;
 pub use image_folder::{LoadPhase, LoadProgress, SkipReport, preprocess_image_bytes, preprocess_image_file};
 pub use image_set::ImageSet;

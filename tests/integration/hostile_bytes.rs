@@ -18,6 +18,7 @@ const IDX_CASES: usize = 3000;
 const FOLDER_CASES: usize = 300;
 const IMAGE_CASES: usize = 1000;
 const CHECKPOINT_CASES: usize = 600;
+const WEIGHTS_CASES: usize = 400;
 
 /// Header words a hostile file likes to hold.
 const HOSTILE_WORDS: [u32; 6] = [0, 1, 0xFFFF_FFFF, 0x8000_0000, 0x0000_0803, 0x0000_0801];
@@ -252,4 +253,47 @@ fn the_checkpoint_loader_survives_random_and_mutated_bytes() {
         });
     }
     tally.assert_clean("checkpoint loader");
+}
+
+#[test]
+fn the_weights_importer_survives_random_and_mutated_bytes() {
+    use vae_explorer::interop::{ImportOptions, import_weights, safetensors_bytes};
+    use vae_explorer::model::{Architecture, VaeConfig};
+
+    let mut rng = StdRng::seed_from_u64(SEED + 3);
+    let device = Device::flex();
+    // The configuration of the PyTorch fixture (tests/fixtures/torch_conv_tiny.pt).
+    let config = VaeConfig::new()
+        .with_architecture(Architecture::Conv)
+        .with_latent_dim(3)
+        .with_image_height(8)
+        .with_image_width(8)
+        .with_channels(3)
+        .with_conv_base_channels(2)
+        .with_conv_residual_blocks(1);
+    let torch = std::fs::read("tests/fixtures/torch_conv_tiny.pt").expect("the PyTorch fixture");
+    let safetensors = safetensors_bytes(&config.init(&device), &config).expect("exports");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut tally = Tally::default();
+    let mut guarded = 0;
+    for case in 0..WEIGHTS_CASES {
+        let (name, valid) = if case % 2 == 0 { ("case.pt", &torch) } else { ("case.safetensors", &safetensors) };
+        let mut bytes = valid.clone();
+        for _ in 0..rng.random_range(1..=3) {
+            mutate(&mut rng, &mut bytes);
+        }
+        let path = dir.path().join(name);
+        std::fs::write(&path, &bytes).expect("write the case");
+        tally.run(&format!("weights case {case} ({name})"), || {
+            let result = import_weights(&path, &config, &ImportOptions::default(), &device);
+            if let Err(error) = &result
+                && error.to_string().contains("the reader failed")
+            {
+                guarded += 1;
+            }
+            result
+        });
+    }
+    println!("weights importer: {guarded} cases ended in the last-resort guard");
+    tally.assert_clean("weights importer");
 }

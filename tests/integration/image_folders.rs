@@ -16,7 +16,7 @@ use vae_explorer::data::{
 /// Broken files [`write_shape_folder`] adds.
 pub const BROKEN_FILES: usize = 4;
 /// Usable pictures [`write_shape_folder`] writes: red 9, green 8, blue 6.
-const USABLE_FILES: usize = 23;
+pub const USABLE_FILES: usize = 23;
 
 fn encode(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
     let mut bytes = Vec::new();

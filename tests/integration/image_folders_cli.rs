@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::Command;
 
-use super::image_folders::{BROKEN_FILES, write_shape_folder};
+use super::image_folders::{BROKEN_FILES, USABLE_FILES, write_shape_folder};
 
 fn vae_explorer(cache: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vae-explorer"));
@@ -48,6 +48,36 @@ fn the_command_line_trains_encodes_and_exports_on_a_picture_folder() {
     let text = std::fs::read_to_string(&csv_path).expect("csv");
     for class in ["blue-triangles", "green-circles", "red-squares"] {
         assert!(text.lines().skip(1).any(|row| row.split(',').nth(2) == Some(class)), "{class} in {text}");
+    }
+    let train_rows = text.lines().count() - 1;
+
+    // Every image, with the file each point comes from (read from the cache the run above wrote).
+    let all_path = out.path().join("all.csv");
+    let output = vae_explorer(cache.path())
+        .args(["encode", "--split", "all", "--model"])
+        .arg(out.path())
+        .arg("--data")
+        .arg(data.path())
+        .arg("--out")
+        .arg(&all_path)
+        .output()
+        .expect("run the binary");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let all = std::fs::read_to_string(&all_path).expect("csv");
+    let mut lines = all.lines();
+    assert_eq!(lines.next(), Some("index,label,class,split,path,z0,z1"));
+    let rows: Vec<Vec<&str>> = lines.map(|row| row.split(',').collect()).collect();
+    let usable = USABLE_FILES;
+    assert_eq!(rows.len(), usable, "every usable picture once: {all}");
+    assert_eq!(rows.iter().filter(|row| row[3] == "train").count(), train_rows);
+    assert!(rows.iter().any(|row| row[3] == "heldout"), "{all}");
+    let mut paths: Vec<&str> = rows.iter().map(|row| row[4]).collect();
+    paths.sort_unstable();
+    paths.dedup();
+    assert_eq!(paths.len(), usable, "one row per file: {all}");
+    for row in &rows {
+        assert!(data.path().join(row[4]).is_file(), "{} is a file of the folder", row[4]);
+        assert!(row[4].starts_with(row[2]), "{} lies in its class folder {}", row[4], row[2]);
     }
 
     // A picture imported for a morph goes through the model's own preprocessing (a grey model here:

@@ -33,6 +33,8 @@ mod latent_tools;
 mod latent_views;
 mod layout_ui;
 mod learning;
+mod model_exchange;
+mod model_exchange_cli;
 mod open_folder;
 mod quality;
 mod runs_ui;

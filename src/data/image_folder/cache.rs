@@ -89,6 +89,8 @@ pub struct FolderImages {
     pub skipped: SkipReport,
     /// Every usable picture, in path order: [count, channels, size, size].
     pub images: ImageSet,
+    /// Each image's file, relative to the folder and escaped onto one line: [count].
+    pub sources: Vec<String>,
 }
 
 /// What a cache file says of its pixels and labels.
@@ -100,6 +102,9 @@ pub(super) struct Header {
     has_classes: bool,
     skipped: SkipReport,
     count: usize,
+    /// Each image's relative path; caches written before it hold none and are decoded again.
+    #[serde(default)]
+    sources: Vec<String>,
 }
 
 impl Header {
@@ -112,6 +117,7 @@ impl Header {
             has_classes: folder.has_classes,
             skipped: folder.skipped.clone(),
             count: folder.images.len(),
+            sources: folder.sources.clone(),
         }
     }
 }
@@ -234,6 +240,7 @@ fn try_read(path: &Path, manifest: &Manifest) -> Result<FolderImages, String> {
         has_classes: header.has_classes,
         skipped: header.skipped,
         images,
+        sources: header.sources,
     })
 }
 
@@ -247,6 +254,9 @@ fn check_header(header: &Header, manifest: &Manifest) -> Result<(), String> {
     }
     if !(1..=MAX_CLASSES).contains(&header.class_names.len()) {
         return Err(format!("{} classes", header.class_names.len()));
+    }
+    if header.sources.len() != header.count {
+        return Err(format!("{} picture paths for {} images", header.sources.len(), header.count));
     }
     if !(2..=MAX_IMAGE_FILES).contains(&header.count) {
         return Err(format!("{} images", header.count));

@@ -14,7 +14,7 @@ use super::preprocess::{fit_square, luma, planar_has_colour, write_planar};
 use super::report::{LoadPhase, LoadProgress, SkipReport};
 use super::scan::{FolderScan, scan_folder};
 use crate::data::dataset::{BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED};
-use crate::data::{DataError, Dataset, FolderMeasure, ImageSet, PreprocessingChoice};
+use crate::data::{DataError, Dataset, FolderMeasure, ImageSet, PreprocessingChoice, SplitPaths};
 
 /// Loads the pictures in `dir` with `choice` (open fields take their defaults from the pictures).
 ///
@@ -94,6 +94,7 @@ fn decode_folder(
     let size_px = preprocessing.image_size_px as u32;
     let mut skipped = scan.refused.clone();
     let mut labels = Vec::with_capacity(files.len());
+    let mut sources = Vec::with_capacity(files.len());
     let batch = (DECODE_BATCH_BYTES / values).max(rayon::current_num_threads() * 4);
     for start in (0..files.len()).step_by(batch) {
         let end = (start + batch).min(files.len());
@@ -126,6 +127,7 @@ fn decode_folder(
             let kept = labels.len();
             pixels.copy_within(index * values..(index + 1) * values, kept * values);
             labels.push(file.class);
+            sources.push(crate::display_name::escaped_path(&file.relative_path));
             if let Some(writer) = &mut cache_writer
                 && let Err(error) = writer.push(&pixels[kept * values..(kept + 1) * values])
             {
@@ -148,7 +150,7 @@ fn decode_folder(
     let (class_names, labels) = drop_empty_classes(&scan.class_names, &labels);
     let shape = preprocessing.shape();
     let images = ImageSet { channels: shape.channels, height: shape.height, width: shape.width, pixels, labels };
-    let folder = FolderImages { preprocessing, class_names, has_classes: scan.has_classes, skipped, images };
+    let folder = FolderImages { preprocessing, class_names, has_classes: scan.has_classes, skipped, images, sources };
     if let Some((path, manifest)) = cache {
         let written = match (cache_writer, turned_grey) {
             (Some(writer), false) => writer.finish(manifest, &folder),
@@ -248,12 +250,16 @@ fn skipped_line(skipped: &SkipReport) -> String {
 
 /// The dataset of a loaded folder, split as the bundled digits are (at least one held-out picture).
 fn into_dataset(dir: &Path, folder: FolderImages) -> Dataset {
-    let FolderImages { preprocessing, class_names, has_classes, skipped, images } = folder;
+    let FolderImages { preprocessing, class_names, has_classes, skipped, images, sources } = folder;
+    let (train_indices, heldout_indices) = images.split_indices(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
+    let pick = |indices: &[usize]| indices.iter().filter_map(|&index| sources.get(index).cloned()).collect();
+    let mut paths = SplitPaths { train: pick(&train_indices), heldout: pick(&heldout_indices) };
     let (mut train, mut heldout) = images.into_stratified_split(BUNDLED_HELDOUT_FRACTION, BUNDLED_SPLIT_SEED);
     if heldout.is_empty() && train.len() >= 2 {
         let last = train.len() - 1;
         heldout = train.select(&[last]);
         train = train.select(&(0..last).collect::<Vec<_>>());
+        paths.heldout = paths.train.split_off(last.min(paths.train.len()));
     }
     Dataset {
         name: dir.display().to_string(),
@@ -263,6 +269,7 @@ fn into_dataset(dir: &Path, folder: FolderImages) -> Dataset {
         has_classes,
         skipped,
         preprocessing: Some(preprocessing),
+        paths,
     }
 }
 

@@ -1,0 +1,109 @@
+//! `import`, `export-model` and `encode` end to end: the bundled model out as safetensors and back
+//! in encodes as the original and trains on; its ONNX export lands in a folder of its own; a
+//! folder or file that is not an export of ours is never replaced.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn vae_explorer(args: &[&str], paths: &[&Path]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vae-explorer"));
+    command.args(args);
+    command.args(paths);
+    command.output().expect("run the binary")
+}
+
+fn assert_ok(output: &Output) {
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// The one line a failed command printed.
+fn error_line(output: &Output) -> String {
+    assert!(!output.status.success(), "expected a refusal: {}", String::from_utf8_lossy(&output.stdout));
+    let stderr = String::from_utf8_lossy(&output.stderr).trim().to_string();
+    assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
+    stderr
+}
+
+#[test]
+fn the_bundled_model_goes_out_as_safetensors_and_back_in_unchanged() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let weights = dir.path().join("bundled.safetensors");
+    let reference = dir.path().join("reference.json");
+    assert_ok(&vae_explorer(&["export-model", "--format", "safetensors", "--out"], &[&weights]));
+    // Again, with the reference: our own export is replaced.
+    let mut args = vec!["export-model", "--format", "safetensors", "--reference"];
+    let reference_arg = reference.to_str().expect("utf-8 temp path");
+    args.push(reference_arg);
+    args.push("--out");
+    assert_ok(&vae_explorer(&args, &[&weights]));
+    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(&reference).expect("reference")).expect("JSON");
+    assert_eq!(json["image_shape"], serde_json::json!([4, 1, 28, 28]));
+
+    let imported = dir.path().join("imported");
+    let output = vae_explorer(
+        &["import", "--arch", "mlp", "--latent-dim", "2", "--weights"],
+        &[&weights, Path::new("--out"), &imported],
+    );
+    assert_ok(&output);
+    let info = vae_explorer::checkpoint::read_info(&imported).expect("a model folder");
+    assert_eq!((info.epochs_done, info.training.model.latent_dim), (0, 2));
+
+    // The imported model encodes every held-out digit as the bundled one does.
+    let (ours, theirs) = (dir.path().join("bundled.csv"), dir.path().join("imported.csv"));
+    assert_ok(&vae_explorer(&["encode", "--out"], &[&ours]));
+    assert_ok(&vae_explorer(&["encode", "--model"], &[&imported, Path::new("--out"), &theirs]));
+    let (ours, theirs) = (std::fs::read_to_string(ours).expect("csv"), std::fs::read_to_string(theirs).expect("csv"));
+    assert!(ours.lines().count() > 900 && ours == theirs, "the encodings differ");
+
+    // It trains on.
+    let more = dir.path().join("more");
+    let output = vae_explorer(
+        &["train", "--epochs", "1", "--device", "cpu", "--resume"],
+        &[&imported, Path::new("--out"), &more],
+    );
+    assert_ok(&output);
+    assert_eq!(vae_explorer::checkpoint::read_info(&more).expect("trained").epochs_done, 1);
+
+    // A second import into a folder that holds a model is refused.
+    let again = vae_explorer(&["import", "--weights"], &[&weights, Path::new("--out"), &imported]);
+    assert!(error_line(&again).contains("already holds a model"));
+    // So is a file that is not ours as the safetensors target.
+    let foreign = dir.path().join("notes.safetensors");
+    std::fs::write(&foreign, b"mine").expect("write");
+    let refused = vae_explorer(&["export-model", "--format", "safetensors", "--out"], &[&foreign]);
+    assert!(error_line(&refused).contains("not a safetensors export of vae-explorer"));
+    assert_eq!(std::fs::read(&foreign).expect("kept"), b"mine");
+}
+
+#[test]
+fn the_onnx_export_writes_two_graphs_and_never_into_a_foreign_folder() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let out = dir.path().join("onnx");
+    assert_ok(&vae_explorer(&["export-model", "--format", "onnx", "--out"], &[&out]));
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("folder")
+        .map(|entry| entry.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["decoder.onnx", "encoder.onnx"]);
+    assert_ok(&vae_explorer(&["export-model", "--format", "onnx", "--out"], &[&out]));
+
+    std::fs::write(out.join("notes.txt"), b"mine").expect("write");
+    let refused = vae_explorer(&["export-model", "--format", "onnx", "--out"], &[&out]);
+    assert!(error_line(&refused).contains("notes.txt"));
+    assert_eq!(std::fs::read(out.join("notes.txt")).expect("kept"), b"mine");
+}
+
+#[test]
+fn import_names_what_does_not_fit_on_one_line() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let weights = dir.path().join("bundled.safetensors");
+    assert_ok(&vae_explorer(&["export-model", "--format", "safetensors", "--out"], &[&weights]));
+    let out = dir.path().join("conv");
+    let output = vae_explorer(&["import", "--arch", "conv", "--weights"], &[&weights, Path::new("--out"), &out]);
+    let line = error_line(&output);
+    assert!(line.contains("missing") && line.contains("unused decoder.narrow.bias"), "{line}");
+    assert!(vae_explorer::checkpoint::read_info(&out).is_err(), "nothing saved");
+    let output = vae_explorer(&["import", "--rename", "(=x", "--weights"], &[&weights, Path::new("--out"), &out]);
+    assert!(error_line(&output).contains("--rename"));
+}
