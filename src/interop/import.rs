@@ -164,7 +164,7 @@ fn private_copy(path: &Path, max_bytes: u64) -> Result<tempfile::NamedTempFile, 
     if len_bytes > max_bytes {
         return Err(too_large().into());
     }
-    let io = |path: PathBuf| move |source| SafeReadError::Io { path, source };
+    let io = |path: PathBuf| move |cause| SafeReadError::Io { path, cause };
     let mut copy =
         tempfile::Builder::new().prefix("vae-explorer-import-").tempfile().map_err(io(std::env::temp_dir()))?;
     let copied = std::io::copy(&mut file.take(max_bytes.saturating_add(1)), copy.as_file_mut())
