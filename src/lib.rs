@@ -17,6 +17,7 @@ pub mod inference;
 pub mod latent;
 pub mod memory_budget;
 pub mod model;
+pub mod onnx_model;
 pub mod quality;
 pub mod render;
 pub mod safe_read;

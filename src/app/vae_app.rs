@@ -213,7 +213,11 @@ impl VaeApp {
         let guidance = self.explorer.state.data_mismatch();
         egui::Panel::bottom("status_bar")
             .show(ui, |ui| status_bar::ui(ui, &self.progress, model, notice.as_deref(), guidance.as_deref()));
-        let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
+        let context = PanelContext {
+            has_model: model.is_some(),
+            inference_only: model.is_some_and(|model| model.burn().is_none()),
+            last_session: self.kept.last_session_summary(),
+        };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));

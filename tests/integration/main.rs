@@ -31,6 +31,8 @@ mod latent_size_ui;
 mod latent_tools;
 mod latent_views;
 mod learning;
+mod onnx_models;
+mod onnx_window_ui;
 mod open_folder;
 mod quality;
 mod runs_ui;
