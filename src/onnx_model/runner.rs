@@ -50,7 +50,9 @@ impl PreparedGraph {
     pub fn prepare(proto: &ModelProto, dims: &[usize], role: &'static str, path: &Path) -> Result<Self, OnnxError> {
         let prepare_error = |reason: String| OnnxError::Prepare { path: path.to_path_buf(), reason };
         let built = std::panic::catch_unwind(AssertUnwindSafe(|| -> TractResult<(Arc<TypedSimplePlan>, usize)> {
-            let onnx = tract_onnx::onnx();
+            // The batch is our symbol; shapes the exporter wrote inside the graph (its own batch
+            // symbol, dims it guessed) are inferred again rather than unified with it.
+            let onnx = tract_onnx::onnx().with_ignore_value_info(true).with_ignore_output_shapes(true);
             let mut model = onnx.model_for_proto_model(proto)?;
             let batch = model.symbols.sym("N");
             let mut shape: Vec<TDim> = vec![batch.to_dim()];
