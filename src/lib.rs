@@ -18,6 +18,7 @@ pub mod interop;
 pub mod latent;
 pub mod memory_budget;
 pub mod model;
+pub mod onnx_model;
 pub mod quality;
 pub mod render;
 pub mod safe_read;

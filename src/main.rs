@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Some(CliCommand::Encode(args)) => run_encode(args),
         Some(CliCommand::Export(args)) => run_export(args),
         Some(CliCommand::Eval(args)) => run_eval(args),
+        Some(CliCommand::Inspect(args)) => vae_explorer::cli::run_inspect(args),
         Some(CliCommand::Sweep(args)) => run_sweep(args),
         Some(CliCommand::Split(args)) => run_split(args),
         Some(CliCommand::Import(args)) => run_import(args),

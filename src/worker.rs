@@ -224,9 +224,10 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     // Settings stored before the conv stages scaled read as the old two-stage layout; new runs scale.
     config.model.conv_layout = crate::model::ConvLayout::Scaled;
     let started = match &request.resume {
-        Some(snapshot) => {
-            Trainer::resume(&snapshot.model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device)
-        }
+        Some(snapshot) => match snapshot.burn() {
+            Some(model) => Trainer::resume(model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device),
+            None => Err(crate::inference::InferenceError::NotOurs.to_string()),
+        },
         None => Trainer::new(config, Arc::clone(&dataset), &device),
     };
     let mut trainer = match started {

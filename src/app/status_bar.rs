@@ -92,9 +92,17 @@ fn state_text(progress: &TrainingProgress) -> String {
 /// "mlp, latent 2, 30 epochs on MNIST 10k (bundled), held-out −ELBO 146.6 nats".
 fn model_summary(model: &ModelSnapshot) -> String {
     let config = &model.info.training;
+    if let Some(onnx) = model.model.onnx() {
+        return format!(
+            "model: onnx, latent {}, {} images, from {} (inference only)",
+            onnx.latent_dim,
+            onnx.image_shape,
+            crate::display_name::escaped_path(&onnx.dir)
+        );
+    }
     let mut text = format!(
         "model: {}, latent {}, {} epochs on {}",
-        config.model.architecture.name(),
+        model.architecture_name(),
         config.model.latent_dim,
         model.info.epochs_done,
         model.info.dataset

@@ -235,7 +235,11 @@ impl VaeApp {
             };
             actions.extend(status_bar::ui(ui, &self.progress, model, &texts));
         });
-        let context = PanelContext { has_model: model.is_some(), last_session: self.kept.last_session_summary() };
+        let context = PanelContext {
+            has_model: model.is_some(),
+            inference_only: model.is_some_and(|model| model.burn().is_none()),
+            last_session: self.kept.last_session_summary(),
+        };
         egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
             egui::ScrollArea::vertical().show(ui, |ui| {
                 actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));

@@ -21,6 +21,9 @@ pub enum CheckpointError {
     /// (Not marked as a source: the message already holds the cause, and chains would repeat it.)
     #[error("{0}")]
     Read(SafeReadError),
+    /// A folder of ONNX graphs could not be opened (see [`crate::onnx_model`]).
+    #[error("{0}")]
+    Onnx(crate::onnx_model::OnnxError),
     /// The description is not valid JSON of the expected shape.
     #[error("{path} is not a valid checkpoint description ({error}); choose a folder saved by vae-explorer")]
     Description {

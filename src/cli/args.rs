@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand};
 
 use super::source_args::{DataArgs, ModelDataArgs};
-use super::{BenchArgs, ExportArgs, ExportModelArgs, ImportArgs, SweepArgs, TrainArgs};
+use super::{BenchArgs, ExportArgs, ExportModelArgs, ImportArgs, InspectArgs, SweepArgs, TrainArgs};
 use crate::latent::PlaneMethod;
 
 /// Train or load a variational autoencoder and explore its latent space.
@@ -48,6 +48,9 @@ pub enum CliCommand {
     /// Print a saved model's held-out measures: -ELBO, MSE, PSNR, SSIM, active units, KL per
     /// dimension, and with --iw-samples the importance-weighted log-likelihood.
     Eval(EvalArgs),
+    /// Print what a model folder holds; for ONNX graphs, what was read from them and what was
+    /// chosen or assumed.
+    Inspect(InspectArgs),
     /// Train every combination of --latent-dim, --beta and --arch into its own folder under
     /// --out, then write results.csv, results.md and reconstructions.png there.
     Sweep(SweepArgs),

@@ -5,7 +5,7 @@ use burn::module::Module;
 
 use super::EvalArgs;
 use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims, dims_by_kl};
-use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats};
+use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats, neg_elbo_of};
 
 /// Largest number of importance samples per image `--iw-samples` accepts.
 pub const MAX_IW_SAMPLES: usize = 10_000;
@@ -21,7 +21,7 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     let config = &info.training;
     println!(
         "model: {}, latent {}, {} loss, β {}, {} epochs; data: {} held-out, {} images",
-        config.model.architecture.name(),
+        snapshot.architecture_name(),
         config.model.latent_dim,
         config.describe_likelihood(),
         config.beta,
@@ -29,12 +29,24 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
         dataset.name,
         set.len()
     );
-    // The −ELBO takes one posterior sample per image from the device's generator: seeded, so that
-    // --seed repeats to the bit.
-    if let Some(device) = snapshot.model.devices().into_iter().next() {
-        device.seed(args.seed);
+    let loss = match snapshot.burn() {
+        Some(model) => {
+            // The −ELBO takes one posterior sample per image from the device's generator: seeded, so
+            // that --seed repeats to the bit.
+            if let Some(device) = model.devices().into_iter().next() {
+                device.seed(args.seed);
+            }
+            evaluate(model, set, config.likelihood())
+        }
+        None => neg_elbo_of(&snapshot.model, set, config.likelihood(), args.seed),
+    };
+    if let Some(onnx) = snapshot.model.onnx() {
+        println!(
+            "ONNX model: decoder output {}; −ELBO under the {} likelihood of the decoded image, one posterior sample per image",
+            onnx.decoder_output.name(),
+            config.likelihood().describe()
+        );
     }
-    let loss = evaluate(&snapshot.model, set, config.likelihood());
     println!(
         "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",
         loss.neg_elbo_nats(),
@@ -52,7 +64,12 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     let collapsed = collapsed_dims(&quality.kl_per_dim_nats).iter().filter(|&&collapsed| collapsed).count();
     println!("dimensions by KL: {}; collapsed (KL < {COLLAPSED_KL_NATS} nats): {collapsed}", order.join(", "));
     if let Some(samples) = args.iw_samples {
-        let nll = importance_weighted_nll_nats(&snapshot.model, set, config.likelihood(), samples, args.seed);
+        let Some(model) = snapshot.burn() else {
+            bail!(
+                "--iw-samples needs one of our models: the importance-weighted bound is not computed for ONNX graphs"
+            );
+        };
+        let nll = importance_weighted_nll_nats(model, set, config.likelihood(), samples, args.seed);
         println!("-log p(x), importance-weighted with K = {samples}: {nll:.2} nats");
     }
     Ok(())

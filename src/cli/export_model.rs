@@ -50,10 +50,13 @@ pub struct ExportModelArgs {
 pub fn run_export_model(args: &ExportModelArgs) -> Result<()> {
     let snapshot = ModelSnapshot::load(&model_source(&args.model)).context("cannot open the model")?;
     let config = &snapshot.info.training.model;
+    let Some(model) = snapshot.burn() else {
+        bail!("{} holds ONNX graphs trained elsewhere; export-model writes models trained here", args.model);
+    };
     match args.format {
         ModelFormat::Onnx => {
             check_onnx_folder(&args.out)?;
-            let models = onnx_models(&snapshot.model, config)?;
+            let models = onnx_models(model, config)?;
             for (name, bytes) in [(ENCODER_FILE, &models.encoder), (DECODER_FILE, &models.decoder)] {
                 let path = args.out.join(name);
                 write_atomically(&path, bytes).with_context(|| format!("cannot write {}", escaped_path(&path)))?;
@@ -62,13 +65,13 @@ pub fn run_export_model(args: &ExportModelArgs) -> Result<()> {
         }
         ModelFormat::Safetensors => {
             check_safetensors_target(&args.out)?;
-            let bytes = safetensors_bytes(&snapshot.model, config)?;
+            let bytes = safetensors_bytes(model, config)?;
             write_atomically(&args.out, &bytes).with_context(|| format!("cannot write {}", escaped_path(&args.out)))?;
             println!("wrote {}", escaped_path(&args.out));
         }
     }
     if let Some(path) = &args.reference {
-        let reference = serde_json::to_vec(&reference_outputs(&snapshot.model, config))?;
+        let reference = serde_json::to_vec(&reference_outputs(model, config))?;
         write_atomically(path, &reference).with_context(|| format!("cannot write {}", escaped_path(path)))?;
         println!("wrote the reference outputs to {}", escaped_path(path));
     }

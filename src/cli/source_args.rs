@@ -8,8 +8,11 @@ use clap::Args;
 
 use super::data_args::{PreprocessingArgs, open_data};
 use crate::checkpoint::CheckpointInfo;
-use crate::data::{DataSource, Dataset, ImageSet};
+use crate::data::{DataSource, Dataset, ImageSet, check_channels};
+use crate::image_shape::ImageShape;
 use crate::inference::{ModelSnapshot, ModelSource};
+use crate::model::MAX_IMAGE_SIDE;
+use crate::onnx_model::{DecoderOutput, Layout, OnnxChoices};
 
 /// The `--model` and `--data` value that names what ships with the app.
 pub const BUNDLED: &str = "bundled";
@@ -31,12 +34,66 @@ pub struct DataArgs {
 /// A saved model and the data it is run on (`encode`, `eval`, `export`).
 #[derive(Debug, Args)]
 pub struct ModelDataArgs {
-    /// `bundled` for the model shipped with the app, or a folder saved by `train`.
+    /// `bundled` for the model shipped with the app, a folder saved by `train`, or a folder holding
+    /// `encoder.onnx` and `decoder.onnx` trained elsewhere.
     #[arg(long, default_value = BUNDLED)]
     pub model: String,
     /// The data and how a folder of pictures is read; default: the model's own.
     #[command(flatten)]
     pub input: DataArgs,
+    /// What an ONNX model's graphs leave open.
+    #[command(flatten)]
+    pub onnx: OnnxArgs,
+}
+
+/// For a folder of ONNX graphs (`encoder.onnx`, `decoder.onnx`): answers to what the graphs do not
+/// say. Given answers are kept in the folder's `vae-explorer-onnx.json` for the next open.
+#[derive(Debug, Args, Clone, Default)]
+pub struct OnnxArgs {
+    /// ONNX only: the image the encoder reads, as channels,height,width (e.g. 1,28,28 or 3,64,64).
+    #[arg(long, value_name = "C,H,W", value_parser = parse_image_shape)]
+    pub image_shape: Option<ImageShape>,
+    /// ONNX only: how the encoder's input holds the image.
+    #[arg(long, value_enum)]
+    pub layout: Option<Layout>,
+    /// ONNX only: what the decoder returns.
+    #[arg(long, value_enum)]
+    pub decoder_output: Option<DecoderOutput>,
+    /// ONNX only: the encoder output that holds the means.
+    #[arg(long, value_name = "NAME")]
+    pub mean_output: Option<String>,
+    /// ONNX only: the encoder output that holds the log-variances.
+    #[arg(long, value_name = "NAME")]
+    pub logvar_output: Option<String>,
+}
+
+impl OnnxArgs {
+    /// The flags as choices for the loader.
+    pub fn choices(&self) -> OnnxChoices {
+        OnnxChoices {
+            image_shape: self.image_shape,
+            layout: self.layout,
+            decoder_output: self.decoder_output,
+            mean_output: self.mean_output.clone(),
+            logvar_output: self.logvar_output.clone(),
+        }
+    }
+}
+
+/// Parses `C,H,W` (channels 1 or 3, sides 1 to the largest the app builds).
+fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
+    let parts: Vec<usize> = text
+        .split(',')
+        .map(|part| part.trim().parse::<usize>().map_err(|_| format!("{part:?} is not a whole number; write C,H,W")))
+        .collect::<Result<_, _>>()?;
+    let [channels, height, width] = parts[..] else {
+        return Err(format!("{text:?} is not three numbers; write C,H,W such as 1,28,28"));
+    };
+    check_channels(channels)?;
+    if !(1..=MAX_IMAGE_SIDE).contains(&height) || !(1..=MAX_IMAGE_SIDE).contains(&width) {
+        return Err(format!("sides must be 1 to {MAX_IMAGE_SIDE} pixels"));
+    }
+    Ok(ImageShape { channels, height, width })
 }
 
 impl DataArgs {
@@ -64,13 +121,20 @@ impl DataArgs {
 impl ModelDataArgs {
     /// Loads `--model`.
     pub fn open_model(&self) -> Result<ModelSnapshot> {
-        ModelSnapshot::load(&model_source(&self.model)).context("cannot open the model")
+        ModelSnapshot::load_with(&model_source(&self.model), &self.onnx.choices()).context("cannot open the model")
     }
 
     /// Loads `--data` for `snapshot` (a picture folder read with the model's own preprocessing
     /// unless flags say otherwise), checked against the model's image size.
     pub fn open_data_for(&self, snapshot: &ModelSnapshot) -> Result<Dataset> {
-        let dataset = self.input.open(Some(&snapshot.info))?;
+        let mut dataset = self.input.open(Some(&snapshot.info))?;
+        // IDX digits are padded or resampled to the image a model trained elsewhere reads.
+        if snapshot.model.onnx().is_some()
+            && dataset.heldout.shape() != snapshot.image_shape()
+            && let Some(fitted) = dataset.brought_to(snapshot.image_shape())
+        {
+            dataset = fitted;
+        }
         ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
         Ok(dataset)
     }

@@ -2,6 +2,7 @@
 
 mod dataset;
 mod error;
+mod fit_shape;
 pub mod idx;
 pub mod image_folder;
 mod image_set;

@@ -15,6 +15,9 @@ pub enum InferenceError {
     /// The served model could not be saved.
     #[error("cannot save the model: {0}")]
     SaveModel(CheckpointError),
+    /// Save or training was asked of a model trained elsewhere (ONNX graphs).
+    #[error("this model is ONNX graphs trained elsewhere: it can be explored, not trained on or saved as ours")]
+    NotOurs,
     /// Save was asked before any model was served.
     #[error("there is no model to save yet: train or open one")]
     NoModelToSave,

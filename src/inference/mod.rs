@@ -12,6 +12,7 @@ mod plane_worker;
 mod server;
 mod service;
 mod snapshot;
+mod vae_model;
 mod view_requests;
 
 pub use compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
@@ -24,4 +25,5 @@ pub use messages::{
 pub use messages::{PlaneLayout, PlaneRequest};
 pub use service::InferenceService;
 pub use snapshot::{ModelSnapshot, ModelSource};
+pub use vae_model::VaeModel;
 pub use view_requests::{ReconstructRequest, ViewRequests};

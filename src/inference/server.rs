@@ -21,7 +21,11 @@ use crate::latent::{MAX_GRID_SIZE, Pca};
 #[derive(Default)]
 pub struct Server {
     model: Option<Arc<ModelSnapshot>>,
+    /// The dataset the views run on: the open one, brought to an ONNX model's image (see
+    /// [`Dataset::brought_to`]) when it is IDX digits of another size.
     dataset: Option<Arc<Dataset>>,
+    /// The dataset as opened.
+    opened_dataset: Option<Arc<Dataset>>,
     /// The last request of each kind, recomputed when the model or dataset changes.
     last: ViewRequests,
     /// The scatter's last PCA basis: the next one keeps its axis order and signs (a stable map).
@@ -66,7 +70,7 @@ impl Server {
             };
             match loaded {
                 Ok(Ok(loaded)) => {
-                    self.dataset = Some(loaded);
+                    self.opened_dataset = Some(loaded);
                     changed = true;
                 }
                 Ok(Err(error)) => {
@@ -87,6 +91,9 @@ impl Server {
                 return false;
             }
         }
+        if changed {
+            self.dataset = self.fitted_dataset();
+        }
         if changed && !self.announce(&mut pending, outbox) {
             return false;
         }
@@ -96,8 +103,22 @@ impl Server {
     /// Saves the served model into `dir`.
     fn save(&self, dir: &std::path::Path) -> Result<InferenceResult, InferenceError> {
         let model = self.model.as_ref().ok_or(InferenceError::NoModelToSave)?;
-        crate::checkpoint::save(dir, &model.model, &model.info).map_err(InferenceError::SaveModel)?;
+        let vae = model.burn().ok_or(InferenceError::NotOurs)?;
+        crate::checkpoint::save(dir, vae, &model.info).map_err(InferenceError::SaveModel)?;
         Ok(InferenceResult::Saved(dir.to_path_buf()))
+    }
+
+    /// The opened dataset, brought to an ONNX model's image when IDX digits of another size (a
+    /// model trained elsewhere reads 32×32 digits, say); as opened otherwise.
+    fn fitted_dataset(&self) -> Option<Arc<Dataset>> {
+        let opened = self.opened_dataset.clone()?;
+        let Some(model) = self.model.as_deref().filter(|model| model.model.onnx().is_some()) else {
+            return Some(opened);
+        };
+        if opened.heldout.shape() == model.image_shape() {
+            return Some(opened);
+        }
+        Some(opened.brought_to(model.image_shape()).map(Arc::new).unwrap_or(opened))
     }
 
     /// After a model or dataset change: announce them and redo every view asked for before.

@@ -5,6 +5,7 @@ mod config;
 mod conv;
 mod finite;
 mod gaussian;
+mod latent_model;
 mod loss;
 mod mlp;
 mod ops;
@@ -16,6 +17,7 @@ pub use config::{
 };
 pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
+pub use latent_model::LatentModel;
 pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ScaleFit, reconstruction_loss};
 pub use ops::{DenseFactors, WeightGradientFactors};
 pub use vae::{LossTerms, Vae};

@@ -1,13 +1,12 @@
 //! Image quality and latent usage of a model on held-out images: MSE, PSNR and SSIM of the
 //! reconstructions decoded from the encoder means, KL per latent dimension and active units.
 
-use burn::prelude::*;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::EpochQuality;
 use crate::data::ImageSet;
-use crate::model::Vae;
+use crate::model::LatentModel;
 use crate::quality;
 
 const EVAL_BATCH: usize = 1000;
@@ -42,13 +41,12 @@ impl QualityReport {
 }
 
 /// Measures `model` on every image of `set`; reconstructions decode the encoder means.
-pub fn heldout_quality(model: &Vae, set: &ImageSet) -> QualityReport {
+pub fn heldout_quality(model: &impl LatentModel, set: &ImageSet) -> QualityReport {
     heldout_quality_of_first(model, set, set.len())
 }
 
 /// Measures `model` on the first `max_images` images of `set` (all of them when it holds fewer).
-pub fn heldout_quality_of_first(model: &Vae, set: &ImageSet, max_images: usize) -> QualityReport {
-    let device = model.devices().into_iter().next().unwrap_or_else(Device::flex);
+pub fn heldout_quality_of_first(model: &impl LatentModel, set: &ImageSet, max_images: usize) -> QualityReport {
     let shape = set.shape();
     let (mut means, mut log_vars) = (Vec::new(), Vec::new());
     let (mut squared_error_sum, mut ssim_sum, mut pixels_seen) = (0.0, 0.0, 0usize);
@@ -57,12 +55,11 @@ pub fn heldout_quality_of_first(model: &Vae, set: &ImageSet, max_images: usize) 
     let indices: Vec<usize> = (0..measured).collect();
     for batch in indices.chunks(EVAL_BATCH) {
         set.write_batch(batch, &mut originals);
-        let images =
-            Tensor::from_data(TensorData::new(originals.clone(), [batch.len(), set.values_per_image()]), &device);
-        let posterior = model.encode(images);
-        let reconstructions = to_vec(model.decode(posterior.mean.clone()));
-        means.extend(to_vec(posterior.mean));
-        log_vars.extend(to_vec(posterior.log_var));
+        let (batch_means, batch_log_vars) = model.encode_planar(&originals, batch.len());
+        let latent_dim = batch_means.len() / batch.len();
+        let reconstructions = model.decode_planar(&batch_means, batch.len(), latent_dim);
+        means.extend(batch_means);
+        log_vars.extend(batch_log_vars);
         if let Some(mse) = quality::mean_squared_error(&originals, &reconstructions) {
             squared_error_sum += mse * originals.len() as f64;
             pixels_seen += originals.len();
@@ -87,8 +84,4 @@ pub fn heldout_quality_of_first(model: &Vae, set: &ImageSet, max_images: usize) 
         active_units: quality::active_units(&means, latent_dim),
         kl_per_dim_nats: quality::kl_per_dim_nats(&means, &log_vars, latent_dim),
     }
-}
-
-fn to_vec(tensor: Tensor<2>) -> Vec<f32> {
-    tensor.into_data().try_to_vec::<f32>().unwrap_or_default()
 }

@@ -10,6 +10,7 @@ mod importance_weighted;
 pub mod limits;
 mod memory_estimate;
 mod metrics;
+mod plain_elbo;
 mod schedule;
 mod sharded_step;
 mod trainer;
@@ -21,5 +22,6 @@ pub use heldout_quality::{QualityReport, heldout_quality, heldout_quality_of_fir
 pub use importance_weighted::importance_weighted_nll_nats;
 pub use memory_estimate::{check_training_memory, training_bytes};
 pub use metrics::{EpochQuality, EpochReport, LossAccumulator, LossParts, StepReport};
+pub use plain_elbo::neg_elbo_of;
 pub use schedule::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS};
 pub use trainer::{Control, QUALITY_IMAGES_PER_EPOCH, Trainer, TrainingObserver};

@@ -34,7 +34,8 @@ impl WorkerObserver<'_> {
     pub(super) fn autosave(&mut self) {
         let (Some(dir), Some(snapshot)) = (&self.autosave_dir, self.unsaved.take()) else { return };
         self.last_autosave = Some(Instant::now());
-        if let Err(error) = checkpoint::save(dir, &snapshot.model, &snapshot.info) {
+        let Some(model) = snapshot.burn() else { return };
+        if let Err(error) = checkpoint::save(dir, model, &snapshot.info) {
             self.events.send(Event::SaveFailed(format!("autosave failed: {error}")));
         }
     }

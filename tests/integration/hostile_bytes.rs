@@ -1,5 +1,5 @@
-//! A seeded mutation loop: random and mutated bytes fed to the IDX reader, the image importer and the
-//! checkpoint loader never panic, and every error they return renders as one non-empty line.
+//! A seeded mutation loop: random and mutated bytes fed to the IDX reader, the image importer, the
+//! checkpoint loader and the ONNX loader never panic, and every error they return renders as one non-empty line.
 
 use std::fmt::Display;
 use std::io::{Cursor, Write};
@@ -19,6 +19,7 @@ const FOLDER_CASES: usize = 300;
 const IMAGE_CASES: usize = 1000;
 const CHECKPOINT_CASES: usize = 600;
 const WEIGHTS_CASES: usize = 400;
+const ONNX_CASES: usize = 300;
 
 /// Header words a hostile file likes to hold.
 const HOSTILE_WORDS: [u32; 6] = [0, 1, 0xFFFF_FFFF, 0x8000_0000, 0x0000_0803, 0x0000_0801];
@@ -296,4 +297,39 @@ fn the_weights_importer_survives_random_and_mutated_bytes() {
     }
     println!("weights importer: {guarded} cases ended in the last-resort guard");
     tally.assert_clean("weights importer");
+}
+
+#[test]
+fn the_onnx_loader_survives_mutated_graphs_and_sidecars() {
+    let mut rng = StdRng::seed_from_u64(SEED + 3);
+    let mut tally = Tally::default();
+    let fixtures = ["mlp_flat", "conv_bn", "nhwc_sampled"];
+    for case in 0..ONNX_CASES {
+        let name = fixtures[case % fixtures.len()];
+        let source = crate::onnx_models::fixture(name);
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut files: Vec<String> = Vec::new();
+        for entry in std::fs::read_dir(&source).expect("fixture") {
+            let entry = entry.expect("entry");
+            std::fs::copy(entry.path(), dir.path().join(entry.file_name())).expect("copy");
+            files.push(entry.file_name().to_string_lossy().into_owned());
+        }
+        files.retain(|file| file.contains(".onnx"));
+        files.sort();
+        let target = files[rng.random_range(0..files.len())].clone();
+        let path = dir.path().join(&target);
+        let mut bytes = std::fs::read(&path).expect("read");
+        for _ in 0..rng.random_range(1..=3) {
+            mutate(&mut rng, &mut bytes);
+        }
+        std::fs::write(&path, &bytes).expect("write");
+        tally.run(&format!("onnx case {case} ({name}/{target})"), || {
+            let model = vae_explorer::onnx_model::OnnxVae::open(dir.path(), &Default::default())?;
+            // What opened must also run, or fail in one line.
+            let latents = vec![0.5; 3 * model.info.latent_dim];
+            model.decode(&latents, 3)?;
+            model.encode(&vec![0.5; 2 * model.info.image_shape.values()], 2).map(|_| ())
+        });
+    }
+    tally.assert_clean("ONNX loader");
 }

@@ -35,6 +35,8 @@ mod layout_ui;
 mod learning;
 mod model_exchange;
 mod model_exchange_cli;
+mod onnx_models;
+mod onnx_window_ui;
 mod open_folder;
 mod quality;
 mod runs_ui;

@@ -18,6 +18,8 @@ use crate::training::limits;
 pub struct PanelContext {
     /// True when a model is loaded (bundled, opened or trained).
     pub has_model: bool,
+    /// True when the open model is ONNX graphs trained elsewhere: explored, never trained on.
+    pub inference_only: bool,
     /// A summary of the last session's autosaved model, when there is one.
     pub last_session: Option<String>,
 }
@@ -39,7 +41,7 @@ pub fn ui(
         training_section_ui(ui, settings);
     });
     ui.separator();
-    run_buttons_ui(ui, progress, &mut actions);
+    run_buttons_ui(ui, progress, context, &mut actions);
     model_buttons_ui(ui, progress, context, &mut actions);
     progress_section_ui(ui, progress);
     actions
@@ -180,10 +182,20 @@ fn labelled_ui(ui: &mut egui::Ui, name: &str, widget: impl egui::Widget) {
     ui.end_row();
 }
 
-fn run_buttons_ui(ui: &mut egui::Ui, progress: &TrainingProgress, actions: &mut Vec<AppAction>) {
+/// Why Train and Continue training are off while an ONNX model is open.
+pub const INFERENCE_ONLY_HINT: &str = "The open model is ONNX graphs trained elsewhere: vae-explorer explores it but cannot train it. Open one of ours (Open model…) to train.";
+
+fn run_buttons_ui(
+    ui: &mut egui::Ui,
+    progress: &TrainingProgress,
+    context: &PanelContext,
+    actions: &mut Vec<AppAction>,
+) {
     let state = &progress.state;
     ui.horizontal(|ui| {
-        if ui.add_enabled(!state.is_active(), egui::Button::new("Train")).clicked() {
+        let train = ui.add_enabled(!state.is_active() && !context.inference_only, egui::Button::new("Train"));
+        let train = if context.inference_only { train.on_disabled_hover_text(INFERENCE_ONLY_HINT) } else { train };
+        if train.clicked() {
             actions.push(AppAction::Train);
         }
         let (label, action) =
@@ -206,7 +218,10 @@ fn model_buttons_ui(
 ) {
     let idle = !progress.state.is_active();
     ui.horizontal_wrapped(|ui| {
-        if ui.add_enabled(idle && context.has_model, egui::Button::new("Continue training")).clicked() {
+        let resume = ui
+            .add_enabled(idle && context.has_model && !context.inference_only, egui::Button::new("Continue training"));
+        let resume = if context.inference_only { resume.on_disabled_hover_text(INFERENCE_ONLY_HINT) } else { resume };
+        if resume.clicked() {
             actions.push(AppAction::ContinueTraining);
         }
         if ui.add_enabled(idle, egui::Button::new("Open model…")).clicked() {

@@ -16,7 +16,10 @@ fn a_new_cloud_keeps_the_previous_pca_basis_and_carries_the_posterior_spread() {
     let config = crate::model::VaeConfig { latent_dim: 3, ..crate::model::VaeConfig::default() };
     let training = crate::training::TrainingConfig { model: config.clone(), ..Default::default() };
     let info = crate::checkpoint::CheckpointInfo::untrained(training, "test");
-    let model = ModelSnapshot { model: config.init(&burn::prelude::Device::flex()), info };
+    let model = ModelSnapshot {
+        model: crate::inference::VaeModel::Burn(Box::new(config.init(&burn::prelude::Device::flex()))),
+        info,
+    };
     let dataset = crate::data::DataSource::Bundled.load().expect("bundled data");
     let mut server = Server { dataset: Some(Arc::new(dataset)), ..Server::default() };
     let first = server.scatter(&model, ScatterSource::Heldout).expect("a cloud");
