@@ -187,3 +187,30 @@ fn damaged_weights_files_end_in_one_line() {
     let error = import_weights(&other, &mlp, &ImportOptions::default(), &device).expect_err("unknown");
     assert!(matches!(error, InteropError::UnknownFormat { .. }), "{error}");
 }
+
+#[test]
+fn an_onnx_export_opens_again_as_a_model_trained_elsewhere_and_runs_as_the_original() {
+    let device = Device::flex();
+    for config in small_configs() {
+        let model = config.init(&device);
+        let ours = reference_outputs(&model, &config);
+        let onnx = onnx_models(&model, &config).expect("exports");
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(dir.path().join("encoder.onnx"), &onnx.encoder).expect("write the encoder");
+        std::fs::write(dir.path().join("decoder.onnx"), &onnx.decoder).expect("write the decoder");
+        // The folder opens through the same reader as any VAE trained elsewhere, with no flags:
+        // the names, the shapes and the final Sigmoid say everything.
+        let opened =
+            vae_explorer::onnx_model::OnnxVae::open(dir.path(), &Default::default()).expect("the export opens");
+        assert_eq!(opened.info.latent_dim, config.latent_dim, "{:?}", config.architecture);
+        let images = ours.image_shape[0];
+        let (mean, log_var) = opened.encode(&ours.images, images).expect("encodes");
+        let decoded = opened.decode(&ours.latents, ours.latent_shape[0]).expect("decodes");
+        for (what, found, expected) in
+            [("mean", &mean, &ours.mean), ("log_var", &log_var, &ours.log_var), ("decoded", &decoded, &ours.decoded)]
+        {
+            let difference = max_difference(found, expected);
+            assert!(difference <= 1e-5, "{:?} {what}: {difference}", config.architecture);
+        }
+    }
+}
