@@ -245,3 +245,28 @@ fn inspect_encode_eval_and_export_run_on_an_onnx_folder() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success() && stderr.contains("--image-shape") && !stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn a_damaged_or_lying_description_file_ends_in_one_line() {
+    // `unnamed_flat` needs its description: what the file says decides how the graphs are read.
+    let cases: [&[u8]; 6] = [
+        b"",
+        b"{not json",
+        b"\xff\xfe\x00garbage",
+        br#"{"image_shape": {"channels": 1, "height": 100000, "width": 100000}, "layout": "flat"}"#,
+        br#"{"image_shape": {"channels": 3, "height": 0, "width": 0}}"#,
+        br#"{"mean_output": "no such output", "logvar_output": "nor this", "surprise": 1}"#,
+    ];
+    for bytes in cases {
+        let dir = copy_of("unnamed_flat");
+        std::fs::write(dir.path().join(DESCRIPTION_FILE), bytes).expect("write the description");
+        let shown = String::from_utf8_lossy(bytes).into_owned();
+        match OnnxVae::open(dir.path(), &OnnxChoices::default()) {
+            Ok(model) => panic!("{shown}: opened as {:?}", model.info.image_shape),
+            Err(error) => {
+                let message = error.to_string();
+                assert!(!message.is_empty() && !message.contains('\n'), "{shown}: {message:?}");
+            }
+        }
+    }
+}
