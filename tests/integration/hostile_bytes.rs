@@ -258,21 +258,13 @@ fn the_checkpoint_loader_survives_random_and_mutated_bytes() {
 
 #[test]
 fn the_weights_importer_survives_random_and_mutated_bytes() {
+    use super::support::{TORCH_FIXTURE, torch_fixture_config};
     use vae_explorer::interop::{ImportOptions, import_weights, safetensors_bytes};
-    use vae_explorer::model::{Architecture, VaeConfig};
 
     let mut rng = StdRng::seed_from_u64(SEED + 3);
     let device = Device::flex();
-    // The configuration of the PyTorch fixture (tests/fixtures/torch_conv_tiny.pt).
-    let config = VaeConfig::new()
-        .with_architecture(Architecture::Conv)
-        .with_latent_dim(3)
-        .with_image_height(8)
-        .with_image_width(8)
-        .with_channels(3)
-        .with_conv_base_channels(2)
-        .with_conv_residual_blocks(1);
-    let torch = std::fs::read("tests/fixtures/torch_conv_tiny.pt").expect("the PyTorch fixture");
+    let config = torch_fixture_config();
+    let torch = std::fs::read(TORCH_FIXTURE).expect("the PyTorch fixture");
     let safetensors = safetensors_bytes(&config.init(&device), &config).expect("exports");
     let dir = tempfile::tempdir().expect("temp dir");
     let mut tally = Tally::default();

@@ -12,10 +12,9 @@ use vae_explorer::interop::{
 };
 use vae_explorer::model::{Architecture, Vae, VaeConfig};
 
-/// The PyTorch fixture made by `scripts/make_torch_fixture.py` with torch 2.x: a conv VAE for 8×8
-/// RGB images (base 2 channels, one residual block per stage, 3 latent dimensions), and its inputs
-/// and outputs.
-const TORCH_FIXTURE: &str = "tests/fixtures/torch_conv_tiny.pt";
+use super::support::{TORCH_FIXTURE, torch_fixture_config};
+
+/// The inputs of [`TORCH_FIXTURE`] and the outputs PyTorch computed for them.
 const TORCH_FIXTURE_OUTPUTS: &str = "tests/fixtures/torch_conv_tiny.json";
 
 fn small_configs() -> [VaeConfig; 2] {
@@ -29,17 +28,6 @@ fn small_configs() -> [VaeConfig; 2] {
         .with_conv_base_channels(4)
         .with_conv_residual_blocks(1);
     [mlp, conv]
-}
-
-fn torch_fixture_config() -> VaeConfig {
-    VaeConfig::new()
-        .with_architecture(Architecture::Conv)
-        .with_latent_dim(3)
-        .with_image_height(8)
-        .with_image_width(8)
-        .with_channels(3)
-        .with_conv_base_channels(2)
-        .with_conv_residual_blocks(1)
 }
 
 fn max_difference(left: &[f32], right: &[f32]) -> f32 {

@@ -123,3 +123,19 @@ pub fn entries(dir: &std::path::Path) -> Vec<String> {
 pub fn text(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
     pairs.iter().map(|&(k, v)| (k.to_owned(), v.to_owned())).collect()
 }
+
+/// The PyTorch fixture made by `scripts/make_torch_fixture.py` with torch 2.x: a conv VAE for 8×8
+/// RGB images (base 2 channels, one residual block per stage, 3 latent dimensions).
+pub const TORCH_FIXTURE: &str = "tests/fixtures/torch_conv_tiny.pt";
+
+/// The configuration of [`TORCH_FIXTURE`]'s model.
+pub fn torch_fixture_config() -> vae_explorer::model::VaeConfig {
+    vae_explorer::model::VaeConfig::new()
+        .with_architecture(vae_explorer::model::Architecture::Conv)
+        .with_latent_dim(3)
+        .with_image_height(8)
+        .with_image_width(8)
+        .with_channels(3)
+        .with_conv_base_channels(2)
+        .with_conv_residual_blocks(1)
+}
