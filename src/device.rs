@@ -2,6 +2,8 @@
 
 mod quiet_stderr;
 
+pub use quiet_stderr::{StderrSilenced, silence_stderr};
+
 use std::panic::{AssertUnwindSafe, catch_unwind};
 
 use burn::prelude::Device;
@@ -57,14 +59,13 @@ struct WgpuAdapter {
 #[derive(Default)]
 pub struct DevicePicker {
     wgpu: Option<Result<WgpuAdapter, String>>,
-    /// True for headless commands: what the GPU drivers print to stderr while wgpu looks for an
-    /// adapter is not shown (see `quiet_stderr.rs`; the outcome is said by the command), and
-    /// refusals name the `--device` flag.
+    /// True for headless commands, whose refusals name the `--device` flag. (What the GPU drivers
+    /// print to stderr while wgpu looks for an adapter is never shown: see `quiet_stderr.rs`.)
     headless: bool,
 }
 
 impl DevicePicker {
-    /// A picker for a headless command, whose GPU probe prints nothing of the drivers' own.
+    /// A picker for a headless command.
     pub fn headless() -> Self {
         Self { wgpu: None, headless: true }
     }
@@ -97,9 +98,8 @@ impl DevicePicker {
     }
 
     fn wgpu(&mut self) -> Result<&WgpuAdapter, String> {
-        let quiet = self.headless;
-        let init = || if quiet { quiet_stderr::without_stderr(init_wgpu) } else { init_wgpu() };
-        self.wgpu.get_or_insert_with(init).as_ref().map_err(Clone::clone)
+        // What the probe found is said by the caller (the status bar, or the command's line).
+        self.wgpu.get_or_insert_with(|| quiet_stderr::without_stderr(init_wgpu)).as_ref().map_err(Clone::clone)
     }
 }
 

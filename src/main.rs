@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vae_explorer::cli::{
-    Cli, CliCommand, run_bench, run_encode, run_eval, run_export, run_export_model, run_import, run_split, run_sweep,
-    run_train,
+    Cli, CliCommand, parse_error_line, run_bench, run_encode, run_eval, run_export, run_export_model, run_import,
+    run_split, run_sweep, run_train,
 };
 
 /// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
@@ -15,7 +15,15 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        // --help and --version print as clap writes them; a mistake is one line and exit code 2.
+        Err(error) if !error.use_stderr() => error.exit(),
+        Err(error) => {
+            eprintln!("{}", parse_error_line(&error.render().to_string(), env!("CARGO_PKG_NAME")));
+            return ExitCode::from(2);
+        }
+    };
     let result = match &cli.command {
         None => vae_explorer::app::run(cli.window_paths())
             .map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),

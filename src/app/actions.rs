@@ -120,4 +120,6 @@ pub enum AppAction {
     RestoreLayout,
     /// Lay the views out as they are at the first start.
     ResetLayout,
+    /// Fold the settings panel away (true) or show it again (false).
+    HideControls(bool),
 }

@@ -82,8 +82,12 @@ impl VaeApp {
             AppAction::UseDrawing(slot) => return self.explorer.use_drawing(slot),
             AppAction::MaximiseView(view) => return self.settings.layout.maximise(view),
             AppAction::RestoreLayout => return self.settings.layout.restore(),
+            AppAction::HideControls(hidden) => {
+                self.settings.controls_hidden = hidden;
+                return;
+            }
             AppAction::ResetLayout => {
-                self.settings.layout = crate::app::layout::view_layout::ViewLayout::default();
+                self.settings.layout = crate::app::layout::view_layout::ViewLayout::for_width(self.window_width_points);
                 return;
             }
         };

@@ -47,7 +47,7 @@ pub use settings::exploration_settings::{DirectionBetween, DirectionSettings, Ne
 pub use settings::stored::Settings;
 pub use settings::view_settings::{ExportSettings, GridBase, MorphSettings, PlaneChoice, SliderSettings, ViewSettings};
 pub use settings::view_settings::{PointColouring, SpreadMode};
-pub use status_bar::RESET_LAYOUT_LABEL;
+pub use status_bar::{HIDE_CONTROLS_LABEL, RESET_LAYOUT_LABEL, SHOW_CONTROLS_LABEL};
 pub use training_progress::{RunState, TrainingProgress};
 pub use vae_app::VaeApp;
 
@@ -98,7 +98,18 @@ pub fn run(paths: WindowPaths) -> eframe::Result {
         log::warn!("{note}");
         notes.push(note);
     }
-    eframe::run_native(APP_ID, options, Box::new(move |cc| Ok(Box::new(VaeApp::new(cc, notes, &paths.actions())))))
+    // The renderer's GPU probe makes Mesa's layer print XDG_RUNTIME_DIR lines where there is no
+    // Wayland session (see `device/quiet_stderr.rs`): stderr is quiet until the app is created
+    // (or until a failed start returns, so its error is printed).
+    let silenced = crate::device::silence_stderr();
+    eframe::run_native(
+        APP_ID,
+        options,
+        Box::new(move |cc| {
+            drop(silenced);
+            Ok(Box::new(VaeApp::new(cc, notes, &paths.actions())))
+        }),
+    )
 }
 
 /// eframe's name for the app (its settings folder and the window's class).

@@ -15,21 +15,32 @@ pub struct Texts<'a> {
     pub notice: Option<&'a str>,
     /// What to do next in a normal state that needs a step (a model that cannot read the data shown).
     pub guidance: Option<&'a str>,
+    /// The left panel is folded away.
+    pub controls_hidden: bool,
 }
 
 /// Draws the status line of `progress`, the model the views show and `texts`. Returns
-/// [`AppAction::ResetLayout`] when "reset layout" was clicked.
+/// [`AppAction::ResetLayout`] when "reset layout" was clicked, [`AppAction::HideControls`] when
+/// the settings panel's fold button was.
 pub fn ui(
     ui: &mut egui::Ui,
     progress: &TrainingProgress,
     model: Option<&ModelSnapshot>,
     texts: &Texts<'_>,
 ) -> Option<AppAction> {
-    let Texts { data_read, notice, guidance } = *texts;
+    let Texts { data_read, notice, guidance, controls_hidden } = *texts;
     let mut action = None;
     ui.horizontal_wrapped(|ui| {
-        let hint =
-            "lay the views out as at the first start (drag a tab to move a view; \"maximise\" fills the area with it)";
+        let (fold, fold_hint) = if controls_hidden {
+            (SHOW_CONTROLS_LABEL, "show the data, model and training settings again")
+        } else {
+            (HIDE_CONTROLS_LABEL, "fold the settings panel away, so the views get its width")
+        };
+        if ui.small_button(fold).on_hover_text(fold_hint).clicked() {
+            action = Some(AppAction::HideControls(!controls_hidden));
+        }
+        let hint = "lay the views out as at the first start, for this window's size (drag a tab to move a view; \
+                    the window icon at a tab bar's right fills the area with it)";
         if ui.small_button(RESET_LAYOUT_LABEL).on_hover_text(hint).clicked() {
             action = Some(AppAction::ResetLayout);
         }
@@ -70,6 +81,12 @@ pub fn ui(
     });
     action
 }
+
+/// The label of the button that folds the settings panel away.
+pub const HIDE_CONTROLS_LABEL: &str = "‹ settings";
+
+/// The label of the button that shows the folded settings panel again.
+pub const SHOW_CONTROLS_LABEL: &str = "› settings";
 
 /// The label of the button that resets the views' layout.
 pub const RESET_LAYOUT_LABEL: &str = "reset layout";

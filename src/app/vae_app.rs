@@ -59,6 +59,8 @@ pub struct VaeApp {
     pub(super) opening: Option<DataSource>,
     /// True once the window was fitted to its monitor (or found fitting).
     pub(super) fitted_to_screen: bool,
+    /// The window's width in the last frame, in points ("reset layout" picks a layout for it).
+    pub(super) window_width_points: f32,
 }
 
 impl VaeApp {
@@ -132,6 +134,7 @@ impl VaeApp {
             dataset_loading: None,
             opening: None,
             fitted_to_screen: false,
+            window_width_points: crate::app::window_fit::DEFAULT_INNER_SIZE[0],
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -215,6 +218,7 @@ impl VaeApp {
     /// action in one place, then asks the inference thread for what the views now need.
     pub fn window_ui(&mut self, ui: &mut egui::Ui) {
         self.fit_to_screen(ui.ctx());
+        self.window_width_points = ui.max_rect().width();
         let mut actions = Vec::new();
         self.poll_threads(&mut actions);
         let dropped: Vec<PathBuf> =
@@ -232,6 +236,7 @@ impl VaeApp {
                 data_read: self.data_read.as_deref(),
                 notice: notice.as_deref(),
                 guidance: guidance.as_deref(),
+                controls_hidden: self.settings.controls_hidden,
             };
             actions.extend(status_bar::ui(ui, &self.progress, model, &texts));
         });
@@ -240,11 +245,13 @@ impl VaeApp {
             inference_only: model.is_some_and(|model| model.burn().is_none()),
             last_session: self.kept.last_session_summary(),
         };
-        egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
-            egui::ScrollArea::vertical().show(ui, |ui| {
-                actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));
+        if !self.settings.controls_hidden {
+            egui::Panel::left("controls").resizable(true).default_size(270.0).show(ui, |ui| {
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    actions.extend(controls::ui(ui, &mut self.settings, &self.progress, &context));
+                });
             });
-        });
+        }
         // The views fill the rest, as tiles the user rearranges, maximises and resets.
         egui::CentralPanel::default().show(ui, |ui| {
             let mut parts = PaneParts {

@@ -29,9 +29,12 @@ pub fn fitted(monitor: egui::Vec2, inner: egui::Vec2) -> Option<(egui::Vec2, egu
     Some((size, position))
 }
 
+use crate::app::layout::view_layout::ViewLayout;
+
 /// The app fits its window once, on the first frame that knows the monitor.
 impl crate::app::vae_app::VaeApp {
-    /// Once the monitor is known: a window of the default size is fitted to it.
+    /// Once the monitor is known: a window of the default size is fitted to it, and the views'
+    /// layout to the window's width.
     pub(super) fn fit_to_screen(&mut self, ctx: &egui::Context) {
         if self.fitted_to_screen {
             return;
@@ -42,9 +45,15 @@ impl crate::app::vae_app::VaeApp {
         });
         let (Some(monitor), Some(inner)) = (monitor, inner) else { return };
         self.fitted_to_screen = true;
+        let mut width = inner.x;
         if let Some((size, position)) = fitted(monitor, inner) {
             ctx.send_viewport_cmd(egui::ViewportCommand::InnerSize(size));
             ctx.send_viewport_cmd(egui::ViewportCommand::OuterPosition(position));
+            width = size.x;
+        }
+        // A small window starts with the compact layout, unless the user arranged their own.
+        if self.settings.layout == ViewLayout::default() {
+            self.settings.layout = ViewLayout::for_width(width);
         }
     }
 }

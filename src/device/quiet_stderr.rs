@@ -1,5 +1,5 @@
-//! Quiet GPU probing for headless commands: while wgpu looks for an adapter, the process's stderr
-//! points at the null device.
+//! Quiet GPU probing: while wgpu looks for an adapter (for training, or for the window's renderer
+//! before its first frame), the process's stderr points at the null device.
 //!
 //! Why: on Linux, Mesa's implicit Vulkan layer `VK_LAYER_MESA_device_select` calls
 //! `wl_display_connect` inside `vkEnumeratePhysicalDevices` whenever the instance enabled
@@ -18,6 +18,18 @@ use filedescriptor::{FileDescriptor, StdioDescriptor};
 pub fn without_stderr<T>(job: impl FnOnce() -> T) -> T {
     let _restore = Restore(silence());
     job()
+}
+
+/// Stderr pointed at the null device until this is dropped (then the original is put back).
+#[must_use = "stderr is restored when this is dropped"]
+pub struct StderrSilenced {
+    _restore: Restore,
+}
+
+/// Points stderr at the null device until the returned guard is dropped (for a span that is not
+/// one call, e.g. from starting the window until its first frame).
+pub fn silence_stderr() -> StderrSilenced {
+    StderrSilenced { _restore: Restore(silence()) }
 }
 
 /// Points stderr at the null device; the original stderr, to put back.

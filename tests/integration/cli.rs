@@ -317,7 +317,10 @@ fn an_export_flag_of_another_kind_is_refused_by_name() {
         .output()
         .expect("run the binary");
     assert!(!output.status.success());
+    assert_eq!(output.status.code(), Some(2), "a usage error");
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("--steps"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("export grid --help"), "names the help that lists grid's flags: {stderr}");
     assert!(std::fs::read_dir(dir.path()).expect("list").next().is_none(), "nothing written");
 }

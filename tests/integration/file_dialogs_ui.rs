@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use vae_explorer::app::{AppAction, VaeApp, WindowPaths};
 
 use crate::image_folders::write_shape_folder;
-use crate::support::{cpu_app_harness, run_until};
+use crate::support::{cpu_app_harness, run_until, step_until_label};
 
 /// The app with only the in-window browser, starting in `start`.
 fn browser_harness(autosave: &Path, start: &Path) -> Harness<'static, VaeApp> {
@@ -36,6 +36,8 @@ fn open_folder_in_the_in_window_browser_opens_the_chosen_folder() {
     harness.run_steps(3);
     assert!(browser_is_open(&mut harness), "the in-window browser is open");
     assert!(harness.query_by_label_contains("Open a dataset folder").is_some(), "titled for what it asks");
+    // The folder is listed on a thread of its own.
+    step_until_label(&mut harness, "pictures/");
     harness.get_by_label("pictures/").click();
     harness.run_steps(2);
     harness.get_by_label("Open").click();
@@ -94,5 +96,28 @@ fn folders_dropped_or_named_on_the_command_line_open() {
     ];
     assert_eq!(dropped, expected);
     let named = WindowPaths { data: Some(data.clone()), model: Some(model.clone()) };
-    assert_eq!(named.actions(), vec![AppAction::OpenFolder(data), AppAction::OpenModel(model)]);
+    assert_eq!(named.actions(), vec![AppAction::OpenFolder(data.clone()), AppAction::OpenModel(model)]);
+
+    // A folder dropped on the real window (as the platform hands it to egui) opens as the dataset.
+    let mut harness = cpu_app_harness(&dir.path().join("autosave"), [1280.0, 800.0]);
+    harness.run_steps(2);
+    harness.input_mut().dropped_files.push(std::sync::Arc::new(DroppedPath(data.clone())));
+    run_until(&mut harness, "the dropped folder", |app| {
+        app.explorer().state.dataset.as_ref().is_some_and(|dataset| dataset.name == data.display().to_string())
+    });
+    assert_eq!(harness.state().progress().last_error, None);
+}
+
+/// A path dropped on the window, as eframe's platform integration hands it to egui.
+#[derive(Debug)]
+struct DroppedPath(std::path::PathBuf);
+
+impl egui::DroppedFile for DroppedPath {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|error| error.to_string())
+    }
 }

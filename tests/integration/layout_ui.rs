@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use vae_explorer::app::{MAXIMISE_LABEL, RESTORE_LABEL, Settings, VaeApp, ViewLayout, ViewPane};
+use vae_explorer::app::{
+    HIDE_CONTROLS_LABEL, MAXIMISE_LABEL, RESET_LAYOUT_LABEL, RESTORE_LABEL, SHOW_CONTROLS_LABEL, Settings, VaeApp,
+    ViewLayout, ViewPane,
+};
 
 use crate::support::{cpu_app_harness, run_until};
 
@@ -43,7 +46,7 @@ fn grid_side(app: &VaeApp) -> f32 {
     app.explorer().decoder_grid_rect().map_or(0.0, |rect| rect.width())
 }
 
-/// The "maximise" button in the tab bar of the tab titled `title`.
+/// The maximise button in the tab bar of the tab titled `title`.
 fn maximise_button_of<'a>(harness: &'a Harness<'static, VaeApp>, title: &str) -> egui_kittest::Node<'a> {
     let tab = harness.get_by_label(title).rect();
     harness
@@ -63,7 +66,7 @@ fn maximising_the_decoder_grid_draws_it_larger_and_restore_brings_the_tiles_back
     let tiled = grid_side(harness.state());
     assert!(tiled > 150.0, "the grid fills its tile: {tiled} points");
 
-    maximise_button_of(&harness, "Decoder grid").click();
+    maximise_button_of(&harness, "Grid").click();
     harness.run_steps(3);
     assert_eq!(harness.state().settings().layout.maximised, Some(ViewPane::DecoderGrid));
     let maximised = grid_side(harness.state());
@@ -134,7 +137,7 @@ fn a_dragged_tab_joins_the_view_it_is_dropped_on_and_the_layout_is_remembered_ac
     assert_eq!(parent(ViewPane::Runs), parent(ViewPane::Scatter));
 
     // "reset layout" puts every view back where it was at the first start.
-    harness.get_by_label(vae_explorer::app::RESET_LAYOUT_LABEL).click();
+    harness.get_by_label(RESET_LAYOUT_LABEL).click();
     harness.run_steps(2);
     assert_eq!(harness.state().settings().layout, ViewLayout::default());
 }
@@ -162,7 +165,7 @@ fn a_stored_layout_of_other_views_is_reset_with_a_note_and_the_window_draws() {
         assert_eq!(harness.state().settings().layout, ViewLayout::default());
         let notice = harness.state().notice().unwrap_or_default().to_string();
         assert!(notice.contains("layout"), "{notice}");
-        assert!(harness.query_by_label("Decoder grid").is_some(), "the views' tiles are drawn");
+        assert!(harness.query_by_label("Grid").is_some(), "the views' tiles are drawn");
     }
 }
 
@@ -170,4 +173,54 @@ impl MemoryStorage {
     fn get_string_for_test(&self, key: &str) -> String {
         self.0.get(key).cloned().expect("a stored value")
     }
+}
+
+#[test]
+fn at_1280_by_800_every_image_tab_and_the_direction_controls_sit_inside_their_tiles() {
+    let runs_dir = tempfile::tempdir().expect("temp dir");
+    let mut harness = cpu_app_harness(runs_dir.path(), [1280.0, 800.0]);
+    run_until(&mut harness, "the direction strip", |app| app.explorer().state.traversal.value.is_some());
+    // Every tab of the image views shows left of its bar's maximise button (none scrolled behind an arrow).
+    let images_bar_end = maximise_button_of(&harness, "Grid").rect().left();
+    for title in ["Grid", "Samples", "Reconstructions", "Morph", "Draw"] {
+        let tab = harness.get_by_label(title).rect();
+        assert!(
+            tab.right() <= images_bar_end,
+            "the {title} tab ends at {} past the bar's end {images_bar_end}",
+            tab.right()
+        );
+    }
+    // The direction panel's slider value and buttons end inside its tile (the maximise button ends the tile).
+    let directions_edge = maximise_button_of(&harness, "Directions").rect().right();
+    for label in ["Start at first mean", "Export strip PNG…"] {
+        let right = harness.get_by_label(label).rect().right();
+        assert!(right <= directions_edge + 1.0, "{label} ends at {right}, the tile at {directions_edge}");
+    }
+}
+
+#[test]
+fn a_small_window_resets_to_the_compact_layout_and_the_settings_panel_folds_away() {
+    let mut harness = app_with(Settings::default(), [800.0, 600.0]);
+    harness.run_steps(2);
+    harness.get_by_label(RESET_LAYOUT_LABEL).click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings().layout, ViewLayout::compact());
+    let scatter_width = |harness: &Harness<'static, VaeApp>| {
+        let tiles = &harness.state().settings().layout.tree.tiles;
+        tiles.find_pane(&ViewPane::Scatter).and_then(|id| tiles.rect(id)).expect("the scatter laid out").width()
+    };
+    let beside_settings = scatter_width(&harness);
+    assert!(harness.query_by_label("Train").is_some());
+
+    harness.get_by_label(HIDE_CONTROLS_LABEL).click();
+    harness.run_steps(2);
+    assert!(harness.state().settings().controls_hidden);
+    assert!(harness.query_by_label("Train").is_none(), "the settings panel is folded away");
+    let alone = scatter_width(&harness);
+    assert!(alone > beside_settings + 150.0, "the views take the panel's width: {alone} against {beside_settings}");
+    assert!(stored_and_read_back(harness.state_mut()).controls_hidden, "remembered");
+
+    harness.get_by_label(SHOW_CONTROLS_LABEL).click();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Train").is_some());
 }

@@ -82,9 +82,10 @@ fn ticking_two_runs_overlays_two_curves_and_open_shows_a_run() {
     run_until(&mut harness, "run-a plotted", |app| app.plotted_runs() == ["run-a"]);
     harness.get_by_label("run-b").click();
     run_until(&mut harness, "run-a and run-b plotted", |app| app.plotted_runs() == ["run-a", "run-b"]);
-    // Each run is in the plot's legend (egui_plot's entries are checkboxes) besides its tick.
+    // Each run is named in the legend above the plot besides its tick in the table.
     for name in ["run-a", "run-b"] {
-        assert_eq!(harness.query_all_by_role_and_label(Role::CheckBox, name).count(), 2, "{name} in the legend");
+        assert_eq!(harness.query_all_by_role_and_label(Role::CheckBox, name).count(), 1, "{name}'s tick");
+        assert_eq!(harness.query_all_by_label(name).count(), 2, "{name} in the legend and its tick");
     }
     let overlay = harness.state().runs().overlay(harness.state().progress());
     assert_eq!(overlay.curves.len(), 2);

@@ -81,6 +81,19 @@ pub fn run_until(
     harness.step();
 }
 
+/// Steps the app's frames until a widget labelled `label` is drawn (failing after
+/// [`APP_PATIENCE`]), then lets the window settle for three frames so a click lands on it.
+pub fn step_until_label(harness: &mut egui_kittest::Harness<'_, vae_explorer::app::VaeApp>, label: &str) {
+    use egui_kittest::kittest::Queryable;
+    let started = std::time::Instant::now();
+    while harness.query_by_label(label).is_none() {
+        assert!(started.elapsed() < APP_PATIENCE, "timed out waiting for {label:?} to be drawn");
+        harness.step();
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    harness.run_steps(3);
+}
+
 /// The real app on default settings with its autosave in `autosave`, in a window of `size`
 /// points, training on the CPU device.
 pub fn cpu_app_harness(

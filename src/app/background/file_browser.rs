@@ -1,14 +1,20 @@
 //! The in-window file browser: what a file dialog shows when the desktop has no dialog of its
 //! own (no XDG portal, no zenity) or it failed, so Open…, Save… and Export… always open
-//! something. A folder is listed when the browser moves to it (one `read_dir`, capped); the
-//! labels use only the text glyphs egui's default fonts have.
+//! something. A folder is listed when the browser moves to it (one `read_dir`, capped), on a
+//! thread of its own, so a slow disk or a network folder never stalls the window; the labels use
+//! only the text glyphs egui's default fonts have.
 
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::time::Duration;
 
 use crate::app::actions::DialogRequest;
 
 /// Most entries listed in one folder (the rest are counted).
 const MAX_ENTRIES: usize = 5_000;
+
+/// How often the window looks for a listing still being read.
+const LISTING_POLL_INTERVAL: Duration = Duration::from_millis(30);
 
 /// How the in-window browser ended this frame.
 #[derive(Debug, PartialEq)]
@@ -48,6 +54,8 @@ pub struct FileBrowser {
     /// The folder field, editable (Enter goes there).
     dir_text: String,
     listing: Listing,
+    /// The listing of `dir` being read on its thread, until it arrives.
+    pending: Option<Receiver<Listing>>,
     selected: Option<Entry>,
     /// The file name to save, or the new folder's name for a model to save.
     name: String,
@@ -65,6 +73,7 @@ impl FileBrowser {
             dir: PathBuf::new(),
             dir_text: String::new(),
             listing: Ok((Vec::new(), 0)),
+            pending: None,
             selected: None,
             name,
         };
@@ -88,11 +97,40 @@ impl FileBrowser {
         }
     }
 
+    /// Shows `dir`, whose listing is read on a thread of its own (a listing still being read for
+    /// the folder left is dropped).
     fn go_to(&mut self, dir: &Path) {
         self.dir = dir.to_path_buf();
         self.dir_text = dir.display().to_string();
-        self.listing = list(dir);
         self.selected = None;
+        self.listing = Ok((Vec::new(), 0));
+        let (sender, receiver) = mpsc::channel();
+        let listed = dir.to_path_buf();
+        // The browser may have moved on by the time the listing is read; its send then fails, unread.
+        let spawned = std::thread::Builder::new().name("file-browser listing".into()).spawn(move || {
+            let _ = sender.send(list(&listed));
+        });
+        self.pending = match spawned {
+            Ok(_) => Some(receiver),
+            Err(error) => {
+                self.listing = Err(format!("cannot list {}: no thread to read it ({error})", dir.display()));
+                None
+            }
+        };
+    }
+
+    /// Takes the listing once its thread has read it; true while it is still being read.
+    fn poll_listing(&mut self) -> bool {
+        let Some(pending) = &self.pending else { return false };
+        match pending.try_recv() {
+            Ok(listing) => self.listing = listing,
+            Err(TryRecvError::Empty) => return true,
+            Err(TryRecvError::Disconnected) => {
+                self.listing = Err(format!("cannot list {}: reading it failed", self.dir.display()));
+            }
+        }
+        self.pending = None;
+        false
     }
 
     /// The path the confirm button chooses now, if any.
@@ -112,6 +150,9 @@ impl FileBrowser {
 
     /// Draws the browser; how it ended, once it has.
     pub fn show(&mut self, ctx: &egui::Context) -> Option<BrowserOutcome> {
+        if self.poll_listing() {
+            ctx.request_repaint_after(LISTING_POLL_INTERVAL);
+        }
         let mut open = true;
         let mut outcome = None;
         egui::Window::new(self.request.title())
@@ -142,6 +183,13 @@ impl FileBrowser {
         let list_height = (ui.available_height() - 64.0).max(80.0);
         let mut clicked = None;
         egui::ScrollArea::vertical().max_height(list_height).auto_shrink([false, false]).show(ui, |ui| {
+            if self.pending.is_some() {
+                ui.horizontal(|ui| {
+                    ui.spinner();
+                    ui.weak("listing the folder…");
+                });
+                return;
+            }
             match &self.listing {
                 Err(error) => {
                     ui.colored_label(ui.visuals().error_fg_color, error);
@@ -252,11 +300,40 @@ mod tests {
         assert!(error.starts_with("cannot list") && error.contains("missing"), "{error}");
     }
 
+    /// Waits for the listing's thread (the window polls it every frame instead).
+    fn listed(mut browser: FileBrowser) -> FileBrowser {
+        if let Some(pending) = browser.pending.take() {
+            browser.listing = pending.recv().expect("the listing thread answers");
+        }
+        browser
+    }
+
+    #[test]
+    fn a_folder_is_listed_on_its_own_thread_and_taken_when_read() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("pictures")).expect("mkdir");
+        let mut browser = FileBrowser::open(DialogRequest::DataFolder, dir.path());
+        while browser.poll_listing() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let names: Vec<String> = browser.listing.as_ref().expect("listed").0.iter().map(|e| e.name.clone()).collect();
+        assert_eq!(names, ["pictures"]);
+        browser.go_to(&dir.path().join("missing"));
+        assert!(
+            browser.listing.as_ref().is_ok_and(|(entries, _)| entries.is_empty()),
+            "the old entries are gone at once"
+        );
+        while browser.poll_listing() {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        assert!(browser.listing.as_ref().is_err_and(|error| error.starts_with("cannot list")));
+    }
+
     #[test]
     fn a_folder_request_chooses_the_selected_folder_or_the_one_shown() {
         let dir = tempfile::tempdir().expect("temp dir");
         std::fs::create_dir(dir.path().join("pictures")).expect("mkdir");
-        let mut browser = FileBrowser::open(DialogRequest::DataFolder, dir.path());
+        let mut browser = listed(FileBrowser::open(DialogRequest::DataFolder, dir.path()));
         assert_eq!(browser.chosen(), Some(dir.path().to_path_buf()));
         browser.selected = browser.listing.as_ref().ok().and_then(|(entries, _)| entries.first().cloned());
         assert_eq!(browser.chosen(), Some(dir.path().join("pictures")));

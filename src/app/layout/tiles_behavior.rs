@@ -7,7 +7,8 @@ use egui_tiles::{Behavior, SimplificationOptions, Tabs, Tile, TileId, Tiles, UiR
 use crate::app::actions::AppAction;
 use crate::app::layout::view_pane::ViewPane;
 
-/// The label of the button that maximises a tab group's shown view.
+/// The accessible label of the button that maximises a tab group's shown view (drawn as a small
+/// window icon, so narrow tiles keep their room for the tabs; its hover says what it does).
 pub const MAXIMISE_LABEL: &str = "maximise";
 
 /// The label of the button that shows the tiles again.
@@ -31,7 +32,23 @@ impl<Draw: FnMut(&mut egui::Ui, ViewPane) -> Vec<AppAction>> Behavior<ViewPane> 
     }
 
     fn tab_title_for_pane(&mut self, pane: &ViewPane) -> egui::WidgetText {
-        pane.title().into()
+        pane.tab_title().into()
+    }
+
+    fn on_tab_button(
+        &mut self,
+        tiles: &mut Tiles<ViewPane>,
+        tile_id: TileId,
+        button: egui::Response,
+    ) -> egui::Response {
+        match tiles.get(tile_id) {
+            Some(Tile::Pane(pane)) => button.on_hover_text(format!("{} (drag the tab to move the view)", pane.title())),
+            _ => button,
+        }
+    }
+
+    fn tab_title_spacing(&self, _visuals: &egui::Visuals) -> f32 {
+        6.0
     }
 
     fn top_bar_right_ui(
@@ -43,8 +60,8 @@ impl<Draw: FnMut(&mut egui::Ui, ViewPane) -> Vec<AppAction>> Behavior<ViewPane> 
         _scroll_offset: &mut f32,
     ) {
         let Some(Tile::Pane(pane)) = tabs.active.and_then(|active| tiles.get(active)) else { return };
-        let hint = format!("show {} over the whole area (restore brings the tiles back)", pane.title());
-        if ui.small_button(MAXIMISE_LABEL).on_hover_text(hint).clicked() {
+        let hint = format!("maximise: show {} over the whole area (restore brings the tiles back)", pane.title());
+        if maximise_button(ui).on_hover_text(hint).clicked() {
             self.actions.push(AppAction::MaximiseView(*pane));
         }
     }
@@ -65,6 +82,24 @@ impl<Draw: FnMut(&mut egui::Ui, ViewPane) -> Vec<AppAction>> Behavior<ViewPane> 
     fn simplification_options(&self) -> SimplificationOptions {
         SimplificationOptions { all_panes_must_have_tabs: true, ..SimplificationOptions::default() }
     }
+}
+
+/// A button drawn as a window icon (egui's default fonts have no such glyph), named
+/// [`MAXIMISE_LABEL`] for screen readers and tests.
+fn maximise_button(ui: &mut egui::Ui) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(20.0, 16.0), egui::Sense::click());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Button, ui.is_enabled(), MAXIMISE_LABEL));
+    let visuals = ui.style().interact(&response);
+    let painter = ui.painter();
+    if response.hovered() {
+        painter.rect_filled(rect, 2.0, visuals.weak_bg_fill);
+    }
+    let icon = egui::Rect::from_center_size(rect.center(), egui::vec2(11.0, 9.0));
+    let stroke = egui::Stroke::new(1.2, visuals.fg_stroke.color);
+    painter.rect_stroke(icon, 1.0, stroke, egui::StrokeKind::Inside);
+    let title_bar = icon.top() + 2.5;
+    painter.line_segment([egui::pos2(icon.left(), title_bar), egui::pos2(icon.right(), title_bar)], stroke);
+    response
 }
 
 /// Draws the layout's maximised view with a header to restore the tiles, or else the tiles;

@@ -46,6 +46,43 @@ impl Default for ViewLayout {
     }
 }
 
+/// Below this window width, in points, a fresh layout is [`ViewLayout::compact`].
+pub const COMPACT_BELOW_WIDTH: f32 = 1100.0;
+
+impl ViewLayout {
+    /// The layout for a small window (800×600): the scatter and the image views as tabs of one
+    /// group over the whole width, the latent point and directions beside the loss plot and the
+    /// Runs table below, so every view gets the window's width rather than a third of it.
+    pub fn compact() -> Self {
+        let mut tiles = Tiles::default();
+        let tabs = |tiles: &mut Tiles<ViewPane>, panes: &[ViewPane]| {
+            let children = panes.iter().map(|&pane| tiles.insert_pane(pane)).collect();
+            tiles.insert_tab_tile(children)
+        };
+        let pictures = tabs(
+            &mut tiles,
+            &[
+                ViewPane::Scatter,
+                ViewPane::DecoderGrid,
+                ViewPane::Samples,
+                ViewPane::Reconstructions,
+                ViewPane::Morph,
+                ViewPane::Draw,
+            ],
+        );
+        let point = tabs(&mut tiles, &[ViewPane::LatentPoint, ViewPane::Directions]);
+        let curves = tabs(&mut tiles, &[ViewPane::Loss, ViewPane::Runs]);
+        let below = linear(&mut tiles, true, &[(point, 0.5), (curves, 0.5)]);
+        let root = linear(&mut tiles, false, &[(pictures, 0.62), (below, 0.38)]);
+        Self { tree: Tree::new(egui::Id::unique(TREE_ID), root, tiles), maximised: None }
+    }
+
+    /// The layout a window `width_points` wide starts with (and "reset layout" brings back).
+    pub fn for_width(width_points: f32) -> Self {
+        if width_points < COMPACT_BELOW_WIDTH { Self::compact() } else { Self::default() }
+    }
+}
+
 /// A row (`horizontal`) or column of `children`, each with its share of the space.
 fn linear(tiles: &mut Tiles<ViewPane>, horizontal: bool, children: &[(TileId, f32)]) -> TileId {
     let ids = children.iter().map(|&(id, _)| id).collect();
@@ -181,6 +218,14 @@ mod tests {
         assert!(!unknown.fits());
         let garbage: ViewLayout = ron::from_str("\"{ not json\"").expect("read as text");
         assert!(!garbage.fits());
+    }
+
+    #[test]
+    fn a_small_window_gets_the_compact_layout_which_fits() {
+        assert!(ViewLayout::compact().fits());
+        assert_eq!(ViewLayout::for_width(800.0), ViewLayout::compact());
+        assert_eq!(ViewLayout::for_width(1280.0), ViewLayout::default());
+        assert_ne!(ViewLayout::compact(), ViewLayout::default());
     }
 
     #[test]

@@ -42,7 +42,17 @@ impl ViewPane {
         Self::Directions,
     ];
 
-    /// The view's tab title.
+    /// The view's tab title: short, so a tab group's titles fit its tile at 1280×800 (the
+    /// full [`Self::title`] shows when the tab is hovered and over a maximised view).
+    pub fn tab_title(self) -> &'static str {
+        match self {
+            Self::DecoderGrid => "Grid",
+            Self::Samples => "Samples",
+            _ => self.title(),
+        }
+    }
+
+    /// The view's full name.
     pub fn title(self) -> &'static str {
         match self {
             Self::Loss => "Loss",

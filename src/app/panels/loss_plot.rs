@@ -1,10 +1,10 @@
 //! Live loss curves: training terms per step (smoothed) and held-out terms per epoch, with the
 //! runs ticked in the Runs panel overlaid (held-out −ELBO, or the chosen quality measure alone).
 
-use egui::Color32;
+use egui::{Color32, Sense, Shape, Stroke};
 
 use crate::app::palette::{KL_COLOR, NEG_ELBO_COLOR, RECONSTRUCTION_COLOR};
-use egui_plot::{Corner, GridInput, GridMark, Legend, Line, LineStyle, Plot, PlotPoints, Points};
+use egui_plot::{GridInput, GridMark, Line, LineStyle, Plot, PlotPoints, Points};
 
 use crate::app::panels::runs::runs_panel::RunsOverlay;
 use crate::app::training_progress::TrainingProgress;
@@ -40,8 +40,16 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overl
         return quality_ui(ui, progress, overlay);
     }
     let to_y = move |nats: f64| if log_scale { symlog(nats) } else { nats };
-    let mut plot = Plot::new("loss_curves").legend(legend()).x_axis_label("epoch").y_axis_label(if log_scale {
-        "nats per image (log scale)"
+    let mut entries: Vec<LegendEntry> = TERMS
+        .iter()
+        .map(|term| LegendEntry { name: term.name.into(), color: term.color, mark: Mark::Swatch })
+        .collect();
+    entries.push(LegendEntry { name: "train (smoothed)".into(), color: Color32::GRAY, mark: Mark::Line });
+    entries.push(LegendEntry { name: "held-out (per epoch)".into(), color: Color32::GRAY, mark: Mark::DashedPoint });
+    entries.extend(overlay_entries(overlay));
+    legend_ui(ui, &entries);
+    let mut plot = Plot::new("loss_curves").x_axis_label("epoch").y_axis_label(if log_scale {
+        "nats, log scale"
     } else {
         "nats per image"
     });
@@ -78,8 +86,10 @@ pub fn ui(ui: &mut egui::Ui, progress: &TrainingProgress, log_scale: bool, overl
 /// The chosen quality measure per epoch: the shown model's and every overlaid run's.
 fn quality_ui(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOverlay) -> Vec<String> {
     let shown = RunRecord::current(&progress.epochs).series(overlay.metric);
+    let mut entries = vec![LegendEntry { name: "shown model".into(), color: SHOWN_MODEL_COLOR, mark: Mark::Line }];
+    entries.extend(overlay_entries(overlay));
+    legend_ui(ui, &entries);
     Plot::new("loss_curves")
-        .legend(legend())
         .x_axis_label("epoch")
         .y_axis_label(overlay.metric.label())
         .show(ui, |plot_ui| {
@@ -91,10 +101,72 @@ fn quality_ui(ui: &mut egui::Ui, progress: &TrainingProgress, overlay: &RunsOver
         .inner
 }
 
-/// The legend: small, see-through, in the top right corner, where falling loss curves leave
-/// room (the newest points are lower right, the first ones upper left).
-fn legend() -> Legend {
-    Legend::default().position(Corner::RightTop).text_style(egui::TextStyle::Small).background_alpha(0.55)
+/// How a legend entry is marked.
+#[derive(Clone, Copy)]
+enum Mark {
+    /// A filled square: a term's colour.
+    Swatch,
+    /// A solid line.
+    Line,
+    /// A dashed line through a point.
+    DashedPoint,
+}
+
+/// One entry of the legend.
+struct LegendEntry {
+    name: String,
+    color: Color32,
+    mark: Mark,
+}
+
+/// The overlaid runs' entries, each in its run's colour.
+fn overlay_entries(overlay: &RunsOverlay) -> impl Iterator<Item = LegendEntry> + '_ {
+    overlay.curves.iter().filter(|curve| !curve.points.is_empty()).map(|curve| LegendEntry {
+        name: curve.name.clone(),
+        color: curve.color,
+        mark: Mark::Line,
+    })
+}
+
+/// Width of a legend entry's mark, in points.
+const MARK_WIDTH: f32 = 18.0;
+
+/// The legend, in a wrapped row above the plot, so it never covers a curve (egui_plot's own
+/// legend sits inside the plot, over the newest points). Each entry is one widget, so a row
+/// breaks between entries, never inside one.
+fn legend_ui(ui: &mut egui::Ui, entries: &[LegendEntry]) {
+    ui.horizontal_wrapped(|ui| {
+        ui.spacing_mut().item_spacing.x = 12.0;
+        for entry in entries {
+            legend_entry_ui(ui, entry);
+        }
+    });
+}
+
+fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry) {
+    let font = egui::TextStyle::Small.resolve(ui.style());
+    let galley = ui.painter().layout_no_wrap(entry.name.clone(), font, ui.visuals().text_color());
+    let size = egui::vec2(MARK_WIDTH + 4.0 + galley.size().x, galley.size().y.max(10.0));
+    let (rect, response) = ui.allocate_exact_size(size, Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Label, true, &entry.name));
+    let mark = egui::Rect::from_min_size(rect.min, egui::vec2(MARK_WIDTH, rect.height()));
+    let (left, right, center) = (mark.left_center(), mark.right_center(), mark.center());
+    let stroke = Stroke::new(2.0, entry.color);
+    let painter = ui.painter();
+    match entry.mark {
+        Mark::Swatch => {
+            painter.rect_filled(egui::Rect::from_center_size(center, egui::vec2(10.0, 10.0)), 2.0, entry.color);
+        }
+        Mark::Line => {
+            painter.line_segment([left, right], stroke);
+        }
+        Mark::DashedPoint => {
+            painter.extend(Shape::dashed_line(&[left, right], stroke, 3.0, 3.0));
+            painter.circle_filled(center, 3.0, entry.color);
+        }
+    }
+    let text_top = rect.center().y - galley.size().y / 2.0;
+    painter.galley(egui::pos2(mark.right() + 4.0, text_top), galley, ui.visuals().text_color());
 }
 
 /// Grid marks of the symmetric log axis at 0 and ±1, ±10, ±100, … nats, so its labels read

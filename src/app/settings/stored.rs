@@ -36,6 +36,8 @@ pub struct Settings {
     pub runs_folder: Option<PathBuf>,
     /// How the views are laid out as tiles, and the view maximised over them.
     pub layout: ViewLayout,
+    /// The left panel (data, model and training settings) folded away, leaving its width to the views.
+    pub controls_hidden: bool,
 }
 
 impl Default for Settings {
@@ -51,6 +53,7 @@ impl Default for Settings {
             image_preprocessing: PreprocessingChoice::default(),
             runs_folder: None,
             layout: ViewLayout::default(),
+            controls_hidden: false,
         }
     }
 }

@@ -11,6 +11,9 @@ use crate::inference::{DirectionEnds, MAX_MORPH_STEPS};
 /// Range of the direction slider: 1 moves the point by the whole way from one mean to the other.
 pub const DIRECTION_AMOUNT_RANGE: std::ops::RangeInclusive<f32> = -2.0..=2.0;
 
+/// Room beside the direction slider for its value box and spacing, in points.
+const SLIDER_VALUE_WIDTH: f32 = 64.0;
+
 /// What the user asked of the direction panel.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DirectionAction {
@@ -51,6 +54,7 @@ impl DirectionPanel {
             if class_names.is_empty() {
                 ui.label("open a labelled dataset to pick classes");
             } else {
+                distinct_ends(settings, class_names.len());
                 ui.horizontal_wrapped(|ui| {
                     class_combo_ui(ui, "from class", &mut settings.from_class, &class_names);
                     class_combo_ui(ui, "to class", &mut settings.to_class, &class_names);
@@ -76,10 +80,18 @@ impl DirectionPanel {
         let steps = request.steps;
         self.strip.show(ui, "direction_strip", state.traversal.generation, strip, shape, steps);
         let before = self.amount;
-        ui.small("move the point along it (1 = the whole way from one mean to the other):");
-        ui.spacing_mut().slider_width = (ui.available_width() - 110.0).max(60.0);
-        let slider = Slider::new(&mut self.amount, DIRECTION_AMOUNT_RANGE).text("along direction").fixed_decimals(2);
-        if ui.add(slider).changed() && latent.len() == direction.from.len() {
+        let label = ui
+            .horizontal_wrapped(|ui| {
+                let label = ui.label("along direction");
+                ui.small("moves the point (1 = the whole way from one mean to the other)");
+                label
+            })
+            .inner;
+        // The slider and its value fill the tile's width and no more (a wider one would widen the
+        // rows below it past the tile's edge).
+        ui.spacing_mut().slider_width = (ui.available_width() - SLIDER_VALUE_WIDTH).max(40.0);
+        let slider = Slider::new(&mut self.amount, DIRECTION_AMOUNT_RANGE).fixed_decimals(2);
+        if ui.add(slider).labelled_by(label.id).changed() && latent.len() == direction.from.len() {
             let moved = direction.moved(latent, self.amount - before);
             latent.copy_from_slice(&moved);
         }
@@ -94,6 +106,16 @@ impl DirectionPanel {
         });
         actions
     }
+}
+
+/// Brings the chosen classes into a dataset of `class_count` classes; two ends that only become
+/// the same class by that (3 → 8 on a folder of two classes) become its first two classes, as a
+/// direction from a class to itself is no direction.
+fn distinct_ends(settings: &mut DirectionSettings, class_count: usize) {
+    let last = u8::try_from(class_count.saturating_sub(1)).unwrap_or(u8::MAX);
+    let (from, to) = (settings.from_class.min(last), settings.to_class.min(last));
+    let clamped = (from, to) != (settings.from_class, settings.to_class);
+    (settings.from_class, settings.to_class) = if clamped && from == to && last >= 1 { (0, 1) } else { (from, to) };
 }
 
 /// A combo box labelled `label` choosing one of `class_names` (indices above 255 are not offered).
@@ -115,4 +137,25 @@ fn class_label(state: &ExplorerState, class: u8) -> String {
         .as_ref()
         .and_then(|dataset| dataset.class_names.get(usize::from(class)).cloned())
         .unwrap_or_else(|| class.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ends_clamped_onto_one_class_become_the_first_two_and_chosen_ends_stay() {
+        let mut settings = DirectionSettings { from_class: 3, to_class: 8, ..DirectionSettings::default() };
+        distinct_ends(&mut settings, 2);
+        assert_eq!((settings.from_class, settings.to_class), (0, 1));
+        let mut settings = DirectionSettings { from_class: 1, to_class: 8, ..DirectionSettings::default() };
+        distinct_ends(&mut settings, 5);
+        assert_eq!((settings.from_class, settings.to_class), (1, 4));
+        let mut settings = DirectionSettings { from_class: 2, to_class: 2, ..DirectionSettings::default() };
+        distinct_ends(&mut settings, 10);
+        assert_eq!((settings.from_class, settings.to_class), (2, 2), "the user's own choice stays");
+        let mut settings = DirectionSettings { from_class: 3, to_class: 8, ..DirectionSettings::default() };
+        distinct_ends(&mut settings, 1);
+        assert_eq!((settings.from_class, settings.to_class), (0, 0), "one class has no second");
+    }
 }

@@ -194,7 +194,11 @@ impl RunsPanel {
         let colors: Vec<(String, Color32)> =
             runs.iter().enumerate().map(|(index, run)| (run.key(), run_color(index))).collect();
         runs_table::sort(&mut runs, self.sort);
-        egui::ScrollArea::both().auto_shrink([false, true]).show(ui, |ui| {
+        // The metrics' columns may lie right of a narrow tile: a solid scroll bar stays in sight to
+        // say so (egui's floating ones show only under the pointer).
+        ui.spacing_mut().scroll = egui::style::ScrollStyle::solid();
+        let scroll_bars = egui::scroll_area::ScrollBarVisibility::AlwaysVisible;
+        egui::ScrollArea::both().auto_shrink([false, true]).scroll_bar_visibility(scroll_bars).show(ui, |ui| {
             let deletable = |dir: &std::path::Path| kept.is_kept(dir) && !(active && kept.current() == Some(dir));
             let table = runs_table::ui(ui, &runs, &colors, &mut self.ticked, &mut self.sort, &deletable);
             actions.extend(table.open.map(AppAction::OpenModel));

@@ -51,6 +51,9 @@ const HEADERS: [(&str, Option<SortColumn>); 11] = [
     ("images/s", Some(SortColumn::ImagesPerSec)),
 ];
 
+/// Widest the run's name (with its colour and tick) is drawn, in points.
+const NAME_WIDTH_POINTS: f32 = 190.0;
+
 /// What the table asked for.
 #[derive(Debug, Default)]
 pub struct TableOutput {
@@ -137,9 +140,14 @@ pub fn ui(
             let color = colors.iter().find(|(k, _)| *k == key).map_or(Color32::GRAY, |(_, color)| *color);
             let mut is_ticked = ticked.contains(&key);
             ui.horizontal(|ui| {
+                // A long name is cut short with "…" (the whole name shows when hovered), so the
+                // metrics' columns stay in a narrow tile.
+                ui.set_max_width(NAME_WIDTH_POINTS);
+                ui.style_mut().wrap_mode = Some(egui::TextWrapMode::Truncate);
                 let (rect, _) = ui.allocate_exact_size(egui::vec2(10.0, 10.0), egui::Sense::hover());
                 ui.painter().rect_filled(rect, 2.0, color);
-                if ui.checkbox(&mut is_ticked, &run.name).on_hover_text("overlay on the loss plot").changed() {
+                let hint = format!("{}: tick to overlay on the loss plot", run.name);
+                if ui.checkbox(&mut is_ticked, &run.name).on_hover_text(hint).changed() {
                     if is_ticked {
                         ticked.insert(key.clone());
                     } else {
