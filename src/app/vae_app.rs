@@ -13,6 +13,7 @@ use crate::app::explorer::views::Explorer;
 use crate::app::layout::panes::PaneParts;
 use crate::app::layout::tiles_behavior::layout_ui;
 use crate::app::panels::controls::{self, PanelContext};
+use crate::app::panels::onnx_questions::{self, OnnxQuestionsForm};
 use crate::app::panels::runs::kept_runs::KeptRuns;
 use crate::app::panels::runs::run_folders::{default_runs_dir, legacy_autosave_dir};
 use crate::app::panels::runs::runs_panel::RunsPanel;
@@ -59,6 +60,10 @@ pub struct VaeApp {
     pub(super) opening: Option<DataSource>,
     /// True once the window was fitted to its monitor (or found fitting).
     pub(super) fitted_to_screen: bool,
+    /// The form asking what an ONNX folder's graphs leave open, while it is shown.
+    pub(super) onnx_form: Option<OnnxQuestionsForm>,
+    /// The ONNX folder being opened with the form's answers, until it is in.
+    pub(super) answered_onnx: Option<PathBuf>,
 }
 
 impl VaeApp {
@@ -132,6 +137,8 @@ impl VaeApp {
             dataset_loading: None,
             opening: None,
             fitted_to_screen: false,
+            onnx_form: None,
+            answered_onnx: None,
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -188,6 +195,11 @@ impl VaeApp {
     /// The Runs panel's state, for tests that tick runs directly.
     pub fn runs_mut(&mut self) -> &mut RunsPanel {
         &mut self.runs
+    }
+
+    /// The form asking what an ONNX folder's graphs leave open, while it is shown.
+    pub fn onnx_form(&self) -> Option<&OnnxQuestionsForm> {
+        self.onnx_form.as_ref()
     }
 
     /// The latent views' state.
@@ -258,6 +270,7 @@ impl VaeApp {
             };
             actions.extend(layout_ui(ui, &mut self.settings.layout, |ui, pane| parts.ui(ui, pane)));
         });
+        actions.extend(onnx_questions::form_ui(ui.ctx(), &mut self.onnx_form));
         for action in actions {
             self.apply(action);
         }

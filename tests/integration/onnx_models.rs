@@ -42,7 +42,7 @@ fn assert_close(what: &str, got: &[f32], want: &[f32]) {
 }
 
 /// A copy of fixture `name` in a temporary folder (so a test may write or break it).
-fn copy_of(name: &str) -> tempfile::TempDir {
+pub fn copy_of(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for entry in std::fs::read_dir(fixture(name)).expect("fixture") {
         let entry = entry.expect("entry");
