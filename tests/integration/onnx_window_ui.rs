@@ -55,6 +55,11 @@ fn an_onnx_folder_opens_in_the_window_and_its_views_fill() {
         assert!(button.accesskit_node().is_disabled(), "{name} is off for an ONNX model");
     }
     assert!(harness.query_by_label_contains("model: onnx, latent 5").is_some(), "the status bar names it");
+    // Nothing says "click Train" while Train is off; the left panel says whose settings it shows.
+    assert!(harness.query_by_label_contains("ready: click Train").is_none());
+    assert!(harness.query_by_label_contains("inference only: explore this model").is_some());
+    assert!(harness.query_by_label_contains("trained elsewhere (ONNX graphs)").is_some());
+    assert!(harness.query_by_label("Model of ours to train").is_some());
 }
 
 /// Picks `option` in the combo box named `combo`.
