@@ -270,3 +270,23 @@ fn a_damaged_or_lying_description_file_ends_in_one_line() {
         }
     }
 }
+
+#[test]
+fn the_read_line_says_what_the_model_receives() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .args(["encode", "--model"])
+        .arg(fixture("colour_logits"))
+        .arg("--out")
+        .arg(out.path().join("z.csv"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "images of 28×28 grey, brought to 32×32 RGB for the model (padded around the centre, grey copied into 3 channels)"
+        ),
+        "{stderr}"
+    );
+}
