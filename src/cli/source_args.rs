@@ -81,7 +81,7 @@ impl OnnxArgs {
 }
 
 /// Parses `C,H,W` (channels 1 or 3, sides 1 to the largest the app builds).
-fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
+pub(super) fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
     let parts: Vec<usize> = text
         .split(',')
         .map(|part| part.trim().parse::<usize>().map_err(|_| format!("{part:?} is not a whole number; write C,H,W")))
