@@ -10,10 +10,10 @@ use clap::Args;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::checkpoint::CheckpointInfo;
-use crate::image_shape::ImageShape;
 use crate::data::{
     DataSource, Dataset, Fit, LoadPhase, LoadProgress, PreprocessingChoice, check_channels, check_image_size,
 };
+use crate::image_shape::ImageShape;
 
 /// Skipped files named on the console; the rest are counted.
 const SKIPS_SHOWN: usize = 5;

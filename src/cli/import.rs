@@ -111,7 +111,11 @@ pub fn run_import(args: &ImportArgs) -> Result<()> {
     };
     let (model, report) = import_weights_reported(&args.weights, &training.model, &options, &Device::flex())?;
     if !report.ignored.is_empty() {
-        println!("set aside {} tensors of the file that no weight takes: {}", report.ignored.len(), listed(&report.ignored));
+        println!(
+            "set aside {} tensors of the file that no weight takes: {}",
+            report.ignored.len(),
+            listed(&report.ignored)
+        );
     }
     let file_name = args.weights.file_name().map(crate::display_name::escaped).unwrap_or_default();
     let info = CheckpointInfo::untrained(training, &format!("imported from {file_name}"));

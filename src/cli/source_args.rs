@@ -130,7 +130,8 @@ impl ModelDataArgs {
         // IDX digits are padded or resampled to the image a model trained elsewhere reads.
         let fit_to = snapshot.model.onnx().map(|_| snapshot.image_shape());
         let input = &self.input;
-        let dataset = open_data(&input.name(Some(&snapshot.info))?, &input.preprocessing, Some(&snapshot.info), fit_to)?;
+        let dataset =
+            open_data(&input.name(Some(&snapshot.info))?, &input.preprocessing, Some(&snapshot.info), fit_to)?;
         ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
         Ok(dataset)
     }

@@ -138,15 +138,20 @@ pub fn open_questions(dir: &Path, given: &OnnxChoices, reason: String) -> Result
     let layout = match (chosen.layout, input.dims.len()) {
         (Some(_), _) => None,
         (None, 0) => Some(vec![Layout::Nchw, Layout::Nhwc, Layout::Flat]),
-        (None, 4) => four_d_layout(&input.dims, chosen.image_shape, dir).err().map(|_| vec![Layout::Nchw, Layout::Nhwc]),
+        (None, 4) => {
+            four_d_layout(&input.dims, chosen.image_shape, dir).err().map(|_| vec![Layout::Nchw, Layout::Nhwc])
+        }
         (None, _) => None,
     };
-    let trial = OnnxChoices { layout: chosen.layout.or(layout.as_ref().and_then(|l| l.first().copied())), ..chosen.clone() };
+    let trial =
+        OnnxChoices { layout: chosen.layout.or(layout.as_ref().and_then(|l| l.first().copied())), ..chosen.clone() };
     let image_shape = match image_input(input, &trial, dir, &encoder_path, &mut Vec::new()) {
         Ok(_) => None,
         Err(OnnxError::NeedsChoice { about: OpenChoice::ImageShape, .. }) => {
             let values: Option<usize> = match input.dims.get(1..) {
-                Some(dims) if !dims.is_empty() => dims.iter().copied().try_fold(1usize, |all, dim| all.checked_mul(dim?)),
+                Some(dims) if !dims.is_empty() => {
+                    dims.iter().copied().try_fold(1usize, |all, dim| all.checked_mul(dim?))
+                }
                 _ => None,
             };
             let suggested = values.and_then(near_square_image).unwrap_or(ImageShape::grey(28, 28));
@@ -154,20 +159,23 @@ pub fn open_questions(dir: &Path, given: &OnnxChoices, reason: String) -> Result
         }
         Err(_) => None,
     };
-    let outputs = outputs_question(&encoder.outputs.iter().map(|output| output.name.clone()).collect::<Vec<_>>(), &chosen);
+    let outputs =
+        outputs_question(&encoder.outputs.iter().map(|output| output.name.clone()).collect::<Vec<_>>(), &chosen);
     let decoder_output = (chosen.decoder_output.is_none() && decoder.final_activation.is_none()).then(|| {
         let latent_dim = match decoder.inputs.as_slice() {
             [input] => input.dims.get(1).copied().flatten(),
             _ => None,
         };
-        latent_dim.filter(|dim| (1..=MAX_LATENT_DIM).contains(dim)).and_then(|latent_dim| {
-            let graph = PreparedGraph::prepare(&decoder_proto, &[latent_dim], "decoder", &decoder_path).ok()?;
-            let probes = crate::inference::prior_samples(RANGE_PROBES, latent_dim, 0);
-            let decoded = graph.run(&probes, RANGE_PROBES).ok()?;
-            let first = decoded.first()?;
-            Some(super::model::decoder_output(&OnnxChoices::default(), None, &first.values, &mut Vec::new()))
-        })
-        .unwrap_or(DecoderOutput::Logits)
+        latent_dim
+            .filter(|dim| (1..=MAX_LATENT_DIM).contains(dim))
+            .and_then(|latent_dim| {
+                let graph = PreparedGraph::prepare(&decoder_proto, &[latent_dim], "decoder", &decoder_path).ok()?;
+                let probes = crate::inference::prior_samples(RANGE_PROBES, latent_dim, 0);
+                let decoded = graph.run(&probes, RANGE_PROBES).ok()?;
+                let first = decoded.first()?;
+                Some(super::model::decoder_output(&OnnxChoices::default(), None, &first.values, &mut Vec::new()))
+            })
+            .unwrap_or(DecoderOutput::Logits)
     });
     let questions =
         OnnxQuestions { dir: dir.to_path_buf(), reason, given: chosen, layout, image_shape, outputs, decoder_output };

@@ -4,8 +4,8 @@
 use std::path::Path;
 
 use super::OnnxError;
-use super::error::OpenChoice;
 use super::choices::{DESCRIPTION_FILE, Layout, OnnxChoices};
+use super::error::OpenChoice;
 use super::graph::DeclaredTensor;
 use crate::image_shape::ImageShape;
 
@@ -74,7 +74,12 @@ pub fn image_input(
         (None, 3) => Layout::Nchw,
         (None, 4) => four_d_layout(&input.dims, choices.image_shape, dir)?,
         (None, 0) => {
-            return Err(needs(dir, format!("the encoder's input {} declares no shape", input.name), "--layout", OpenChoice::Layout));
+            return Err(needs(
+                dir,
+                format!("the encoder's input {} declares no shape", input.name),
+                "--layout",
+                OpenChoice::Layout,
+            ));
         }
         (None, rank) => {
             return Err(OnnxError::Shape {
@@ -142,7 +147,11 @@ pub fn image_input(
 }
 
 /// `[N, a, b, c]`: channels first when only `a` looks like a channel count, last when only `c` does.
-pub(super) fn four_d_layout(dims: &[Option<usize>], shape: Option<ImageShape>, dir: &Path) -> Result<Layout, OnnxError> {
+pub(super) fn four_d_layout(
+    dims: &[Option<usize>],
+    shape: Option<ImageShape>,
+    dir: &Path,
+) -> Result<Layout, OnnxError> {
     let channel_like = |dim: Option<usize>| dim.is_some_and(|dim| (1..=4).contains(&dim));
     if let Some(shape) = shape {
         if dims.get(1).copied().flatten() == Some(shape.channels) {
@@ -206,7 +215,12 @@ pub fn pick_outputs(
 ) -> Result<(OutputPick, OutputPick, usize), OnnxError> {
     let index_of = |wanted: &str, flag: &'static str| -> Result<usize, OnnxError> {
         names.iter().position(|name| name == wanted).ok_or_else(|| {
-            needs(dir, format!("the encoder has no output {wanted:?} (it has {})", names.join(", ")), flag, OpenChoice::Outputs)
+            needs(
+                dir,
+                format!("the encoder has no output {wanted:?} (it has {})", names.join(", ")),
+                flag,
+                OpenChoice::Outputs,
+            )
         })
     };
     let width = |index: usize| -> Result<usize, OnnxError> {

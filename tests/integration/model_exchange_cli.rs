@@ -140,7 +140,8 @@ fn import_sets_batch_counters_aside_accepts_unused_tensors_when_asked_and_reads_
     let model = config.init(&Device::flex());
     let bytes = vae_explorer::interop::safetensors_bytes(&model, &config).expect("exports");
     let counter = ("encoder.bn.num_batches_tracked", "I64", vec![], 7_i64.to_le_bytes().to_vec());
-    let running = ("encoder.bn.running_mean", "F32", vec![2], [0.5_f32, 1.5].iter().flat_map(|v| v.to_le_bytes()).collect());
+    let running =
+        ("encoder.bn.running_mean", "F32", vec![2], [0.5_f32, 1.5].iter().flat_map(|v| v.to_le_bytes()).collect());
     let shape = ["--latent-dim", "2", "--image-shape", "1,18,20", "--weights"];
 
     // BatchNorm's step counter is never a weight: set aside, and said so.
@@ -159,7 +160,8 @@ fn import_sets_batch_counters_aside_accepts_unused_tensors_when_asked_and_reads_
     let weights = dir.path().join("running.safetensors");
     std::fs::write(&weights, with_extra_tensors(&bytes, &[counter, running])).expect("write");
     let out = dir.path().join("running");
-    let line = error_line(&vae_explorer(&[&["import"][..], &shape[..]].concat(), &[&weights, Path::new("--out"), &out]));
+    let line =
+        error_line(&vae_explorer(&[&["import"][..], &shape[..]].concat(), &[&weights, Path::new("--out"), &out]));
     assert!(line.contains("unused encoder.bn.running_mean") && line.contains("--allow-unused"), "{line}");
     assert!(!line.contains("num_batches_tracked"), "{line}");
     let args = [&["import", "--allow-unused"][..], &shape[..]].concat();

@@ -86,7 +86,10 @@ fn graphs_that_leave_choices_open_ask_them_in_a_form_and_the_answers_are_kept() 
     let shape = asked.image_shape.as_ref().expect("the image is asked");
     assert_eq!((shape.values, shape.suggested), (Some(360), ImageShape::grey(18, 20)));
     let outputs = asked.outputs.as_ref().expect("the outputs are asked");
-    assert_eq!((outputs.names.as_slice(), outputs.mean, outputs.log_var), (["9", "10"].map(String::from).as_slice(), 0, 1));
+    assert_eq!(
+        (outputs.names.as_slice(), outputs.mean, outputs.log_var),
+        (["9", "10"].map(String::from).as_slice(), 0, 1)
+    );
     assert!(asked.decoder_output.is_some(), "the decoder ends in no activation");
     assert!(harness.state().progress().last_error.is_none(), "a question, not an error");
     assert!(harness.query_by_label_contains("its graphs do not say everything").is_some(), "the form is shown");

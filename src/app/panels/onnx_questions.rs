@@ -138,7 +138,8 @@ fn questions_ui(ui: &mut egui::Ui, form: &mut OnnxQuestionsForm) {
             [("mean output", &mut form.mean, "onnx_mean"), ("log-variance output", &mut form.log_var, "onnx_logvar")]
         {
             let label = ui.label(name);
-            let shown = outputs.names.get(*index).map_or_else(String::new, |name| crate::display_name::escaped(name.as_ref()));
+            let shown =
+                outputs.names.get(*index).map_or_else(String::new, |name| crate::display_name::escaped(name.as_ref()));
             egui::ComboBox::from_id_salt(salt)
                 .selected_text(shown)
                 .show_ui(ui, |ui| {
