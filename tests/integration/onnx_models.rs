@@ -290,3 +290,25 @@ fn the_read_line_says_what_the_model_receives() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_graph_that_fails_in_the_runtime_mid_command_ends_in_one_line() {
+    // It opens (a blank image runs), then tract panics on a Gather index out of range for any real
+    // picture: `encode` must end with one error line and exit 1, not a panic report.
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .env_remove("RUST_BACKTRACE")
+        .args(["encode", "--model"])
+        .arg(fixture("fails_on_data"))
+        .arg("--out")
+        .arg(out.path().join("z.csv"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: running the encoder failed") && last.contains("stopped there"), "{stderr}");
+    assert_eq!(stderr.lines().filter(|line| line.starts_with("error")).count(), 1, "{stderr}");
+    assert!(!out.path().join("z.csv").exists(), "nothing written");
+}
