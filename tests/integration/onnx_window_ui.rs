@@ -78,8 +78,19 @@ fn graphs_that_leave_choices_open_ask_them_in_a_form_and_the_answers_are_kept() 
     let mut harness = cpu_app_harness(&dir.path().join("autosave"), [1280.0, 800.0]);
     run_until(&mut harness, "the bundled model", |app| app.explorer().state.model.is_some());
 
+    // Cancel keeps the model shown and writes nothing.
     harness.state_mut().open_model(model.path().to_path_buf());
     run_until(&mut harness, "the form", |app| app.onnx_form().is_some());
+    harness.run_steps(2);
+    harness.get_by_role_and_label(Role::Button, "Cancel").click();
+    harness.run_steps(2);
+    assert!(harness.state().onnx_form().is_none(), "the form closed");
+    assert!(harness.state().notice().is_some_and(|notice| notice.contains("did not open")));
+    assert!(harness.state().explorer().state.model.as_ref().is_some_and(|model| model.burn().is_some()));
+    assert!(!description.exists(), "nothing written");
+
+    harness.state_mut().open_model(model.path().to_path_buf());
+    run_until(&mut harness, "the form again", |app| app.onnx_form().is_some());
     harness.run_steps(2);
     let asked = harness.state().onnx_form().expect("the form").questions().clone();
     assert!(asked.layout.is_none(), "a flat input says its layout");
