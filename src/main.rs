@@ -14,7 +14,7 @@ use vae_explorer::cli::{
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,tract_onnx=error")).init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         // --help and --version print as clap writes them; a mistake is one line and exit code 2.
@@ -27,16 +27,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         None => vae_explorer::app::run(cli.window_paths())
             .map_err(|error| anyhow::anyhow!("cannot open the window: {error}")),
-        Some(CliCommand::Train(args)) => run_train(args),
-        Some(CliCommand::Bench(args)) => run_bench(args),
-        Some(CliCommand::Encode(args)) => run_encode(args),
-        Some(CliCommand::Export(args)) => run_export(args),
-        Some(CliCommand::Eval(args)) => run_eval(args),
-        Some(CliCommand::Inspect(args)) => vae_explorer::cli::run_inspect(args),
-        Some(CliCommand::Sweep(args)) => run_sweep(args),
-        Some(CliCommand::Split(args)) => run_split(args),
-        Some(CliCommand::Import(args)) => run_import(args),
-        Some(CliCommand::ExportModel(args)) => run_export_model(args),
+        // A panic in a command (a graph trained elsewhere failing in the runtime) ends in one line.
+        Some(command) => vae_explorer::cli::run_guarded(|| run_command(command)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -44,5 +36,21 @@ fn main() -> ExitCode {
             eprintln!("error: {error:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Runs one headless command.
+fn run_command(command: &CliCommand) -> anyhow::Result<()> {
+    match command {
+        CliCommand::Train(args) => run_train(args),
+        CliCommand::Bench(args) => run_bench(args),
+        CliCommand::Encode(args) => run_encode(args),
+        CliCommand::Export(args) => run_export(args),
+        CliCommand::Eval(args) => run_eval(args),
+        CliCommand::Inspect(args) => vae_explorer::cli::run_inspect(args),
+        CliCommand::Sweep(args) => run_sweep(args),
+        CliCommand::Split(args) => run_split(args),
+        CliCommand::Import(args) => run_import(args),
+        CliCommand::ExportModel(args) => run_export_model(args),
     }
 }

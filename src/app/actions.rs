@@ -81,6 +81,16 @@ pub enum AppAction {
     OpenFolder(PathBuf),
     /// Show a saved model folder in the latent views.
     OpenModel(PathBuf),
+    /// Open a folder of ONNX graphs with the form's answers to what they leave open (kept in its
+    /// description file for the next open).
+    OpenOnnxWith {
+        /// The model folder.
+        dir: PathBuf,
+        /// The answers, with those given before.
+        choices: crate::onnx_model::OnnxChoices,
+    },
+    /// The form about this ONNX folder was dismissed: it is not opened.
+    CancelOnnxOpen(PathBuf),
     /// Save the shown model into a folder.
     SaveModel(PathBuf),
     /// Export a view to a file (rendered and written on the file thread).

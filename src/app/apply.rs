@@ -70,7 +70,18 @@ impl VaeApp {
             AppAction::Ask(request) => return self.ask(request),
             AppAction::OpenFolder(folder) => return self.select_folder(folder),
             AppAction::OpenModel(folder) => {
+                self.onnx_form = None;
                 return self.request(InferenceRequest::LoadModel(ModelSource::Folder(folder)));
+            }
+            AppAction::OpenOnnxWith { dir, choices } => {
+                self.progress.last_error = None;
+                self.notice = Some(format!("opening {} with your answers…", crate::display_name::escaped_path(&dir)));
+                self.answered_onnx = Some(dir.clone());
+                return self.request(InferenceRequest::OpenOnnx { dir, choices });
+            }
+            AppAction::CancelOnnxOpen(dir) => {
+                self.notice = Some(crate::app::panels::onnx_questions::cancelled_line(&dir));
+                return;
             }
             AppAction::SaveModel(folder) => return self.request(InferenceRequest::SaveModel(folder)),
             AppAction::Export { view, path } => return self.start_export(view, path),

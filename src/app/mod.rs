@@ -38,6 +38,7 @@ pub use explorer::views::Explorer;
 pub use layout::tiles_behavior::{MAXIMISE_LABEL, RESTORE_LABEL};
 pub use layout::view_layout::ViewLayout;
 pub use layout::view_pane::ViewPane;
+pub use panels::onnx_questions::OnnxQuestionsForm;
 pub use panels::preprocessing::{BACKGROUND_CHOICES, IMAGE_SIZE_CHOICES_PX};
 pub use panels::runs::kept_runs::KeptRuns;
 pub use panels::runs::run_folders::default_runs_dir;

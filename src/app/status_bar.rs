@@ -65,7 +65,8 @@ pub fn ui(
             }
         }
         ui.separator();
-        ui.label(state_text(progress));
+        let inference_only = model.is_some_and(|model| model.model.onnx().is_some());
+        ui.label(state_text(progress, inference_only));
         if let Some(notice) = notice {
             ui.separator();
             ui.label(notice);
@@ -91,11 +92,16 @@ pub const SHOW_CONTROLS_LABEL: &str = "› settings";
 /// The label of the button that resets the views' layout.
 pub const RESET_LAYOUT_LABEL: &str = "reset layout";
 
-fn state_text(progress: &TrainingProgress) -> String {
+/// What the bar says when nothing runs and the model shown is ONNX graphs (Train is off then).
+pub const INFERENCE_ONLY_STATE: &str =
+    "inference only: explore this model (to train, open one of ours: Open model… or a run in Runs)";
+
+fn state_text(progress: &TrainingProgress, inference_only: bool) -> String {
     if progress.is_compiling_kernels() {
         return "compiling GPU kernels (the first run takes a few minutes; later runs are cached)…".to_string();
     }
     match progress.state {
+        RunState::Idle if inference_only => INFERENCE_ONLY_STATE.to_string(),
         RunState::Idle => "ready: click Train".to_string(),
         RunState::Starting => "loading data and device…".to_string(),
         RunState::Running => format!("training on {}", progress.dataset),

@@ -7,9 +7,10 @@ use crate::app::background::dialogs::DialogOutcome;
 use crate::app::background::file_jobs::{FileEvent, FileJobs};
 use crate::app::explorer::state::MorphEnd;
 use crate::app::layout::view_pane::ViewPane;
+use crate::app::panels::onnx_questions::{self, OnnxQuestionsForm};
 use crate::app::vae_app::VaeApp;
 use crate::data::DataSource;
-use crate::inference::{InferenceRequest, InferenceResult, InferenceService};
+use crate::inference::{InferenceError, InferenceRequest, InferenceResult, InferenceService};
 use crate::worker::{Event, Worker};
 
 impl VaeApp {
@@ -25,9 +26,22 @@ impl VaeApp {
         let results = self.inference.as_ref().map(InferenceService::drain_results).unwrap_or_default();
         for result in results {
             match &result {
-                InferenceResult::Failed(error) => self.progress.last_error = Some(error.to_string()),
+                InferenceResult::Failed(InferenceError::ChoicesNeeded(questions)) => {
+                    let form = OnnxQuestionsForm::new((**questions).clone());
+                    self.notice = Some(onnx_questions::asking_line(&form));
+                    self.progress.last_error = None;
+                    self.answered_onnx = None;
+                    self.onnx_form = Some(form);
+                }
+                InferenceResult::Failed(error) => {
+                    self.progress.last_error = Some(error.to_string());
+                    self.answered_onnx = None;
+                }
                 InferenceResult::Saved(dir) => self.notice = Some(format!("saved the model into {}", dir.display())),
-                InferenceResult::ModelReady(model) => self.progress.show_history(&model.info.history),
+                InferenceResult::ModelReady(model) => {
+                    self.progress.show_history(&model.info.history);
+                    self.note_answered(model);
+                }
                 _ => {}
             }
             self.explorer.apply(result);
@@ -102,6 +116,20 @@ impl VaeApp {
             }
             FileEvent::RunRenamed { result: Err(error), .. } => self.progress.last_error = Some(error.to_string()),
         }
+    }
+
+    /// Once a model opened with the form's answers is in: where the answers were kept.
+    fn note_answered(&mut self, model: &crate::inference::ModelSnapshot) {
+        let Some(info) = model.model.onnx() else { return };
+        if self.answered_onnx.as_ref() != Some(&info.dir) {
+            return;
+        }
+        self.answered_onnx = None;
+        let dir = crate::display_name::escaped_path(&info.dir);
+        self.notice = Some(match &info.kept_in {
+            Some(file) => format!("opened {dir}; the answers are kept in {}", crate::display_name::escaped_path(file)),
+            None => format!("opened {dir}; the answers could not be written there, so the next open asks again"),
+        });
     }
 
     /// Forgets the load of `source` (a newer load of another source stays shown).

@@ -13,6 +13,7 @@ use crate::app::explorer::views::Explorer;
 use crate::app::layout::panes::PaneParts;
 use crate::app::layout::tiles_behavior::layout_ui;
 use crate::app::panels::controls::{self, PanelContext};
+use crate::app::panels::onnx_questions::{self, OnnxQuestionsForm};
 use crate::app::panels::runs::kept_runs::KeptRuns;
 use crate::app::panels::runs::run_folders::{default_runs_dir, legacy_autosave_dir};
 use crate::app::panels::runs::runs_panel::RunsPanel;
@@ -61,6 +62,10 @@ pub struct VaeApp {
     pub(super) fitted_to_screen: bool,
     /// The window's width in the last frame, in points ("reset layout" picks a layout for it).
     pub(super) window_width_points: f32,
+    /// The form asking what an ONNX folder's graphs leave open, while it is shown.
+    pub(super) onnx_form: Option<OnnxQuestionsForm>,
+    /// The ONNX folder being opened with the form's answers, until it is in.
+    pub(super) answered_onnx: Option<PathBuf>,
 }
 
 impl VaeApp {
@@ -135,6 +140,8 @@ impl VaeApp {
             opening: None,
             fitted_to_screen: false,
             window_width_points: crate::app::window_fit::DEFAULT_INNER_SIZE[0],
+            onnx_form: None,
+            answered_onnx: None,
         };
         app.load_dataset(app.settings.data.clone());
         app.request(InferenceRequest::LoadModel(ModelSource::Bundled));
@@ -191,6 +198,11 @@ impl VaeApp {
     /// The Runs panel's state, for tests that tick runs directly.
     pub fn runs_mut(&mut self) -> &mut RunsPanel {
         &mut self.runs
+    }
+
+    /// The form asking what an ONNX folder's graphs leave open, while it is shown.
+    pub fn onnx_form(&self) -> Option<&OnnxQuestionsForm> {
+        self.onnx_form.as_ref()
     }
 
     /// The latent views' state.
@@ -265,6 +277,7 @@ impl VaeApp {
             };
             actions.extend(layout_ui(ui, &mut self.settings.layout, |ui, pane| parts.ui(ui, pane)));
         });
+        actions.extend(onnx_questions::form_ui(ui.ctx(), &mut self.onnx_form));
         for action in actions {
             self.apply(action);
         }

@@ -13,6 +13,7 @@ use crate::checkpoint::CheckpointInfo;
 use crate::data::{
     DataSource, Dataset, Fit, LoadPhase, LoadProgress, PreprocessingChoice, check_channels, check_image_size,
 };
+use crate::image_shape::ImageShape;
 
 /// Skipped files named on the console; the rest are counted.
 const SKIPS_SHOWN: usize = 5;
@@ -81,8 +82,14 @@ fn parse_background(text: &str) -> Result<[u8; 3], String> {
 }
 
 /// Loads `--data` with a progress bar; for a picture folder the flags win over `model`'s preprocessing.
-/// Prints the skipped files, if any.
-pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&CheckpointInfo>) -> Result<Dataset> {
+/// IDX digits are brought to `fit_to` (the image a model trained elsewhere reads) when given and
+/// of another size. Prints what was read, as the model receives it, and the skipped files, if any.
+pub fn open_data(
+    data: &str,
+    flags: &PreprocessingArgs,
+    model: Option<&CheckpointInfo>,
+    fit_to: Option<ImageShape>,
+) -> Result<Dataset> {
     let given = flags.choice();
     let source = match DataSource::from_arg(data) {
         folder @ DataSource::ImageFolder { .. } => {
@@ -117,7 +124,7 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
     };
     let loaded = source.load_with_progress(&show);
     bar.finish_and_clear();
-    let dataset = loaded.context("cannot load the data")?;
+    let mut dataset = loaded.context("cannot load the data")?;
     if let Some(preprocessing) = &dataset.preprocessing {
         let classes = if dataset.has_classes {
             format!("{} classes", dataset.class_names.len())
@@ -133,7 +140,15 @@ pub fn open_data(data: &str, flags: &PreprocessingArgs, model: Option<&Checkpoin
             started.elapsed().as_secs_f64()
         );
     } else {
-        eprintln!("{}", dataset.read_line());
+        let read = dataset.read_line();
+        match fit_to.filter(|shape| *shape != dataset.heldout.shape()).and_then(|shape| dataset.brought_to(shape)) {
+            Some(fitted) => {
+                let how = crate::data::fitting_words(dataset.heldout.shape(), fitted.heldout.shape());
+                eprintln!("{read}, brought to {} for the model ({how})", fitted.heldout.shape());
+                dataset = fitted;
+            }
+            None => eprintln!("{read}"),
+        }
     }
     if !dataset.skipped.is_empty() {
         eprintln!("{}", dataset.skipped.summary(SKIPS_SHOWN));

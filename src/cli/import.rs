@@ -12,7 +12,8 @@ use super::ConvArgs;
 use crate::checkpoint::{self, CheckpointInfo, SaveTarget};
 use crate::data::{check_channels, check_image_size};
 use crate::display_name::escaped_path;
-use crate::interop::{ImportOptions, KeyRename, import_weights};
+use crate::image_shape::ImageShape;
+use crate::interop::{ImportOptions, KeyRename, import_weights_reported, listed};
 use crate::model::{Architecture, ReconstructionLoss, VaeConfig};
 use crate::training::TrainingConfig;
 
@@ -35,6 +36,10 @@ pub struct ImportArgs {
     /// 1 (grey) or 3 (colour).
     #[arg(long, value_name = "1|3", default_value_t = 1)]
     pub channels: usize,
+    /// The image as channels, height and width, for images that are not square (e.g. `1,18,20`);
+    /// instead of --image-size and --channels.
+    #[arg(long, value_name = "C,H,W", value_parser = super::source_args::parse_image_shape, conflicts_with_all = ["image_size", "channels"])]
+    pub image_shape: Option<ImageShape>,
     /// Width and depth of the conv architecture.
     #[command(flatten)]
     pub conv: ConvArgs,
@@ -50,6 +55,10 @@ pub struct ImportArgs {
     /// `module.` and `_orig_mod.` (DataParallel, torch.compile) are removed.
     #[arg(long = "rename", value_name = "FROM=TO")]
     pub renames: Vec<KeyRename>,
+    /// Accept tensors of the file that no parameter of ours takes (they are listed), instead of
+    /// refusing the file. BatchNorm's `num_batches_tracked` counters are always set aside.
+    #[arg(long)]
+    pub allow_unused: bool,
     /// The model folder to write (created if missing; must be empty).
     #[arg(long)]
     pub out: PathBuf,
@@ -58,20 +67,36 @@ pub struct ImportArgs {
 impl ImportArgs {
     /// The training configuration the imported model is saved with (and trains on with).
     pub fn training_config(&self) -> TrainingConfig {
+        let shape = self.shape();
         let model = VaeConfig::new()
             .with_architecture(self.architecture)
             .with_latent_dim(self.latent_dim)
-            .with_image_height(self.image_size)
-            .with_image_width(self.image_size)
-            .with_channels(self.channels);
+            .with_image_height(shape.height)
+            .with_image_width(shape.width)
+            .with_channels(shape.channels);
         TrainingConfig { model: self.conv.apply(model), loss: self.loss, ..TrainingConfig::default() }
+    }
+}
+
+impl ImportArgs {
+    /// The image the weights read and write: `--image-shape`, else square `--image-size` pixels
+    /// of `--channels`.
+    pub fn shape(&self) -> ImageShape {
+        self.image_shape.unwrap_or(ImageShape {
+            channels: self.channels,
+            height: self.image_size,
+            width: self.image_size,
+        })
     }
 }
 
 /// Runs `vae-explorer import`.
 pub fn run_import(args: &ImportArgs) -> Result<()> {
-    check_image_size(args.image_size).map_err(anyhow::Error::msg)?;
-    check_channels(args.channels).map_err(anyhow::Error::msg)?;
+    let shape = args.shape();
+    for side in [shape.height, shape.width] {
+        check_image_size(side).map_err(anyhow::Error::msg)?;
+    }
+    check_channels(shape.channels).map_err(anyhow::Error::msg)?;
     let training = args.training_config();
     training.model.validate().map_err(anyhow::Error::msg)?;
     let (target, _lock) =
@@ -79,8 +104,19 @@ pub fn run_import(args: &ImportArgs) -> Result<()> {
     if let SaveTarget::Checkpoint(_) = target {
         bail!("{} already holds a model; choose an empty or new folder for the imported one", escaped_path(&args.out));
     }
-    let options = ImportOptions { top_level_key: args.key.clone(), renames: args.renames.clone() };
-    let model = import_weights(&args.weights, &training.model, &options, &Device::flex())?;
+    let options = ImportOptions {
+        top_level_key: args.key.clone(),
+        renames: args.renames.clone(),
+        allow_unused: args.allow_unused,
+    };
+    let (model, report) = import_weights_reported(&args.weights, &training.model, &options, &Device::flex())?;
+    if !report.ignored.is_empty() {
+        println!(
+            "set aside {} tensors of the file that no weight takes: {}",
+            report.ignored.len(),
+            listed(&report.ignored)
+        );
+    }
     let file_name = args.weights.file_name().map(crate::display_name::escaped).unwrap_or_default();
     let info = CheckpointInfo::untrained(training, &format!("imported from {file_name}"));
     checkpoint::save(&args.out, &model, &info).context("cannot save the imported model")?;
@@ -89,9 +125,9 @@ pub fn run_import(args: &ImportArgs) -> Result<()> {
         escaped_path(&args.weights),
         args.architecture.name(),
         args.latent_dim,
-        args.channels,
-        args.image_size,
-        args.image_size,
+        shape.channels,
+        shape.height,
+        shape.width,
         escaped_path(&args.out)
     );
     Ok(())

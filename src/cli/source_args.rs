@@ -81,7 +81,7 @@ impl OnnxArgs {
 }
 
 /// Parses `C,H,W` (channels 1 or 3, sides 1 to the largest the app builds).
-fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
+pub(super) fn parse_image_shape(text: &str) -> Result<ImageShape, String> {
     let parts: Vec<usize> = text
         .split(',')
         .map(|part| part.trim().parse::<usize>().map_err(|_| format!("{part:?} is not a whole number; write C,H,W")))
@@ -114,7 +114,7 @@ impl DataArgs {
     /// Loads the data with a progress bar; for a picture folder the flags win over `model`'s
     /// preprocessing. Prints the skipped files, if any.
     pub fn open(&self, model: Option<&CheckpointInfo>) -> Result<Dataset> {
-        open_data(&self.name(model)?, &self.preprocessing, model)
+        open_data(&self.name(model)?, &self.preprocessing, model, None)
     }
 }
 
@@ -127,14 +127,11 @@ impl ModelDataArgs {
     /// Loads `--data` for `snapshot` (a picture folder read with the model's own preprocessing
     /// unless flags say otherwise), checked against the model's image size.
     pub fn open_data_for(&self, snapshot: &ModelSnapshot) -> Result<Dataset> {
-        let mut dataset = self.input.open(Some(&snapshot.info))?;
         // IDX digits are padded or resampled to the image a model trained elsewhere reads.
-        if snapshot.model.onnx().is_some()
-            && dataset.heldout.shape() != snapshot.image_shape()
-            && let Some(fitted) = dataset.brought_to(snapshot.image_shape())
-        {
-            dataset = fitted;
-        }
+        let fit_to = snapshot.model.onnx().map(|_| snapshot.image_shape());
+        let input = &self.input;
+        let dataset =
+            open_data(&input.name(Some(&snapshot.info))?, &input.preprocessing, Some(&snapshot.info), fit_to)?;
         ensure_data_fits_model(snapshot, &dataset.name, &dataset.heldout)?;
         Ok(dataset)
     }

@@ -25,6 +25,21 @@ impl Dataset {
     }
 }
 
+/// How grey `from` images become `to` ones, for the line that says so: "padded around the centre",
+/// "resampled bilinearly", and ", grey copied into 3 channels" for a colour model.
+pub fn fitting_words(from: ImageShape, to: ImageShape) -> String {
+    let sides = if to.height >= from.height && to.width >= from.width {
+        "padded around the centre"
+    } else {
+        "resampled bilinearly"
+    };
+    if to.channels > 1 && from.channels == 1 {
+        format!("{sides}, grey copied into {} channels", to.channels)
+    } else {
+        sides.to_string()
+    }
+}
+
 impl ImageSet {
     /// Every (grey) image brought to `shape`.
     fn brought_to(&self, shape: ImageShape) -> Self {

@@ -10,6 +10,7 @@ mod preprocessing;
 
 pub use dataset::{DataSource, Dataset, FASHION_MNIST_DIR, MAX_IMAGE_PIXELS, SplitPaths};
 pub use error::DataError;
+pub use fit_shape::fitting_words;
 pub use image_folder::{LoadPhase, LoadProgress, SkipReport, preprocess_image_bytes, preprocess_image_file};
 pub use image_set::ImageSet;
 pub use preprocessing::{

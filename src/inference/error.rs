@@ -9,6 +9,10 @@ pub enum InferenceError {
     /// A saved model could not be opened.
     #[error("cannot open the model: {0}")]
     OpenModel(CheckpointError),
+    /// An ONNX folder's graphs leave questions open (the window asks them in a form; the line is
+    /// the command line's, naming the first flag that answers).
+    #[error("cannot open the model: {}", .0.reason)]
+    ChoicesNeeded(Box<crate::onnx_model::OnnxQuestions>),
     /// A dataset could not be loaded.
     #[error("cannot load the dataset: {0}")]
     LoadDataset(DataError),

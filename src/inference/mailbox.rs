@@ -14,8 +14,8 @@ use crate::data::{DataSource, Dataset};
 pub enum ModelChange {
     /// A snapshot from training.
     Set(Arc<ModelSnapshot>),
-    /// A saved model to load.
-    Load(ModelSource),
+    /// A saved model to load, with answers to what an ONNX folder's graphs leave open.
+    Load(ModelSource, crate::onnx_model::OnnxChoices),
 }
 
 /// A new dataset to use: the newest wins.
@@ -49,7 +49,10 @@ impl Inbox {
     fn file(&mut self, request: InferenceRequest) {
         match request {
             InferenceRequest::SetModel(model) => self.model = Some(ModelChange::Set(model)),
-            InferenceRequest::LoadModel(source) => self.model = Some(ModelChange::Load(source)),
+            InferenceRequest::LoadModel(source) => self.model = Some(ModelChange::Load(source, Default::default())),
+            InferenceRequest::OpenOnnx { dir, choices } => {
+                self.model = Some(ModelChange::Load(ModelSource::Folder(dir), choices));
+            }
             InferenceRequest::LoadDataset(source) => self.dataset = Some(DatasetChange::Load(source)),
             InferenceRequest::SetDataset(dataset) => self.dataset = Some(DatasetChange::Set(dataset)),
             InferenceRequest::SaveModel(dir) => {

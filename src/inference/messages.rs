@@ -44,6 +44,14 @@ pub enum InferenceRequest {
     SetModel(Arc<ModelSnapshot>),
     /// Load a saved model and serve it.
     LoadModel(ModelSource),
+    /// Open a folder of ONNX graphs with these answers to what its graphs leave open, and serve it
+    /// (the answers are kept in its description file, as the command line's flags are).
+    OpenOnnx {
+        /// The model folder.
+        dir: PathBuf,
+        /// The answers.
+        choices: crate::onnx_model::OnnxChoices,
+    },
     /// Load this dataset and use it for the scatter and reconstructions.
     LoadDataset(DataSource),
     /// Use this dataset, loaded elsewhere (the window's file thread), for the scatter and reconstructions.

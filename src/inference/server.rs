@@ -4,7 +4,6 @@
 use std::sync::Arc;
 use std::sync::mpsc::SyncSender;
 
-use super::ModelSnapshot;
 use super::compute::{decode, encode_means, encode_pixels, encode_posteriors, prior_samples};
 use super::error::InferenceError;
 use super::mailbox::{DatasetChange, Inbox, Mailbox, ModelChange};
@@ -14,8 +13,11 @@ use super::messages::{
 };
 use super::outbox::{Outbox, guarded};
 use super::view_requests::{ReconstructRequest, ViewRequests};
+use super::{ModelSnapshot, ModelSource};
+use crate::checkpoint::CheckpointError;
 use crate::data::{Dataset, ImageSet};
 use crate::latent::{MAX_GRID_SIZE, Pca};
+use crate::onnx_model::{OnnxError, open_questions};
 
 /// The thread's model, dataset and memory of what the views asked.
 #[derive(Default)]
@@ -305,7 +307,19 @@ impl Server {
 fn load_model(change: ModelChange) -> Result<Arc<ModelSnapshot>, InferenceError> {
     match change {
         ModelChange::Set(model) => Ok(model),
-        ModelChange::Load(source) => ModelSnapshot::load(&source).map(Arc::new).map_err(InferenceError::OpenModel),
+        ModelChange::Load(source, choices) => match ModelSnapshot::load_with(&source, &choices) {
+            Ok(model) => Ok(Arc::new(model)),
+            Err(CheckpointError::Onnx(error @ OnnxError::NeedsChoice { .. })) => {
+                let ModelSource::Folder(dir) = &source else {
+                    return Err(InferenceError::OpenModel(CheckpointError::Onnx(error)));
+                };
+                match open_questions(dir, &choices, error.to_string()) {
+                    Ok(Some(questions)) => Err(InferenceError::ChoicesNeeded(Box::new(questions))),
+                    _ => Err(InferenceError::OpenModel(CheckpointError::Onnx(error))),
+                }
+            }
+            Err(error) => Err(InferenceError::OpenModel(error)),
+        },
     }
 }
 

@@ -59,7 +59,22 @@ pub struct ImportOptions {
     pub top_level_key: Option<String>,
     /// Renames applied after the wrapper prefixes are removed, in order.
     pub renames: Vec<KeyRename>,
+    /// Accept tensors of the file that no parameter takes (they are listed in the report) instead of
+    /// refusing the file. BatchNorm's `num_batches_tracked` counters are never weights and are
+    /// always set aside.
+    pub allow_unused: bool,
 }
+
+/// What an import set aside.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Tensors of the file no parameter took, in name order (`num_batches_tracked` counters, and
+    /// with [`ImportOptions::allow_unused`] any other).
+    pub ignored: Vec<String>,
+}
+
+/// The name suffix of BatchNorm's step counter: an integer, never a weight.
+const BATCH_COUNTER_SUFFIX: &str = "num_batches_tracked";
 
 /// A `config` model (which passed `validate`) holding the weights of the file at `path`.
 ///
@@ -71,6 +86,16 @@ pub fn import_weights(
     options: &ImportOptions,
     device: &Device,
 ) -> Result<Vae, InteropError> {
+    import_weights_reported(path, config, options, device).map(|(model, _)| model)
+}
+
+/// As [`import_weights`], with what was set aside.
+pub fn import_weights_reported(
+    path: &Path,
+    config: &VaeConfig,
+    options: &ImportOptions,
+    device: &Device,
+) -> Result<(Vae, ImportReport), InteropError> {
     let format = WeightsFormat::of(path).ok_or_else(|| InteropError::UnknownFormat { path: path.to_path_buf() })?;
     let remapper = remapper(&options.renames)?;
     let parameters = config.parameter_count().unwrap_or(crate::model::MAX_PARAMETERS);
@@ -111,7 +136,7 @@ pub fn import_weights(
         }
     };
     let result = applied.map_err(unreadable)?;
-    check_complete(&result).map_err(|details| InteropError::Mismatch {
+    let report = check_complete(&result, options.allow_unused).map_err(|details| InteropError::Mismatch {
         path: path.to_path_buf(),
         architecture: config.architecture.name(),
         details,
@@ -119,7 +144,7 @@ pub fn import_weights(
     if !model.is_finite() {
         return Err(InteropError::NonFinite { path: path.to_path_buf() });
     }
-    Ok(model)
+    Ok((model, report))
 }
 
 /// `job`, with a panic of the reader turned into an error (a last resort: the readers check
@@ -129,8 +154,19 @@ fn guarded(job: impl FnOnce() -> Result<ApplyResult, String>) -> Result<ApplyRes
 }
 
 /// `Err` with the shapes that differ and the missing and unused names (each in name order), unless
-/// every parameter was loaded from a tensor of the file and every tensor was used.
-fn check_complete(result: &ApplyResult) -> Result<(), String> {
+/// every parameter was loaded from a tensor of the file and every tensor was used (or set aside:
+/// batch counters always, any tensor with `allow_unused`).
+fn check_complete(result: &ApplyResult, allow_unused: bool) -> Result<ImportReport, String> {
+    let mut ignored: Vec<String> = Vec::new();
+    let mut unused: Vec<&str> = Vec::new();
+    for name in &result.unused {
+        if allow_unused || name.ends_with(BATCH_COUNTER_SUFFIX) {
+            ignored.push(name.clone());
+        } else {
+            unused.push(name);
+        }
+    }
+    ignored.sort_unstable();
     let mut parts = Vec::new();
     if !result.errors.is_empty() {
         let errors: Vec<String> = result.errors.iter().map(ToString::to_string).collect();
@@ -141,16 +177,15 @@ fn check_complete(result: &ApplyResult) -> Result<(), String> {
         missing.sort_unstable();
         parts.push(format!("missing {}", listed(&missing)));
     }
-    if !result.unused.is_empty() {
-        let mut unused: Vec<&str> = result.unused.iter().map(String::as_str).collect();
+    if !unused.is_empty() {
         unused.sort_unstable();
-        parts.push(format!("unused {}", listed(&unused)));
+        parts.push(format!("unused {} (--allow-unused accepts them)", listed(&unused)));
     }
     if result.applied.is_empty() && parts.is_empty() {
         parts.push("the file holds no tensor".to_string());
     }
     if parts.is_empty() {
-        Ok(())
+        Ok(ImportReport { ignored })
     } else {
         Err(format!("{}; see --rename and the layouts in the README", parts.join("; ")))
     }

@@ -14,7 +14,7 @@ mod reference;
 mod safetensors_export;
 
 pub use error::InteropError;
-pub use import::{ImportOptions, WeightsFormat, import_weights};
+pub use import::{ImportOptions, ImportReport, WeightsFormat, import_weights, import_weights_reported};
 pub use names::{KeyRename, listed};
 pub use onnx::{DECODER_FILE, ENCODER_FILE, OnnxModels, onnx_models};
 pub use reference::{ReferenceOutputs, reference_images, reference_latents, reference_outputs};

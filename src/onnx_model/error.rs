@@ -58,6 +58,8 @@ pub enum OnnxError {
         question: String,
         /// The flag that answers it.
         flag: &'static str,
+        /// Which choice it is (the window asks it in a form).
+        about: OpenChoice,
         /// The description file the answer is written to.
         file: &'static str,
     },
@@ -86,6 +88,17 @@ pub enum OnnxError {
         /// What is wrong.
         reason: String,
     },
+}
+
+/// A choice a graph can leave open, as [`OnnxError::NeedsChoice`] names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OpenChoice {
+    /// Whether the encoder's input holds its channels first, last, or flat.
+    Layout,
+    /// The image's channels, height and width.
+    ImageShape,
+    /// Which encoder outputs are the mean and the log-variance.
+    Outputs,
 }
 
 impl From<SafeReadError> for OnnxError {

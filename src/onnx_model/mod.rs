@@ -7,11 +7,13 @@ mod error;
 mod files;
 mod graph;
 mod model;
+mod questions;
 mod runner;
 mod spec;
 
 pub use choices::{DESCRIPTION_FILE, DecoderOutput, Layout, OnnxChoices};
-pub use error::OnnxError;
+pub use error::{OnnxError, OpenChoice};
 pub use files::{DECODER_FILE, ENCODER_FILE, MAX_GRAPH_BYTES, MAX_SIDECAR_BYTES, is_onnx_folder, read_graph};
 pub use model::{OnnxModelInfo, OnnxVae};
+pub use questions::{OnnxAnswers, OnnxQuestions, OutputsQuestion, ShapeQuestion, open_questions, parse_shape};
 pub use spec::Finding;

@@ -215,7 +215,7 @@ fn check_image(shape: ImageShape, path: &Path) -> Result<(), OnnxError> {
 }
 
 /// The decoder's kind: chosen, else its final activation, else the range of `probe` decodes.
-fn decoder_output(
+pub(super) fn decoder_output(
     chosen: &OnnxChoices,
     activation: Option<&str>,
     probe: &[f32],

@@ -5,6 +5,7 @@ use std::path::Path;
 
 use super::OnnxError;
 use super::choices::{DESCRIPTION_FILE, Layout, OnnxChoices};
+use super::error::OpenChoice;
 use super::graph::DeclaredTensor;
 use crate::image_shape::ImageShape;
 
@@ -48,8 +49,8 @@ pub struct ImageInput {
 }
 
 /// A flag's name and the description file, for questions the graph leaves open.
-fn needs(dir: &Path, question: String, flag: &'static str) -> OnnxError {
-    OnnxError::NeedsChoice { dir: dir.to_path_buf(), question, flag, file: DESCRIPTION_FILE }
+fn needs(dir: &Path, question: String, flag: &'static str, about: OpenChoice) -> OnnxError {
+    OnnxError::NeedsChoice { dir: dir.to_path_buf(), question, flag, about, file: DESCRIPTION_FILE }
 }
 
 fn shown(tensor: &DeclaredTensor) -> String {
@@ -73,7 +74,12 @@ pub fn image_input(
         (None, 3) => Layout::Nchw,
         (None, 4) => four_d_layout(&input.dims, choices.image_shape, dir)?,
         (None, 0) => {
-            return Err(needs(dir, format!("the encoder's input {} declares no shape", input.name), "--layout"));
+            return Err(needs(
+                dir,
+                format!("the encoder's input {} declares no shape", input.name),
+                "--layout",
+                OpenChoice::Layout,
+            ));
         }
         (None, rank) => {
             return Err(OnnxError::Shape {
@@ -106,6 +112,7 @@ pub fn image_input(
                     dir,
                     format!("a flat input of {values} values is no square grey or RGB picture"),
                     "--image-shape C,H,W",
+                    OpenChoice::ImageShape,
                 )
             })?;
             findings.push(Finding::new(
@@ -130,6 +137,7 @@ pub fn image_input(
                 dir,
                 format!("the encoder's input {} does not fix the image's size", shown(input)),
                 "--image-shape C,H,W",
+                OpenChoice::ImageShape,
             ));
         }
     };
@@ -139,7 +147,11 @@ pub fn image_input(
 }
 
 /// `[N, a, b, c]`: channels first when only `a` looks like a channel count, last when only `c` does.
-fn four_d_layout(dims: &[Option<usize>], shape: Option<ImageShape>, dir: &Path) -> Result<Layout, OnnxError> {
+pub(super) fn four_d_layout(
+    dims: &[Option<usize>],
+    shape: Option<ImageShape>,
+    dir: &Path,
+) -> Result<Layout, OnnxError> {
     let channel_like = |dim: Option<usize>| dim.is_some_and(|dim| (1..=4).contains(&dim));
     if let Some(shape) = shape {
         if dims.get(1).copied().flatten() == Some(shape.channels) {
@@ -154,6 +166,7 @@ fn four_d_layout(dims: &[Option<usize>], shape: Option<ImageShape>, dir: &Path) 
             dir,
             "the encoder's input could hold its channels first or last".to_string(),
             "--layout nchw|nhwc",
+            OpenChoice::Layout,
         )),
     }
 }
@@ -182,7 +195,7 @@ pub fn square_image(values: usize) -> Option<ImageShape> {
 }
 
 /// Whether an output's name says it is a mean or a log-variance.
-fn name_kind(name: &str) -> Option<bool> {
+pub(super) fn name_kind(name: &str) -> Option<bool> {
     let plain: String = name.chars().filter(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     if ["logvar", "logvariance", "logsigma2", "logsigmasq"].iter().any(|key| plain.contains(key)) {
         return Some(false);
@@ -202,7 +215,12 @@ pub fn pick_outputs(
 ) -> Result<(OutputPick, OutputPick, usize), OnnxError> {
     let index_of = |wanted: &str, flag: &'static str| -> Result<usize, OnnxError> {
         names.iter().position(|name| name == wanted).ok_or_else(|| {
-            needs(dir, format!("the encoder has no output {wanted:?} (it has {})", names.join(", ")), flag)
+            needs(
+                dir,
+                format!("the encoder has no output {wanted:?} (it has {})", names.join(", ")),
+                flag,
+                OpenChoice::Outputs,
+            )
         })
     };
     let width = |index: usize| -> Result<usize, OnnxError> {
@@ -236,6 +254,7 @@ pub fn pick_outputs(
                     dir,
                     format!("the encoder's one output {} has {width} values, not a mean and a log-variance", names[0]),
                     "--mean-output NAME and --logvar-output NAME",
+                    OpenChoice::Outputs,
                 ));
             }
             findings.push(Finding::new(
@@ -258,6 +277,7 @@ pub fn pick_outputs(
                     names.join(", ")
                 ),
                 "--mean-output NAME and --logvar-output NAME",
+                OpenChoice::Outputs,
             ));
         }
     };

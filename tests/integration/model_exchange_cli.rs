@@ -107,3 +107,70 @@ fn import_names_what_does_not_fit_on_one_line() {
     let output = vae_explorer(&["import", "--rename", "(=x", "--weights"], &[&weights, Path::new("--out"), &out]);
     assert!(error_line(&output).contains("--rename"));
 }
+
+/// `bytes` (a safetensors file) with `extras` (name, dtype, shape, raw little-endian values) added.
+fn with_extra_tensors(bytes: &[u8], extras: &[(&str, &str, Vec<usize>, Vec<u8>)]) -> Vec<u8> {
+    let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
+    let mut header: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_slice(&bytes[8..8 + header_len]).expect("a header");
+    let mut data = bytes[8 + header_len..].to_vec();
+    for (name, dtype, shape, raw) in extras {
+        let start = data.len();
+        data.extend_from_slice(raw);
+        let entry = serde_json::json!({"dtype": dtype, "shape": shape, "data_offsets": [start, data.len()]});
+        header.insert((*name).to_string(), entry);
+    }
+    let mut text = serde_json::to_vec(&header).expect("JSON");
+    while !text.len().is_multiple_of(8) {
+        text.push(b' ');
+    }
+    let mut out = (text.len() as u64).to_le_bytes().to_vec();
+    out.extend(text);
+    out.extend(data);
+    out
+}
+
+#[test]
+fn import_sets_batch_counters_aside_accepts_unused_tensors_when_asked_and_reads_non_square_images() {
+    use burn::prelude::Device;
+    use vae_explorer::model::VaeConfig;
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let config = VaeConfig::new().with_latent_dim(2).with_image_height(18).with_image_width(20).with_channels(1);
+    let model = config.init(&Device::flex());
+    let bytes = vae_explorer::interop::safetensors_bytes(&model, &config).expect("exports");
+    let counter = ("encoder.bn.num_batches_tracked", "I64", vec![], 7_i64.to_le_bytes().to_vec());
+    let running =
+        ("encoder.bn.running_mean", "F32", vec![2], [0.5_f32, 1.5].iter().flat_map(|v| v.to_le_bytes()).collect());
+    let shape = ["--latent-dim", "2", "--image-shape", "1,18,20", "--weights"];
+
+    // BatchNorm's step counter is never a weight: set aside, and said so.
+    let weights = dir.path().join("counter.safetensors");
+    std::fs::write(&weights, with_extra_tensors(&bytes, std::slice::from_ref(&counter))).expect("write");
+    let out = dir.path().join("counter");
+    let output = vae_explorer(&[&["import"][..], &shape[..]].concat(), &[&weights, Path::new("--out"), &out]);
+    assert_ok(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("set aside 1 tensors") && stdout.contains("num_batches_tracked"), "{stdout}");
+    assert!(stdout.contains("1×18×20"), "{stdout}");
+    let info = vae_explorer::checkpoint::read_info(&out).expect("saved");
+    assert_eq!((info.training.model.image_height, info.training.model.image_width), (18, 20));
+
+    // Another unused tensor is refused, naming the flag; with it, accepted and listed.
+    let weights = dir.path().join("running.safetensors");
+    std::fs::write(&weights, with_extra_tensors(&bytes, &[counter, running])).expect("write");
+    let out = dir.path().join("running");
+    let line =
+        error_line(&vae_explorer(&[&["import"][..], &shape[..]].concat(), &[&weights, Path::new("--out"), &out]));
+    assert!(line.contains("unused encoder.bn.running_mean") && line.contains("--allow-unused"), "{line}");
+    assert!(!line.contains("num_batches_tracked"), "{line}");
+    let args = [&["import", "--allow-unused"][..], &shape[..]].concat();
+    let output = vae_explorer(&args, &[&weights, Path::new("--out"), &out]);
+    assert_ok(&output);
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(stdout.contains("set aside 2 tensors") && stdout.contains("encoder.bn.running_mean"), "{stdout}");
+
+    // --image-shape stands for --image-size and --channels: not both.
+    let args = [&["import", "--image-size", "28"][..], &shape[..]].concat();
+    assert!(!vae_explorer(&args, &[&weights, Path::new("--out"), &out]).status.success());
+}

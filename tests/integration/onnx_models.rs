@@ -42,7 +42,7 @@ fn assert_close(what: &str, got: &[f32], want: &[f32]) {
 }
 
 /// A copy of fixture `name` in a temporary folder (so a test may write or break it).
-fn copy_of(name: &str) -> tempfile::TempDir {
+pub fn copy_of(name: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for entry in std::fs::read_dir(fixture(name)).expect("fixture") {
         let entry = entry.expect("entry");
@@ -269,4 +269,46 @@ fn a_damaged_or_lying_description_file_ends_in_one_line() {
             }
         }
     }
+}
+
+#[test]
+fn the_read_line_says_what_the_model_receives() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .args(["encode", "--model"])
+        .arg(fixture("colour_logits"))
+        .arg("--out")
+        .arg(out.path().join("z.csv"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "images of 28×28 grey, brought to 32×32 RGB for the model (padded around the centre, grey copied into 3 channels)"
+        ),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_graph_that_fails_in_the_runtime_mid_command_ends_in_one_line() {
+    // It opens (a blank image runs), then tract panics on a Gather index out of range for any real
+    // picture: `encode` must end with one error line and exit 1, not a panic report.
+    let out = tempfile::tempdir().expect("temp dir");
+    let output = vae_explorer()
+        .env_remove("RUST_BACKTRACE")
+        .args(["encode", "--model"])
+        .arg(fixture("fails_on_data"))
+        .arg("--out")
+        .arg(out.path().join("z.csv"))
+        .output()
+        .expect("run");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(!stderr.contains("panicked") && !stderr.contains("backtrace"), "{stderr}");
+    let last = stderr.lines().last().unwrap_or_default();
+    assert!(last.starts_with("error: running the encoder failed") && last.contains("stopped there"), "{stderr}");
+    assert_eq!(stderr.lines().filter(|line| line.starts_with("error")).count(), 1, "{stderr}");
+    assert!(!out.path().join("z.csv").exists(), "nothing written");
 }

@@ -36,7 +36,10 @@ pub fn ui(
     ui.add_enabled_ui(editable, |ui| {
         data_section_ui(ui, settings, &mut actions);
         ui.separator();
-        model_section_ui(ui, settings);
+        if context.inference_only {
+            ui.label(egui::RichText::new(TRAINED_ELSEWHERE_NOTE).italics());
+        }
+        model_section_ui(ui, settings, context.inference_only);
         ui.separator();
         training_section_ui(ui, settings);
     });
@@ -66,8 +69,12 @@ fn data_section_ui(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec
     }
 }
 
-fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {
-    ui.heading("Model");
+/// The left panel's line while the model shown is ONNX graphs: the settings below are not its own.
+pub const TRAINED_ELSEWHERE_NOTE: &str = "The model shown was trained elsewhere (ONNX graphs): it is explored here, \
+     never trained. The settings below are for training a model of ours.";
+
+fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: bool) {
+    ui.heading(if inference_only { "Model of ours to train" } else { "Model" });
     let training = &mut settings.training;
     ComboBox::from_label("architecture").selected_text(training.model.architecture.name()).show_ui(ui, |ui| {
         for architecture in Architecture::ALL {
