@@ -171,14 +171,26 @@ fn legend_entry_ui(ui: &mut egui::Ui, entry: &LegendEntry) {
 
 /// Grid marks of the symmetric log axis at 0 and ±1, ±10, ±100, … nats, so its labels read
 /// powers of ten (not 9, 99, 999); where fewer than two decades are in view, egui_plot's own.
+/// egui_plot labels a mark only where its step is tall enough on screen, so the marks nest:
+/// where decades lie too close for every label (a short plot spanning −5,000 to 100 nats), 0,
+/// ±10 and ±1,000 keep theirs.
 fn symlog_decade_marks(input: GridInput) -> Vec<GridMark> {
     let (low, high) = input.bounds;
-    let decades = (0..=12).map(|power| 10f64.powi(power));
-    let values = std::iter::once(0.0).chain(decades.flat_map(|nats| [symlog(-nats), symlog(nats)]));
-    let marks: Vec<GridMark> =
-        values.filter(|value| (low..=high).contains(value)).map(|value| GridMark { value, step_size: 1.0 }).collect();
+    let zero = std::iter::once(GridMark { value: 0.0, step_size: MARK_LEVELS });
+    let decades = (0..=12i32).flat_map(|power| {
+        // The n-th decade from zero (1 nat is the first) keeps its label at the step of the
+        // largest power of two dividing n.
+        let from_zero = power + 1;
+        let step_size = f64::from(1u32 << from_zero.trailing_zeros()).min(MARK_LEVELS);
+        let nats = 10f64.powi(power);
+        [symlog(-nats), symlog(nats)].map(|value| GridMark { value, step_size })
+    });
+    let marks: Vec<GridMark> = zero.chain(decades).filter(|mark| (low..=high).contains(&mark.value)).collect();
     if marks.len() < 2 { egui_plot::log_grid_spacer(10)(input) } else { marks }
 }
+
+/// The largest step of the nested decade marks, in decades.
+const MARK_LEVELS: f64 = 4.0;
 
 /// One line with points per overlaid run, named by the run; returns the names drawn.
 fn draw_overlay(plot_ui: &mut egui_plot::PlotUi<'_>, overlay: &RunsOverlay, to_y: impl Fn(f64) -> f64) -> Vec<String> {
@@ -238,6 +250,19 @@ mod tests {
         let labels: Vec<String> =
             symlog_decade_marks(input).iter().map(|mark| format_nats(symlog_inverse(mark.value))).collect();
         assert_eq!(labels, ["0", "-1", "1", "-10", "10", "100", "1000"]);
+    }
+
+    #[test]
+    fn dense_decades_keep_every_other_label_then_every_fourth() {
+        let input = GridInput { bounds: (symlog(-5000.0), symlog(200.0)), base_step_size: 0.01 };
+        let marks = symlog_decade_marks(input);
+        let step_of =
+            |nats: f64| marks.iter().find(|mark| (mark.value - symlog(nats)).abs() < 1e-12).map(|mark| mark.step_size);
+        assert_eq!(
+            [step_of(0.0), step_of(1.0), step_of(10.0), step_of(100.0)],
+            [Some(4.0), Some(1.0), Some(2.0), Some(1.0)]
+        );
+        assert_eq!([step_of(-1000.0), step_of(-10.0), step_of(-1.0)], [Some(4.0), Some(2.0), Some(1.0)]);
     }
 
     #[test]
