@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use vae_explorer::cli::{
-    Cli, CliCommand, parse_error_line, run_bench, run_encode, run_eval, run_export, run_export_model, run_import,
-    run_split, run_sweep, run_train,
+    Cli, CliCommand, command_path, parse_error_line, run_bench, run_encode, run_eval, run_export, run_export_model,
+    run_import, run_split, run_sweep, run_train,
 };
 
 /// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
@@ -20,7 +20,8 @@ fn main() -> ExitCode {
         // --help and --version print as clap writes them; a mistake is one line and exit code 2.
         Err(error) if !error.use_stderr() => error.exit(),
         Err(error) => {
-            eprintln!("{}", parse_error_line(&error.render().to_string(), env!("CARGO_PKG_NAME")));
+            let args: Vec<String> = std::env::args_os().map(|arg| arg.to_string_lossy().into_owned()).collect();
+            eprintln!("{}", parse_error_line(&error.render().to_string(), &command_path(&args)));
             return ExitCode::from(2);
         }
     };

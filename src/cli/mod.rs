@@ -27,7 +27,7 @@ pub use export_model::{ExportModelArgs, ModelFormat, run_export_model};
 pub use import::{ImportArgs, run_import};
 pub use inspect::{InspectArgs, run_inspect};
 pub use panic_guard::run_guarded;
-pub use parse_error::one_line as parse_error_line;
+pub use parse_error::{command_path, one_line as parse_error_line};
 pub use source_args::{DataArgs, ModelDataArgs, OnnxArgs, model_source};
 pub use split::{SPLIT_FILES, run_split};
 pub use sweep::{FIGURE_FILE, SweepArgs, figure_size, run_sweep};
