@@ -71,8 +71,9 @@ impl ReconstructionLoss {
 }
 
 /// How many stride-2 stages the conv architecture stacks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum ConvLayout {
     /// Stages until the feature map is at most 4 pixels a side: 28→14→7→4, 64→32→16→8→4.
     #[default]
@@ -80,6 +81,24 @@ pub enum ConvLayout {
     /// Two stages whatever the image size: the layout of conv checkpoints written before the
     /// stages scaled with the image (their descriptions name no layout and read as this one).
     TwoStages,
+    /// The PyTorch tutorial's: 4×4 stride-2 convolutions (padding 1) halving each side until it is
+    /// at most 4 pixels, the latent's mean and log-variance read straight off the last feature map
+    /// by one linear layer each (no dense layer between), and the mirror image back.
+    Direct,
+}
+
+impl ConvLayout {
+    /// Every layout, in the order the UI and `--conv-layout` list them.
+    pub const ALL: [Self; 3] = [Self::Direct, Self::Scaled, Self::TwoStages];
+
+    /// Short name, as on the command line and in checkpoint.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scaled => "scaled",
+            Self::TwoStages => "two_stages",
+            Self::Direct => "direct",
+        }
+    }
 }
 
 /// Everything needed to build a VAE with fresh weights.
