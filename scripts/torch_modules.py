@@ -200,8 +200,9 @@ class Vae(nn.Module):
 def vae_for(architecture, latent_dim, image_size=28, channels=1, base_channels=32,
             residual_blocks=0, two_stages=False, layout=None):
     """The reference module for a vae-explorer model of these settings (the flags of `import`).
-    `layout`: "scaled" (the default), "two_stages" (also `two_stages=True`) or "direct"."""
-    layout = layout or ("two_stages" if two_stages else "scaled")
+    `layout`: "direct" (the default, as `--conv-layout`'s), "scaled" or "two_stages" (also
+    `two_stages=True`)."""
+    layout = layout or ("two_stages" if two_stages else "direct")
     shape = (channels, image_size, image_size)
     if architecture == "mlp":
         pixels = math.prod(shape)

@@ -64,6 +64,7 @@ fn colour_conv(blocks: usize) -> VaeConfig {
         .with_latent_dim(4)
         .with_conv_base_channels(8)
         .with_conv_residual_blocks(blocks)
+        .with_conv_layout(ConvLayout::Scaled)
 }
 
 #[test]

@@ -26,7 +26,8 @@ fn small_configs() -> [VaeConfig; 3] {
         .with_image_width(10)
         .with_channels(3)
         .with_conv_base_channels(4)
-        .with_conv_residual_blocks(1);
+        .with_conv_residual_blocks(1)
+        .with_conv_layout(ConvLayout::Scaled);
     // The PyTorch tutorial's layout: 4×4 kernels, 10 → 5 → 2 with an odd side on the way back, and
     // no dense layer between the last map and the latent.
     let direct = conv.clone().with_conv_layout(ConvLayout::Direct).with_conv_residual_blocks(0);

@@ -2,12 +2,25 @@
 
 use super::*;
 
+/// A conv config of the scaled layout (the figures below are its; the direct layout's tests say so).
 fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
     VaeConfig::new()
         .with_architecture(Architecture::Conv)
         .with_image_height(height)
         .with_image_width(width)
         .with_channels(channels)
+        .with_conv_layout(ConvLayout::Scaled)
+}
+
+#[test]
+fn new_conv_runs_take_the_direct_layout_and_old_descriptions_keep_theirs() {
+    assert_eq!(VaeConfig::new().conv_layout, ConvLayout::Direct);
+    assert_eq!(ConvLayout::default(), ConvLayout::Direct);
+    // A description without the field is a two-stage checkpoint, one that names it keeps it.
+    let without: VaeConfig =
+        serde_json::from_str(r#"{"architecture": "conv", "latent_dim": 2, "image_height": 28, "image_width": 28}"#)
+            .expect("old description");
+    assert_eq!(without.conv_layout, ConvLayout::TwoStages);
 }
 
 #[test]

@@ -8,12 +8,14 @@ use burn::tensor::activation::relu;
 use super::legacy::{TwoStageDecoderSlot, TwoStageEncoderSlot, TwoStageVae};
 use crate::model::{Architecture, ConvLayout, Vae, VaeConfig};
 
+/// A conv config of the scaled layout (the figures below are its; the direct layout's tests say so).
 fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
     VaeConfig::new()
         .with_architecture(Architecture::Conv)
         .with_image_height(height)
         .with_image_width(width)
         .with_channels(channels)
+        .with_conv_layout(ConvLayout::Scaled)
 }
 
 /// [channels, height, width] after each stage.
