@@ -21,7 +21,7 @@ FIXTURES = pathlib.Path(__file__).resolve().parent.parent / "tests" / "fixtures"
 
 def main():
     torch.manual_seed(20261206)
-    model = vae_for("conv", 3, image_size=8, channels=3, base_channels=2, residual_blocks=1)
+    model = vae_for("conv", 3, image_size=8, channels=3, base_channels=2, residual_blocks=1, layout="scaled")
     with torch.no_grad():
         for parameter in model.parameters():
             parameter.add_(0.05 * torch.randn_like(parameter))

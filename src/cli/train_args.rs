@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::source_args::DataArgs;
 use crate::device::DeviceChoice;
-use crate::model::{Architecture, ReconstructionLoss, ScaleFit, VaeConfig};
+use crate::model::{Architecture, ConvLayout, ReconstructionLoss, ScaleFit, VaeConfig};
 use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
 
 /// Options shared by everything that trains.
@@ -62,19 +62,27 @@ pub struct ConvArgs {
     /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8.
     #[arg(long, default_value_t = 0)]
     pub residual_blocks: usize,
+    /// Conv: the stages' plan. `direct`: 4×4 stride-2 convolutions, the latent read straight off
+    /// the last feature map (the PyTorch tutorial's); `scaled`: 3×3 stride-2 convolutions and a
+    /// 256-unit dense layer both ways; `two_stages`: the oldest layout, two 3×3 stages.
+    #[arg(long, value_enum, default_value_t = ConvLayout::default())]
+    pub conv_layout: ConvLayout,
 }
 
 impl Default for ConvArgs {
-    /// The command line's defaults: 32 base channels, no residual blocks.
+    /// The command line's defaults: 32 base channels, no residual blocks, the default layout.
     fn default() -> Self {
-        Self { base_channels: 32, residual_blocks: 0 }
+        Self { base_channels: 32, residual_blocks: 0, conv_layout: ConvLayout::default() }
     }
 }
 
 impl ConvArgs {
     /// `model` with these conv fields.
     pub fn apply(&self, model: VaeConfig) -> VaeConfig {
-        model.with_conv_base_channels(self.base_channels).with_conv_residual_blocks(self.residual_blocks)
+        model
+            .with_conv_base_channels(self.base_channels)
+            .with_conv_residual_blocks(self.residual_blocks)
+            .with_conv_layout(self.conv_layout)
     }
 }
 

@@ -71,15 +71,37 @@ impl ReconstructionLoss {
 }
 
 /// How many stride-2 stages the conv architecture stacks.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
+#[value(rename_all = "snake_case")]
 pub enum ConvLayout {
-    /// Stages until the feature map is at most 4 pixels a side: 28→14→7→4, 64→32→16→8→4.
-    #[default]
+    /// 3×3 stages until the feature map is at most 4 pixels a side (28→14→7→4, 64→32→16→8→4),
+    /// and a 256-unit dense layer between the map and the latent, both ways: the default for new
+    /// runs until [`ConvLayout::Direct`] learned more per epoch on colour pictures (issue 25).
     Scaled,
     /// Two stages whatever the image size: the layout of conv checkpoints written before the
     /// stages scaled with the image (their descriptions name no layout and read as this one).
     TwoStages,
+    /// The PyTorch tutorial's: 4×4 stride-2 convolutions (padding 1) halving each side until it is
+    /// at most 4 pixels, the latent's mean and log-variance read straight off the last feature map
+    /// by one linear layer each (no dense layer between), and the mirror image back. The default
+    /// for new runs; a checkpoint keeps the layout its description names.
+    #[default]
+    Direct,
+}
+
+impl ConvLayout {
+    /// Every layout, in the order the UI and `--conv-layout` list them.
+    pub const ALL: [Self; 3] = [Self::Direct, Self::Scaled, Self::TwoStages];
+
+    /// Short name, as on the command line and in checkpoint.json.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Scaled => "scaled",
+            Self::TwoStages => "two_stages",
+            Self::Direct => "direct",
+        }
+    }
 }
 
 /// Everything needed to build a VAE with fresh weights.
@@ -134,7 +156,7 @@ impl Default for VaeConfig {
             image_height: 28,
             image_width: 28,
             channels: 1,
-            conv_layout: ConvLayout::Scaled,
+            conv_layout: ConvLayout::default(),
             conv_base_channels: defaults::conv_base_channels(),
             conv_residual_blocks: 0,
         }
@@ -142,8 +164,8 @@ impl Default for VaeConfig {
 }
 
 impl VaeConfig {
-    /// The default config: an MLP with a 2-D latent for 28×28 grey images (conv: scaled stages
-    /// from 32 channels, no residual blocks).
+    /// The default config: an MLP with a 2-D latent for 28×28 grey images (conv: the direct
+    /// layout from 32 channels, no residual blocks).
     pub fn new() -> Self {
         Self::default()
     }

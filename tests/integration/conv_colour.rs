@@ -7,7 +7,7 @@ use burn::prelude::*;
 use vae_explorer::checkpoint;
 use vae_explorer::data::{Dataset, ImageSet};
 use vae_explorer::inference::decode;
-use vae_explorer::model::{Architecture, ReconstructionLoss, Vae, VaeConfig};
+use vae_explorer::model::{Architecture, ConvLayout, ReconstructionLoss, Vae, VaeConfig};
 use vae_explorer::training::{Control, EpochReport, StepReport, Trainer, TrainingConfig, TrainingObserver};
 
 /// `train` and `heldout` images of `height × width × channels`: smooth bands, a different slope per
@@ -64,6 +64,7 @@ fn colour_conv(blocks: usize) -> VaeConfig {
         .with_latent_dim(4)
         .with_conv_base_channels(8)
         .with_conv_residual_blocks(blocks)
+        .with_conv_layout(ConvLayout::Scaled)
 }
 
 #[test]
@@ -77,6 +78,29 @@ fn a_64x64_rgb_conv_model_trains_a_step_with_a_finite_loss() {
         assert_eq!(observer.losses.len(), 2);
         assert!(observer.losses.iter().all(|loss| loss.is_finite()), "{loss:?}: {:?}", observer.losses);
     }
+}
+
+#[test]
+fn a_64x64_rgb_direct_conv_model_trains_and_its_checkpoint_round_trips() {
+    let dataset = Arc::new(colour_dataset(64, 64, 3, 16, 4));
+    let model = colour_conv(0).with_conv_layout(ConvLayout::Direct);
+    let config = TrainingConfig { model: model.clone(), batch_size: 8, ..TrainingConfig::default() };
+    let mut trainer = Trainer::new(config, Arc::clone(&dataset), &Device::flex()).expect("valid config");
+    let mut observer = FewSteps { limit: 2, losses: Vec::new() };
+    trainer.run(&mut observer).expect("no divergence");
+    assert_eq!(observer.losses.len(), 2);
+    assert!(observer.losses.iter().all(|loss| loss.is_finite()), "{:?}", observer.losses);
+
+    let fresh = model.init(&Device::flex());
+    let info = crate::support::info_for(&model);
+    let dir = tempfile::tempdir().expect("temp dir");
+    checkpoint::save(dir.path(), &fresh, &info).expect("save");
+    let description = std::fs::read_to_string(dir.path().join(checkpoint::DESCRIPTION_FILE)).expect("read");
+    assert!(description.contains(r#""conv_layout": "direct""#), "{description}");
+    let (loaded, loaded_info) = checkpoint::load(dir.path(), &Device::flex()).expect("load");
+    assert_eq!(loaded_info.training.model, model);
+    let latents = [0.0, 0.5, -1.0, 2.0, 1.5, -0.5, 0.0, 0.25];
+    assert_eq!(decode(&fresh, &latents, 4), decode(&loaded, &latents, 4));
 }
 
 #[test]

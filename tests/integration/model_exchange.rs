@@ -10,14 +10,14 @@ use tract_onnx::prelude::*;
 use vae_explorer::interop::{
     ImportOptions, InteropError, ReferenceOutputs, import_weights, onnx_models, reference_outputs, safetensors_bytes,
 };
-use vae_explorer::model::{Architecture, Vae, VaeConfig};
+use vae_explorer::model::{Architecture, ConvLayout, Vae, VaeConfig};
 
 use super::support::{TORCH_FIXTURE, torch_fixture_config};
 
 /// The inputs of [`TORCH_FIXTURE`] and the outputs PyTorch computed for them.
 const TORCH_FIXTURE_OUTPUTS: &str = "tests/fixtures/torch_conv_tiny.json";
 
-fn small_configs() -> [VaeConfig; 2] {
+fn small_configs() -> [VaeConfig; 3] {
     let mlp = VaeConfig::new().with_latent_dim(3).with_image_height(6).with_image_width(6);
     let conv = VaeConfig::new()
         .with_architecture(Architecture::Conv)
@@ -26,8 +26,12 @@ fn small_configs() -> [VaeConfig; 2] {
         .with_image_width(10)
         .with_channels(3)
         .with_conv_base_channels(4)
-        .with_conv_residual_blocks(1);
-    [mlp, conv]
+        .with_conv_residual_blocks(1)
+        .with_conv_layout(ConvLayout::Scaled);
+    // The PyTorch tutorial's layout: 4×4 kernels, 10 → 5 → 2 with an odd side on the way back, and
+    // no dense layer between the last map and the latent.
+    let direct = conv.clone().with_conv_layout(ConvLayout::Direct).with_conv_residual_blocks(0);
+    [mlp, conv, direct]
 }
 
 fn max_difference(left: &[f32], right: &[f32]) -> f32 {
@@ -124,7 +128,7 @@ fn a_pytorch_file_imports_with_the_outputs_pytorch_computed() {
 fn missing_and_unused_names_are_listed_on_one_line() {
     let device = Device::flex();
     let dir = tempfile::tempdir().expect("temp dir");
-    let [mlp, conv] = small_configs();
+    let [mlp, conv, _] = small_configs();
     let path = dir.path().join("mlp.safetensors");
     std::fs::write(&path, safetensors_bytes(&mlp.init(&device), &mlp).expect("exports")).expect("write");
 
@@ -148,7 +152,7 @@ fn missing_and_unused_names_are_listed_on_one_line() {
 fn damaged_weights_files_end_in_one_line() {
     let device = Device::flex();
     let dir = tempfile::tempdir().expect("temp dir");
-    let [mlp, _] = small_configs();
+    let [mlp, _, _] = small_configs();
     let whole = safetensors_bytes(&mlp.init(&device), &mlp).expect("exports");
     let torch = std::fs::read(TORCH_FIXTURE).expect("fixture");
     let cases: Vec<(&str, Vec<u8>)> = vec![

@@ -151,4 +151,5 @@ pub fn torch_fixture_config() -> vae_explorer::model::VaeConfig {
         .with_channels(3)
         .with_conv_base_channels(2)
         .with_conv_residual_blocks(1)
+        .with_conv_layout(vae_explorer::model::ConvLayout::Scaled)
 }

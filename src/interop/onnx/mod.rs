@@ -97,8 +97,12 @@ fn encoder_graph<'a>(
                 }
             }
             let features = graph.flatten(maps);
-            let hidden = graph.dense(features, "encoder.hidden", None)?;
-            graph.relu(hidden)
+            if plan.hidden.is_none() {
+                features
+            } else {
+                let hidden = graph.dense(features, "encoder.hidden", None)?;
+                graph.relu(hidden)
+            }
         }
     };
     graph.dense(hidden.clone(), "encoder.mean", Some("mean"))?;
@@ -125,10 +129,14 @@ fn decoder_graph<'a>(
         }
         Architecture::Conv => {
             let plan = config.conv_plan();
-            let hidden = graph.dense("z".to_string(), "decoder.hidden", None)?;
-            let hidden = graph.relu(hidden);
-            let features = graph.dense(hidden, "decoder.features", None)?;
-            let features = graph.relu(features);
+            let features = if plan.hidden.is_none() {
+                graph.dense("z".to_string(), "decoder.features", None)?
+            } else {
+                let hidden = graph.dense("z".to_string(), "decoder.hidden", None)?;
+                let hidden = graph.relu(hidden);
+                let features = graph.dense(hidden, "decoder.features", None)?;
+                graph.relu(features)
+            };
             let mut maps = graph.reshape(features, &plan.features(), None);
             let last = plan.stages.len().saturating_sub(1);
             // Deepest stage first, as the decoder's stage list holds them.

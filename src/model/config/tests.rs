@@ -2,12 +2,25 @@
 
 use super::*;
 
+/// A conv config of the scaled layout (the figures below are its; the direct layout's tests say so).
 fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
     VaeConfig::new()
         .with_architecture(Architecture::Conv)
         .with_image_height(height)
         .with_image_width(width)
         .with_channels(channels)
+        .with_conv_layout(ConvLayout::Scaled)
+}
+
+#[test]
+fn new_conv_runs_take_the_direct_layout_and_old_descriptions_keep_theirs() {
+    assert_eq!(VaeConfig::new().conv_layout, ConvLayout::Direct);
+    assert_eq!(ConvLayout::default(), ConvLayout::Direct);
+    // A description without the field is a two-stage checkpoint, one that names it keeps it.
+    let without: VaeConfig =
+        serde_json::from_str(r#"{"architecture": "conv", "latent_dim": 2, "image_height": 28, "image_width": 28}"#)
+            .expect("old description");
+    assert_eq!(without.conv_layout, ConvLayout::TwoStages);
 }
 
 #[test]
@@ -57,6 +70,8 @@ fn parameter_count_matches_the_built_model() {
             let mut configs = vec![mlp.with_latent_dim(latent_dim), conv.clone()];
             configs.push(conv.clone().with_conv_residual_blocks(2));
             configs.push(conv.clone().with_conv_layout(ConvLayout::TwoStages));
+            configs.push(conv.clone().with_conv_layout(ConvLayout::Direct));
+            configs.push(conv.clone().with_conv_layout(ConvLayout::Direct).with_conv_residual_blocks(1));
             configs.push(conv.with_conv_layout(ConvLayout::TwoStages).with_conv_residual_blocks(1));
             for config in configs {
                 assert_eq!(config.validate(), Ok(()), "{config:?}");
@@ -68,10 +83,29 @@ fn parameter_count_matches_the_built_model() {
     // The default widths too, at the sizes the issue names.
     for (height, width, channels) in [(28, 28, 1), (64, 64, 3)] {
         for blocks in [0, 1] {
-            let config = conv(height, width, channels).with_conv_residual_blocks(blocks);
-            assert_eq!(config.parameter_count(), Some(config.init(&Device::flex()).num_params()), "{config:?}");
+            for layout in ConvLayout::ALL {
+                let config = conv(height, width, channels).with_conv_residual_blocks(blocks).with_conv_layout(layout);
+                let built = config.init(&Device::flex()).num_params();
+                assert_eq!(config.parameter_count(), Some(built), "{config:?}");
+            }
         }
     }
+}
+
+#[test]
+fn the_direct_layout_counts_as_the_pytorch_tutorial_model() {
+    // 64×64 RGB, latent 32: four 4×4 stride-2 convolutions 3-32-64-128-256 and their transposes,
+    // mean and log-variance off the 4096 features, one linear layer back: the weights of
+    // benches/colour/reference.py's TutorialVae.
+    let config = conv(64, 64, 3).with_latent_dim(32).with_conv_layout(ConvLayout::Direct);
+    let convolutions = 16 * (3 * 32 + 32 * 64 + 64 * 128 + 128 * 256);
+    let biases = (32 + 64 + 128 + 256) + (3 + 32 + 64 + 128);
+    let dense = 2 * (4096 * 32 + 32) + (32 * 4096 + 4096);
+    assert_eq!(config.parameter_count(), Some(2 * convolutions + biases + dense));
+    // Forward: 32²·3·32·16 + 16²·32·64·16 + 8²·64·128·16 + 4²·128·256·16 (twice), 4096·32·3.
+    let first = 1024 * 3 * 32 * 16;
+    let macs = 2 * (first + 3 * 8_388_608) + 3 * 4096 * 32;
+    assert_eq!(config.training_flops_per_image(), 6.0 * macs as f64 - 2.0 * first as f64);
 }
 
 #[test]
@@ -128,6 +162,16 @@ fn descriptions_without_the_newer_fields_read_as_the_models_they_describe() {
     let text = serde_json::to_string(&new).expect("serialise");
     assert!(text.contains(r#""conv_layout":"scaled""#), "{text}");
     assert_eq!(serde_json::from_str::<VaeConfig>(&text).expect("read back"), new);
+    let direct = serde_json::to_string(&new.clone().with_conv_layout(ConvLayout::Direct)).expect("serialise");
+    assert!(direct.contains(r#""conv_layout":"direct""#), "{direct}");
+    // Each layout reads as the one it names, whatever the default for new runs.
+    for layout in ConvLayout::ALL {
+        let text = format!(
+            r#"{{"architecture": "conv", "latent_dim": 2, "image_height": 28, "image_width": 28, "conv_layout": "{}"}}"#,
+            layout.name()
+        );
+        assert_eq!(serde_json::from_str::<VaeConfig>(&text).expect("read").conv_layout, layout, "{text}");
+    }
     // The fields that were always written stay required.
     assert!(serde_json::from_str::<VaeConfig>(r#"{"architecture": "conv", "latent_dim": 2}"#).is_err());
 }

@@ -17,6 +17,15 @@ pub(super) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize, de
         .init(device)
 }
 
+/// The stride-2 convolution of `stage`: its square kernel, padding 1.
+pub(super) fn stage_conv(stage: &Stage, device: &Device) -> Conv2d {
+    let side = stage.kernel_side;
+    Conv2dConfig::new([stage.channels_in, stage.channels_out], [side, side])
+        .with_stride([2, 2])
+        .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
+        .init(device)
+}
+
 /// Two 3×3 convolutions and a skip: relu(x + conv(relu(conv(x)))); keeps channels and size.
 #[derive(Module, Debug)]
 pub struct ResidualBlock {
@@ -37,7 +46,7 @@ impl ResidualBlock {
     }
 }
 
-/// One encoder stage: a stride-2 3×3 convolution and a ReLU, then the stage's residual blocks.
+/// One encoder stage: a stride-2 convolution and a ReLU, then the stage's residual blocks.
 #[derive(Module, Debug)]
 pub struct DownStage {
     conv: Conv2d,
@@ -47,7 +56,7 @@ pub struct DownStage {
 impl DownStage {
     /// A fresh stage for `stage` with `residual_blocks` blocks.
     pub fn new(stage: &Stage, residual_blocks: usize, device: &Device) -> Self {
-        let conv = conv3x3(stage.channels_in, stage.channels_out, 2, device);
+        let conv = stage_conv(stage, device);
         Self::from_parts(conv, (0..residual_blocks).map(|_| ResidualBlock::new(stage.channels_out, device)).collect())
     }
 
@@ -63,10 +72,11 @@ impl DownStage {
     }
 }
 
-/// A stride-2 3×3 transposed convolution that mirrors `stage`: padding 1 and the output padding
-/// that gives back exactly the stage's input size.
+/// A stride-2 transposed convolution that mirrors `stage`: its kernel, padding 1 and the output
+/// padding that gives back exactly the stage's input size.
 pub(super) fn transposed_conv(stage: &Stage, device: &Device) -> ConvTranspose2d {
-    ConvTranspose2dConfig::new([stage.channels_out, stage.channels_in], [3, 3])
+    let side = stage.kernel_side;
+    ConvTranspose2dConfig::new([stage.channels_out, stage.channels_in], [side, side])
         .with_stride([2, 2])
         .with_padding([1, 1])
         .with_padding_out(stage.padding_out())

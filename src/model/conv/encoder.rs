@@ -1,10 +1,11 @@
-//! The conv encoder: stride-2 stages down to about 4×4, one dense layer, the Gaussian's two heads.
+//! The conv encoder: stride-2 stages down to about 4×4, one dense layer (none in the direct
+//! layout), the Gaussian's two heads.
 
 use burn::nn::{Linear, LinearConfig};
 use burn::prelude::*;
 
 use super::blocks::DownStage;
-use super::layout::{ConvPlan, HIDDEN};
+use super::layout::ConvPlan;
 use crate::model::ops::{linear, linear_relu};
 use crate::model::{DiagonalGaussian, WeightGradientFactors};
 
@@ -12,7 +13,8 @@ use crate::model::{DiagonalGaussian, WeightGradientFactors};
 #[derive(Module, Debug)]
 pub struct ConvEncoder {
     stages: Vec<DownStage>,
-    hidden: Linear,
+    /// The dense layer between the last feature map and the heads; `None` in the direct layout.
+    hidden: Option<Linear>,
     mean: Linear,
     log_var: Linear,
     channels: usize,
@@ -29,15 +31,22 @@ impl ConvEncoder {
     pub fn new(plan: &ConvPlan, device: &Device) -> Self {
         let stages = plan.stages.iter().map(|stage| DownStage::new(stage, plan.residual_blocks, device)).collect();
         let features = plan.feature_values().unwrap_or(0);
-        let hidden = LinearConfig::new(features, HIDDEN).init(device);
-        let mean = LinearConfig::new(HIDDEN, plan.latent_dim).init(device);
-        let log_var = LinearConfig::new(HIDDEN, plan.latent_dim).init(device);
-        Self::from_parts(plan, stages, [hidden, mean, log_var])
+        let hidden = plan.hidden.map(|units| LinearConfig::new(features, units).init(device));
+        let heads_in = plan.hidden.unwrap_or(features);
+        let mean = LinearConfig::new(heads_in, plan.latent_dim).init(device);
+        let log_var = LinearConfig::new(heads_in, plan.latent_dim).init(device);
+        Self::from_parts(plan, stages, hidden, [mean, log_var])
     }
 
-    /// An encoder from its layers: the stages, then the hidden, mean and log-variance layers.
-    pub(super) fn from_parts(plan: &ConvPlan, stages: Vec<DownStage>, dense: [Linear; 3]) -> Self {
-        let [hidden, mean, log_var] = dense;
+    /// An encoder from its layers: the stages, the hidden layer (if any), then the mean and
+    /// log-variance layers.
+    pub(super) fn from_parts(
+        plan: &ConvPlan,
+        stages: Vec<DownStage>,
+        hidden: Option<Linear>,
+        heads: [Linear; 2],
+    ) -> Self {
+        let [mean, log_var] = heads;
         let image = plan.image;
         let (channels, height, width) = (image.channels, image.height, image.width);
         let weight_factors = WeightGradientFactors::none();
@@ -57,7 +66,11 @@ impl ConvEncoder {
         let images = images.reshape([batch, self.channels, self.height, self.width]);
         // Each stage: [batch, c, h, w] → [batch, c', ⌈h/2⌉, ⌈w/2⌉].
         let maps = self.stages.iter().fold(images, |maps, stage| stage.forward(maps));
-        let hidden = linear_relu(&self.hidden, maps.flatten(1, 3), weight_factors); // [batch, 256]
+        let features = maps.flatten(1, 3); // [batch, c·h·w of the last map]
+        let hidden = match &self.hidden {
+            Some(layer) => linear_relu(layer, features, weight_factors), // [batch, 256]
+            None => features,
+        };
         DiagonalGaussian {
             mean: linear(&self.mean, hidden.clone(), weight_factors), // [batch, latent]
             log_var: linear(&self.log_var, hidden, weight_factors),   // [batch, latent]

@@ -86,8 +86,8 @@ impl TwoStageVae {
             vec![DownStage::from_parts(encoder.first, Vec::new()), DownStage::from_parts(encoder.second, Vec::new())];
         let up = vec![UpStage::from_parts(Vec::new(), decoder.first), UpStage::from_parts(Vec::new(), decoder.second)];
         (
-            ConvEncoder::from_parts(plan, down, [encoder.hidden, encoder.mean, encoder.log_var]),
-            ConvDecoder::from_parts(plan, [decoder.hidden, decoder.features], up),
+            ConvEncoder::from_parts(plan, down, Some(encoder.hidden), [encoder.mean, encoder.log_var]),
+            ConvDecoder::from_parts(plan, Some(decoder.hidden), decoder.features, up),
         )
     }
 }

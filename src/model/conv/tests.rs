@@ -8,12 +8,14 @@ use burn::tensor::activation::relu;
 use super::legacy::{TwoStageDecoderSlot, TwoStageEncoderSlot, TwoStageVae};
 use crate::model::{Architecture, ConvLayout, Vae, VaeConfig};
 
+/// A conv config of the scaled layout (the figures below are its; the direct layout's tests say so).
 fn conv(height: usize, width: usize, channels: usize) -> VaeConfig {
     VaeConfig::new()
         .with_architecture(Architecture::Conv)
         .with_image_height(height)
         .with_image_width(width)
         .with_channels(channels)
+        .with_conv_layout(ConvLayout::Scaled)
 }
 
 /// [channels, height, width] after each stage.
@@ -37,6 +39,47 @@ fn stages_halve_the_image_until_about_four_pixels() {
 }
 
 #[test]
+fn the_direct_layout_halves_with_4x4_kernels_and_has_no_dense_layer_between() {
+    let direct = |height, width, channels| conv(height, width, channels).with_conv_layout(ConvLayout::Direct);
+    assert_eq!(stage_outputs(&direct(64, 64, 3)), [[32, 32, 32], [64, 16, 16], [128, 8, 8], [256, 4, 4]]);
+    assert_eq!(stage_outputs(&direct(28, 28, 1)), [[32, 14, 14], [64, 7, 7], [128, 3, 3]]);
+    assert_eq!(stage_outputs(&direct(7, 9, 1).with_conv_base_channels(5)), [[5, 3, 4]]);
+    // A side of 1 would vanish under a 4×4 kernel: no stage, the latent is read off the pixels.
+    assert_eq!(stage_outputs(&direct(5, 1, 2)), Vec::<[usize; 3]>::new());
+    assert_eq!(stage_outputs(&direct(4, 4, 1)), Vec::<[usize; 3]>::new());
+    let plan = direct(64, 64, 3).conv_plan();
+    assert_eq!(plan.hidden, None);
+    assert!(plan.stages.iter().all(|stage| stage.kernel_side == 4));
+    assert_eq!(plan.to_string(), "64×64 RGB → 32@32×32 → 64@16×16 → 128@8×8 → 256@4×4");
+    // 4×4 kernels round down: 28 → 14 needs no output padding back (2·14 − 2 + 4 − 4 = 28),
+    // 7 → 3 needs one.
+    let plan = direct(28, 7, 1).conv_plan();
+    assert_eq!(plan.stages[0].padding_out(), [0, 1]);
+    let scaled = conv(64, 64, 3).conv_plan();
+    assert_eq!(scaled.hidden, Some(256));
+    assert!(scaled.stages.iter().all(|stage| stage.kernel_side == 3));
+}
+
+#[test]
+fn direct_models_save_and_load_and_refuse_other_layouts_weights() {
+    let device = Device::flex();
+    let direct = conv(8, 12, 3).with_latent_dim(3).with_conv_base_channels(4).with_conv_layout(ConvLayout::Direct);
+    let model = direct.init(&device);
+    let bytes = model.clone().into_record().into_bytes().expect("burnpack");
+    let loaded = Vae::from_record(&direct, ModuleRecord::from_bytes(bytes.clone()).expect("record"), &device);
+    let loaded = loaded.expect("a direct model's own weights load");
+    let latents = Tensor::<2>::random([2, 3], Distribution::Normal(0.0, 1.0), &device);
+    assert_same(loaded.decode_logits(latents.clone()), model.decode_logits(latents));
+    // Weights of one layout never load into another of the same image and latent.
+    let scaled = direct.clone().with_conv_layout(ConvLayout::Scaled);
+    let scaled_bytes = scaled.init(&device).into_record().into_bytes().expect("burnpack");
+    for (config, bytes) in [(scaled, bytes), (direct, scaled_bytes)] {
+        let record = ModuleRecord::from_bytes(bytes).expect("record");
+        assert!(Vae::from_record(&config, record, &device).is_err(), "{config:?}");
+    }
+}
+
+#[test]
 fn odd_sides_come_back_at_their_own_size() {
     // 7 → 4 needs no output padding on the way back (2·4 − 1 = 7); 28 → 14 needs one (2·14 − 1 + 1).
     let plan = conv(28, 7, 1).conv_plan();
@@ -49,8 +92,11 @@ fn images_of_every_shape_go_through_encoder_and_decoder() {
     let device = Device::flex();
     let shapes = [(28, 28, 1), (64, 64, 3), (32, 48, 3), (7, 9, 1), (5, 1, 2)];
     for (height, width, channels) in shapes {
-        for blocks in [0, 1] {
-            let config = conv(height, width, channels).with_conv_base_channels(4).with_conv_residual_blocks(blocks);
+        for (blocks, layout) in [0, 1].into_iter().flat_map(|blocks| ConvLayout::ALL.map(|layout| (blocks, layout))) {
+            let config = conv(height, width, channels)
+                .with_conv_base_channels(4)
+                .with_conv_residual_blocks(blocks)
+                .with_conv_layout(layout);
             let model = config.init(&device);
             let values = channels * height * width;
             let images = Tensor::<2>::random([3, values], Distribution::Uniform(0.0, 1.0), &device);
