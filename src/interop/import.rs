@@ -139,12 +139,25 @@ pub fn import_weights_reported(
     let report = check_complete(&result, options.allow_unused).map_err(|details| InteropError::Mismatch {
         path: path.to_path_buf(),
         architecture: config.architecture.name(),
-        details,
+        details: with_layout_hint(details, config),
     })?;
     if !model.is_finite() {
         return Err(InteropError::NonFinite { path: path.to_path_buf() });
     }
     Ok((model, report))
+}
+
+/// For a conv, `details` followed by which layout the weights were read as and the flag that
+/// reads another (weights of the older `scaled` layout no longer fit the default `direct`).
+fn with_layout_hint(details: String, config: &VaeConfig) -> String {
+    if config.architecture != crate::model::Architecture::Conv {
+        return details;
+    }
+    let flag_value = clap::ValueEnum::to_possible_value(&config.conv_layout);
+    let layout = flag_value.as_ref().map_or(config.conv_layout.name(), |value| value.get_name());
+    format!(
+        "{details}; read as the {layout} conv layout: weights of another need --conv-layout (direct, scaled or two-stages)"
+    )
 }
 
 /// `job`, with a panic of the reader turned into an error (a last resort: the readers check

@@ -108,6 +108,27 @@ fn import_names_what_does_not_fit_on_one_line() {
     assert!(error_line(&output).contains("--rename"));
 }
 
+#[test]
+fn a_conv_of_another_layout_is_refused_naming_the_flag_that_reads_it() {
+    use burn::prelude::Device;
+    let dir = tempfile::tempdir().expect("temp dir");
+    // Weights of the older `scaled` layout, which new conv runs no longer take by default.
+    let config = crate::support::torch_fixture_config();
+    let model = config.init(&Device::flex());
+    let weights = dir.path().join("scaled.safetensors");
+    std::fs::write(&weights, vae_explorer::interop::safetensors_bytes(&model, &config).expect("exports"))
+        .expect("write");
+    let shape = ["--arch", "conv", "--latent-dim", "3", "--image-shape", "3,8,8", "--base-channels", "2"];
+    let args = [&["import", "--residual-blocks", "1"][..], &shape[..], &["--weights"][..]].concat();
+    let out = dir.path().join("as-direct");
+    let line = error_line(&vae_explorer(&args, &[&weights, Path::new("--out"), &out]));
+    assert!(line.contains("read as the direct conv layout") && line.contains("--conv-layout"), "{line}");
+    let args =
+        [&["import", "--residual-blocks", "1", "--conv-layout", "scaled"][..], &shape[..], &["--weights"][..]].concat();
+    let out = dir.path().join("as-scaled");
+    assert_ok(&vae_explorer(&args, &[&weights, Path::new("--out"), &out]));
+}
+
 /// `bytes` (a safetensors file) with `extras` (name, dtype, shape, raw little-endian values) added.
 fn with_extra_tensors(bytes: &[u8], extras: &[(&str, &str, Vec<usize>, Vec<u8>)]) -> Vec<u8> {
     let header_len = u64::from_le_bytes(bytes[..8].try_into().expect("8 bytes")) as usize;
