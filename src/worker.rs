@@ -221,9 +221,6 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
-    // Settings stored before the conv stages scaled read as the old two-stage layout; new runs take
-    // the default layout.
-    config.model.conv_layout = crate::model::ConvLayout::default();
     let started = match &request.resume {
         Some(snapshot) => match snapshot.burn() {
             Some(model) => Trainer::resume(model, &snapshot.info, config.epochs, Arc::clone(&dataset), &device),

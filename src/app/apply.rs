@@ -23,7 +23,8 @@ impl VaeApp {
                 self.progress = TrainingProgress::starting(training.epochs, training.batch_size);
                 let data = self.settings.data.clone();
                 self.show_dataset(&data);
-                let config = self.settings.training.clone();
+                let mut config = self.settings.training.clone();
+                config.model.conv_layout = self.settings.conv_layout;
                 let autosave_dir = self.start_run(&config, false);
                 Command::Train(TrainRequest {
                     config,

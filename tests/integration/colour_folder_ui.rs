@@ -14,7 +14,7 @@ use vae_explorer::checkpoint;
 use vae_explorer::data::{DataSource, PreprocessingChoice};
 use vae_explorer::device::DeviceChoice;
 use vae_explorer::image_shape::ImageShape;
-use vae_explorer::model::{Architecture, VaeConfig};
+use vae_explorer::model::{Architecture, ConvLayout, VaeConfig};
 
 use crate::support::{info_for, run_until};
 
@@ -114,6 +114,11 @@ fn a_colour_folder_trains_in_the_window_and_every_class_shows_in_colour() {
     }
     assert!(harness.query_by_label_contains("skipped 3 file(s)").is_some(), "the status bar names the skipped files");
 
+    // The conv layout is chosen in the left panel (new runs default to `direct`), and the run takes it.
+    assert_eq!(harness.state().settings().conv_layout, ConvLayout::Direct);
+    choose(&mut harness, "conv layout", "scaled");
+    assert_eq!(harness.state().settings().conv_layout, ConvLayout::Scaled);
+
     harness.get_by_label("Train").click();
     let pixels = SIDE * SIDE;
     run_until(&mut harness, "the trained colour model in every view", |app| {
@@ -132,6 +137,7 @@ fn a_colour_folder_trains_in_the_window_and_every_class_shows_in_colour() {
     let state = &app.explorer().state;
     let model = state.model.as_ref().expect("the trained model");
     assert_eq!(model.image_shape(), ImageShape { channels: 3, height: SIDE, width: SIDE });
+    assert_eq!(model.info.training.model.conv_layout, ConvLayout::Scaled, "trained with the layout chosen");
     let dataset = state.dataset.as_ref().expect("the dataset");
     assert_eq!(dataset.class_names, CLASSES);
     let cloud = state.cloud.value.as_ref().expect("the scatter");

@@ -9,8 +9,8 @@ use crate::app::training_progress::{RunState, TrainingProgress};
 use crate::data::DataSource;
 use crate::device::DeviceChoice;
 use crate::model::{
-    Architecture, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS, MIN_LIKELIHOOD_SCALE,
-    ReconstructionLoss, ScaleFit,
+    Architecture, ConvLayout, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS,
+    MIN_LIKELIHOOD_SCALE, ReconstructionLoss, ScaleFit,
 };
 use crate::training::limits;
 
@@ -73,6 +73,12 @@ fn data_section_ui(ui: &mut egui::Ui, settings: &mut Settings, actions: &mut Vec
 pub const TRAINED_ELSEWHERE_NOTE: &str = "The model shown was trained elsewhere (ONNX graphs): it is explored here, \
      never trained. The settings below are for training a model of ours.";
 
+/// What the conv layouts are, for the layout chooser's hover.
+const CONV_LAYOUT_HINT: &str = "direct (the default): 4×4 stride-2 convolutions, the latent read straight off the last \
+     feature map, as the PyTorch tutorial model; learns the most per epoch on colour pictures. scaled: 3×3 stride-2 \
+     convolutions and a 256-unit dense layer both ways; a little better for a 2-D latent on the digits. two_stages: \
+     the oldest layout, two 3×3 stages. A saved model keeps its own layout.";
+
 fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: bool) {
     ui.heading(if inference_only { "Model of ours to train" } else { "Model" });
     let training = &mut settings.training;
@@ -91,6 +97,16 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
             ui.add(DragValue::new(&mut model.conv_residual_blocks).range(0..=MAX_RESIDUAL_BLOCKS).prefix("residual "))
                 .on_hover_text("residual blocks per stage");
         });
+        let chosen = &mut settings.conv_layout;
+        ComboBox::from_label("conv layout")
+            .selected_text(chosen.name())
+            .show_ui(ui, |ui| {
+                for layout in ConvLayout::ALL {
+                    ui.selectable_value(chosen, layout, layout.name());
+                }
+            })
+            .response
+            .on_hover_text(CONV_LAYOUT_HINT);
     }
     ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
     ComboBox::from_label("reconstruction loss")

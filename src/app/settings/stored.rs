@@ -8,6 +8,7 @@ use crate::app::layout::view_layout::ViewLayout;
 use crate::app::settings::view_settings::ViewSettings;
 use crate::data::{DataSource, PreprocessingChoice};
 use crate::device::DeviceChoice;
+use crate::model::ConvLayout;
 use crate::training::TrainingConfig;
 
 /// Persisted choices of the controls panel.
@@ -38,6 +39,9 @@ pub struct Settings {
     pub layout: ViewLayout,
     /// The left panel (data, model and training settings) folded away, leaving its width to the views.
     pub controls_hidden: bool,
+    /// The conv layout new runs take. Kept apart from `training.model`, whose stored layout reads
+    /// as the oldest one where settings written before layouts existed name none.
+    pub conv_layout: ConvLayout,
 }
 
 impl Default for Settings {
@@ -54,6 +58,7 @@ impl Default for Settings {
             runs_folder: None,
             layout: ViewLayout::default(),
             controls_hidden: false,
+            conv_layout: ConvLayout::default(),
         }
     }
 }
