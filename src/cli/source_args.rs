@@ -190,4 +190,28 @@ mod tests {
         let CliCommand::Train(train) = parse(&["train", "--out", "run"]) else { panic!("not train") };
         assert_eq!(train.input.data.as_deref(), Some("bundled"));
     }
+
+    #[test]
+    fn a_hostile_image_shape_is_refused_in_one_line() {
+        let shape = super::parse_image_shape(" 3, 32 ,24").expect("parses");
+        assert_eq!((shape.channels, shape.height, shape.width), (3, 32, 24));
+        for text in [
+            "",
+            ",,",
+            "1,28",
+            "1,28,28,28",
+            "a,b,c",
+            "-1,28,28",
+            "2,28,28",
+            "1,0,28",
+            "1,28,0",
+            "1,28,99999999999999999999999",
+            "1,100000,28",
+            "1;28;28",
+            "\u{0}",
+        ] {
+            let error = super::parse_image_shape(text).expect_err(text);
+            assert!(!error.is_empty() && !error.contains('\n'), "{text:?}: {error}");
+        }
+    }
 }

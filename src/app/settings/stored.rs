@@ -106,3 +106,21 @@ impl Settings {
 fn same_folder(a: &DataSource, b: &DataSource) -> bool {
     matches!((a, b), (DataSource::ImageFolder { dir: a, .. }, DataSource::ImageFolder { dir: b, .. }) if a == b)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_conv_layout_reads_back_and_a_stored_one_that_is_no_layout_is_refused() {
+        let settings = Settings { conv_layout: ConvLayout::Scaled, ..Settings::default() };
+        let text = ron::to_string(&settings).expect("stored");
+        assert_eq!(ron::from_str::<Settings>(&text).expect("read back").conv_layout, ConvLayout::Scaled);
+        // Settings from before the field: the default for new runs.
+        assert_eq!(ron::from_str::<Settings>("()").expect("read").conv_layout, ConvLayout::default());
+        // A value no version wrote: refused as a whole (the window then starts from the defaults, with a note).
+        for hostile in ["(conv_layout: Bogus)", "(conv_layout: 7)", "(conv_layout: \"direct\")"] {
+            assert!(ron::from_str::<Settings>(hostile).is_err(), "{hostile}");
+        }
+    }
+}
