@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use crate::data::DataSource;
 use crate::device::{DeviceChoice, DeviceInfo, DevicePicker};
 use crate::inference::ModelSnapshot;
-use crate::training::{EpochReport, StepReport, Trainer, TrainingConfig};
+use crate::training::{EpochReport, LossChoice, StepReport, Trainer, TrainingConfig};
 
 mod observer;
 
@@ -39,6 +39,9 @@ const EVENT_CAPACITY: usize = 1024;
 pub struct TrainRequest {
     /// Model and optimisation settings.
     pub config: TrainingConfig,
+    /// The loss to train with, resolved by the data's channels once loaded (a resumed model keeps
+    /// its own).
+    pub loss_choice: LossChoice,
     /// The data to train on.
     pub data: DataSource,
     /// Where to train.
@@ -217,7 +220,7 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
             return;
         }
     };
-    let mut config = request.config;
+    let mut config = request.loss_choice.apply(request.config, dataset.train.channels, false);
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;

@@ -25,9 +25,17 @@ impl VaeApp {
                 self.show_dataset(&data);
                 let mut config = self.settings.training.clone();
                 config.model.conv_layout = self.settings.conv_layout;
-                let autosave_dir = self.start_run(&config, false);
+                // The worker resolves `auto` by the loaded data's channels; the Runs panel's row
+                // shows the same loss at once where the views already hold that data.
+                let shown = self.explorer.state.dataset.as_ref().filter(|shown| shown.name == data.to_string());
+                let listed = match shown {
+                    Some(shown) => self.settings.loss_choice.apply(config.clone(), shown.train.channels, false),
+                    None => config.clone(),
+                };
+                let autosave_dir = self.start_run(&listed, false);
                 Command::Train(TrainRequest {
                     config,
+                    loss_choice: self.settings.loss_choice,
                     data: self.settings.data.clone(),
                     device: self.settings.device,
                     resume: None,
@@ -44,6 +52,7 @@ impl VaeApp {
                 let config = crate::training::TrainingConfig { epochs: total_epochs, ..model.info.training.clone() };
                 let autosave_dir = self.start_run(&config, true);
                 Command::Train(TrainRequest {
+                    loss_choice: crate::training::LossChoice::Chosen(config.loss),
                     config,
                     data: self.settings.data.clone(),
                     device: self.settings.device,

@@ -111,6 +111,15 @@ impl DataArgs {
         }
     }
 
+    /// The channels the data will have where the flags alone say so: 1 for the bundled digits,
+    /// `--channels` where given; `None` until a folder is read.
+    pub fn declared_channels(&self) -> Option<usize> {
+        match self.data.as_deref() {
+            Some(BUNDLED) | None => Some(1),
+            Some(_) => self.preprocessing.channels,
+        }
+    }
+
     /// Loads the data with a progress bar; for a picture folder the flags win over `model`'s
     /// preprocessing. Prints the skipped files, if any.
     pub fn open(&self, model: Option<&CheckpointInfo>) -> Result<Dataset> {

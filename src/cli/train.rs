@@ -12,7 +12,10 @@ use super::TrainArgs;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
-use crate::training::{Control, EpochReport, QualityReport, StepReport, Trainer, TrainingObserver, heldout_quality};
+use crate::training::{
+    Control, EpochReport, LossChoice, QualityReport, StepReport, Trainer, TrainingConfig, TrainingObserver,
+    heldout_quality,
+};
 
 /// What `metrics.json` holds.
 #[derive(Debug, Serialize)]
@@ -52,20 +55,44 @@ struct FinalMetrics {
 
 /// Runs `vae-explorer train`.
 ///
+/// Checks `config`, naming what --loss auto chose for pictures of `channels` channels where that
+/// is what does not fit.
+fn validate_for(args: &TrainArgs, config: &TrainingConfig, channels: usize) -> Result<()> {
+    config.validate().map_err(|error| match args.loss {
+        LossChoice::Auto => {
+            let pictures = if channels >= 3 { "colour" } else { "grey" };
+            anyhow::anyhow!("{error}; --loss auto picks {} for {pictures} pictures", config.loss.name())
+        }
+        LossChoice::Chosen(_) => anyhow::Error::msg(error),
+    })
+}
+
 /// Checks the numbers and the `--out` folder before anything is trained, saves a checkpoint at
 /// every epoch end, and stops at the first non-finite loss with an error that keeps the last good
 /// checkpoint in `--out`.
 pub fn run_train(args: &TrainArgs) -> Result<()> {
     let started = std::time::Instant::now();
-    let mut config = args.training_config();
-    config.validate().map_err(anyhow::Error::msg)?;
+    // Checked before the data is read, with the channels the flags give (else colour, the most
+    // permissive reading for --loss auto), and again below with the data's own channels.
+    let channels = args.input.declared_channels();
+    validate_for(args, &args.training_config(channels.unwrap_or(3)), channels.unwrap_or(3))?;
     let (target, _out_lock) =
         checkpoint::claim_save_target(&args.out, "train").context("cannot save into the --out folder")?;
     let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
     let dataset = Arc::new(args.input.open(resumed.as_ref())?);
+    let mut config = args.training_config(dataset.train.channels);
+    validate_for(args, &config, dataset.train.channels)?;
     config.model.image_height = dataset.train.height;
     config.model.image_width = dataset.train.width;
     config.model.channels = dataset.train.channels;
+    if args.loss == LossChoice::Auto && args.resume.is_none() {
+        let pictures = if dataset.train.channels >= 3 { "colour" } else { "grey" };
+        let likelihood = match config.learned_scale() {
+            Some(_) => format!("{} σ learned, from {}", config.loss.name(), config.likelihood_scale),
+            None => config.describe_likelihood(),
+        };
+        eprintln!("--loss auto: {likelihood} for {pictures} pictures");
+    }
     let (device, device_info) = DevicePicker::headless().pick(args.model.recipe.device).map_err(anyhow::Error::msg)?;
     eprintln!(
         "training on {} ({} train / {} held-out images of {}) on {}{}",

@@ -7,7 +7,7 @@ use clap::Args;
 use super::source_args::DataArgs;
 use crate::device::DeviceChoice;
 use crate::model::{Architecture, ConvLayout, ReconstructionLoss, ScaleFit, VaeConfig};
-use crate::training::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
+use crate::training::{LossChoice, LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, TrainingConfig};
 
 /// Options shared by everything that trains.
 #[derive(Debug, Args, Clone)]
@@ -101,16 +101,19 @@ pub struct TrainArgs {
     /// Epochs over which β ramps up from 0.
     #[arg(long, default_value_t = 0)]
     pub kl_warmup: usize,
-    /// Reconstruction loss.
-    #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
-    pub loss: ReconstructionLoss,
-    /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units (pixels
-    /// run from 0 to 1), from 0.001 to 10: the loss is -log p(x|z) in nats, so a smaller scale weighs
+    /// Reconstruction loss: `auto` (bce for grey pictures; for colour ones mse with a learned σ,
+    /// the calibrated decoder, unless --likelihood-scale is given), or bce (pixels as
+    /// probabilities), mse (Gaussian, with σ) or l1 (Laplace, with b).
+    #[arg(long, value_name = "auto|bce|mse|l1", default_value = "auto", value_parser = LossChoice::parse)]
+    pub loss: LossChoice,
+    /// σ of the Gaussian likelihood (mse) or b of the Laplace (l1), in pixel units (pixels run from
+    /// 0 to 1), from 0.001 to 10: the loss is -log p(x|z) in nats, so a smaller scale weighs
     /// reconstruction more against the KL term. `learned`: after every batch, the scale that
     /// maximises that batch's likelihood (σ² = its mean squared error; b = its mean absolute error),
-    /// so the balance with the KL term is found rather than guessed; it starts at 0.1.
-    #[arg(long, visible_alias = "sigma", default_value = "0.1", value_parser = parse_likelihood_scale)]
-    pub likelihood_scale: LikelihoodScaleArg,
+    /// so the balance with the KL term is found rather than guessed; it starts at 0.1. Default: 0.1,
+    /// or `learned` where --loss auto picks mse for colour pictures.
+    #[arg(long, visible_alias = "sigma", value_parser = parse_likelihood_scale)]
+    pub likelihood_scale: Option<LikelihoodScaleArg>,
     /// Passes over the training images.
     #[arg(long, default_value_t = 10)]
     pub epochs: usize,
@@ -124,13 +127,16 @@ pub struct TrainArgs {
 }
 
 impl TrainArgs {
-    /// The training configuration these arguments describe.
-    pub fn training_config(&self) -> TrainingConfig {
-        let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, self.loss);
-        match self.likelihood_scale {
-            LikelihoodScaleArg::Fixed(scale) => TrainingConfig { likelihood_scale: scale, ..config },
-            LikelihoodScaleArg::Learned => TrainingConfig { scale_fit: ScaleFit::Learned, ..config },
-        }
+    /// The training configuration these arguments describe for pictures of `channels` channels
+    /// (which --loss auto needs; the CLI knows them once --data is read).
+    pub fn training_config(&self, channels: usize) -> TrainingConfig {
+        let config = self.model.training_config(self.epochs, self.beta, self.kl_warmup, ReconstructionLoss::Bce);
+        let config = match self.likelihood_scale {
+            None => config,
+            Some(LikelihoodScaleArg::Fixed(scale)) => TrainingConfig { likelihood_scale: scale, ..config },
+            Some(LikelihoodScaleArg::Learned) => TrainingConfig { scale_fit: ScaleFit::Learned, ..config },
+        };
+        self.loss.apply(config, channels, self.likelihood_scale.is_some())
     }
 }
 

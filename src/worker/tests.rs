@@ -16,6 +16,7 @@ const PANIC_SEED: u64 = 666;
 fn request(seed: u64) -> TrainRequest {
     TrainRequest {
         config: TrainingConfig { epochs: 1, seed, ..TrainingConfig::default() },
+        loss_choice: crate::training::LossChoice::Auto,
         data: DataSource::Bundled,
         device: DeviceChoice::Cpu,
         resume: None,

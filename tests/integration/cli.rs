@@ -86,6 +86,8 @@ fn one_epoch_writes_metrics_and_a_loadable_model() {
     let (_model, info) =
         vae_explorer::checkpoint::load(out.path(), &burn::prelude::Device::flex()).expect("a loadable checkpoint");
     assert_eq!(info.epochs_done, 1);
+    // --loss auto on the grey digits: Bernoulli cross-entropy.
+    assert_eq!(info.training.loss, vae_explorer::model::ReconstructionLoss::Bce);
 }
 
 #[test]

@@ -14,7 +14,7 @@ use vae_explorer::checkpoint;
 use vae_explorer::data::{DataSource, PreprocessingChoice};
 use vae_explorer::device::DeviceChoice;
 use vae_explorer::image_shape::ImageShape;
-use vae_explorer::model::{Architecture, ConvLayout, VaeConfig};
+use vae_explorer::model::{Architecture, ConvLayout, ReconstructionLoss, ScaleFit, VaeConfig};
 
 use crate::support::{info_for, run_until};
 
@@ -138,6 +138,10 @@ fn a_colour_folder_trains_in_the_window_and_every_class_shows_in_colour() {
     let model = state.model.as_ref().expect("the trained model");
     assert_eq!(model.image_shape(), ImageShape { channels: 3, height: SIDE, width: SIDE });
     assert_eq!(model.info.training.model.conv_layout, ConvLayout::Scaled, "trained with the layout chosen");
+    // The loss chooser left on auto: colour pictures train the calibrated decoder.
+    assert_eq!(app.settings().loss_choice, vae_explorer::training::LossChoice::Auto);
+    let training = &model.info.training;
+    assert_eq!((training.loss, training.scale_fit), (ReconstructionLoss::Mse, ScaleFit::Learned));
     let dataset = state.dataset.as_ref().expect("the dataset");
     assert_eq!(dataset.class_names, CLASSES);
     let cloud = state.cloud.value.as_ref().expect("the scatter");

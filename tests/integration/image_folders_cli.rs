@@ -30,6 +30,11 @@ fn the_command_line_trains_encodes_and_exports_on_a_picture_folder() {
     assert!(stderr.contains(&format!("skipped {BROKEN_FILES} files")), "{stderr}");
     assert!(stderr.contains("16×16 RGB"), "{stderr}");
     let info = vae_explorer::checkpoint::read_info(out.path()).expect("checkpoint");
+    // --loss auto on colour pictures: the calibrated decoder (a Gaussian whose σ is learned).
+    assert!(stderr.contains("--loss auto: mse σ learned"), "{stderr}");
+    assert_eq!(info.training.loss, vae_explorer::model::ReconstructionLoss::Mse);
+    assert_eq!(info.training.scale_fit, vae_explorer::model::ScaleFit::Learned);
+    assert_ne!(info.training.likelihood_scale, vae_explorer::training::DEFAULT_LIKELIHOOD_SCALE, "σ was learned");
     let stored = info.preprocessing.expect("the preprocessing is stored");
     assert_eq!((stored.image_size_px, stored.channels), (16, 3));
 

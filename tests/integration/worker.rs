@@ -4,7 +4,7 @@ use std::time::{Duration, Instant};
 
 use vae_explorer::data::DataSource;
 use vae_explorer::device::DeviceChoice;
-use vae_explorer::training::{LrSchedule, TrainingConfig};
+use vae_explorer::training::{LossChoice, LrSchedule, TrainingConfig};
 use vae_explorer::worker::{Command, Event, TrainRequest, Worker};
 
 const PATIENCE: Duration = Duration::from_secs(120);
@@ -19,7 +19,8 @@ fn wait_for(worker: &Worker, seen: &mut Vec<Event>, done: impl Fn(&[Event]) -> b
 }
 
 fn cpu_request(config: TrainingConfig, data: DataSource) -> TrainRequest {
-    TrainRequest { config, data, device: DeviceChoice::Cpu, resume: None, autosave_dir: None }
+    let loss_choice = LossChoice::Chosen(config.loss);
+    TrainRequest { config, loss_choice, data, device: DeviceChoice::Cpu, resume: None, autosave_dir: None }
 }
 
 fn steps(events: &[Event]) -> usize {

@@ -12,7 +12,7 @@ use crate::model::{
     Architecture, ConvLayout, MAX_LATENT_DIM, MAX_LIKELIHOOD_SCALE, MAX_RESIDUAL_BLOCKS, MAX_STAGE_CHANNELS,
     MIN_LIKELIHOOD_SCALE, ReconstructionLoss, ScaleFit,
 };
-use crate::training::limits;
+use crate::training::{LossChoice, limits};
 
 /// What the panel needs to know besides the settings and the run.
 pub struct PanelContext {
@@ -109,22 +109,33 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
             .on_hover_text(CONV_LAYOUT_HINT);
     }
     ui.add(Slider::new(&mut training.model.latent_dim, 1..=MAX_LATENT_DIM).text("latent dimension"));
+    let loss_choice = &mut settings.loss_choice;
     ComboBox::from_label("reconstruction loss")
-        .selected_text(training.loss.name())
+        .selected_text(loss_choice.name())
         .show_ui(ui, |ui| {
-            for loss in ReconstructionLoss::ALL {
-                ui.selectable_value(&mut training.loss, loss, loss.name());
+            for choice in LossChoice::ALL {
+                ui.selectable_value(loss_choice, choice, choice.name());
             }
         })
         .response
         .on_hover_text(
-            "how a reconstruction is scored against its image: bce (pixels as probabilities, the usual \
-             choice for digits), mse (Gaussian, with σ) or l1 (Laplace, with b)",
+            "how a reconstruction is scored against its image: auto (bce for grey pictures; for colour ones \
+             mse with a learned σ, the calibrated decoder), bce (pixels as probabilities, the usual choice for \
+             digits), mse (Gaussian, with σ) or l1 (Laplace, with b)",
         );
-    let scale_name = match training.loss {
-        ReconstructionLoss::Bce => None,
-        ReconstructionLoss::Mse => Some("σ "),
-        ReconstructionLoss::L1 => Some("b "),
+    let scale_name = match *loss_choice {
+        LossChoice::Auto => {
+            ui.label("grey pictures: bce · colour: mse, σ learned");
+            None
+        }
+        LossChoice::Chosen(loss) => {
+            training.loss = loss;
+            match loss {
+                ReconstructionLoss::Bce => None,
+                ReconstructionLoss::Mse => Some("σ "),
+                ReconstructionLoss::L1 => Some("b "),
+            }
+        }
     };
     if let Some(prefix) = scale_name {
         ui.horizontal(|ui| {
@@ -148,7 +159,7 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
             training.scale_fit = if learn { ScaleFit::Learned } else { ScaleFit::Fixed };
         });
     } else {
-        // BCE has no scale to learn.
+        // bce has no scale to learn; under auto the worker picks the scale with the loss.
         training.scale_fit = ScaleFit::Fixed;
     }
     ui.horizontal(|ui| {

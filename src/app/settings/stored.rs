@@ -9,7 +9,7 @@ use crate::app::settings::view_settings::ViewSettings;
 use crate::data::{DataSource, PreprocessingChoice};
 use crate::device::DeviceChoice;
 use crate::model::ConvLayout;
-use crate::training::TrainingConfig;
+use crate::training::{LossChoice, TrainingConfig};
 
 /// Persisted choices of the controls panel.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -42,6 +42,9 @@ pub struct Settings {
     /// The conv layout new runs take. Kept apart from `training.model`, whose stored layout reads
     /// as the oldest one where settings written before layouts existed name none.
     pub conv_layout: ConvLayout,
+    /// The loss new runs take: `auto` picks by the pictures' channels when the data is loaded;
+    /// a chosen loss is copied into `training.loss`.
+    pub loss_choice: LossChoice,
 }
 
 impl Default for Settings {
@@ -59,6 +62,7 @@ impl Default for Settings {
             layout: ViewLayout::default(),
             controls_hidden: false,
             conv_layout: ConvLayout::default(),
+            loss_choice: LossChoice::default(),
         }
     }
 }

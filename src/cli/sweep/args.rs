@@ -6,7 +6,8 @@ use clap::Args;
 
 use crate::cli::source_args::DataArgs;
 use crate::cli::train_args::RecipeArgs;
-use crate::model::{Architecture, ReconstructionLoss};
+use crate::model::Architecture;
+use crate::training::LossChoice;
 
 /// `vae-explorer sweep`.
 #[derive(Debug, Args)]
@@ -29,9 +30,10 @@ pub struct SweepArgs {
     /// Epochs over which β ramps up from 0.
     #[arg(long, default_value_t = 0)]
     pub kl_warmup: usize,
-    /// Reconstruction loss.
-    #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
-    pub loss: ReconstructionLoss,
+    /// Reconstruction loss of every run, as `train --loss`: `auto` (bce for grey pictures, mse with a
+    /// learned σ for colour ones), bce, mse or l1.
+    #[arg(long, value_name = "auto|bce|mse|l1", default_value = "auto", value_parser = LossChoice::parse)]
+    pub loss: LossChoice,
     /// Batch, learning rate, seed and device, the same for every run (as for `train`).
     #[command(flatten)]
     pub recipe: RecipeArgs,

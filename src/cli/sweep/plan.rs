@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use super::SweepArgs;
-use crate::cli::{ConvArgs, LikelihoodScaleArg, ModelArgs, TrainArgs};
+use crate::cli::{ConvArgs, ModelArgs, TrainArgs};
 use crate::model::Architecture;
 
 /// Most runs one sweep may hold.
@@ -40,7 +40,7 @@ impl PlannedRun {
                 recipe: sweep.recipe.clone(),
                 conv: ConvArgs::default(),
             },
-            likelihood_scale: LikelihoodScaleArg::Fixed(crate::training::DEFAULT_LIKELIHOOD_SCALE),
+            likelihood_scale: None,
             beta: self.beta,
             kl_warmup: sweep.kl_warmup,
             loss: sweep.loss,

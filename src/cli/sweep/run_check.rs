@@ -63,7 +63,7 @@ fn scale_text(config: &crate::training::TrainingConfig) -> String {
 /// The first setting in which the model `info` describes differs from what `sweep` trains for
 /// `run`, as "--flag (value there, value now)"; `None` when all match.
 pub fn differing_flag(run: &PlannedRun, info: &CheckpointInfo, sweep: &SweepArgs) -> Option<String> {
-    let expected = run.train_args(sweep, false).training_config();
+    let expected = run.train_args(sweep, false).training_config(info.training.model.channels);
     let found = &info.training;
     let schedule = |config: &crate::training::TrainingConfig| format!("{:?}", config.lr_schedule);
     let pairs: [(&str, String, String); 12] = [
