@@ -25,8 +25,8 @@ pub enum Architecture {
     /// Dense layers: pixels → 512 → 256 → latent, mirrored back.
     #[default]
     Mlp,
-    /// Stride-2 convolutions down to about 4×4 (channels doubling per stage) → dense, transposed
-    /// convolutions back.
+    /// Stride-2 convolutions down to about 4×4 (channels doubling per stage) → latent (see
+    /// --conv-layout), transposed convolutions back.
     Conv,
 }
 
@@ -77,7 +77,7 @@ impl ReconstructionLoss {
 pub enum ConvLayout {
     /// 3×3 stages until the feature map is at most 4 pixels a side (28→14→7→4, 64→32→16→8→4),
     /// and a 256-unit dense layer between the map and the latent, both ways: the default for new
-    /// runs until [`ConvLayout::Direct`] learned more per epoch on colour pictures (issue 25).
+    /// runs until `direct` learned more per epoch on colour pictures (issue 25).
     Scaled,
     /// Two stages whatever the image size: the layout of conv checkpoints written before the
     /// stages scaled with the image (their descriptions name no layout and read as this one).
