@@ -2,7 +2,9 @@
 
 The models mirror src/model/mlp.rs and src/model/conv/ layer for layer (the conv's stride-2 stages
 down to about 4×4, channels doubling from --base-channels up to 256, --residual-blocks per stage,
-output padding chosen per stage); the data is the bundled MNIST subset (assets/mnist), split
+output padding chosen per stage, in either --conv-layout: `direct`, the app's default, with 4×4
+kernels and the latent read straight off the last map, or `scaled`, with 3×3 kernels and a 256-unit
+dense layer both ways); the data is the bundled MNIST subset (assets/mnist), split
 9,001 / 999 like the app, for 28x28x1, and synthetic images for any other shape (as `vae-explorer
 bench` makes them); the step is the app's: Bernoulli reconstruction loss from logits plus the
 analytic KL, averaged over the batch, one Adam step, and the batch's loss read back to the host (the
@@ -47,23 +49,34 @@ def synthetic_images(shape, count, seed):
     return np.floor(images * 255.0).astype(np.float32).reshape(count, -1) / 255.0
 
 
-def conv_stages(shape, base, two_stages=False):
+def conv_stages(shape, base, layout):
     """(channels_in, channels_out, side_in, side_out) per stage, as src/model/conv/layout.rs plans them."""
     height, width, channels = shape
     stages, side = [], (height, width)
     while True:
-        done = len(stages) == 2 if two_stages else stages and max(side) <= 4
+        if layout == "direct":
+            done = max(side) <= 4 or min(side) < 2
+        else:
+            done = stages and max(side) <= 4
         if done:
             return stages
         out = min(base * 2 ** len(stages), max(256, base))
-        side_out = tuple((length + 1) // 2 for length in side)
+        if layout == "direct":
+            side_out = tuple(length // 2 for length in side)
+        else:
+            side_out = tuple((length + 1) // 2 for length in side)
         stages.append((channels, out, side, side_out))
         side, channels = side_out, out
 
 
-def output_padding(stage):
+def kernel_side(layout):
+    return 4 if layout == "direct" else 3
+
+
+def output_padding(stage, layout):
     """The transposed convolution's output padding that gives back the stage's input size."""
-    return tuple(1 - length % 2 for length in stage[2])
+    rebuilt = [2 * side_out + kernel_side(layout) - 4 for side_out in stage[3]]
+    return tuple(side_in - length for side_in, length in zip(stage[2], rebuilt))
 
 
 def parse_shape(text):
@@ -93,7 +106,7 @@ def time_steps(step, data, warmup, steps):
 # ---------------------------------------------------------------- PyTorch
 
 
-def torch_step(arch, shape, latent, base, blocks, threads):
+def torch_step(arch, shape, latent, base, blocks, layout, threads):
     import torch
     from torch import nn
 
@@ -120,20 +133,29 @@ def torch_step(arch, shape, latent, base, blocks, threads):
             nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, 512), nn.ReLU(), nn.Linear(512, values)
         )
     else:
-        stages = conv_stages(shape, base)
+        stages = conv_stages(shape, base, layout)
         features = stages[-1][1], *stages[-1][3]
+        feature_values = int(np.prod(features))
+        kernel = kernel_side(layout)
         down = [nn.Unflatten(1, (channels, height, width))]
         for c_in, c_out, _, _ in stages:
-            down += [nn.Conv2d(c_in, c_out, 3, stride=2, padding=1), nn.ReLU()]
+            down += [nn.Conv2d(c_in, c_out, kernel, stride=2, padding=1), nn.ReLU()]
             down += [Residual(c_out) for _ in range(blocks)]
-        encoder = nn.Sequential(*down, nn.Flatten(), nn.Linear(int(np.prod(features)), 256), nn.ReLU())
-        heads = nn.Linear(256, 2 * latent)
-        up = [nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, int(np.prod(features))), nn.ReLU(),
-              nn.Unflatten(1, features)]
+        if layout == "direct":
+            # The latent's mean and log-variance straight off the last map; one linear layer back.
+            encoder = nn.Sequential(*down, nn.Flatten())
+            heads = nn.Linear(feature_values, 2 * latent)
+            up = [nn.Linear(latent, feature_values), nn.Unflatten(1, features)]
+        else:
+            encoder = nn.Sequential(*down, nn.Flatten(), nn.Linear(feature_values, 256), nn.ReLU())
+            heads = nn.Linear(256, 2 * latent)
+            up = [nn.Linear(latent, 256), nn.ReLU(), nn.Linear(256, feature_values), nn.ReLU(),
+                  nn.Unflatten(1, features)]
         for index, stage in enumerate(reversed(stages)):
             c_in, c_out = stage[0], stage[1]
             up += [Residual(c_out) for _ in range(blocks)]
-            up.append(nn.ConvTranspose2d(c_out, c_in, 3, stride=2, padding=1, output_padding=output_padding(stage)))
+            up.append(nn.ConvTranspose2d(c_out, c_in, kernel, stride=2, padding=1,
+                                         output_padding=output_padding(stage, layout)))
             if index < len(stages) - 1:
                 up.append(nn.ReLU())
         decoder = nn.Sequential(*up, nn.Flatten())
@@ -159,7 +181,7 @@ def torch_step(arch, shape, latent, base, blocks, threads):
 # ---------------------------------------------------------------- JAX
 
 
-def jax_step(arch, shape, latent, base, blocks):
+def jax_step(arch, shape, latent, base, blocks, layout):
     import jax
     import jax.numpy as jnp
     import optax
@@ -174,11 +196,11 @@ def jax_step(arch, shape, latent, base, blocks):
             "b": jax.random.uniform(b_key, (fan_out,), minval=-bound, maxval=bound),
         }
 
-    def conv(key, c_in, c_out):
-        bound = 1.0 / np.sqrt(c_in * 9)
+    def conv(key, c_in, c_out, side=3):
+        bound = 1.0 / np.sqrt(c_in * side * side)
         w_key, b_key = jax.random.split(key)
         return {
-            "w": jax.random.uniform(w_key, (3, 3, c_in, c_out), minval=-bound, maxval=bound),
+            "w": jax.random.uniform(w_key, (side, side, c_in, c_out), minval=-bound, maxval=bound),
             "b": jax.random.uniform(b_key, (c_out,), minval=-bound, maxval=bound),
         }
 
@@ -194,7 +216,8 @@ def jax_step(arch, shape, latent, base, blocks):
     def apply_deconv(layer, x, padding_out):
         # Transposed stride-2 convolution with padding 1 and output padding (0 or 1 per side), as in
         # torch and burn: lax pads the dilated input by k - 1 - p before and that plus the output padding after.
-        padding = tuple((1, 1 + extra) for extra in padding_out)
+        before = layer["w"].shape[0] - 2
+        padding = tuple((before, before + extra) for extra in padding_out)
         y = jax.lax.conv_transpose(x, layer["w"], (2, 2), padding, dimension_numbers=dims)
         return y + layer["b"]
 
@@ -220,18 +243,26 @@ def jax_step(arch, shape, latent, base, blocks):
             return apply_dense(p["d3"], relu(apply_dense(p["d2"], relu(apply_dense(p["d1"], z)))))
     else:
         # Images arrive NHWC-flattened (the host transposes them once), so no transpose runs per step.
-        stages = conv_stages(shape, base)
+        stages = conv_stages(shape, base, layout)
         features = stages[-1][1], *stages[-1][3]
         feature_values = int(np.prod(features))
+        kernel = kernel_side(layout)
+        direct = layout == "direct"
         residual = lambda c: [conv(next(keys), c, c), conv(next(keys), c, c)]
         params = {
-            "down": [conv(next(keys), c_in, c_out) for c_in, c_out, _, _ in stages],
+            "down": [conv(next(keys), c_in, c_out, kernel) for c_in, c_out, _, _ in stages],
             "down_blocks": [[residual(c_out) for _ in range(blocks)] for _, c_out, _, _ in stages],
-            "e1": dense(next(keys), feature_values, 256), "heads": dense(next(keys), 256, 2 * latent),
-            "d1": dense(next(keys), latent, 256), "d2": dense(next(keys), 256, feature_values),
             "up_blocks": [[residual(stage[1]) for _ in range(blocks)] for stage in reversed(stages)],
-            "up": [conv(next(keys), stage[1], stage[0]) for stage in reversed(stages)],
+            "up": [conv(next(keys), stage[1], stage[0], kernel) for stage in reversed(stages)],
         }
+        if direct:
+            params["heads"] = dense(next(keys), feature_values, 2 * latent)
+            params["d2"] = dense(next(keys), latent, feature_values)
+        else:
+            params["e1"] = dense(next(keys), feature_values, 256)
+            params["heads"] = dense(next(keys), 256, 2 * latent)
+            params["d1"] = dense(next(keys), latent, 256)
+            params["d2"] = dense(next(keys), 256, feature_values)
 
         def encode(p, x):
             maps = x.reshape(-1, height, width, channels)
@@ -239,16 +270,20 @@ def jax_step(arch, shape, latent, base, blocks):
                 maps = relu(apply_conv(layer, maps))
                 for block in stage_blocks:
                     maps = apply_residual(block, maps)
-            hidden = relu(apply_dense(p["e1"], maps.reshape(maps.shape[0], -1)))
+            flat = maps.reshape(maps.shape[0], -1)
+            hidden = flat if direct else relu(apply_dense(p["e1"], flat))
             return apply_dense(p["heads"], hidden)
 
         def decode(p, z):
-            hidden = relu(apply_dense(p["d2"], relu(apply_dense(p["d1"], z))))
+            if direct:
+                hidden = apply_dense(p["d2"], z)
+            else:
+                hidden = relu(apply_dense(p["d2"], relu(apply_dense(p["d1"], z))))
             maps = hidden.reshape(-1, features[1], features[2], features[0])
             for index, (stage, layer, stage_blocks) in enumerate(zip(reversed(stages), p["up"], p["up_blocks"])):
                 for block in stage_blocks:
                     maps = apply_residual(block, maps)
-                maps = apply_deconv(layer, maps, output_padding(stage))
+                maps = apply_deconv(layer, maps, output_padding(stage, layout))
                 if index < len(stages) - 1:
                     maps = relu(maps)
             return maps.reshape(z.shape[0], -1)
@@ -288,6 +323,7 @@ def ours(binary, arch, shape, args, steps):
     command = [binary, "bench", "--devices", "cpu", "--arch", arch, "--shapes", shape_name,
                "--batch-size", str(args.batch_size), "--latent-dim", str(args.latent_dim),
                "--base-channels", str(args.base_channels), "--residual-blocks", str(args.residual_blocks),
+               "--conv-layout", args.conv_layout,
                "--warmup-steps", str(args.warmup_steps), "--steps", str(steps)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     match = re.search(rf"^cpu\s+{arch}\s+{shape_name}\s+(\d+) images/s", output, re.MULTILINE)
@@ -308,6 +344,8 @@ def main():
     parser.add_argument("--latent-dim", type=int, default=2)
     parser.add_argument("--base-channels", type=int, default=32)
     parser.add_argument("--residual-blocks", type=int, default=0)
+    parser.add_argument("--conv-layout", choices=["direct", "scaled"], default="direct",
+                        help="the conv's plan, as the app's --conv-layout (direct: the default for new runs)")
     parser.add_argument("--warmup-steps", type=int, default=20)
     parser.add_argument("--steps", type=int, default=300, help="steps of the MLP; the convs run fewer (as costly)")
     parser.add_argument("--rounds", type=int, default=3, help="alternating rounds; the median is reported")
@@ -317,7 +355,7 @@ def main():
     models = [(arch, parse_shape(shape)) for arch, shape in (model.split("@") for model in args.models.split(","))]
     models = [(arch, shape) for arch, shape in models if arch in args.arch.split(",")]
     print(f"training images/s, batch {args.batch_size}, latent {args.latent_dim}, conv base {args.base_channels} "
-          f"channels, {args.residual_blocks} residual blocks per stage, {args.rounds} rounds (median), "
+          f"channels, {args.conv_layout} layout, {args.residual_blocks} residual blocks per stage, {args.rounds} rounds (median), "
           f"{os.cpu_count()} cores")
     for arch, shape in models:
         name = f"{arch} {'x'.join(str(part) for part in shape)}"
@@ -328,12 +366,14 @@ def main():
             images = synthetic_images(shape, 2048, seed=1)
         # JAX reads its images NHWC-flattened; torch and ours planar.
         nhwc = images.reshape(-1, channels, height, width).transpose(0, 2, 3, 1).reshape(len(images), -1).copy()
-        cost = 1 if arch == "mlp" else 5 if height * width <= 28 * 28 else 15
+        pixels = height * width
+        cost = 1 if arch == "mlp" else 5 if pixels <= 28 * 28 else 15 if pixels <= 64 * 64 else 60
         steps = max(args.steps // cost, 5)
         makers = {
             "torch": lambda: torch_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks,
-                                        args.threads),
-            "jax": lambda: jax_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks),
+                                        args.conv_layout, args.threads),
+            "jax": lambda: jax_step(arch, shape, args.latent_dim, args.base_channels, args.residual_blocks,
+                                    args.conv_layout),
         }
         peers = {peer: makers[peer]() for peer in args.peers.split(",")}
         rates = {"vae-explorer": [], **{peer: [] for peer in peers}}
