@@ -53,8 +53,6 @@ struct FinalMetrics {
     kl_per_dim: Option<Vec<f64>>,
 }
 
-/// Runs `vae-explorer train`.
-///
 /// Checks `config`, naming what --loss auto chose for pictures of `channels` channels where that
 /// is what does not fit.
 fn validate_for(args: &TrainArgs, config: &TrainingConfig, channels: usize) -> Result<()> {
@@ -67,6 +65,8 @@ fn validate_for(args: &TrainArgs, config: &TrainingConfig, channels: usize) -> R
     })
 }
 
+/// Runs `vae-explorer train`.
+///
 /// Checks the numbers and the `--out` folder before anything is trained, saves a checkpoint at
 /// every epoch end, and stops at the first non-finite loss with an error that keeps the last good
 /// checkpoint in `--out`.
