@@ -15,6 +15,7 @@ use vae_explorer::data::{DataSource, PreprocessingChoice};
 use vae_explorer::device::DeviceChoice;
 use vae_explorer::image_shape::ImageShape;
 use vae_explorer::model::{Architecture, ConvLayout, ReconstructionLoss, ScaleFit, VaeConfig};
+use vae_explorer::training::LossChoice;
 
 use crate::support::{info_for, run_until};
 
@@ -139,7 +140,7 @@ fn a_colour_folder_trains_in_the_window_and_every_class_shows_in_colour() {
     assert_eq!(model.image_shape(), ImageShape { channels: 3, height: SIDE, width: SIDE });
     assert_eq!(model.info.training.model.conv_layout, ConvLayout::Scaled, "trained with the layout chosen");
     // The loss chooser left on auto: colour pictures train the calibrated decoder.
-    assert_eq!(app.settings().loss_choice, vae_explorer::training::LossChoice::Auto);
+    assert_eq!(app.settings().loss_choice, LossChoice::Auto);
     let training = &model.info.training;
     assert_eq!((training.loss, training.scale_fit), (ReconstructionLoss::Mse, ScaleFit::Learned));
     let dataset = state.dataset.as_ref().expect("the dataset");
@@ -271,4 +272,29 @@ fn a_folder_opened_under_a_model_of_another_shape_is_guidance_and_no_old_view_st
     for class in CLASSES {
         assert!(harness.query_by_label(class).is_some(), "the legend names {class}");
     }
+}
+
+#[test]
+fn the_loss_chooser_starts_on_auto_and_a_chosen_loss_shows_its_scale() {
+    let autosave = tempfile::tempdir().expect("temp dir");
+    let mut harness = harness_with(Settings { device: DeviceChoice::Cpu, ..Settings::default() }, autosave.path());
+    let auto_note = "grey pictures: bce · colour: mse, σ learned";
+    assert_eq!(harness.state().settings().loss_choice, LossChoice::Auto);
+    assert!(harness.query_by_label(auto_note).is_some(), "auto says what it picks");
+    assert!(harness.query_by_label("learned").is_none(), "auto has no scale to set");
+
+    choose(&mut harness, "reconstruction loss", "mse");
+    let settings = harness.state().settings();
+    assert_eq!(settings.loss_choice, LossChoice::Chosen(ReconstructionLoss::Mse));
+    assert_eq!(settings.training.loss, ReconstructionLoss::Mse);
+    assert!(harness.query_by_label(auto_note).is_none());
+    assert!(harness.query_by_label("learned").is_some(), "mse offers its σ, fixed or learned");
+
+    // Back to auto: the popup's entry is the last "auto" drawn (the device chooser shows one too).
+    harness.get_by_role_and_label(Role::ComboBox, "reconstruction loss").click();
+    harness.run_steps(2);
+    harness.get_all_by_label("auto").last().expect("the popup's auto").click();
+    harness.run_steps(2);
+    assert_eq!(harness.state().settings().loss_choice, LossChoice::Auto);
+    assert!(harness.query_by_label(auto_note).is_some());
 }
