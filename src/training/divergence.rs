@@ -51,7 +51,7 @@ impl Diverged {
         if let Some(value) = non_finite_value(parts) {
             return Some(Self::new(config, epoch, step, what, value));
         }
-        let (value, limit_nats) = limit?.exceeded(parts)?;
+        let (value, limit_nats) = limit?.exceeded(parts, config.beta)?;
         Some(Self { limit_nats: Some(limit_nats), ..Self::new(config, epoch, step, what, value) })
     }
 }
@@ -63,8 +63,11 @@ fn explosion_note(limit_nats: Option<f64>) -> String {
 }
 
 /// How high a finite loss may rise: [`EXPLOSION_FACTOR`] times where the run started (the first step's
-/// training −ELBO of a fresh run; the first epoch's −ELBO of a resumed model). Past it, the −ELBO or
-/// the KL term alone count as a divergence, exactly as NaN does.
+/// training −ELBO of a fresh run; the first epoch's −ELBO of a resumed model). Past it, the objective
+/// (reconstruction + β·KL, the −ELBO at β = 1) or the β-weighted KL term alone count as a
+/// divergence, exactly as NaN does. The KL is weighed by β as training weighs it: under a small β
+/// (the reference recipe's 0.02) the KL grows large by design, and only an objective that grows
+/// is a run going wrong.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct ExplosionLimit {
     /// The −ELBO the run started at, in nats per image.
@@ -72,24 +75,27 @@ pub struct ExplosionLimit {
 }
 
 impl ExplosionLimit {
-    /// The highest −ELBO (in nats) still accepted: the start plus `EXPLOSION_FACTOR − 1` times its
-    /// size (at least 1 nat), which is `EXPLOSION_FACTOR ×` the start for a positive start.
+    /// The highest objective (in nats) still accepted: the start plus `EXPLOSION_FACTOR − 1` times
+    /// its size (at least 1 nat), which is `EXPLOSION_FACTOR ×` the start for a positive start.
     pub fn neg_elbo_limit_nats(&self) -> f64 {
         self.start_nats + (EXPLOSION_FACTOR - 1.0) * self.start_nats.abs().max(1.0)
     }
 
-    /// The highest KL term (in nats) still accepted: `EXPLOSION_FACTOR ×` the start's size (at least 1 nat).
+    /// The highest β-weighted KL term (in nats) still accepted: `EXPLOSION_FACTOR ×` the start's
+    /// size (at least 1 nat).
     pub fn kl_limit_nats(&self) -> f64 {
         EXPLOSION_FACTOR * self.start_nats.abs().max(1.0)
     }
 
-    /// The value that passed its limit and that limit, or `None` when `parts` stays below both.
-    pub fn exceeded(&self, parts: &LossParts) -> Option<(f64, f64)> {
-        let neg_elbo = parts.neg_elbo_nats();
-        if neg_elbo > self.neg_elbo_limit_nats() {
-            return Some((neg_elbo, self.neg_elbo_limit_nats()));
+    /// The value that passed its limit and that limit, or `None` when `parts` stays below both:
+    /// the objective reconstruction + `beta`·KL, then `beta`·KL alone.
+    pub fn exceeded(&self, parts: &LossParts, beta: f64) -> Option<(f64, f64)> {
+        let weighted_kl = beta * parts.kl_nats;
+        let objective = parts.reconstruction_nats + weighted_kl;
+        if objective > self.neg_elbo_limit_nats() {
+            return Some((objective, self.neg_elbo_limit_nats()));
         }
-        (parts.kl_nats > self.kl_limit_nats()).then(|| (parts.kl_nats, self.kl_limit_nats()))
+        (weighted_kl > self.kl_limit_nats()).then(|| (weighted_kl, self.kl_limit_nats()))
     }
 }
 
@@ -125,12 +131,27 @@ mod tests {
         let message = diverged.to_string();
         assert!(message.contains("became 312394 nats, past 5430.0 (10× where the run started)"), "{message}");
         let kl_only = LossParts { reconstruction_nats: -6000.0, kl_nats: 6000.0 };
-        assert!(limit.exceeded(&kl_only).is_some(), "the KL alone passed its bound");
+        assert!(limit.exceeded(&kl_only, 1.0).is_some(), "the KL alone passed its bound");
         let negative_start = ExplosionLimit { start_nats: -100.0 };
         assert_eq!(negative_start.neg_elbo_limit_nats(), 800.0);
         let nan = LossParts { reconstruction_nats: f64::NAN, kl_nats: 1.0 };
         let diverged = Diverged::of_loss(&config, (2, None), "the held-out loss", &nan, None).expect("NaN");
         assert!(diverged.value.is_nan() && diverged.limit_nats.is_none());
+    }
+
+    #[test]
+    fn under_a_small_beta_the_kl_counts_as_training_weighs_it() {
+        // The reference recipe's β = 0.02: a KL of 100,000 nats weighs 2,000 in the objective.
+        let limit = ExplosionLimit { start_nats: 40_000.0 };
+        let large_kl = LossParts { reconstruction_nats: 5_000.0, kl_nats: 100_000.0 };
+        assert_eq!(limit.exceeded(&large_kl, 0.02), None, "a small β lets the KL grow");
+        let at_beta_one = LossParts { reconstruction_nats: 5_000.0, kl_nats: 500_000.0 };
+        assert_eq!(limit.exceeded(&at_beta_one, 1.0), Some((505_000.0, 400_000.0)), "β = 1: the −ELBO");
+        let exploded = LossParts { reconstruction_nats: 5_000.0, kl_nats: 30_000_000.0 };
+        let (value, bound) = limit.exceeded(&exploded, 0.02).expect("an objective that exploded");
+        assert_eq!((value, bound), (605_000.0, 400_000.0));
+        let config = TrainingConfig { beta: 0.02, ..TrainingConfig::default() };
+        assert_eq!(Diverged::of_loss(&config, (1, Some(9)), "the training loss", &large_kl, Some(&limit)), None);
     }
 
     #[test]
