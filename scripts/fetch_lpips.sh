@@ -14,6 +14,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 dest="${1:-assets/lpips}"
 version="0.0.2"
+sha256="b356b382f96010f77d085ee8343ecd9fd322d0a56e8de2b2d0549fafcad8b9ee"
+if [ -f "$dest/alex_shift_tolerant.pth" ] && echo "$sha256  $dest/alex_shift_tolerant.pth" | sha256sum --check --quiet; then
+  echo "LPIPS weights already in $dest/alex_shift_tolerant.pth"
+  exit 0
+fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
@@ -34,4 +39,4 @@ with zipfile.ZipFile(wheel) as archive:
             target.write(source.read())
 print(f"LPIPS weights in {dest}/alex_shift_tolerant.pth")
 PY
-echo "b356b382f96010f77d085ee8343ecd9fd322d0a56e8de2b2d0549fafcad8b9ee  $dest/alex_shift_tolerant.pth" | sha256sum --check --quiet
+echo "$sha256  $dest/alex_shift_tolerant.pth" | sha256sum --check --quiet
