@@ -14,9 +14,12 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use burn::prelude::Device;
+
 use crate::data::DataSource;
 use crate::device::{DeviceChoice, DeviceInfo, DevicePicker};
 use crate::inference::ModelSnapshot;
+use crate::lpips::Lpips;
 use crate::training::{EpochReport, StepReport, Trainer, TrainingConfig};
 
 mod observer;
@@ -235,6 +238,10 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
             return;
         }
     };
+    // LPIPS is measured at every epoch end when its weights are there; without them the Runs
+    // panel shows no LPIPS for this run.
+    let lpips = Lpips::check_shape(dataset.train.shape()).and_then(|()| Lpips::load(None, &Device::flex()));
+    trainer.set_lpips(lpips.ok());
     let batch_size = trainer.config().batch_size.min(dataset.train.len());
     events.send(Event::Started {
         device: device_info,

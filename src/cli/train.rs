@@ -9,10 +9,14 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
+use super::lpips_metric::lpips_for_metric;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
-use crate::training::{Control, EpochReport, QualityReport, StepReport, Trainer, TrainingObserver, heldout_quality};
+use crate::training::{
+    Control, EpochReport, LPIPS_IMAGES, QualityReport, StepReport, Trainer, TrainingObserver, heldout_lpips_of_first,
+    heldout_quality,
+};
 
 /// What `metrics.json` holds.
 #[derive(Debug, Serialize)]
@@ -44,6 +48,9 @@ struct FinalMetrics {
     heldout_psnr_db: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     heldout_ssim: Option<f64>,
+    /// Mean LPIPS of the first held-out images; null without the weights (written, so that its
+    /// absence is seen).
+    heldout_lpips: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     active_units: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,6 +93,8 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         None => Trainer::new(config, Arc::clone(&dataset), &device),
     }
     .map_err(anyhow::Error::msg)?;
+    let lpips = lpips_for_metric(args.model.recipe.lpips_weights.as_deref(), dataset.train.shape());
+    trainer.set_lpips(lpips.clone());
     let mut observer = ConsoleObserver::new(&args.out, trainer.checkpoint_info());
     let outcome = trainer.run(&mut observer);
     observer.progress.finish_and_clear();
@@ -102,7 +111,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     };
     match outcome {
         Ok(_) => {
-            let quality = heldout_quality(&trainer.model().valid(), &dataset.heldout);
+            let mut quality = heldout_quality(&trainer.model().valid(), &dataset.heldout);
+            quality.lpips = lpips.and_then(|lpips| {
+                heldout_lpips_of_first(&trainer.model().valid(), &dataset.heldout, &lpips, LPIPS_IMAGES).ok().flatten()
+            });
             let Some(metrics) = run.metrics(trainer.history(), Some(quality)) else {
                 bail!("training ended before its first epoch")
             };
@@ -162,6 +174,7 @@ impl<'a> RunSummary<'a> {
                 heldout_mse: quality.as_ref().map(|quality| quality.mse),
                 heldout_psnr_db: quality.as_ref().map(|quality| quality.psnr_db),
                 heldout_ssim: quality.as_ref().and_then(|quality| quality.ssim),
+                heldout_lpips: quality.as_ref().and_then(|quality| quality.lpips),
                 active_units: quality.as_ref().map(|quality| quality.active_units),
                 kl_per_dim: quality.map(|quality| quality.kl_per_dim_nats),
             },
@@ -234,7 +247,8 @@ impl TrainingObserver for ConsoleObserver {
         );
         let quality = report.quality.map(|quality| {
             let ssim = quality.ssim.map_or_else(|| "n/a".to_string(), |ssim| format!("{ssim:.3}"));
-            format!("  PSNR {:.2} dB, SSIM {ssim}, {} active", quality.psnr_db, quality.active_units)
+            let lpips = quality.lpips.map(|lpips| format!(", LPIPS {lpips:.3}")).unwrap_or_default();
+            format!("  PSNR {:.2} dB, SSIM {ssim}{lpips}, {} active", quality.psnr_db, quality.active_units)
         });
         let line = format!("{line}{}", quality.unwrap_or_default());
         self.progress.suspend(|| println!("{line}"));

@@ -51,6 +51,11 @@ pub struct RecipeArgs {
     /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
+    /// The LPIPS weights file (alex_shift_tolerant.pth, fetched by scripts/fetch_lpips.sh); by
+    /// default $VAE_EXPLORER_LPIPS, else the user data folder's lpips/, else the checkout's
+    /// assets/lpips/. Without it LPIPS is not measured.
+    #[arg(long, value_name = "FILE")]
+    pub lpips_weights: Option<PathBuf>,
 }
 
 /// The conv architecture's width and depth (ignored by the MLP).

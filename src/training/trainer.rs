@@ -11,11 +11,13 @@ use rand::seq::SliceRandom;
 use super::adam::Adam;
 use super::divergence::ExplosionLimit;
 use super::evaluate::evaluate;
+use super::heldout_lpips::{LPIPS_IMAGES, heldout_lpips_of_first};
 use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
 use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
+use crate::lpips::Lpips;
 use crate::model::Vae;
 
 /// Held-out images whose quality (MSE, PSNR, SSIM, active units, KL per dimension) is measured
@@ -61,6 +63,8 @@ pub struct Trainer {
     /// Where the run started: a finite loss far above it is a divergence. From the model's first epoch
     /// (the larger of its training and held-out −ELBO) when resumed, else from this run's first step.
     explosion_limit: Option<ExplosionLimit>,
+    /// The LPIPS network measured at every epoch end (on the CPU device); `None`: not measured.
+    lpips: Option<Lpips>,
 }
 
 impl Trainer {
@@ -136,7 +140,13 @@ impl Trainer {
             history,
             kl_per_dim_nats,
             explosion_limit,
+            lpips: None,
         }
+    }
+
+    /// Measures LPIPS with `lpips` at every epoch end from now on (`None`: not measured).
+    pub fn set_lpips(&mut self, lpips: Option<Lpips>) {
+        self.lpips = lpips;
     }
 
     /// The description a checkpoint of the current state carries.
@@ -283,6 +293,10 @@ impl Trainer {
         let heldout = &self.dataset.heldout;
         let report = heldout_quality_of_first(&self.model().valid(), heldout, QUALITY_IMAGES_PER_EPOCH);
         let mut quality = report.epoch_quality(heldout.len().min(QUALITY_IMAGES_PER_EPOCH));
+        if let Some(lpips) = &self.lpips {
+            // A shape LPIPS does not take was refused before training began.
+            quality.lpips = heldout_lpips_of_first(&self.model().valid(), heldout, lpips, LPIPS_IMAGES).ok().flatten();
+        }
         quality.measure_secs = started.elapsed().as_secs_f64();
         let kl_is_finite = report.kl_per_dim_nats.iter().all(|nats| nats.is_finite());
         self.kl_per_dim_nats = if kl_is_finite { report.kl_per_dim_nats } else { Vec::new() };

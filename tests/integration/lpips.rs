@@ -162,3 +162,63 @@ fn a_fifo_is_refused_without_blocking() {
     let text = refused(&fifo);
     assert!(text.contains("not a regular file"), "{text}");
 }
+
+fn vae_explorer() -> std::process::Command {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vae-explorer"))
+}
+
+fn train_one_epoch(out: &Path, extra: &[&str]) -> (std::process::Output, serde_json::Value) {
+    let output = vae_explorer()
+        .args(["train", "--epochs", "1", "--device", "cpu"])
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run the binary");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let metrics =
+        serde_json::from_slice(&std::fs::read(out.join("metrics.json")).expect("metrics.json")).expect("json");
+    (output, metrics)
+}
+
+#[test]
+fn train_and_eval_record_lpips_when_the_weights_are_there() {
+    let Some(path) = real_weights() else { return };
+    let out = tempfile::tempdir().expect("temp dir");
+    let weights = path.to_str().expect("utf-8 path");
+    let (output, metrics) = train_one_epoch(out.path(), &["--lpips-weights", weights]);
+    let final_lpips = metrics["final"]["heldout_lpips"].as_f64().expect("a number");
+    let epoch_lpips = metrics["epochs"][0]["quality"]["lpips"].as_f64().expect("a number");
+    assert!(final_lpips > 0.0 && final_lpips < 1.0 && (final_lpips - epoch_lpips).abs() < 1e-9, "{metrics}");
+    assert!(String::from_utf8_lossy(&output.stdout).contains("LPIPS"), "{}", String::from_utf8_lossy(&output.stdout));
+    let eval = vae_explorer()
+        .args(["eval", "--lpips-weights", weights, "--model"])
+        .arg(out.path())
+        .output()
+        .expect("run the binary");
+    let stdout = String::from_utf8_lossy(&eval.stdout);
+    assert!(stdout.contains(&format!("LPIPS: {final_lpips:.4} (first 256 images)")), "{stdout}");
+}
+
+#[test]
+fn without_the_weights_train_and_eval_go_on_and_say_how_to_get_them() {
+    let out = tempfile::tempdir().expect("temp dir");
+    let missing = out.path().join("nowhere.pth");
+    let missing = missing.to_str().expect("utf-8 path");
+    let train_out = out.path().join("run");
+    let (output, metrics) = train_one_epoch(&train_out, &["--lpips-weights", missing]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let notes: Vec<&str> = stderr.lines().filter(|line| line.contains("LPIPS not measured")).collect();
+    assert_eq!(notes.len(), 1, "{stderr}");
+    assert!(notes[0].contains("scripts/fetch_lpips.sh"), "{stderr}");
+    assert!(metrics["final"]["heldout_lpips"].is_null(), "{metrics}");
+    assert!(metrics["epochs"][0]["quality"].get("lpips").is_none(), "{metrics}");
+    let eval = vae_explorer()
+        .args(["eval", "--lpips-weights", missing, "--model"])
+        .arg(&train_out)
+        .output()
+        .expect("run the binary");
+    assert!(eval.status.success());
+    assert!(String::from_utf8_lossy(&eval.stdout).contains("LPIPS: n/a"));
+    assert!(String::from_utf8_lossy(&eval.stderr).contains("scripts/fetch_lpips.sh"));
+}
