@@ -240,8 +240,20 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
     };
     // LPIPS is measured at every epoch end when its weights are there; without them the Runs
     // panel shows no LPIPS for this run.
+    // A perceptual weight needs it: the run is refused with the line saying how to get it.
     let lpips = Lpips::check_shape(dataset.train.shape()).and_then(|()| Lpips::load(None, &Device::flex()));
-    trainer.set_lpips(lpips.ok());
+    let lpips = match lpips {
+        Ok(lpips) => Some(lpips),
+        Err(error) if trainer.config().perceptual_weight > 0.0 => {
+            events.send(Event::Failed(format!("the perceptual weight needs LPIPS: {error}")));
+            return;
+        }
+        Err(_) => None,
+    };
+    if let Err(error) = trainer.set_lpips(lpips) {
+        events.send(Event::Failed(error));
+        return;
+    }
     let batch_size = trainer.config().batch_size.min(dataset.train.len());
     events.send(Event::Started {
         device: device_info,

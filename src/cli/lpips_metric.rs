@@ -1,5 +1,6 @@
 //! The LPIPS network a command measures with, when its weights are there: without them (or for
-//! images LPIPS does not take) the metric is left out with one line saying why, never an error.
+//! images LPIPS does not take) the metric is left out with one line saying why, never an error;
+//! a run with a perceptual weight needs it, and is refused in one line without it.
 
 use std::path::Path;
 
@@ -19,4 +20,20 @@ pub fn lpips_for_metric(explicit: Option<&Path>, shape: ImageShape) -> Option<Lp
             None
         }
     }
+}
+
+/// The LPIPS network of a run whose perceptual weight is `perceptual_weight`: required above 0
+/// (`Err`: the line to show), else as [`lpips_for_metric`].
+pub fn lpips_for_training(
+    explicit: Option<&Path>,
+    shape: ImageShape,
+    perceptual_weight: f64,
+) -> Result<Option<Lpips>, String> {
+    if perceptual_weight <= 0.0 {
+        return Ok(lpips_for_metric(explicit, shape));
+    }
+    Lpips::check_shape(shape)
+        .and_then(|()| Lpips::load(explicit, &Device::flex()))
+        .map(Some)
+        .map_err(|error| format!("--perceptual-weight needs LPIPS: {error}"))
 }

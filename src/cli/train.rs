@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
-use super::lpips_metric::lpips_for_metric;
+use super::lpips_metric::lpips_for_training;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
@@ -66,6 +66,11 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     let started = std::time::Instant::now();
     let mut config = args.training_config();
     config.validate().map_err(anyhow::Error::msg)?;
+    if config.perceptual_weight > 0.0 && args.resume.is_none() {
+        // Refused before any data is read.
+        crate::lpips::locate(args.model.recipe.lpips_weights.as_deref())
+            .map_err(|error| anyhow::anyhow!("--perceptual-weight needs LPIPS: {error}"))?;
+    }
     let (target, _out_lock) =
         checkpoint::claim_save_target(&args.out, "train").context("cannot save into the --out folder")?;
     let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
@@ -93,8 +98,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         None => Trainer::new(config, Arc::clone(&dataset), &device),
     }
     .map_err(anyhow::Error::msg)?;
-    let lpips = lpips_for_metric(args.model.recipe.lpips_weights.as_deref(), dataset.train.shape());
-    trainer.set_lpips(lpips.clone());
+    let weights = args.model.recipe.lpips_weights.as_deref();
+    let lpips = lpips_for_training(weights, dataset.train.shape(), trainer.config().perceptual_weight)
+        .map_err(anyhow::Error::msg)?;
+    trainer.set_lpips(lpips.clone()).map_err(anyhow::Error::msg)?;
     let mut observer = ConsoleObserver::new(&args.out, trainer.checkpoint_info());
     let outcome = trainer.run(&mut observer);
     observer.progress.finish_and_clear();

@@ -158,6 +158,39 @@ mod tests {
     }
 
     #[test]
+    fn the_gradient_through_the_frozen_network_matches_finite_differences() {
+        let plain = device();
+        let autodiff = plain.clone().autodiff();
+        let network = LpipsNetworkConfig::new().init(&plain).fork(&autodiff).no_grad();
+        let dims = [1, 3, 24, 24];
+        let values = |seed: usize| -> Vec<f32> {
+            (0..3 * 24 * 24).map(|i| (((i * 7919 + seed * 104_729) % 1000) as f32 / 1000.0) * 0.8 + 0.1).collect()
+        };
+        let (a, b) = (values(1), values(2));
+        let distance = |b: &[f32]| -> f64 {
+            let a = Tensor::<4>::from_data(TensorData::new(a.clone(), dims), &autodiff);
+            let b = Tensor::<4>::from_data(TensorData::new(b.to_vec(), dims), &autodiff);
+            f64::from(network.distance(a, b).into_scalar::<f32>())
+        };
+        let a_tensor = Tensor::<4>::from_data(TensorData::new(a.clone(), dims), &autodiff);
+        let b_tensor = Tensor::<4>::from_data(TensorData::new(b.clone(), dims), &autodiff).require_grad();
+        let gradients = network.distance(a_tensor, b_tensor.clone()).sum().backward();
+        let gradient: Vec<f32> =
+            b_tensor.grad(&gradients).expect("a gradient").into_data().try_to_vec::<f32>().expect("f32");
+        let step = 1e-2;
+        for index in [0, 100, 600, 1000, 1500] {
+            let (mut up, mut down) = (b.clone(), b.clone());
+            up[index] += step;
+            down[index] -= step;
+            let numeric = (distance(&up) - distance(&down)) / (2.0 * f64::from(step));
+            let analytic = f64::from(gradient[index]);
+            let tolerance = 0.05 * numeric.abs().max(analytic.abs()) + 1e-5;
+            assert!((numeric - analytic).abs() <= tolerance, "pixel {index}: {analytic} vs {numeric}");
+        }
+        assert!(gradient.iter().all(|g| g.is_finite()));
+    }
+
+    #[test]
     fn identical_images_are_at_distance_zero_and_different_ones_are_not() {
         let network = LpipsNetworkConfig::new().init(&device());
         let a = Tensor::<4>::random([2, 3, 24, 24], burn::tensor::Distribution::Uniform(0.0, 1.0), &device());

@@ -11,6 +11,7 @@ mod importance_weighted;
 pub mod limits;
 mod memory_estimate;
 mod metrics;
+mod perceptual_term;
 mod plain_elbo;
 mod schedule;
 mod sharded_step;
@@ -24,6 +25,7 @@ pub use heldout_quality::{QualityReport, heldout_quality, heldout_quality_of_fir
 pub use importance_weighted::importance_weighted_nll_nats;
 pub use memory_estimate::{check_training_memory, training_bytes};
 pub use metrics::{EpochQuality, EpochReport, LossAccumulator, LossParts, StepReport};
+pub use perceptual_term::PerceptualTerm;
 pub use plain_elbo::neg_elbo_of;
 pub use schedule::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS};
 pub use trainer::{Control, QUALITY_IMAGES_PER_EPOCH, Trainer, TrainingObserver};

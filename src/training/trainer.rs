@@ -14,7 +14,7 @@ use super::evaluate::evaluate;
 use super::heldout_lpips::{LPIPS_IMAGES, heldout_lpips_of_first};
 use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
-use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, StepReport, TrainingConfig};
+use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, PerceptualTerm, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
 use crate::lpips::Lpips;
@@ -65,6 +65,8 @@ pub struct Trainer {
     explosion_limit: Option<ExplosionLimit>,
     /// The LPIPS network measured at every epoch end (on the CPU device); `None`: not measured.
     lpips: Option<Lpips>,
+    /// The LPIPS term of the objective, on the training device (with a perceptual weight above 0).
+    perceptual: Option<PerceptualTerm>,
 }
 
 impl Trainer {
@@ -141,12 +143,30 @@ impl Trainer {
             kl_per_dim_nats,
             explosion_limit,
             lpips: None,
+            perceptual: None,
         }
     }
 
-    /// Measures LPIPS with `lpips` at every epoch end from now on (`None`: not measured).
-    pub fn set_lpips(&mut self, lpips: Option<Lpips>) {
+    /// Measures LPIPS with `lpips` at every epoch end from now on (`None`: not measured), and
+    /// trains with its term when the configuration's perceptual weight is above 0, which needs it:
+    /// `Err` with the one line to show when it is missing.
+    pub fn set_lpips(&mut self, lpips: Option<Lpips>) -> Result<(), String> {
+        let weight = self.config.perceptual_weight;
+        self.perceptual = match (&lpips, weight > 0.0) {
+            (_, false) => None,
+            (Some(lpips), true) => {
+                let shape = self.config.model.image_shape();
+                Lpips::check_shape(shape).map_err(|error| format!("the perceptual weight needs LPIPS: {error}"))?;
+                Some(PerceptualTerm::new(lpips.network(), weight, shape, &self.device))
+            }
+            (None, true) => {
+                return Err(format!(
+                    "the perceptual weight {weight} needs the LPIPS weights: run scripts/fetch_lpips.sh"
+                ));
+            }
+        };
         self.lpips = lpips;
+        Ok(())
     }
 
     /// The description a checkpoint of the current state carries.
@@ -230,6 +250,7 @@ impl Trainer {
                 loss: self.config.likelihood(),
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
                 keep_weight_factors: self.optimizer.takes_weight_factors(),
+                perceptual: self.perceptual.clone(),
             };
             let BatchGradients { gradients, loss } = step.gradients(self.model(), train, batch, &self.device);
             let place = (epoch, Some(index + 1));

@@ -222,3 +222,83 @@ fn without_the_weights_train_and_eval_go_on_and_say_how_to_get_them() {
     assert!(String::from_utf8_lossy(&eval.stdout).contains("LPIPS: n/a"));
     assert!(String::from_utf8_lossy(&eval.stderr).contains("scripts/fetch_lpips.sh"));
 }
+
+/// A folder of IDX files: 64 training and 16 held-out grey images of `side × side`.
+fn idx_folder(side: u32) -> tempfile::TempDir {
+    use crate::support::{write_images, write_labels};
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_images(&dir.path().join("train-images-idx3-ubyte"), 64, side, false);
+    write_labels(&dir.path().join("train-labels-idx1-ubyte"), 64, false);
+    write_images(&dir.path().join("t10k-images-idx3-ubyte"), 16, side, false);
+    write_labels(&dir.path().join("t10k-labels-idx1-ubyte"), 16, false);
+    dir
+}
+
+fn train_with(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
+    vae_explorer()
+        .args(["train", "--epochs", "1", "--device", "cpu", "--batch-size", "16", "--data"])
+        .arg(data)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run the binary")
+}
+
+#[test]
+fn a_perceptual_weight_trains_through_lpips_and_is_stored_with_the_model() {
+    let Some(path) = real_weights() else { return };
+    let data = idx_folder(24);
+    let out = tempfile::tempdir().expect("temp dir");
+    let weights = path.to_str().expect("utf-8 path");
+    let output = train_with(data.path(), out.path(), &["--perceptual-weight", "0.5", "--lpips-weights", weights]);
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let (_model, info) = vae_explorer::checkpoint::load(out.path(), &Device::flex()).expect("a loadable checkpoint");
+    assert_eq!(info.training.perceptual_weight, 0.5);
+    let metrics: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("metrics.json")).expect("metrics.json")).expect("json");
+    assert!(metrics["final"]["heldout_lpips"].as_f64().is_some(), "{metrics}");
+}
+
+#[test]
+fn a_perceptual_weight_without_the_weights_is_refused_in_one_line_before_training() {
+    let data = idx_folder(24);
+    let out = tempfile::tempdir().expect("temp dir");
+    let missing = out.path().join("nowhere.pth");
+    let output = train_with(
+        data.path(),
+        &out.path().join("run"),
+        &["--perceptual-weight", "1", "--lpips-weights", missing.to_str().expect("utf-8")],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    let lines: Vec<&str> = stderr.lines().filter(|line| !line.trim().is_empty()).collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(lines[0].contains("--perceptual-weight needs LPIPS") && lines[0].contains("scripts/fetch_lpips.sh"));
+    assert!(!out.path().join("run").join("checkpoint.json").exists());
+}
+
+#[test]
+fn a_perceptual_weight_on_images_too_small_for_lpips_is_refused() {
+    let Some(path) = real_weights() else { return };
+    let data = idx_folder(12);
+    let out = tempfile::tempdir().expect("temp dir");
+    let weights = path.to_str().expect("utf-8 path");
+    let output = train_with(data.path(), out.path(), &["--perceptual-weight", "1", "--lpips-weights", weights]);
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("at least 21×21") && stderr.contains("12×12"), "{stderr}");
+}
+
+#[test]
+fn hostile_perceptual_weights_are_refused_in_one_line() {
+    let data = idx_folder(24);
+    for typed in ["nan", "-1", "1e300", "inf", "101", "heavy"] {
+        let out = tempfile::tempdir().expect("temp dir");
+        let output = train_with(data.path(), out.path(), &[&format!("--perceptual-weight={typed}")]);
+        assert!(!output.status.success(), "{typed} accepted");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(stderr.lines().filter(|line| !line.trim().is_empty()).count(), 1, "{typed}: {stderr}");
+        assert!(stderr.contains("perceptual"), "{typed}: {stderr}");
+    }
+}
