@@ -16,6 +16,7 @@ pub mod image_shape;
 pub mod inference;
 pub mod interop;
 pub mod latent;
+pub mod lpips;
 pub mod memory_budget;
 pub mod model;
 pub mod onnx_model;

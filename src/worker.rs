@@ -14,9 +14,12 @@ use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
+use burn::prelude::Device;
+
 use crate::data::DataSource;
 use crate::device::{DeviceChoice, DeviceInfo, DevicePicker};
 use crate::inference::ModelSnapshot;
+use crate::lpips::Lpips;
 use crate::training::{EpochReport, LossChoice, StepReport, Trainer, TrainingConfig};
 
 mod observer;
@@ -238,6 +241,22 @@ fn train(request: TrainRequest, devices: &mut DevicePicker, commands: &Receiver<
             return;
         }
     };
+    // LPIPS is measured at every epoch end when its weights are there; without them the Runs
+    // panel shows no LPIPS for this run.
+    // A perceptual weight needs it: the run is refused with the line saying how to get it.
+    let lpips = Lpips::check_shape(dataset.train.shape()).and_then(|()| Lpips::load(None, &Device::flex()));
+    let lpips = match lpips {
+        Ok(lpips) => Some(lpips),
+        Err(error) if trainer.config().perceptual_weight > 0.0 => {
+            events.send(Event::Failed(format!("the perceptual weight needs LPIPS: {error}")));
+            return;
+        }
+        Err(_) => None,
+    };
+    if let Err(error) = trainer.set_lpips(lpips) {
+        events.send(Event::Failed(error));
+        return;
+    }
     let batch_size = trainer.config().batch_size.min(dataset.train.len());
     events.send(Event::Started {
         device: device_info,

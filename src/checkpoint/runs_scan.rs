@@ -20,13 +20,15 @@ pub enum RunMetric {
     Psnr,
     /// Held-out SSIM.
     Ssim,
+    /// Held-out LPIPS (shift-tolerant AlexNet), when its weights were there.
+    Lpips,
     /// Active latent units.
     ActiveUnits,
 }
 
 impl RunMetric {
     /// Every metric, in the chooser's order.
-    pub const ALL: [Self; 4] = [Self::NegElbo, Self::Psnr, Self::Ssim, Self::ActiveUnits];
+    pub const ALL: [Self; 5] = [Self::NegElbo, Self::Psnr, Self::Ssim, Self::Lpips, Self::ActiveUnits];
 
     /// The metric's name, for the chooser and the axis.
     pub fn label(self) -> &'static str {
@@ -34,6 +36,7 @@ impl RunMetric {
             Self::NegElbo => "held-out −ELBO (nats)",
             Self::Psnr => "held-out PSNR (dB)",
             Self::Ssim => "held-out SSIM",
+            Self::Lpips => "held-out LPIPS",
             Self::ActiveUnits => "active units",
         }
     }
@@ -44,6 +47,7 @@ impl RunMetric {
             Self::NegElbo => Some(report.heldout.neg_elbo_nats()),
             Self::Psnr => report.quality.map(|quality| quality.psnr_db),
             Self::Ssim => report.quality.and_then(|quality| quality.ssim),
+            Self::Lpips => report.quality.and_then(|quality| quality.lpips),
             Self::ActiveUnits => report.quality.map(|quality| quality.active_units as f64),
         }
     }

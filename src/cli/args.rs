@@ -123,6 +123,9 @@ pub struct EvalArgs {
     /// Seed of the importance samples.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,
+    /// The LPIPS weights file (see `train --help`); without it LPIPS is not measured.
+    #[arg(long, value_name = "FILE")]
+    pub lpips_weights: Option<PathBuf>,
 }
 
 /// `vae-explorer split`.

@@ -4,8 +4,11 @@ use anyhow::{Result, bail};
 use burn::module::Module;
 
 use super::EvalArgs;
+use super::lpips_metric::lpips_for_metric;
 use crate::quality::{COLLAPSED_KL_NATS, collapsed_dims, dims_by_kl};
-use crate::training::{evaluate, heldout_quality, importance_weighted_nll_nats, neg_elbo_of};
+use crate::training::{
+    LPIPS_IMAGES, evaluate, heldout_lpips_of_first, heldout_quality, importance_weighted_nll_nats, neg_elbo_of,
+};
 
 /// Largest number of importance samples per image `--iw-samples` accepts.
 pub const MAX_IW_SAMPLES: usize = 10_000;
@@ -55,7 +58,13 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     );
     let quality = heldout_quality(&snapshot.model, set);
     let ssim = quality.ssim.map_or_else(|| "n/a (images smaller than 11×11)".to_string(), |ssim| format!("{ssim:.4}"));
-    println!("MSE: {:.5}  PSNR: {:.2} dB  SSIM: {ssim}", quality.mse, quality.psnr_db);
+    let lpips = lpips_for_metric(args.lpips_weights.as_deref(), set.shape())
+        .and_then(|lpips| heldout_lpips_of_first(&snapshot.model, set, &lpips, LPIPS_IMAGES).ok().flatten())
+        .map_or_else(
+            || "n/a".to_string(),
+            |lpips| format!("{lpips:.4} (first {} images)", set.len().min(LPIPS_IMAGES)),
+        );
+    println!("MSE: {:.5}  PSNR: {:.2} dB  SSIM: {ssim}  LPIPS: {lpips}", quality.mse, quality.psnr_db);
     println!("active units: {} of {}", quality.active_units, quality.kl_per_dim_nats.len());
     let kl: Vec<String> =
         quality.kl_per_dim_nats.iter().enumerate().map(|(dim, nats)| format!("z{dim} {nats:.3}")).collect();

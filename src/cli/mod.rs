@@ -9,6 +9,7 @@ mod export;
 mod export_model;
 mod import;
 mod inspect;
+mod lpips_metric;
 mod panic_guard;
 mod parse_error;
 mod source_args;

@@ -9,11 +9,13 @@ use indicatif::{ProgressBar, ProgressStyle};
 use serde::Serialize;
 
 use super::TrainArgs;
+use super::lpips_metric::lpips_for_training;
 use crate::checkpoint::{self, CheckpointError, CheckpointInfo, SaveTarget};
 use crate::device::DevicePicker;
 use crate::model::Vae;
 use crate::training::{
-    Control, EpochReport, LossChoice, QualityReport, StepReport, Trainer, TrainingConfig, TrainingObserver,
+    Control, EpochReport, LPIPS_IMAGES, LossChoice, QualityReport, StepReport, Trainer, TrainingConfig,
+    TrainingObserver, heldout_lpips_of_first,
     heldout_quality,
 };
 
@@ -47,6 +49,9 @@ struct FinalMetrics {
     heldout_psnr_db: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     heldout_ssim: Option<f64>,
+    /// Mean LPIPS of the first held-out images; null without the weights (written, so that its
+    /// absence is seen).
+    heldout_lpips: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     active_units: Option<usize>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -76,6 +81,11 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     // permissive reading for --loss auto), and again below with the data's own channels.
     let channels = args.input.declared_channels();
     validate_for(args, &args.training_config(channels.unwrap_or(3)), channels.unwrap_or(3))?;
+    if args.model.recipe.perceptual_weight > 0.0 && args.resume.is_none() {
+        // Refused before any data is read.
+        crate::lpips::locate(args.model.recipe.lpips_weights.as_deref())
+            .map_err(|error| anyhow::anyhow!("--perceptual-weight needs LPIPS: {error}"))?;
+    }
     let (target, _out_lock) =
         checkpoint::claim_save_target(&args.out, "train").context("cannot save into the --out folder")?;
     let resumed = args.resume.as_deref().and_then(|dir| checkpoint::read_info(dir).ok());
@@ -113,6 +123,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
         None => Trainer::new(config, Arc::clone(&dataset), &device),
     }
     .map_err(anyhow::Error::msg)?;
+    let weights = args.model.recipe.lpips_weights.as_deref();
+    let lpips = lpips_for_training(weights, dataset.train.shape(), trainer.config().perceptual_weight)
+        .map_err(anyhow::Error::msg)?;
+    trainer.set_lpips(lpips.clone()).map_err(anyhow::Error::msg)?;
     let mut observer = ConsoleObserver::new(&args.out, trainer.checkpoint_info());
     let outcome = trainer.run(&mut observer);
     observer.progress.finish_and_clear();
@@ -129,7 +143,10 @@ pub fn run_train(args: &TrainArgs) -> Result<()> {
     };
     match outcome {
         Ok(_) => {
-            let quality = heldout_quality(&trainer.model().valid(), &dataset.heldout);
+            let mut quality = heldout_quality(&trainer.model().valid(), &dataset.heldout);
+            quality.lpips = lpips.and_then(|lpips| {
+                heldout_lpips_of_first(&trainer.model().valid(), &dataset.heldout, &lpips, LPIPS_IMAGES).ok().flatten()
+            });
             let Some(metrics) = run.metrics(trainer.history(), Some(quality)) else {
                 bail!("training ended before its first epoch")
             };
@@ -189,6 +206,7 @@ impl<'a> RunSummary<'a> {
                 heldout_mse: quality.as_ref().map(|quality| quality.mse),
                 heldout_psnr_db: quality.as_ref().map(|quality| quality.psnr_db),
                 heldout_ssim: quality.as_ref().and_then(|quality| quality.ssim),
+                heldout_lpips: quality.as_ref().and_then(|quality| quality.lpips),
                 active_units: quality.as_ref().map(|quality| quality.active_units),
                 kl_per_dim: quality.map(|quality| quality.kl_per_dim_nats),
             },
@@ -261,7 +279,8 @@ impl TrainingObserver for ConsoleObserver {
         );
         let quality = report.quality.map(|quality| {
             let ssim = quality.ssim.map_or_else(|| "n/a".to_string(), |ssim| format!("{ssim:.3}"));
-            format!("  PSNR {:.2} dB, SSIM {ssim}, {} active", quality.psnr_db, quality.active_units)
+            let lpips = quality.lpips.map(|lpips| format!(", LPIPS {lpips:.3}")).unwrap_or_default();
+            format!("  PSNR {:.2} dB, SSIM {ssim}{lpips}, {} active", quality.psnr_db, quality.active_units)
         });
         let line = format!("{line}{}", quality.unwrap_or_default());
         self.progress.suspend(|| println!("{line}"));

@@ -51,6 +51,17 @@ pub struct RecipeArgs {
     /// Where to train: auto picks a hardware GPU when there is one, else the CPU.
     #[arg(long, value_enum, default_value_t = DeviceChoice::Auto)]
     pub device: DeviceChoice,
+    /// The LPIPS weights file (alex_shift_tolerant.pth, fetched by scripts/fetch_lpips.sh); by
+    /// default $VAE_EXPLORER_LPIPS, else the user data folder's lpips/, else the checkout's
+    /// assets/lpips/. Without it LPIPS is not measured.
+    #[arg(long, value_name = "FILE")]
+    pub lpips_weights: Option<PathBuf>,
+    /// Weight W of the LPIPS term added to each image's reconstruction loss: W · LPIPS(x, x̂) ·
+    /// values per image (as latent diffusion's autoencoders add it to every pixel's error), 0 to
+    /// 100; 0: none. Needs the LPIPS weights (scripts/fetch_lpips.sh). Reference recipe:
+    /// --loss l1 --perceptual-weight 1 --beta 0.02.
+    #[arg(long, default_value_t = 0.0)]
+    pub perceptual_weight: f64,
 }
 
 /// The conv architecture's width and depth (ignored by the MLP).
@@ -174,6 +185,7 @@ impl ModelArgs {
                 .apply(VaeConfig::new().with_architecture(self.architecture).with_latent_dim(self.latent_dim)),
             loss,
             beta,
+            perceptual_weight: self.recipe.perceptual_weight,
             kl_warmup_epochs,
             learning_rate: self.recipe.learning_rate,
             lr_schedule: self.recipe.lr_schedule(),

@@ -12,10 +12,15 @@ impl Vae {
     /// One reduction per parameter on the model's own device and a one-value read-back each:
     /// cheap enough for every save, load and published snapshot.
     pub fn is_finite(&self) -> bool {
-        let mut check = FiniteCheck { all_finite: true };
-        self.visit(&mut check);
-        check.all_finite
+        all_weights_finite(self)
     }
+}
+
+/// True when every float parameter of `module` is finite (one reduction and read-back each).
+pub fn all_weights_finite<M: Module>(module: &M) -> bool {
+    let mut check = FiniteCheck { all_finite: true };
+    module.visit(&mut check);
+    check.all_finite
 }
 
 /// Visits float parameters until one holds a non-finite value.

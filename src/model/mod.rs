@@ -4,6 +4,7 @@
 mod config;
 mod conv;
 mod finite;
+pub use finite::all_weights_finite;
 mod gaussian;
 mod latent_model;
 mod loss;
@@ -19,5 +20,5 @@ pub use conv::{ConvPlan, MAX_STAGE_CHANNELS, Stage};
 pub use gaussian::DiagonalGaussian;
 pub use latent_model::LatentModel;
 pub use loss::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ScaleFit, reconstruction_loss};
-pub use ops::{DenseFactors, WeightGradientFactors};
+pub use ops::{DenseFactors, WeightGradientFactors, conv2d, conv2d_relu};
 pub use vae::{LossTerms, Vae};

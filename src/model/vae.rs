@@ -126,11 +126,22 @@ impl Vae {
     ///
     /// images: [batch, pixels] in [0, 1].
     pub fn loss_terms(&self, images: Tensor<2>, loss: Likelihood) -> LossTerms {
-        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample)
+        self.loss_terms_sampled(images, loss, DiagonalGaussian::sample).0
     }
 
     /// As [`Self::loss_terms`], with the reparameterisation noise given: [batch, latent] from N(0, I).
     pub fn loss_terms_with_noise(&self, images: Tensor<2>, noise: Tensor<2>, loss: Likelihood) -> LossTerms {
+        self.loss_terms_and_logits_with_noise(images, noise, loss).0
+    }
+
+    /// As [`Self::loss_terms_with_noise`], with the decoder's logits: [batch, pixels] (for a term
+    /// on the decoded image, such as the perceptual one).
+    pub fn loss_terms_and_logits_with_noise(
+        &self,
+        images: Tensor<2>,
+        noise: Tensor<2>,
+        loss: Likelihood,
+    ) -> (LossTerms, Tensor<2>) {
         self.loss_terms_sampled(images, loss, |posterior| posterior.sample_with(noise))
     }
 
@@ -139,10 +150,11 @@ impl Vae {
         images: Tensor<2>,
         loss: Likelihood,
         sample: impl FnOnce(&DiagonalGaussian) -> Tensor<2>,
-    ) -> LossTerms {
+    ) -> (LossTerms, Tensor<2>) {
         let posterior = self.encode(images.clone());
         let logits = self.decode_logits(sample(&posterior));
-        LossTerms { reconstruction: reconstruction_loss(loss, logits, images), kl: posterior.kl() }
+        let terms = LossTerms { reconstruction: reconstruction_loss(loss, logits.clone(), images), kl: posterior.kl() };
+        (terms, logits)
     }
 }
 

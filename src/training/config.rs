@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::LrSchedule;
-use super::limits::{BATCH_SIZE, BETA, EPOCHS, KL_WARMUP_EPOCHS};
+use super::limits::{BATCH_SIZE, BETA, EPOCHS, KL_WARMUP_EPOCHS, PERCEPTUAL_WEIGHT};
 use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, ScaleFit, VaeConfig};
 
 /// Most epochs a run may ask for (and a checkpoint may have done): the end of [`EPOCHS`].
@@ -34,6 +34,10 @@ pub struct TrainingConfig {
     pub scale_fit: ScaleFit,
     /// Weight of the KL term (β-VAE); 1 is the plain ELBO.
     pub beta: f64,
+    /// Weight W of the LPIPS term added to each image's reconstruction loss in the training
+    /// objective: W · LPIPS(x, x̂) · values per image (see `perceptual_term.rs`); 0: none.
+    /// Descriptions written before it existed read as 0, as those models were trained.
+    pub perceptual_weight: f64,
     /// Epochs over which β ramps up linearly from 0; 0 disables warm-up.
     pub kl_warmup_epochs: usize,
     /// Adam's learning rate (the peak of the schedule).
@@ -58,6 +62,7 @@ impl Default for TrainingConfig {
             likelihood_scale: DEFAULT_LIKELIHOOD_SCALE,
             scale_fit: ScaleFit::Fixed,
             beta: 1.0,
+            perceptual_weight: 0.0,
             kl_warmup_epochs: 0,
             // The default recipe (README, "Default recipe"): against a constant 1e-3 at batch 128
             // it ends 10 epochs on the bundled digits with a lower held-out −ELBO.
@@ -119,6 +124,13 @@ impl TrainingConfig {
         if !(self.beta.is_finite() && BETA.contains(&self.beta)) {
             let (low, high) = BETA.into_inner();
             return Err(format!("β must be a number from {low} to {high}, not {}", readable(self.beta)));
+        }
+        if !(self.perceptual_weight.is_finite() && PERCEPTUAL_WEIGHT.contains(&self.perceptual_weight)) {
+            let (low, high) = PERCEPTUAL_WEIGHT.into_inner();
+            return Err(format!(
+                "the perceptual weight must be a number from {low} to {high}, not {}",
+                readable(self.perceptual_weight)
+            ));
         }
         if !(self.learning_rate.is_finite() && self.learning_rate > 0.0 && self.learning_rate < 1.0) {
             return Err(format!("learning rate must be above 0 and below 1, not {}", readable(self.learning_rate)));
@@ -191,13 +203,16 @@ mod tests {
     #[test]
     fn every_number_is_checked_against_its_range() {
         let default = TrainingConfig::default;
-        let cases: [(TrainingConfig, &str); 15] = [
+        let cases: [(TrainingConfig, &str); 18] = [
             (TrainingConfig { likelihood_scale: 0.0, ..default() }, "likelihood scale"),
             (TrainingConfig { likelihood_scale: f64::NAN, ..default() }, "likelihood scale"),
             (TrainingConfig { likelihood_scale: 11.0, ..default() }, "likelihood scale"),
             (TrainingConfig { beta: f64::NAN, ..default() }, "β"),
             (TrainingConfig { beta: 1e300, ..default() }, "β"),
             (TrainingConfig { beta: -1.0, ..default() }, "β"),
+            (TrainingConfig { perceptual_weight: f64::NAN, ..default() }, "perceptual weight"),
+            (TrainingConfig { perceptual_weight: -0.5, ..default() }, "perceptual weight"),
+            (TrainingConfig { perceptual_weight: 1e300, ..default() }, "perceptual weight"),
             (TrainingConfig { learning_rate: f64::INFINITY, ..default() }, "learning rate"),
             (TrainingConfig { learning_rate: 0.0, ..default() }, "learning rate"),
             (TrainingConfig { learning_rate: 1.0, ..default() }, "learning rate"),
@@ -257,6 +272,7 @@ mod tests {
         let config: TrainingConfig = serde_json::from_str(old_json).expect("old checkpoint loads");
         assert_eq!(config.lr_schedule, LrSchedule::Constant);
         assert_eq!((config.learning_rate, config.epochs), (0.001, 30));
+        assert_eq!(config.perceptual_weight, 0.0, "no perceptual term before it existed");
         // The window's settings (RON) from before schedules existed.
         let old_ron = "(beta: 2.0, learning_rate: 0.002, epochs: 5)";
         let config: TrainingConfig = ron::from_str(old_ron).expect("old settings load");

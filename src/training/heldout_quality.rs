@@ -20,6 +20,11 @@ pub struct QualityReport {
     pub psnr_db: f64,
     /// Mean SSIM (11 × 11 Gaussian window, σ = 1.5); `None` for images smaller than the window.
     pub ssim: Option<f64>,
+    /// Mean LPIPS (shift-tolerant AlexNet) of the first [`super::LPIPS_IMAGES`] images; `None`
+    /// without the weights or for images LPIPS does not take. Filled in apart (see
+    /// [`super::heldout_lpips_of_first`]).
+    #[serde(default)]
+    pub lpips: Option<f64>,
     /// Dimensions whose encoder mean varies across the images by more than 0.01.
     pub active_units: usize,
     /// Mean KL(q(z|x) ‖ N(0, 1)) of each latent dimension, in nats.
@@ -33,6 +38,7 @@ impl QualityReport {
             mse: self.mse,
             psnr_db: self.psnr_db,
             ssim: self.ssim,
+            lpips: self.lpips,
             active_units: self.active_units,
             images,
             measure_secs: 0.0,
@@ -81,6 +87,7 @@ pub fn heldout_quality_of_first(model: &impl LatentModel, set: &ImageSet, max_im
         mse,
         psnr_db: quality::psnr_db(mse),
         ssim,
+        lpips: None,
         active_units: quality::active_units(&means, latent_dim),
         kl_per_dim_nats: quality::kl_per_dim_nats(&means, &log_vars, latent_dim),
     }

@@ -9,6 +9,9 @@ pub const BETA: RangeInclusive<f64> = 0.0..=10_000.0;
 pub const EPOCHS: RangeInclusive<usize> = 1..=100_000;
 /// Epochs over which β ramps up from 0: none, up to the longest run.
 pub const KL_WARMUP_EPOCHS: RangeInclusive<usize> = 0..=*EPOCHS.end();
+/// Weight of the LPIPS term added to the reconstruction loss (`--perceptual-weight`): 0 (none) to
+/// far beyond the reference recipe's 1.
+pub const PERCEPTUAL_WEIGHT: RangeInclusive<f64> = 0.0..=100.0;
 /// Images per step.
 pub const BATCH_SIZE: RangeInclusive<usize> = 1..=8192;
 /// Adam's peak learning rate as the window offers it and keeps it from stored settings. The

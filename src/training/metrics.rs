@@ -70,6 +70,10 @@ pub struct EpochQuality {
     pub psnr_db: f64,
     /// Mean SSIM; `None` for images smaller than its 11 × 11 window.
     pub ssim: Option<f64>,
+    /// Mean LPIPS of the first [`super::LPIPS_IMAGES`] of them; `None` without the weights, for
+    /// images LPIPS does not take, and in checkpoints written before it was measured.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lpips: Option<f64>,
     /// Latent dimensions whose encoder mean varies by more than 0.01.
     pub active_units: usize,
     /// Held-out images measured (the first ones of the held-out set).
@@ -85,6 +89,7 @@ impl EpochQuality {
         self.mse.is_finite()
             && self.psnr_db.is_finite()
             && self.ssim.is_none_or(f64::is_finite)
+            && self.lpips.is_none_or(f64::is_finite)
             && self.measure_secs.is_finite()
     }
 }

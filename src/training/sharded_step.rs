@@ -20,7 +20,7 @@ use burn::tensor::Distribution;
 use rayon::prelude::*;
 
 use super::evaluate::batch_loss_parts;
-use super::{LossAccumulator, LossParts};
+use super::{LossAccumulator, LossParts, PerceptualTerm};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
 use crate::model::{DenseFactors, Likelihood, Vae, WeightGradientFactors};
@@ -42,6 +42,9 @@ pub struct ShardedStep {
     /// Whether the dense layers leave their weight gradients as factors (for the host Adam, which
     /// computes them inside its update) rather than computing them.
     pub keep_weight_factors: bool,
+    /// The LPIPS term added to each image's reconstruction loss in the objective (not in the
+    /// reported loss terms, which stay the likelihood's); `None`: no perceptual term.
+    pub perceptual: Option<PerceptualTerm>,
 }
 
 /// One shard's gradients: burn's gradient set, and the dense weights' gradients that were left
@@ -91,7 +94,8 @@ impl ShardedStep {
         let shard_len = batch.len().div_ceil(shards);
         let total = batch.len() as f64;
         let shard_results: Vec<(ShardGradients, LossParts, usize)> = if shards == 1 {
-            vec![self.shard(Cow::Borrowed(model), images.batch_tensor(batch, device), noise, total)]
+            let perceptual = self.perceptual.as_ref().map(Cow::Borrowed);
+            vec![self.shard(Cow::Borrowed(model), perceptual, images.batch_tensor(batch, device), noise, total)]
         } else {
             batch
                 .par_chunks(shard_len)
@@ -100,7 +104,8 @@ impl ShardedStep {
                     let start = index * shard_len;
                     let noise = noise.clone().slice(start..start + indices.len());
                     let fork = model.clone().fork(device);
-                    self.shard(Cow::Owned(fork), images.batch_tensor(indices, device), noise, total)
+                    let perceptual = self.perceptual.as_ref().map(|term| Cow::Owned(term.fork(device)));
+                    self.shard(Cow::Owned(fork), perceptual, images.batch_tensor(indices, device), noise, total)
                 })
                 .collect()
         };
@@ -121,6 +126,7 @@ impl ShardedStep {
     fn shard(
         &self,
         model: Cow<'_, Vae>,
+        perceptual: Option<Cow<'_, PerceptualTerm>>,
         images: Tensor<2>,
         noise: Tensor<2>,
         batch_size: f64,
@@ -132,8 +138,12 @@ impl ShardedStep {
         } else {
             (model, WeightGradientFactors::none())
         };
-        let terms = model.loss_terms_with_noise(images, noise, self.loss);
-        let objective = (terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight).sum() / batch_size;
+        let (terms, logits) = model.loss_terms_and_logits_with_noise(images.clone(), noise, self.loss);
+        let mut per_image = terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight;
+        if let Some(perceptual) = perceptual {
+            per_image = per_image + perceptual.per_image(logits, images);
+        }
+        let objective = per_image.sum() / batch_size;
         let params = GradientsParams::from_grads(objective.backward(), &*model);
         let gradients = ShardGradients { params, dense_factors: weight_factors.take() };
         (gradients, batch_loss_parts(terms), shard_images)
@@ -183,6 +193,7 @@ mod tests {
                 loss: Likelihood::bernoulli(),
                 kl_weight: 1.0,
                 keep_weight_factors: keep_factors,
+                perceptual: None,
             };
             let noise = Tensor::<2>::from_data(TensorData::new(noise_values.clone(), [64, 2]), &autodiff);
             let BatchGradients { gradients, loss } =

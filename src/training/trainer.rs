@@ -11,11 +11,13 @@ use rand::seq::SliceRandom;
 use super::adam::Adam;
 use super::divergence::ExplosionLimit;
 use super::evaluate::evaluate;
+use super::heldout_lpips::{LPIPS_IMAGES, heldout_lpips_of_first};
 use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
-use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, StepReport, TrainingConfig};
+use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, PerceptualTerm, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
 use crate::data::Dataset;
+use crate::lpips::Lpips;
 use crate::model::Vae;
 
 /// Held-out images whose quality (MSE, PSNR, SSIM, active units, KL per dimension) is measured
@@ -61,6 +63,10 @@ pub struct Trainer {
     /// Where the run started: a finite loss far above it is a divergence. From the model's first epoch
     /// (the larger of its training and held-out −ELBO) when resumed, else from this run's first step.
     explosion_limit: Option<ExplosionLimit>,
+    /// The LPIPS network measured at every epoch end (on the CPU device); `None`: not measured.
+    lpips: Option<Lpips>,
+    /// The LPIPS term of the objective, on the training device (with a perceptual weight above 0).
+    perceptual: Option<PerceptualTerm>,
 }
 
 impl Trainer {
@@ -136,7 +142,31 @@ impl Trainer {
             history,
             kl_per_dim_nats,
             explosion_limit,
+            lpips: None,
+            perceptual: None,
         }
+    }
+
+    /// Measures LPIPS with `lpips` at every epoch end from now on (`None`: not measured), and
+    /// trains with its term when the configuration's perceptual weight is above 0, which needs it:
+    /// `Err` with the one line to show when it is missing.
+    pub fn set_lpips(&mut self, lpips: Option<Lpips>) -> Result<(), String> {
+        let weight = self.config.perceptual_weight;
+        self.perceptual = match (&lpips, weight > 0.0) {
+            (_, false) => None,
+            (Some(lpips), true) => {
+                let shape = self.config.model.image_shape();
+                Lpips::check_shape(shape).map_err(|error| format!("the perceptual weight needs LPIPS: {error}"))?;
+                Some(PerceptualTerm::new(lpips.network(), weight, shape, &self.device))
+            }
+            (None, true) => {
+                return Err(format!(
+                    "the perceptual weight {weight} needs the LPIPS weights: run scripts/fetch_lpips.sh"
+                ));
+            }
+        };
+        self.lpips = lpips;
+        Ok(())
     }
 
     /// The description a checkpoint of the current state carries.
@@ -220,6 +250,7 @@ impl Trainer {
                 loss: self.config.likelihood(),
                 kl_weight: self.config.kl_weight(self.epochs_done as f64 + index as f64 / steps_per_epoch as f64),
                 keep_weight_factors: self.optimizer.takes_weight_factors(),
+                perceptual: self.perceptual.clone(),
             };
             let BatchGradients { gradients, loss } = step.gradients(self.model(), train, batch, &self.device);
             let place = (epoch, Some(index + 1));
@@ -283,6 +314,10 @@ impl Trainer {
         let heldout = &self.dataset.heldout;
         let report = heldout_quality_of_first(&self.model().valid(), heldout, QUALITY_IMAGES_PER_EPOCH);
         let mut quality = report.epoch_quality(heldout.len().min(QUALITY_IMAGES_PER_EPOCH));
+        if let Some(lpips) = &self.lpips {
+            // A shape LPIPS does not take was refused before training began.
+            quality.lpips = heldout_lpips_of_first(&self.model().valid(), heldout, lpips, LPIPS_IMAGES).ok().flatten();
+        }
         quality.measure_secs = started.elapsed().as_secs_f64();
         let kl_is_finite = report.kl_per_dim_nats.iter().all(|nats| nats.is_finite());
         self.kl_per_dim_nats = if kl_is_finite { report.kl_per_dim_nats } else { Vec::new() };

@@ -33,6 +33,7 @@ mod latent_tools;
 mod latent_views;
 mod layout_ui;
 mod learning;
+mod lpips;
 mod model_exchange;
 mod model_exchange_cli;
 mod onnx_models;

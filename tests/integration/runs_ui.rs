@@ -33,6 +33,7 @@ fn report(epoch: usize, neg_elbo: f64, psnr_db: f64) -> EpochReport {
             mse: 0.05,
             psnr_db,
             ssim: Some(0.5),
+            lpips: Some(0.25),
             active_units: 2,
             images: 999,
             measure_secs: 0.01,

@@ -94,13 +94,15 @@ fn a_sweep_writes_every_run_the_tables_and_the_figure_and_a_rerun_skips() {
         assert!((psnr - 10.0 * (1.0 / mse).log10()).abs() < 0.01, "PSNR {psnr} for MSE {mse}");
         let ssim = number(&row["heldout_ssim"]);
         assert!((-1.0..=1.0).contains(&ssim), "{ssim}");
+        // LPIPS: a distance where the weights are there (CI fetches them), else an empty cell.
+        assert!(row["heldout_lpips"].is_empty() || number(&row["heldout_lpips"]) >= 0.0, "{row:?}");
         let active: usize = row["active_units"].parse().expect("a count");
         assert!(active <= number(latent) as usize, "{row:?}");
         assert!(number(&row["heldout_neg_elbo_nats"]) > 0.0 && number(&row["images_per_sec"]) > 0.0);
         assert!(number(&row["minutes"]) >= 0.0);
     }
     let markdown = std::fs::read_to_string(out.path().join("results.md")).expect("results.md");
-    assert!(markdown.contains("| PSNR (dB) | SSIM | active units |"), "{markdown}");
+    assert!(markdown.contains("| PSNR (dB) | SSIM | LPIPS | active units |"), "{markdown}");
     assert_eq!(markdown.lines().filter(|line| line.starts_with("| mlp-latent")).count(), 2, "{markdown}");
 
     // Held-out row and one row per run, 10 images of 28×28 doubled: 240 + 10 × 60 + 4 by 3 × 60 + 4.

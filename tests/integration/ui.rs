@@ -182,6 +182,7 @@ fn absurd_stored_settings_are_reset_and_the_window_says_so() {
     settings.views.export.gif_fps = f32::NAN;
     settings.views.grid.x_range = [f32::NEG_INFINITY, 1e30];
     settings.training.beta = 1e300;
+    settings.training.perceptual_weight = f64::NAN;
     settings.training.learning_rate = -1.0;
     settings.training.batch_size = 0;
     let autosave = tempfile::tempdir().expect("temp dir");
@@ -197,8 +198,15 @@ fn absurd_stored_settings_are_reset_and_the_window_says_so() {
     assert_eq!(request.spec.size, defaults.views.grid.size);
     assert_eq!(images.len(), request.spec.size * request.spec.size * 28 * 28);
     let notice = harness.state().notice().expect("a note on the reset settings").to_string();
-    for field in ["sweep cells per side 4294967296", "morph steps", "export scale", "β", "learning rate", "batch size"]
-    {
+    for field in [
+        "sweep cells per side 4294967296",
+        "morph steps",
+        "export scale",
+        "β",
+        "perceptual weight",
+        "learning rate",
+        "batch size",
+    ] {
         assert!(notice.contains(field), "{field} missing from: {notice}");
     }
     assert!(harness.query_by_label_contains("stored settings out of range were reset").is_some());

@@ -181,6 +181,19 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
             limits::KL_WARMUP_EPOCHS.end()
         ));
     });
+    ui.add(
+        DragValue::new(&mut training.perceptual_weight)
+            .range(limits::PERCEPTUAL_WEIGHT)
+            .speed(0.05)
+            .prefix("perceptual (LPIPS) "),
+    )
+    .on_hover_text(format!(
+        "weight W of the LPIPS term added to each image's reconstruction loss (W · LPIPS · values per \
+         image), {} to {}; 0: none. Needs the LPIPS weights (scripts/fetch_lpips.sh); the reference \
+         recipe is l1, W 1, β 0.02",
+        limits::PERCEPTUAL_WEIGHT.start(),
+        limits::PERCEPTUAL_WEIGHT.end()
+    ));
 }
 
 fn training_section_ui(ui: &mut egui::Ui, settings: &mut Settings) {

@@ -109,6 +109,11 @@ fn sanitize_training(stored: &mut TrainingConfig, notes: &mut Notes) {
     let beta = stored.beta;
     let ok = beta.is_finite() && limits::BETA.contains(&beta) && alone_ok(&|probe| probe.beta = beta);
     notes.check("β", &mut stored.beta, ok, defaults.beta);
+    let weight = stored.perceptual_weight;
+    let ok = weight.is_finite()
+        && limits::PERCEPTUAL_WEIGHT.contains(&weight)
+        && alone_ok(&|probe| probe.perceptual_weight = weight);
+    notes.check("perceptual weight", &mut stored.perceptual_weight, ok, defaults.perceptual_weight);
     let warmup = stored.kl_warmup_epochs;
     let ok = limits::KL_WARMUP_EPOCHS.contains(&warmup) && alone_ok(&|probe| probe.kl_warmup_epochs = warmup);
     notes.check("KL warm-up epochs", &mut stored.kl_warmup_epochs, ok, defaults.kl_warmup_epochs);

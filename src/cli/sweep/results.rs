@@ -57,6 +57,8 @@ pub struct ResultRow {
     pub psnr_db: Option<f64>,
     /// Held-out SSIM of the final model.
     pub ssim: Option<f64>,
+    /// Held-out LPIPS of the final model (`None` without the weights).
+    pub lpips: Option<f64>,
     /// Active latent units of the final model.
     pub active_units: Option<usize>,
     /// Training throughput.
@@ -81,6 +83,8 @@ struct FinalMetrics {
     heldout_mse: Option<f64>,
     heldout_psnr_db: Option<f64>,
     heldout_ssim: Option<f64>,
+    #[serde(default)]
+    heldout_lpips: Option<f64>,
     active_units: Option<usize>,
 }
 
@@ -108,6 +112,7 @@ pub fn collect_row(sweep_dir: &Path, run: &PlannedRun, status: RunStatus) -> Res
             mse: None,
             psnr_db: None,
             ssim: None,
+            lpips: None,
             active_units: None,
             images_per_sec: None,
             minutes: None,
@@ -122,6 +127,7 @@ pub fn collect_row(sweep_dir: &Path, run: &PlannedRun, status: RunStatus) -> Res
         mse: last.heldout_mse,
         psnr_db: last.heldout_psnr_db,
         ssim: last.heldout_ssim,
+        lpips: last.heldout_lpips,
         active_units: last.active_units,
         images_per_sec: Some(metrics.images_per_sec),
         minutes: metrics.wall_secs.map(|secs| secs / 60.0),
@@ -129,7 +135,7 @@ pub fn collect_row(sweep_dir: &Path, run: &PlannedRun, status: RunStatus) -> Res
 }
 
 /// Column names of `results.csv`.
-pub const CSV_HEADER: [&str; 13] = [
+pub const CSV_HEADER: [&str; 14] = [
     "run",
     "status",
     "architecture",
@@ -140,6 +146,7 @@ pub const CSV_HEADER: [&str; 13] = [
     "heldout_mse",
     "heldout_psnr_db",
     "heldout_ssim",
+    "heldout_lpips",
     "active_units",
     "images_per_sec",
     "minutes",
@@ -151,7 +158,7 @@ fn cell(value: Option<f64>, decimals: usize) -> String {
 
 /// The cells of one row, in [`CSV_HEADER`] order; active units as a count, or (`of_latent`)
 /// as "count/latent size".
-fn cells(row: &ResultRow, of_latent: bool) -> [String; 13] {
+fn cells(row: &ResultRow, of_latent: bool) -> [String; 14] {
     [
         row.run.name.clone(),
         row.status.describe(),
@@ -163,6 +170,7 @@ fn cells(row: &ResultRow, of_latent: bool) -> [String; 13] {
         cell(row.mse, 5),
         cell(row.psnr_db, 2),
         cell(row.ssim, 4),
+        cell(row.lpips, 4),
         row.active_units.map_or_else(String::new, |units| {
             if of_latent { format!("{units}/{}", row.run.latent_dim) } else { units.to_string() }
         }),
@@ -184,9 +192,9 @@ pub fn to_csv(rows: &[ResultRow]) -> Result<Vec<u8>> {
 /// The rows as a Markdown table.
 pub fn to_markdown(rows: &[ResultRow]) -> String {
     let mut text = String::from(
-        "| run | arch | latent | β | epochs | held-out −ELBO (nats) | MSE | PSNR (dB) | SSIM | active units | images/s | minutes | status |\n",
+        "| run | arch | latent | β | epochs | held-out −ELBO (nats) | MSE | PSNR (dB) | SSIM | LPIPS | active units | images/s | minutes | status |\n",
     );
-    text.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    text.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for row in rows {
         let cells = cells(row, true);
         let [name, status, architecture, latent, beta, epochs, rest @ ..] = cells;
@@ -226,6 +234,7 @@ mod tests {
             mse: Some(0.04),
             psnr_db: Some(13.98),
             ssim: Some(0.5),
+            lpips: Some(0.125),
             active_units: Some(2),
             images_per_sec: Some(15000.0),
             minutes: Some(0.25),
@@ -237,7 +246,7 @@ mod tests {
         let csv = String::from_utf8(to_csv(&[row(RunStatus::Trained)]).expect("csv")).expect("utf-8");
         let lines: Vec<&str> = csv.lines().collect();
         assert_eq!(lines[0], CSV_HEADER.join(","));
-        assert_eq!(lines[1], "mlp-latent2-beta1,trained,mlp,2,1,10,158.31,0.04000,13.98,0.5000,2,15000,0.25");
+        assert_eq!(lines[1], "mlp-latent2-beta1,trained,mlp,2,1,10,158.31,0.04000,13.98,0.5000,0.1250,2,15000,0.25");
         let markdown = to_markdown(&[row(RunStatus::Failed("a | b\nc".into()))]);
         assert!(markdown.contains("| mlp-latent2-beta1 | mlp | 2 | 1 | 10 | 158.31 |"), "{markdown}");
         assert!(markdown.contains("| 2/2 |"), "{markdown}");

@@ -30,6 +30,8 @@ pub enum SortColumn {
     Psnr,
     /// Held-out SSIM.
     Ssim,
+    /// Held-out LPIPS.
+    Lpips,
     /// Active units.
     ActiveUnits,
     /// Training throughput.
@@ -37,7 +39,7 @@ pub enum SortColumn {
 }
 
 /// The headers, left to right, with the column each sorts by (`None`: not sortable).
-const HEADERS: [(&str, Option<SortColumn>); 11] = [
+const HEADERS: [(&str, Option<SortColumn>); 12] = [
     ("run", Some(SortColumn::Name)),
     ("arch", None),
     ("latent", Some(SortColumn::Latent)),
@@ -47,6 +49,7 @@ const HEADERS: [(&str, Option<SortColumn>); 11] = [
     ("MSE", Some(SortColumn::Mse)),
     ("PSNR dB", Some(SortColumn::Psnr)),
     ("SSIM", Some(SortColumn::Ssim)),
+    ("LPIPS", Some(SortColumn::Lpips)),
     ("active", Some(SortColumn::ActiveUnits)),
     ("images/s", Some(SortColumn::ImagesPerSec)),
 ];
@@ -77,6 +80,7 @@ fn sort_key(run: &RunRecord, column: SortColumn) -> Option<f64> {
         SortColumn::Mse => run.latest_mse(),
         SortColumn::Psnr => run.latest(RunMetric::Psnr),
         SortColumn::Ssim => run.latest(RunMetric::Ssim),
+        SortColumn::Lpips => run.latest(RunMetric::Lpips),
         SortColumn::ActiveUnits => run.latest(RunMetric::ActiveUnits),
         SortColumn::ImagesPerSec => run.images_per_sec(),
     }
@@ -187,6 +191,7 @@ pub fn ui(
             ui.label(number(run.latest_mse(), 4));
             ui.label(number(run.latest(RunMetric::Psnr), 2));
             ui.label(number(run.latest(RunMetric::Ssim), 3));
+            ui.label(number(run.latest(RunMetric::Lpips), 3));
             ui.label(number(run.latest(RunMetric::ActiveUnits), 0));
             ui.label(number(run.images_per_sec(), 0));
             ui.end_row();
