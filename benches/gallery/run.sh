@@ -10,7 +10,7 @@
 # Recipes (conv, latent 32, 10 epochs, seed 1, 64 × 64 RGB):
 #   bce-beta1    --loss bce                                  the tutorials' objective
 #   calibrated   (no flags: --loss auto, mse with σ learned)  the default for colour pictures
-#   perceptual   --loss l1 --perceptual-weight 1 --beta 0.02 the reference recipe's objective
+#   perceptual   --loss l1 --perceptual-weight 1 --beta 0.02 --lr 1e-3   the reference recipe's objective
 # Options: --data DIR (required)  --epochs 10  --latent 32  --seed 1  --image-size 64
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,7 +38,7 @@ mkdir -p "$out"
 declare -A recipes=(
     [bce-beta1]="--loss bce"
     [calibrated]=""
-    [perceptual]="--loss l1 --perceptual-weight 1 --beta 0.02"
+    [perceptual]="--loss l1 --perceptual-weight 1 --beta 0.02 --lr 1e-3"
 )
 order=(bce-beta1 calibrated perceptual)
 {
