@@ -112,7 +112,9 @@ pub struct TrainArgs {
     /// Epochs over which β ramps up from 0.
     #[arg(long, default_value_t = 0)]
     pub kl_warmup: usize,
-    /// Reconstruction loss.
+    /// Reconstruction loss: bce, mse (Gaussian, σ), l1 (Laplace, b), or ms-ssim-l1 (Zhao et al.
+    /// 2017: 0.84 × (1 − MS-SSIM) + 0.16 × Gaussian-weighted L1, per pixel, times the image's
+    /// values; weight-free, not a likelihood, so its −ELBO is not comparable with the others').
     #[arg(long, value_enum, default_value_t = ReconstructionLoss::Bce)]
     pub loss: ReconstructionLoss,
     /// σ of the Gaussian likelihood (--loss mse) or b of the Laplace (--loss l1), in pixel units (pixels
