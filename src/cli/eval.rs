@@ -50,8 +50,13 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
             config.likelihood().describe()
         );
     }
+    let comparable = if config.loss.is_likelihood() {
+        ""
+    } else {
+        " — ms-ssim-l1 is not a likelihood: not comparable with other losses' −ELBO"
+    };
     println!(
-        "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2})",
+        "held-out -ELBO: {:.2} nats (reconstruction {:.2}, KL {:.2}){comparable}",
         loss.neg_elbo_nats(),
         loss.reconstruction_nats,
         loss.kl_nats
@@ -73,6 +78,9 @@ pub fn run_eval(args: &EvalArgs) -> Result<()> {
     let collapsed = collapsed_dims(&quality.kl_per_dim_nats).iter().filter(|&&collapsed| collapsed).count();
     println!("dimensions by KL: {}; collapsed (KL < {COLLAPSED_KL_NATS} nats): {collapsed}", order.join(", "));
     if let Some(samples) = args.iw_samples {
+        if !config.loss.is_likelihood() {
+            bail!("--iw-samples needs a likelihood: the model was trained with ms-ssim-l1, which is not one");
+        }
         let Some(model) = snapshot.burn() else {
             bail!(
                 "--iw-samples needs one of our models: the importance-weighted bound is not computed for ONNX graphs"

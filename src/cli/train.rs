@@ -15,8 +15,7 @@ use crate::device::DevicePicker;
 use crate::model::Vae;
 use crate::training::{
     Control, EpochReport, LPIPS_IMAGES, LossChoice, QualityReport, StepReport, Trainer, TrainingConfig,
-    TrainingObserver, heldout_lpips_of_first,
-    heldout_quality,
+    TrainingObserver, heldout_lpips_of_first, heldout_quality,
 };
 
 /// What `metrics.json` holds.

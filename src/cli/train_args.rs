@@ -114,8 +114,10 @@ pub struct TrainArgs {
     pub kl_warmup: usize,
     /// Reconstruction loss: `auto` (bce for grey pictures; for colour ones mse with a learned σ,
     /// the calibrated decoder, unless --likelihood-scale is given), or bce (pixels as
-    /// probabilities), mse (Gaussian, with σ) or l1 (Laplace, with b).
-    #[arg(long, value_name = "auto|bce|mse|l1", default_value = "auto", value_parser = LossChoice::parse)]
+    /// probabilities), mse (Gaussian, with σ), l1 (Laplace, with b) or ms-ssim-l1 (Zhao et al.
+    /// 2017: 0.84 × (1 − MS-SSIM) + 0.16 × Gaussian-weighted L1, per pixel, times the image's
+    /// values; weight-free, not a likelihood, so its −ELBO is not comparable with the others').
+    #[arg(long, value_name = "auto|bce|mse|l1|ms-ssim-l1", default_value = "auto", value_parser = LossChoice::parse)]
     pub loss: LossChoice,
     /// σ of the Gaussian likelihood (mse) or b of the Laplace (l1), in pixel units (pixels run from
     /// 0 to 1), from 0.001 to 10: the loss is -log p(x|z) in nats, so a smaller scale weighs

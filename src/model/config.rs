@@ -54,11 +54,15 @@ pub enum ReconstructionLoss {
     Mse,
     /// Absolute error, as the negative log-likelihood of a Laplace with a stated scale b, in nats.
     L1,
+    /// Zhao et al. 2017's mix of MS-SSIM and L1 (α = 0.84), weight-free; not a likelihood.
+    #[serde(rename = "ms-ssim-l1")]
+    #[value(name = "ms-ssim-l1")]
+    MsSsimL1,
 }
 
 impl ReconstructionLoss {
     /// Every loss, in the order the UI lists them.
-    pub const ALL: [Self; 3] = [Self::Bce, Self::Mse, Self::L1];
+    pub const ALL: [Self; 4] = [Self::Bce, Self::Mse, Self::L1, Self::MsSsimL1];
 
     /// Short lowercase name, as on the command line.
     pub fn name(self) -> &'static str {
@@ -66,7 +70,19 @@ impl ReconstructionLoss {
             Self::Bce => "bce",
             Self::Mse => "mse",
             Self::L1 => "l1",
+            Self::MsSsimL1 => "ms-ssim-l1",
         }
+    }
+
+    /// True when the loss is −log p(x|z) of a likelihood (so a −ELBO under it is one); false for
+    /// ms-ssim-l1.
+    pub fn is_likelihood(self) -> bool {
+        self != Self::MsSsimL1
+    }
+
+    /// True when the loss has a scale (σ or b) that can be given or learned.
+    pub fn has_scale(self) -> bool {
+        matches!(self, Self::Mse | Self::L1)
     }
 }
 

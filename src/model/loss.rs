@@ -14,6 +14,7 @@ use burn::tensor::activation::sigmoid;
 use serde::{Deserialize, Serialize};
 
 use super::ReconstructionLoss;
+use crate::image_shape::ImageShape;
 
 /// Smallest σ (MSE) or b (L1) accepted, in pixel units ([0, 1]).
 pub const MIN_LIKELIHOOD_SCALE: f64 = 1e-3;
@@ -32,19 +33,23 @@ pub enum ScaleFit {
     Learned,
 }
 
-/// The decoder's likelihood p(x | z): which reconstruction loss, and its scale.
+/// The decoder's likelihood p(x | z): which reconstruction loss, and its scale (or, for
+/// ms-ssim-l1, the weight-free loss that stands in for one).
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Likelihood {
-    /// Bernoulli, Gaussian or Laplace.
+    /// Bernoulli, Gaussian, Laplace, or Zhao et al.'s MS-SSIM + L1.
     pub loss: ReconstructionLoss,
     /// σ of the Gaussian (MSE) or b of the Laplace (L1), in pixel units; BCE has none and ignores it.
     pub scale: f64,
+    /// The images' shape (ms-ssim-l1 filters the images; the others score each value alone).
+    pub shape: ImageShape,
 }
 
 impl Likelihood {
-    /// The Bernoulli likelihood (BCE), which has no scale.
+    /// The Bernoulli likelihood (BCE), which has no scale, for the bundled digits' shape (which
+    /// BCE does not use).
     pub fn bernoulli() -> Self {
-        Self { loss: ReconstructionLoss::Bce, scale: 1.0 }
+        Self { loss: ReconstructionLoss::Bce, scale: 1.0, shape: ImageShape::grey(28, 28) }
     }
 
     /// The scale that maximises the likelihood of a batch whose mean reconstruction loss under
@@ -61,7 +66,7 @@ impl Likelihood {
         let per_value = reconstruction_nats / values as f64;
         let scale = self.scale;
         let fitted = match self.loss {
-            ReconstructionLoss::Bce => return None,
+            ReconstructionLoss::Bce | ReconstructionLoss::MsSsimL1 => return None,
             ReconstructionLoss::Mse => {
                 let mean_squared_error = 2.0 * scale * scale * (per_value - 0.5 * (2.0 * PI * scale * scale).ln());
                 mean_squared_error.max(0.0).sqrt()
@@ -77,6 +82,7 @@ impl Likelihood {
             ReconstructionLoss::Bce => "bce".to_string(),
             ReconstructionLoss::Mse => format!("mse σ={}", self.scale),
             ReconstructionLoss::L1 => format!("l1 b={}", self.scale),
+            ReconstructionLoss::MsSsimL1 => "ms-ssim-l1 (α 0.84; not a likelihood)".to_string(),
         }
     }
 }
@@ -89,6 +95,7 @@ pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: T
     let scale = likelihood.scale;
     let per_value = match likelihood.loss {
         ReconstructionLoss::Bce => return super::ops::bce_with_logits_rows(logits, targets),
+        ReconstructionLoss::MsSsimL1 => return super::ms_ssim_l1::ms_ssim_l1_loss(logits, targets, likelihood.shape),
         // (x − μ)² / (2σ²) + ½ log(2πσ²)
         ReconstructionLoss::Mse => (sigmoid(logits) - targets)
             .powi_scalar(2)
@@ -112,7 +119,7 @@ mod tests {
 
     fn loss_of(loss: ReconstructionLoss, scale: f64, logits: [[f32; 2]; 1], targets: [[f32; 2]; 1]) -> f32 {
         let device = Device::flex();
-        let likelihood = Likelihood { loss, scale };
+        let likelihood = Likelihood { loss, scale, ..Likelihood::bernoulli() };
         let (logits, targets) = (Tensor::<2>::from_data(logits, &device), Tensor::<2>::from_data(targets, &device));
         as_vec(reconstruction_loss(likelihood, logits, targets))[0]
     }
@@ -168,7 +175,9 @@ mod tests {
         let device = Device::flex();
         let (logits, targets) = calibration_example();
         let (logits, targets) = (Tensor::<2>::from_data(logits, &device), Tensor::<2>::from_data(targets, &device));
-        f64::from(as_vec(reconstruction_loss(Likelihood { loss, scale }, logits, targets))[0])
+        f64::from(
+            as_vec(reconstruction_loss(Likelihood { loss, scale, ..Likelihood::bernoulli() }, logits, targets))[0],
+        )
     }
 
     #[test]
@@ -176,7 +185,7 @@ mod tests {
         // Errors 0.5, 0.25, 0 and 0.9: mean square (0.25 + 0.0625 + 0 + 0.81) / 4 = 0.280625.
         let sigma = 0.280_625f64.sqrt();
         for start in [0.05, 0.1, 1.0] {
-            let likelihood = Likelihood { loss: ReconstructionLoss::Mse, scale: start };
+            let likelihood = Likelihood { loss: ReconstructionLoss::Mse, scale: start, ..Likelihood::bernoulli() };
             let fitted = likelihood.fitted_scale(loss_of_4(ReconstructionLoss::Mse, start), 4).expect("a scale");
             assert!((fitted - sigma).abs() < 1e-5, "from σ = {start}: {fitted} != {sigma}");
         }
@@ -193,7 +202,7 @@ mod tests {
     #[test]
     fn the_fitted_laplace_scale_is_the_mean_absolute_error() {
         // Errors 0.5, 0.25, 0 and 0.9: mean 0.4125; the Laplace NLL there is 4 (1 + ln(2b)).
-        let likelihood = Likelihood { loss: ReconstructionLoss::L1, scale: 0.1 };
+        let likelihood = Likelihood { loss: ReconstructionLoss::L1, scale: 0.1, ..Likelihood::bernoulli() };
         let fitted = likelihood.fitted_scale(loss_of_4(ReconstructionLoss::L1, 0.1), 4).expect("a scale");
         assert!((fitted - 0.4125).abs() < 1e-5, "{fitted}");
         let by_hand = 4.0 * (1.0 + (2.0 * 0.4125f64).ln());
@@ -202,7 +211,7 @@ mod tests {
 
     #[test]
     fn fitted_scales_stay_within_the_limits_and_bce_has_none() {
-        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1 };
+        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1, ..Likelihood::bernoulli() };
         // A perfect reconstruction (only the constant) fits the smallest scale, not zero.
         let perfect = 784.0 * 0.5 * (2.0 * PI * 0.01).ln();
         assert_eq!(mse.fitted_scale(perfect, 784), Some(MIN_LIKELIHOOD_SCALE));
@@ -213,7 +222,7 @@ mod tests {
 
     #[test]
     fn likelihoods_describe_their_scale() {
-        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1 };
+        let mse = Likelihood { loss: ReconstructionLoss::Mse, scale: 0.1, ..Likelihood::bernoulli() };
         assert_eq!((Likelihood::bernoulli().describe(), mse.describe()), ("bce".to_string(), "mse σ=0.1".to_string()));
     }
 }

@@ -4,7 +4,11 @@
 mod config;
 mod conv;
 mod finite;
+mod ms_ssim_l1;
 pub use finite::all_weights_finite;
+pub use ms_ssim_l1::{
+    MS_SSIM_ALPHA, MS_SSIM_MIN_SIDE_PX, MS_SSIM_SIGMAS_PX, ms_ssim_l1_loss, ms_ssim_scales, ssim_mean,
+};
 mod gaussian;
 mod latent_model;
 mod loss;

@@ -4,7 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::LrSchedule;
 use super::limits::{BATCH_SIZE, BETA, EPOCHS, KL_WARMUP_EPOCHS, PERCEPTUAL_WEIGHT};
-use crate::model::{Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, ReconstructionLoss, ScaleFit, VaeConfig};
+use crate::model::{
+    Likelihood, MAX_LIKELIHOOD_SCALE, MIN_LIKELIHOOD_SCALE, MS_SSIM_MIN_SIDE_PX, ReconstructionLoss, ScaleFit,
+    VaeConfig,
+};
 
 /// Most epochs a run may ask for (and a checkpoint may have done): the end of [`EPOCHS`].
 pub const MAX_EPOCHS: usize = *EPOCHS.end();
@@ -78,7 +81,7 @@ impl Default for TrainingConfig {
 impl TrainingConfig {
     /// The decoder's likelihood: the reconstruction loss with its scale.
     pub fn likelihood(&self) -> Likelihood {
-        Likelihood { loss: self.loss, scale: self.likelihood_scale }
+        Likelihood { loss: self.loss, scale: self.likelihood_scale, shape: self.model.image_shape() }
     }
 
     /// After a batch whose mean reconstruction loss was `reconstruction_nats` per image: a learned
@@ -94,7 +97,7 @@ impl TrainingConfig {
 
     /// The scale reached so far when it is learned (MSE or L1), else `None`.
     pub fn learned_scale(&self) -> Option<f64> {
-        let learns = self.scale_fit == ScaleFit::Learned && self.loss != ReconstructionLoss::Bce;
+        let learns = self.scale_fit == ScaleFit::Learned && self.loss.has_scale();
         learns.then_some(self.likelihood_scale)
     }
 
@@ -118,8 +121,19 @@ impl TrainingConfig {
                 readable(scale)
             ));
         }
-        if self.scale_fit == ScaleFit::Learned && self.loss == ReconstructionLoss::Bce {
-            return Err("a learned likelihood scale needs the mse or l1 loss (bce has no scale to learn)".to_string());
+        if self.scale_fit == ScaleFit::Learned && !self.loss.has_scale() {
+            return Err(format!(
+                "a learned likelihood scale needs the mse or l1 loss ({} has no scale to learn)",
+                self.loss.name()
+            ));
+        }
+        let side = self.model.image_height.min(self.model.image_width);
+        if self.loss == ReconstructionLoss::MsSsimL1 && side < MS_SSIM_MIN_SIDE_PX {
+            return Err(format!(
+                "the ms-ssim-l1 loss needs images of at least {MS_SSIM_MIN_SIDE_PX}×{MS_SSIM_MIN_SIDE_PX} pixels \
+                 (its smallest Gaussian window), not {}×{}",
+                self.model.image_height, self.model.image_width
+            ));
         }
         if !(self.beta.is_finite() && BETA.contains(&self.beta)) {
             let (low, high) = BETA.into_inner();

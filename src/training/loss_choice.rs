@@ -22,11 +22,12 @@ pub enum LossChoice {
 
 impl LossChoice {
     /// Every choice, in the order the UI lists them.
-    pub const ALL: [Self; 4] = [
+    pub const ALL: [Self; 5] = [
         Self::Auto,
         Self::Chosen(ReconstructionLoss::Bce),
         Self::Chosen(ReconstructionLoss::Mse),
         Self::Chosen(ReconstructionLoss::L1),
+        Self::Chosen(ReconstructionLoss::MsSsimL1),
     ];
 
     /// Short lowercase name, as on the command line.
@@ -113,7 +114,7 @@ mod tests {
         assert_eq!(LossChoice::parse("MSE"), Ok(LossChoice::Chosen(ReconstructionLoss::Mse)));
         for hostile in ["", "auto2", "bce;rm", "\0", "mse\nl1", &"x".repeat(10_000)] {
             let error = LossChoice::parse(hostile).expect_err(hostile);
-            assert!(error.starts_with("expected one of auto, bce, mse, l1"), "{error}");
+            assert!(error.starts_with("expected one of auto, bce, mse, l1, ms-ssim-l1"), "{error}");
             assert!(!error.contains('\n') && error.len() < 120, "{error}");
         }
     }

@@ -7,7 +7,7 @@ use rand_distr::{Distribution, StandardNormal};
 
 use super::LossParts;
 use crate::data::ImageSet;
-use crate::model::{LatentModel, Likelihood, ReconstructionLoss};
+use crate::model::{LatentModel, Likelihood, ReconstructionLoss, ms_ssim_l1_loss};
 
 const BATCH: usize = 500;
 /// Decoded probabilities are kept this far from 0 and 1 so a Bernoulli score stays finite.
@@ -42,20 +42,36 @@ pub fn neg_elbo_of(model: &impl LatentModel, set: &ImageSet, likelihood: Likelih
             })
             .sum::<f64>();
         let decoded = model.decode_planar(&samples, batch.len(), latent_dim);
-        reconstruction_sum += images
-            .iter()
-            .zip(&decoded)
-            .map(|(&x, &x_hat)| value_nll(likelihood, f64::from(x), f64::from(x_hat)))
-            .sum::<f64>();
+        reconstruction_sum += if likelihood.loss.is_likelihood() {
+            images.iter().zip(&decoded).map(|(&x, &x_hat)| value_nll(likelihood, f64::from(x), f64::from(x_hat))).sum()
+        } else {
+            ms_ssim_l1_sum(likelihood, &images, &decoded, batch.len())
+        };
     }
     let count = set.len().max(1) as f64;
     LossParts { reconstruction_nats: reconstruction_sum / count, kl_nats: kl_sum / count }
 }
 
-/// −log p(x | x̂) of one value under `likelihood`.
+/// The ms-ssim-l1 loss summed over `count` images and their decodings (values in [0, 1]), computed
+/// on the CPU device from the decodings' logits.
+fn ms_ssim_l1_sum(likelihood: Likelihood, images: &[f32], decoded: &[f32], count: usize) -> f64 {
+    let device = burn::prelude::Device::flex();
+    let values = images.len() / count.max(1);
+    let floor = PROBABILITY_FLOOR as f32;
+    let logits: Vec<f32> = decoded.iter().map(|&p| p.clamp(floor, 1.0 - floor)).map(|p| (p / (1.0 - p)).ln()).collect();
+    let tensor = |data: Vec<f32>| {
+        burn::prelude::Tensor::<2>::from_data(burn::prelude::TensorData::new(data, [count, values]), &device)
+    };
+    let losses = ms_ssim_l1_loss(tensor(logits), tensor(images.to_vec()), likelihood.shape);
+    losses.into_data().iter::<f32>().map(f64::from).sum()
+}
+
+/// −log p(x | x̂) of one value under `likelihood` (a likelihood: not ms-ssim-l1, which scores
+/// whole images and is NaN here).
 fn value_nll(likelihood: Likelihood, x: f64, x_hat: f64) -> f64 {
     let scale = likelihood.scale;
     match likelihood.loss {
+        ReconstructionLoss::MsSsimL1 => f64::NAN,
         ReconstructionLoss::Bce => {
             let p = x_hat.clamp(PROBABILITY_FLOOR, 1.0 - PROBABILITY_FLOOR);
             -(x * p.ln() + (1.0 - x) * (1.0 - p).ln())
@@ -75,7 +91,11 @@ mod tests {
     fn a_bernoulli_value_scores_its_cross_entropy() {
         let got = value_nll(Likelihood::bernoulli(), 1.0, 0.5);
         assert!((got - 2f64.ln()).abs() < 1e-12, "{got}");
-        let gaussian = Likelihood { loss: ReconstructionLoss::Mse, scale: 1.0 / (2.0 * std::f64::consts::PI).sqrt() };
+        let gaussian = Likelihood {
+            loss: ReconstructionLoss::Mse,
+            scale: 1.0 / (2.0 * std::f64::consts::PI).sqrt(),
+            ..Likelihood::bernoulli()
+        };
         assert!((value_nll(gaussian, 1.0, 0.0) - std::f64::consts::PI).abs() < 1e-12);
     }
 }

@@ -36,6 +36,7 @@ mod learning;
 mod lpips;
 mod model_exchange;
 mod model_exchange_cli;
+mod ms_ssim_l1;
 mod onnx_models;
 mod onnx_window_ui;
 mod open_folder;

@@ -47,6 +47,21 @@ fn ssim_mse_and_psnr_match_scikit_image() {
     }
 }
 
+/// The differentiable SSIM inside the ms-ssim-l1 loss, at one scale of σ = 1.5, is scikit-image's.
+#[test]
+fn the_loss_ssim_matches_scikit_image_at_one_scale() {
+    use burn::prelude::{Device, Tensor, TensorData};
+    let device = Device::flex();
+    for case in &fixture().cases {
+        let [channels, height, width] = case.shape;
+        let tensor =
+            |bytes: &[u8]| Tensor::<4>::from_data(TensorData::new(unit(bytes), [1, channels, height, width]), &device);
+        let ours = vae_explorer::model::ssim_mean(tensor(&case.a_u8), tensor(&case.b_u8), 1.5);
+        let ours = f64::from(ours.into_scalar::<f32>());
+        assert!((ours - case.ssim).abs() < 1e-4, "{:?}: ssim {ours} vs scikit-image {}", case.shape, case.ssim);
+    }
+}
+
 fn number_after(text: &str, label: &str) -> f64 {
     let rest = text.split(label).nth(1).unwrap_or_else(|| panic!("{label:?} missing in {text}"));
     let number: String = rest.trim_start().chars().take_while(|c| c.is_ascii_digit() || *c == '.').collect();

@@ -31,8 +31,8 @@ pub struct SweepArgs {
     #[arg(long, default_value_t = 0)]
     pub kl_warmup: usize,
     /// Reconstruction loss of every run, as `train --loss`: `auto` (bce for grey pictures, mse with a
-    /// learned σ for colour ones), bce, mse or l1.
-    #[arg(long, value_name = "auto|bce|mse|l1", default_value = "auto", value_parser = LossChoice::parse)]
+    /// learned σ for colour ones), bce, mse, l1 or ms-ssim-l1.
+    #[arg(long, value_name = "auto|bce|mse|l1|ms-ssim-l1", default_value = "auto", value_parser = LossChoice::parse)]
     pub loss: LossChoice,
     /// Batch, learning rate, seed and device, the same for every run (as for `train`).
     #[command(flatten)]
