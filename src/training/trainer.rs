@@ -11,7 +11,7 @@ use rand::seq::SliceRandom;
 use super::adam::Adam;
 use super::divergence::ExplosionLimit;
 use super::evaluate::evaluate;
-use super::heldout_lpips::{LPIPS_IMAGES, heldout_lpips_of_first};
+use super::heldout_lpips::{LPIPS_IMAGES_PER_EPOCH, heldout_lpips_of_first};
 use super::heldout_quality::heldout_quality_of_first;
 use super::sharded_step::{BatchGradients, ShardedStep};
 use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, PerceptualTerm, StepReport, TrainingConfig};
@@ -316,7 +316,8 @@ impl Trainer {
         let mut quality = report.epoch_quality(heldout.len().min(QUALITY_IMAGES_PER_EPOCH));
         if let Some(lpips) = &self.lpips {
             // A shape LPIPS does not take was refused before training began.
-            quality.lpips = heldout_lpips_of_first(&self.model().valid(), heldout, lpips, LPIPS_IMAGES).ok().flatten();
+            let images = LPIPS_IMAGES_PER_EPOCH;
+            quality.lpips = heldout_lpips_of_first(&self.model().valid(), heldout, lpips, images).ok().flatten();
         }
         quality.measure_secs = started.elapsed().as_secs_f64();
         let kl_is_finite = report.kl_per_dim_nats.iter().all(|nats| nats.is_finite());

@@ -189,7 +189,10 @@ fn train_and_eval_record_lpips_when_the_weights_are_there() {
     let (output, metrics) = train_one_epoch(out.path(), &["--lpips-weights", weights]);
     let final_lpips = metrics["final"]["heldout_lpips"].as_f64().expect("a number");
     let epoch_lpips = metrics["epochs"][0]["quality"]["lpips"].as_f64().expect("a number");
-    assert!(final_lpips > 0.0 && final_lpips < 1.0 && (final_lpips - epoch_lpips).abs() < 1e-9, "{metrics}");
+    // The epoch's figure is of the first 64 held-out images, the final one of the first 256: the
+    // same model on overlapping images.
+    assert!(final_lpips > 0.0 && final_lpips < 1.0 && epoch_lpips > 0.0 && epoch_lpips < 1.0, "{metrics}");
+    assert!((final_lpips - epoch_lpips).abs() < 0.2, "{metrics}");
     assert!(String::from_utf8_lossy(&output.stdout).contains("LPIPS"), "{}", String::from_utf8_lossy(&output.stdout));
     let eval = vae_explorer()
         .args(["eval", "--lpips-weights", weights, "--model"])
