@@ -226,17 +226,6 @@ fn without_the_weights_train_and_eval_go_on_and_say_how_to_get_them() {
     assert!(String::from_utf8_lossy(&eval.stderr).contains("scripts/fetch_lpips.sh"));
 }
 
-/// A folder of IDX files: 64 training and 16 held-out grey images of `side × side`.
-fn idx_folder(side: u32) -> tempfile::TempDir {
-    use crate::support::{write_images, write_labels};
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_images(&dir.path().join("train-images-idx3-ubyte"), 64, side, false);
-    write_labels(&dir.path().join("train-labels-idx1-ubyte"), 64, false);
-    write_images(&dir.path().join("t10k-images-idx3-ubyte"), 16, side, false);
-    write_labels(&dir.path().join("t10k-labels-idx1-ubyte"), 16, false);
-    dir
-}
-
 fn train_with(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
     vae_explorer()
         .args(["train", "--epochs", "1", "--device", "cpu", "--batch-size", "16", "--data"])
@@ -251,7 +240,7 @@ fn train_with(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 #[test]
 fn a_perceptual_weight_trains_through_lpips_and_is_stored_with_the_model() {
     let Some(path) = real_weights() else { return };
-    let data = idx_folder(24);
+    let data = crate::support::small_idx_folder(24);
     let out = tempfile::tempdir().expect("temp dir");
     let weights = path.to_str().expect("utf-8 path");
     let output = train_with(data.path(), out.path(), &["--perceptual-weight", "0.5", "--lpips-weights", weights]);
@@ -265,7 +254,7 @@ fn a_perceptual_weight_trains_through_lpips_and_is_stored_with_the_model() {
 
 #[test]
 fn a_perceptual_weight_without_the_weights_is_refused_in_one_line_before_training() {
-    let data = idx_folder(24);
+    let data = crate::support::small_idx_folder(24);
     let out = tempfile::tempdir().expect("temp dir");
     let missing = out.path().join("nowhere.pth");
     let output = train_with(
@@ -284,7 +273,7 @@ fn a_perceptual_weight_without_the_weights_is_refused_in_one_line_before_trainin
 #[test]
 fn a_perceptual_weight_on_images_too_small_for_lpips_is_refused() {
     let Some(path) = real_weights() else { return };
-    let data = idx_folder(12);
+    let data = crate::support::small_idx_folder(12);
     let out = tempfile::tempdir().expect("temp dir");
     let weights = path.to_str().expect("utf-8 path");
     let output = train_with(data.path(), out.path(), &["--perceptual-weight", "1", "--lpips-weights", weights]);
@@ -295,7 +284,7 @@ fn a_perceptual_weight_on_images_too_small_for_lpips_is_refused() {
 
 #[test]
 fn hostile_perceptual_weights_are_refused_in_one_line() {
-    let data = idx_folder(24);
+    let data = crate::support::small_idx_folder(24);
     for typed in ["nan", "-1", "1e300", "inf", "101", "heavy"] {
         let out = tempfile::tempdir().expect("temp dir");
         let output = train_with(data.path(), out.path(), &[&format!("--perceptual-weight={typed}")]);

@@ -3,20 +3,10 @@
 
 use std::path::Path;
 
-use crate::support::{write_images, write_labels};
+use crate::support::small_idx_folder;
 
 fn vae_explorer() -> std::process::Command {
     std::process::Command::new(env!("CARGO_BIN_EXE_vae-explorer"))
-}
-
-/// A folder of IDX files: 64 training and 16 held-out grey images of `side × side`.
-fn idx_folder(side: u32) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().expect("temp dir");
-    write_images(&dir.path().join("train-images-idx3-ubyte"), 64, side, false);
-    write_labels(&dir.path().join("train-labels-idx1-ubyte"), 64, false);
-    write_images(&dir.path().join("t10k-images-idx3-ubyte"), 16, side, false);
-    write_labels(&dir.path().join("t10k-labels-idx1-ubyte"), 16, false);
-    dir
 }
 
 fn train(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
@@ -32,7 +22,7 @@ fn train(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
 
 #[test]
 fn ms_ssim_l1_trains_is_stored_and_its_elbo_is_marked_not_comparable() {
-    let data = idx_folder(28);
+    let data = small_idx_folder(28);
     let out = tempfile::tempdir().expect("temp dir");
     let output = train(data.path(), out.path(), &[]);
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
@@ -62,12 +52,12 @@ fn ms_ssim_l1_trains_is_stored_and_its_elbo_is_marked_not_comparable() {
 
 #[test]
 fn ms_ssim_l1_is_refused_with_a_learned_scale_and_on_tiny_images() {
-    let data = idx_folder(28);
+    let data = small_idx_folder(28);
     let out = tempfile::tempdir().expect("temp dir");
     let learned = train(data.path(), out.path(), &["--likelihood-scale", "learned"]);
     assert!(!learned.status.success());
     assert!(String::from_utf8_lossy(&learned.stderr).contains("ms-ssim-l1 has no scale to learn"));
-    let tiny = idx_folder(4);
+    let tiny = small_idx_folder(4);
     let out = tempfile::tempdir().expect("temp dir");
     let output = train(tiny.path(), out.path(), &[]);
     assert!(!output.status.success());

@@ -153,3 +153,13 @@ pub fn torch_fixture_config() -> vae_explorer::model::VaeConfig {
         .with_conv_residual_blocks(1)
         .with_conv_layout(vae_explorer::model::ConvLayout::Scaled)
 }
+
+/// A folder of IDX files: 64 training and 16 held-out grey images of `side × side`.
+pub fn small_idx_folder(side: u32) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    write_images(&dir.path().join("train-images-idx3-ubyte"), 64, side, false);
+    write_labels(&dir.path().join("train-labels-idx1-ubyte"), 64, false);
+    write_images(&dir.path().join("t10k-images-idx3-ubyte"), 16, side, false);
+    write_labels(&dir.path().join("t10k-labels-idx1-ubyte"), 16, false);
+    dir
+}
