@@ -30,7 +30,17 @@ pub struct PaneParts<'a> {
 
 impl PaneParts<'_> {
     /// Draws `pane` into its tile; returns what the user asked.
+    ///
+    /// The view's widget ids come from the view alone: egui numbers widgets in drawing order, so
+    /// without this scope a widget's id shifts whenever something drawn before it in the frame
+    /// (another tile, a panel) gains or loses a widget, and a click or a screen reader's action
+    /// aimed at it one frame misses it the next.
     pub fn ui(&mut self, ui: &mut egui::Ui, pane: ViewPane) -> Vec<AppAction> {
+        let scope = egui::UiBuilder::new().scope_id(egui::Id::unique(("view pane", pane)));
+        ui.scope_builder(scope, |ui| self.pane_ui(ui, pane)).inner
+    }
+
+    fn pane_ui(&mut self, ui: &mut egui::Ui, pane: ViewPane) -> Vec<AppAction> {
         match pane {
             ViewPane::Loss => {
                 ui.horizontal_wrapped(|ui| {
