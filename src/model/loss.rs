@@ -10,7 +10,6 @@
 use std::f64::consts::PI;
 
 use burn::prelude::*;
-use burn::tensor::activation::sigmoid;
 use serde::{Deserialize, Serialize};
 
 use super::ReconstructionLoss;
@@ -93,20 +92,14 @@ impl Likelihood {
 /// Returns [batch].
 pub fn reconstruction_loss(likelihood: Likelihood, logits: Tensor<2>, targets: Tensor<2>) -> Tensor<1> {
     let scale = likelihood.scale;
-    let per_value = match likelihood.loss {
-        ReconstructionLoss::Bce => return super::ops::bce_with_logits_rows(logits, targets),
-        ReconstructionLoss::MsSsimL1 => return super::ms_ssim_l1::ms_ssim_l1_loss(logits, targets, likelihood.shape),
+    match likelihood.loss {
+        ReconstructionLoss::Bce => super::ops::bce_with_logits_rows(logits, targets),
+        ReconstructionLoss::MsSsimL1 => super::ms_ssim_l1::ms_ssim_l1_loss(logits, targets, likelihood.shape),
         // (x − μ)² / (2σ²) + ½ log(2πσ²)
-        ReconstructionLoss::Mse => (sigmoid(logits) - targets)
-            .powi_scalar(2)
-            .mul_scalar(1.0 / (2.0 * scale * scale))
-            .add_scalar(0.5 * (2.0 * PI * scale * scale).ln()),
+        ReconstructionLoss::Mse => super::ops::scaled_error_rows(logits, targets, scale, false),
         // |x − μ| / b + log(2b)
-        ReconstructionLoss::L1 => {
-            (sigmoid(logits) - targets).abs().mul_scalar(1.0 / scale).add_scalar((2.0 * scale).ln())
-        }
-    };
-    per_value.sum_dim(1).squeeze_dim(1)
+        ReconstructionLoss::L1 => super::ops::scaled_error_rows(logits, targets, scale, true),
+    }
 }
 
 #[cfg(test)]

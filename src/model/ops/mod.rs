@@ -17,5 +17,5 @@ mod weight_gradient_factors;
 
 pub use conv::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 pub use dense::{linear, linear_relu};
-pub use fused_loss::{bce_with_logits_rows, gaussian_kl_rows};
+pub use fused_loss::{bce_with_logits_rows, gaussian_kl_rows, scaled_error_rows};
 pub use weight_gradient_factors::{DenseFactors, WeightGradientFactors};

@@ -8,7 +8,7 @@ use burn::backend::autodiff::Autodiff;
 use burn::backend::autodiff::checkpoint::base::Checkpointer;
 use burn::backend::autodiff::checkpoint::strategy::CheckpointStrategy;
 use burn::backend::autodiff::grads::Gradients;
-use burn::backend::autodiff::ops::{Backward, Ops, OpsKind};
+use burn::backend::autodiff::ops::{Backward, NodeGuard, Ops, OpsKind};
 use burn::backend::flex::FlexTensor;
 use burn::backend::tensor::FloatTensor;
 use burn::backend::{Backend, Flex, backend_extension};
@@ -26,6 +26,18 @@ pub trait FusedLossBackend: Backend {
     /// value, times the row's upstream gradient); `targets` are data.
     fn bce_with_logits_rows(logits: FloatTensor<Self>, targets: FloatTensor<Self>) -> FloatTensor<Self>;
 
+    /// Gaussian (standard deviation `scale`) or, with `laplace`, Laplace (scale `scale`) negative
+    /// log-likelihood of the targets around σ(logits), summed per row, in nats.
+    ///
+    /// logits, targets: [rows, values] → [rows]. Only `logits` receives a gradient; `targets` are
+    /// data and `scale` a number.
+    fn scaled_error_rows(
+        logits: FloatTensor<Self>,
+        targets: FloatTensor<Self>,
+        scale: f64,
+        laplace: bool,
+    ) -> FloatTensor<Self>;
+
     /// KL(N(μ, e^v) ‖ N(0, I)) per row, in nats.
     ///
     /// means, log_vars: [rows, latent] → [rows].
@@ -34,7 +46,11 @@ pub trait FusedLossBackend: Backend {
 
 impl FusedLossBackend for Flex {
     fn bce_with_logits_rows(logits: FlexTensor, targets: FlexTensor) -> FlexTensor {
-        bce_forward(&logits, &targets, false).0
+        loss_forward(kernels::Bernoulli, &logits, &targets, false).0
+    }
+
+    fn scaled_error_rows(logits: FlexTensor, targets: FlexTensor, scale: f64, laplace: bool) -> FlexTensor {
+        scaled_error_forward(&logits, &targets, scale, laplace, false).0
     }
 
     fn gaussian_kl_rows(means: FlexTensor, log_vars: FlexTensor) -> FlexTensor {
@@ -44,15 +60,20 @@ impl FusedLossBackend for Flex {
 
 impl<C: CheckpointStrategy> FusedLossBackend for Autodiff<Flex, C> {
     fn bce_with_logits_rows(logits: FloatTensor<Self>, targets: FloatTensor<Self>) -> FloatTensor<Self> {
-        match BceBackward.prepare::<C>([logits.node()]).compute_bound().stateful() {
-            OpsKind::Tracked(prep) => {
-                let (losses, gradients) = bce_forward(logits.primitive(), targets.primitive(), true);
-                let gradients =
-                    gradients.unwrap_or_else(|| FlexTensor::from_data(TensorData::new(Vec::<f32>::new(), [0])));
-                prep.finish(gradients, losses)
-            }
-            OpsKind::UnTracked(prep) => prep.finish(bce_forward(logits.primitive(), targets.primitive(), false).0),
-        }
+        tracked_rows::<C>(logits.node(), |keep_gradient| {
+            loss_forward(kernels::Bernoulli, logits.primitive(), targets.primitive(), keep_gradient)
+        })
+    }
+
+    fn scaled_error_rows(
+        logits: FloatTensor<Self>,
+        targets: FloatTensor<Self>,
+        scale: f64,
+        laplace: bool,
+    ) -> FloatTensor<Self> {
+        tracked_rows::<C>(logits.node(), |keep_gradient| {
+            scaled_error_forward(logits.primitive(), targets.primitive(), scale, laplace, keep_gradient)
+        })
     }
 
     fn gaussian_kl_rows(means: FloatTensor<Self>, log_vars: FloatTensor<Self>) -> FloatTensor<Self> {
@@ -66,12 +87,28 @@ impl<C: CheckpointStrategy> FusedLossBackend for Autodiff<Flex, C> {
     }
 }
 
-/// The BCE's backward pass: its state is σ(z) − x ([rows, values]), scaled in place by each row's
-/// upstream gradient.
-#[derive(Debug)]
-struct BceBackward;
+/// A per-row loss of the logits under autodiff: `forward(keep_gradient)` gives the rows' losses
+/// and, when asked, each logit's gradient, which backward scales by its row's upstream gradient.
+fn tracked_rows<C: CheckpointStrategy>(
+    logits: NodeGuard,
+    forward: impl Fn(bool) -> (FlexTensor, Option<FlexTensor>),
+) -> FloatTensor<Autodiff<Flex, C>> {
+    match RowLossBackward.prepare::<C>([logits]).compute_bound().stateful() {
+        OpsKind::Tracked(prep) => {
+            let (losses, gradients) = forward(true);
+            let gradients = gradients.unwrap_or_else(|| FlexTensor::from_data(TensorData::new(Vec::<f32>::new(), [0])));
+            prep.finish(gradients, losses)
+        }
+        OpsKind::UnTracked(prep) => prep.finish(forward(false).0),
+    }
+}
 
-impl Backward<Flex, 1> for BceBackward {
+/// The backward pass of a per-row loss of the logits: its state is each logit's gradient
+/// ([rows, values]; σ(z) − x for the BCE), scaled in place by its row's upstream gradient.
+#[derive(Debug)]
+struct RowLossBackward;
+
+impl Backward<Flex, 1> for RowLossBackward {
     type State = FlexTensor;
 
     fn backward(self, ops: Ops<Self::State, 1>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
@@ -113,16 +150,37 @@ impl Backward<Flex, 2> for KlBackward {
     }
 }
 
-/// Per-row BCE of `logits` against `targets` ([rows, values]): [rows], and with `keep_gradient`,
-/// σ(z) − x as [rows, values].
-fn bce_forward(logits: &FlexTensor, targets: &FlexTensor, keep_gradient: bool) -> (FlexTensor, Option<FlexTensor>) {
+/// Per-row loss under `likelihood` of `logits` against `targets` ([rows, values]): [rows], and with
+/// `keep_gradient`, each logit's gradient as [rows, values].
+fn loss_forward<L: kernels::ValueLoss>(
+    likelihood: L,
+    logits: &FlexTensor,
+    targets: &FlexTensor,
+    keep_gradient: bool,
+) -> (FlexTensor, Option<FlexTensor>) {
     let (rows, values) = rows_and_values(logits);
     let (logit_values, target_values) = (host_values(logits), host_values(targets));
     let mut losses = vec![0.0; rows];
     let mut gradients = keep_gradient.then(|| vec![0.0; rows * values]);
-    kernels::bce_rows(&logit_values, &target_values, values, &mut losses, gradients.as_deref_mut());
+    kernels::loss_rows(likelihood, &logit_values, &target_values, values, &mut losses, gradients.as_deref_mut());
     let losses = FlexTensor::from_data(TensorData::new(losses, [rows]));
     (losses, gradients.map(|gradients| FlexTensor::from_data(TensorData::new(gradients, [rows, values]))))
+}
+
+/// [`loss_forward`] under a Gaussian of standard deviation `scale` or, with `laplace`, a Laplace
+/// of scale `scale`.
+fn scaled_error_forward(
+    logits: &FlexTensor,
+    targets: &FlexTensor,
+    scale: f64,
+    laplace: bool,
+    keep_gradient: bool,
+) -> (FlexTensor, Option<FlexTensor>) {
+    if laplace {
+        loss_forward(kernels::Laplace::new(scale), logits, targets, keep_gradient)
+    } else {
+        loss_forward(kernels::Gaussian::new(scale), logits, targets, keep_gradient)
+    }
 }
 
 /// Per-row KL of `means` and `log_vars` ([rows, latent]): [rows].

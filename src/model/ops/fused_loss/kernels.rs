@@ -42,29 +42,135 @@ fn ln_1p_unit(u: f32) -> f32 {
     2.0 * s * series
 }
 
-/// One value's Bernoulli negative log-likelihood −[x log σ(z) + (1 − x) log(1 − σ(z))], computed
-/// stably as max(z, 0) − z·x + ln(1 + e^−|z|), and its gradient with respect to z, σ(z) − x.
-#[inline(always)]
-fn bce_one(logit: f32, target: f32) -> (f32, f32) {
-    let tail = exp_neg(logit.abs());
-    let loss = logit.max(0.0) - logit * target + ln_1p_unit(tail);
-    let inverse = 1.0 / (1.0 + tail);
-    let sigmoid = if logit >= 0.0 { inverse } else { tail * inverse };
-    (loss, sigmoid - target)
+/// A per-value negative log-likelihood of the decoder's logit z against the target x: the loss
+/// and its gradient with respect to z. Each is one short branch-free formula, so a row's loop over
+/// it vectorises.
+pub trait ValueLoss: Copy {
+    /// (loss, d loss / d z) of one value.
+    fn one(self, logit: f32, target: f32) -> (f32, f32);
+
+    /// What every value adds to its row's loss besides [`ValueLoss::one`] (the likelihood's
+    /// normaliser): added once per row as `values × constant`, not value by value.
+    fn constant(self) -> f32 {
+        0.0
+    }
 }
 
-/// Per-row Bernoulli negative log-likelihood of `logits` against `targets` (both [rows, values],
-/// row-major), written to `losses` ([rows]); with `gradients` ([rows, values]), σ(z) − x there too.
+/// σ(z) and σ(z)·(1 − σ(z)), from e^−|z| (the same on both sides of 0, so no overflow).
+#[inline(always)]
+fn sigmoid_and_slope(logit: f32) -> (f32, f32, f32) {
+    let tail = exp_neg(logit.abs());
+    let inverse = 1.0 / (1.0 + tail);
+    let sigmoid = if logit >= 0.0 { inverse } else { tail * inverse };
+    (sigmoid, tail * inverse * inverse, tail)
+}
+
+/// The Bernoulli likelihood (BCE): −[x log σ(z) + (1 − x) log(1 − σ(z))], computed stably as
+/// max(z, 0) − z·x + ln(1 + e^−|z|); its gradient is σ(z) − x.
+#[derive(Clone, Copy, Debug)]
+pub struct Bernoulli;
+
+impl ValueLoss for Bernoulli {
+    #[inline(always)]
+    fn one(self, logit: f32, target: f32) -> (f32, f32) {
+        let (sigmoid, _, tail) = sigmoid_and_slope(logit);
+        let loss = logit.max(0.0) - logit * target + ln_1p_unit(tail);
+        (loss, sigmoid - target)
+    }
+}
+
+/// A Gaussian of standard deviation σ around μ = σ(z): (μ − x)²/(2σ²) + ½ ln(2πσ²); its gradient
+/// is (μ − x)/σ² · μ(1 − μ).
+#[derive(Clone, Copy, Debug)]
+pub struct Gaussian {
+    /// 1/σ².
+    inverse_variance: f32,
+    /// ½ ln(2πσ²).
+    normaliser: f32,
+}
+
+impl Gaussian {
+    /// The Gaussian of standard deviation `sigma` (in pixel units).
+    pub fn new(sigma: f64) -> Self {
+        let variance = sigma * sigma;
+        Self {
+            inverse_variance: (1.0 / variance) as f32,
+            normaliser: (0.5 * (2.0 * std::f64::consts::PI * variance).ln()) as f32,
+        }
+    }
+}
+
+impl ValueLoss for Gaussian {
+    #[inline(always)]
+    fn one(self, logit: f32, target: f32) -> (f32, f32) {
+        let (mean, slope, _) = sigmoid_and_slope(logit);
+        let error = mean - target;
+        (0.5 * error * error * self.inverse_variance, error * self.inverse_variance * slope)
+    }
+
+    fn constant(self) -> f32 {
+        self.normaliser
+    }
+}
+
+/// A Laplace of scale b around μ = σ(z): |μ − x|/b + ln(2b); its gradient is sign(μ − x)/b ·
+/// μ(1 − μ), 0 where μ = x (as burn's `abs` takes it).
+#[derive(Clone, Copy, Debug)]
+pub struct Laplace {
+    /// 1/b.
+    inverse_scale: f32,
+    /// ln(2b).
+    normaliser: f32,
+}
+
+impl Laplace {
+    /// The Laplace of scale `b` (in pixel units).
+    pub fn new(b: f64) -> Self {
+        Self { inverse_scale: (1.0 / b) as f32, normaliser: (2.0 * b).ln() as f32 }
+    }
+}
+
+impl ValueLoss for Laplace {
+    #[inline(always)]
+    fn one(self, logit: f32, target: f32) -> (f32, f32) {
+        let (mean, slope, _) = sigmoid_and_slope(logit);
+        let error = mean - target;
+        let sign = if error > 0.0 {
+            1.0
+        } else if error < 0.0 {
+            -1.0
+        } else {
+            0.0
+        };
+        (error.abs() * self.inverse_scale, sign * self.inverse_scale * slope)
+    }
+
+    fn constant(self) -> f32 {
+        self.normaliser
+    }
+}
+
+/// Per-row negative log-likelihood under `likelihood` of `logits` against `targets` (both
+/// [rows, values], row-major), written to `losses` ([rows]); with `gradients` ([rows, values]),
+/// each value's d loss / d z there too.
 ///
 /// Runs with the widest vector instructions the CPU has (AVX2 where present, detected at run time
 /// by `pulp`, which gemm uses too); without fast-math the compiler fuses no multiply-adds, so every
 /// path gives the same bits.
-pub fn bce_rows(logits: &[f32], targets: &[f32], values: usize, losses: &mut [f32], gradients: Option<&mut [f32]>) {
-    pulp::Arch::new().dispatch(BceRows { logits, targets, values, losses, gradients });
+pub fn loss_rows<L: ValueLoss>(
+    likelihood: L,
+    logits: &[f32],
+    targets: &[f32],
+    values: usize,
+    losses: &mut [f32],
+    gradients: Option<&mut [f32]>,
+) {
+    pulp::Arch::new().dispatch(LossRows { likelihood, logits, targets, values, losses, gradients });
 }
 
-/// The arguments of [`bce_rows`], for `pulp` to compile its loop once per instruction set.
-struct BceRows<'a> {
+/// The arguments of [`loss_rows`], for `pulp` to compile its loop once per instruction set.
+struct LossRows<'a, L> {
+    likelihood: L,
     logits: &'a [f32],
     targets: &'a [f32],
     values: usize,
@@ -72,16 +178,17 @@ struct BceRows<'a> {
     gradients: Option<&'a mut [f32]>,
 }
 
-impl pulp::WithSimd for BceRows<'_> {
+impl<L: ValueLoss> pulp::WithSimd for LossRows<'_, L> {
     type Output = ();
 
     #[inline(always)]
     fn with_simd<S: pulp::Simd>(self, _simd: S) {
-        let BceRows { logits, targets, values, losses, mut gradients } = self;
+        let LossRows { likelihood, logits, targets, values, losses, mut gradients } = self;
         if values == 0 {
             losses.fill(0.0);
             return;
         }
+        let normaliser = likelihood.constant() * values as f32;
         let body = values / LANES * LANES;
         for (row, loss) in losses.iter_mut().enumerate() {
             let range = row * values..(row + 1) * values;
@@ -91,40 +198,46 @@ impl pulp::WithSimd for BceRows<'_> {
             for start in (0..body).step_by(BLOCK) {
                 let block = start..(start + BLOCK).min(body);
                 let block_gradients = gradients.as_deref_mut().map(|gradients| &mut gradients[block.clone()]);
-                bce_block(&logits[block.clone()], &targets[block], block_gradients, &mut sums);
+                loss_block(likelihood, &logits[block.clone()], &targets[block], block_gradients, &mut sums);
             }
             let mut tail_sum = 0.0f32;
             for (index, (&z, &x)) in logits.iter().zip(targets).enumerate().skip(body) {
-                let (value, gradient) = bce_one(z, x);
+                let (value, gradient) = likelihood.one(z, x);
                 tail_sum += value;
                 if let Some(gradients) = gradients.as_deref_mut() {
                     gradients[index] = gradient;
                 }
             }
-            *loss = sums.iter().sum::<f32>() + tail_sum;
+            *loss = sums.iter().sum::<f32>() + tail_sum + normaliser;
         }
     }
 }
 
-/// Values per block of [`bce_block`]: its losses stay in registers and L1.
+/// Values per block of [`loss_block`]: its losses stay in registers and L1.
 const BLOCK: usize = 64;
 
-/// The BCE of up to [`BLOCK`] values (a multiple of [`LANES`]), value i added to `sums[i % LANES]`
-/// (the same order as a plain loop over lanes, so the same bits), and σ(z) − x into `gradients`.
-/// Written as loops without a carried sum so the compiler vectorises them.
+/// The loss of up to [`BLOCK`] values (a multiple of [`LANES`]), value i added to `sums[i % LANES]`
+/// (the same order as a plain loop over lanes, so the same bits), and each gradient into
+/// `gradients`. Written as loops without a carried sum so the compiler vectorises them.
 #[inline(always)]
-fn bce_block(logits: &[f32], targets: &[f32], gradients: Option<&mut [f32]>, sums: &mut [f32; LANES]) {
+fn loss_block<L: ValueLoss>(
+    likelihood: L,
+    logits: &[f32],
+    targets: &[f32],
+    gradients: Option<&mut [f32]>,
+    sums: &mut [f32; LANES],
+) {
     let mut block_losses = [0.0f32; BLOCK];
     let block_losses = &mut block_losses[..logits.len()];
     match gradients {
         Some(gradients) => {
             for (((&z, &x), loss), gradient) in logits.iter().zip(targets).zip(block_losses.iter_mut()).zip(gradients) {
-                (*loss, *gradient) = bce_one(z, x);
+                (*loss, *gradient) = likelihood.one(z, x);
             }
         }
         None => {
             for ((&z, &x), loss) in logits.iter().zip(targets).zip(block_losses.iter_mut()) {
-                *loss = bce_one(z, x).0;
+                *loss = likelihood.one(z, x).0;
             }
         }
     }
@@ -206,7 +319,7 @@ mod tests {
         let (logits, targets) = (vec![0.0; 22], vec![1.0; 22]);
         let mut losses = vec![0.0; 2];
         let mut gradients = vec![0.0; 22];
-        bce_rows(&logits, &targets, 11, &mut losses, Some(&mut gradients));
+        loss_rows(Bernoulli, &logits, &targets, 11, &mut losses, Some(&mut gradients));
         for loss in losses {
             assert!((loss - 11.0 * 2f32.ln()).abs() < 1e-5, "{loss}");
         }

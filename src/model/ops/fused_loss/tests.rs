@@ -80,6 +80,52 @@ fn bce_gradient_at_zero_is_the_true_one() {
 }
 
 #[test]
+fn gaussian_and_laplace_match_burns_composed_ops_forward_and_backward() {
+    let device = Device::flex().autodiff();
+    for (laplace, scale) in [(false, 0.1), (false, 0.37), (false, 2.0), (true, 0.1), (true, 0.5)] {
+        for (rows, columns) in [(1, 1), (3, 5), (2, 8), (4, 11), (64, 768), (7, 3 * 16)] {
+            let (logits, targets) = logits_and_targets(rows, columns);
+            // Logits the sigmoid does not saturate, so the gradients are not all 0.
+            let logits: Vec<f32> = logits.iter().map(|z| z / 5.0).collect();
+            let weights: Vec<f32> = (0..rows).map(|row| 0.5 + row as f32).collect();
+            let run = |fused: bool| {
+                let logits =
+                    Tensor::<2>::from_data(TensorData::new(logits.clone(), [rows, columns]), &device).require_grad();
+                let targets = Tensor::<2>::from_data(TensorData::new(targets.clone(), [rows, columns]), &device);
+                let weights = Tensor::<1>::from_data(TensorData::new(weights.clone(), [rows]), &device);
+                let per_row = if fused {
+                    scaled_error_rows(logits.clone(), targets, scale, laplace)
+                } else {
+                    composed_scaled_error_rows(logits.clone(), targets, scale, laplace)
+                };
+                let gradients = (per_row.clone() * weights).sum().backward();
+                let gradient = logits.grad(&gradients).expect("logits have a gradient");
+                (values(per_row), values(gradient))
+            };
+            let ((fused_loss, fused_grad), (burn_loss, burn_grad)) = (run(true), run(false));
+            let what = format!("{} scale {scale}, {rows}×{columns}", if laplace { "Laplace" } else { "Gaussian" });
+            // The rows sum up to 768 values of up to 1/(2σ²) = 50 nats each: f32 sums differ in the
+            // last bits of a large total.
+            let loss_tolerance = 2e-6 * burn_loss.iter().fold(1.0f32, |most, loss| most.max(loss.abs()));
+            assert!(largest_gap(&fused_loss, &burn_loss) < loss_tolerance, "{what}: {fused_loss:?} != {burn_loss:?}");
+            assert!(largest_gap(&fused_grad, &burn_grad) < 1e-4, "{what}: the gradients differ");
+        }
+    }
+}
+
+#[test]
+fn laplace_gradient_where_the_mean_is_the_target_is_0_as_burns_abs() {
+    // σ(0) = ½: the target ½ is met exactly, the others are not.
+    let device = Device::flex().autodiff();
+    let logits = Tensor::<2>::from_data([[0.0, 0.0, 0.0]], &device).require_grad();
+    let targets = Tensor::<2>::from_data([[0.0, 0.5, 1.0]], &device);
+    let gradients = scaled_error_rows(logits.clone(), targets, 0.5, true).sum().backward();
+    let gradient = values(logits.grad(&gradients).expect("logits have a gradient"));
+    // d|σ(z) − x|/b / dz = sign · σ'(0)/b = ±¼ / ½.
+    assert!(largest_gap(&gradient, &[0.5, 0.0, -0.5]) < 1e-6, "{gradient:?}");
+}
+
+#[test]
 fn kl_matches_burns_composed_ops_forward_and_backward() {
     let device = Device::flex().autodiff();
     for (rows, latent) in [(1, 1), (3, 2), (64, 16), (5, 7)] {
