@@ -73,4 +73,12 @@ impl PatchGeometry {
             && width_out > 0
             && (width_in == 2 * width_out - 1 || width_in == 2 * width_out)
     }
+
+    /// True when each row is read by a 4-wide kernel with stride 2 and padding 1 (the direct
+    /// layout's stages) and is twice as wide as the output's, so the four taps of a row can be added
+    /// back in one pass.
+    pub fn is_four_wide_stride_two(&self) -> bool {
+        let [width_in, width_out] = [self.side_in[1], self.side_out[1]];
+        self.kernel[1] == 4 && self.stride[1] == 2 && self.padding[1] == 1 && width_out > 0 && width_in == 2 * width_out
+    }
 }

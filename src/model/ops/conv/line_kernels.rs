@@ -1,6 +1,7 @@
 //! The innermost loops of im2col and col2im: one line of a map gathered into, or added back from,
 //! one row segment of the column matrix. Stride 1 and 2 are written so the compiler vectorises
-//! them (contiguous slices and pairs, no `step_by`); other strides take the plain loop.
+//! them (contiguous slices and pairs, no `step_by`); other strides take the plain loop. The
+//! stride-2 kernels of 3 and 4 taps (the conv model's stages) are added back a whole row at a time.
 
 /// `target[j] = line[start + j·stride]` for every j of `target`.
 pub fn gather(target: &mut [f32], line: &[f32], start: usize, stride: usize) {
@@ -57,6 +58,29 @@ pub fn add_three_taps_stride_two(line: &mut [f32], [left, middle, right]: [&[f32
     }
 }
 
+/// Adds back into `line` (one row of a map, `2·n` wide) the four taps of a 4-wide kernel with
+/// stride 2 and padding 1, each an `n`-long row segment: position 2q takes tap 1 of output q and
+/// tap 3 of q − 1, position 2q + 1 tap 0 of q + 1 and tap 2 of q.
+pub fn add_four_taps_stride_two(line: &mut [f32], [first, second, third, fourth]: [&[f32]; 4]) {
+    let Some(last) = second.len().checked_sub(1) else {
+        return;
+    };
+    // Each sum in tap order, as four scatters tap by tap would add them (the same rounding).
+    line[0] += second[0];
+    if last == 0 {
+        line[1] += third[0];
+        return;
+    }
+    line[1] = line[1] + first[1] + third[0];
+    let inner = second[1..last].iter().zip(&fourth[..last - 1]).zip(&first[2..=last]).zip(&third[1..last]);
+    for (pair, (((second, fourth), first), third)) in line[2..2 * last].chunks_exact_mut(2).zip(inner) {
+        pair[0] = pair[0] + second + fourth;
+        pair[1] = pair[1] + first + third;
+    }
+    line[2 * last] = line[2 * last] + second[last] + fourth[last - 1];
+    line[2 * last + 1] += third[last];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,6 +117,26 @@ mod tests {
             let mut fused = ramp(width, 0.0);
             add_three_taps_stride_two(&mut fused, [&taps[0], &taps[1], &taps[2]]);
             let mut plain = ramp(width, 0.0);
+            for (tap, values) in taps.iter().enumerate() {
+                // Output q reads position 2q + tap − 1; keep the ones inside the line.
+                for (q, value) in values.iter().enumerate() {
+                    if let Some(position) = (2 * q + tap).checked_sub(1).filter(|&p| p < width) {
+                        plain[position] += value;
+                    }
+                }
+            }
+            assert_eq!(fused, plain, "width {width}");
+        }
+    }
+
+    #[test]
+    fn four_taps_stride_two_match_four_scatters() {
+        for outputs in [1, 2, 3, 4, 16] {
+            let width = 2 * outputs;
+            let taps = [ramp(outputs, 0.1), ramp(outputs, 100.3), ramp(outputs, 200.7), ramp(outputs, 300.9)];
+            let mut fused = ramp(width, 0.5);
+            add_four_taps_stride_two(&mut fused, [&taps[0], &taps[1], &taps[2], &taps[3]]);
+            let mut plain = ramp(width, 0.5);
             for (tap, values) in taps.iter().enumerate() {
                 // Output q reads position 2q + tap − 1; keep the ones inside the line.
                 for (q, value) in values.iter().enumerate() {

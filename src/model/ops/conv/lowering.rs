@@ -3,7 +3,7 @@
 //! slices in, plain slices out: no tensors here.
 
 use super::geometry::PatchGeometry;
-use super::line_kernels::{add_three_taps_stride_two, gather, scatter_add};
+use super::line_kernels::{add_four_taps_stride_two, add_three_taps_stride_two, gather, scatter_add};
 
 /// Gathers `input` ([batch, channels, height, width]) into `cols`, the column matrix
 /// [channels·kh·kw, batch·positions]: row (c, ki, kj) holds, for every image and output position,
@@ -91,6 +91,16 @@ fn add_taps(g: &PatchGeometry, cols: &[f32], image: usize, channel: usize, map: 
             }
             continue;
         }
+        if g.is_four_wide_stride_two() {
+            let taps = [segment(tap_h, 0), segment(tap_h, 1), segment(tap_h, 2), segment(tap_h, 3)];
+            for out_h in first_h..end_h {
+                let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
+                let line = &mut map[in_h * width_in..(in_h + 1) * width_in];
+                let range = out_h * width_out..(out_h + 1) * width_out;
+                add_four_taps_stride_two(line, taps.map(|tap| &tap[range.clone()]));
+            }
+            continue;
+        }
         for tap_w in 0..kernel_w {
             let (first_w, end_w) = g.valid_range(1, tap_w);
             if first_w >= end_w {
@@ -118,7 +128,7 @@ mod tests {
     }
 
     fn geometry(batch: usize, channels: usize, side_in: [usize; 2], kernel: usize, stride: usize) -> PatchGeometry {
-        let padding = kernel / 2;
+        let padding = (kernel - 1) / 2;
         let side_out = side_in.map(|side| (side + 2 * padding - kernel) / stride + 1);
         PatchGeometry {
             batch,
@@ -139,8 +149,10 @@ mod tests {
         input[((image * g.channels + channel) * g.side_in[0] + h) * g.side_in[1] + w]
     }
 
-    const GEOMETRIES: [(usize, usize, [usize; 2], usize, usize); 6] = [
+    const GEOMETRIES: [(usize, usize, [usize; 2], usize, usize); 8] = [
         (1, 1, [5, 5], 3, 1),
+        (3, 2, [8, 8], 4, 2),
+        (2, 3, [6, 2], 4, 2),
         (11, 3, [7, 6], 3, 2),
         (9, 2, [6, 9], 3, 2),
         (3, 2, [1, 1], 3, 2),
