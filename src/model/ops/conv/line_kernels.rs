@@ -58,6 +58,27 @@ pub fn add_three_taps_stride_two(line: &mut [f32], [left, middle, right]: [&[f32
     }
 }
 
+/// Gathers from `line` (one row of a map, `2·n` wide) the row segments of the four taps of a
+/// 4-wide kernel with stride 2 and padding 1, each `n` long: tap t of output q reads position
+/// 2q + t − 1. The two entries that read the padding (tap 0 of output 0, tap 3 of output n − 1)
+/// are left as they are.
+pub fn gather_four_taps_stride_two(line: &[f32], [first, second, third, fourth]: [&mut [f32]; 4]) {
+    let count = second.len();
+    if count == 0 {
+        return;
+    }
+    for (((pair, second), third), first) in
+        line.chunks_exact(2).zip(second.iter_mut()).zip(third.iter_mut()).zip(first[1..].iter_mut())
+    {
+        (*second, *third, *first) = (pair[0], pair[1], pair[1]);
+    }
+    second[count - 1] = line[2 * count - 2];
+    third[count - 1] = line[2 * count - 1];
+    for (pair, fourth) in line[2..].chunks_exact(2).zip(fourth.iter_mut()) {
+        *fourth = pair[0];
+    }
+}
+
 /// Adds back into `line` (one row of a map, `2·n` wide) the four taps of a 4-wide kernel with
 /// stride 2 and padding 1, each an `n`-long row segment: position 2q takes tap 1 of output q and
 /// tap 3 of q − 1, position 2q + 1 tap 0 of q + 1 and tap 2 of q.
@@ -126,6 +147,23 @@ mod tests {
                 }
             }
             assert_eq!(fused, plain, "width {width}");
+        }
+    }
+
+    #[test]
+    fn four_taps_stride_two_match_four_gathers() {
+        for outputs in [1, 2, 3, 4, 16] {
+            let line = ramp(2 * outputs, 0.5);
+            let mut fused: Vec<Vec<f32>> = (0..4).map(|_| vec![-1.0; outputs]).collect();
+            let [a, b, c, d] = &mut fused[..] else { unreachable!("four taps") };
+            gather_four_taps_stride_two(&line, [a, b, c, d]);
+            for (tap, segment) in fused.iter().enumerate() {
+                // Output q reads position 2q + tap − 1; the padding's entries stay −1.
+                let expected: Vec<f32> = (0..outputs)
+                    .map(|q| (2 * q + tap).checked_sub(1).and_then(|p| line.get(p)).copied().unwrap_or(-1.0))
+                    .collect();
+                assert_eq!(segment, &expected, "tap {tap}, {outputs} outputs");
+            }
         }
     }
 

@@ -3,7 +3,9 @@
 //! slices in, plain slices out: no tensors here.
 
 use super::geometry::PatchGeometry;
-use super::line_kernels::{add_four_taps_stride_two, add_three_taps_stride_two, gather, scatter_add};
+use super::line_kernels::{
+    add_four_taps_stride_two, add_three_taps_stride_two, gather, gather_four_taps_stride_two, scatter_add,
+};
 
 /// Gathers `input` ([batch, channels, height, width]) into `cols`, the column matrix
 /// [channels·kh·kw, batch·positions]: row (c, ki, kj) holds, for every image and output position,
@@ -34,6 +36,28 @@ fn gather_taps(g: &PatchGeometry, map: &[f32], channel: usize, local: usize, row
     let positions = g.positions_out();
     for tap_h in 0..kernel_h {
         let (first_h, end_h) = g.valid_range(0, tap_h);
+        if g.is_four_wide_stride_two() {
+            let row = (channel * kernel_h + tap_h) * kernel_w;
+            let [first, second, third, fourth] = &mut rows[row..row + 4] else {
+                unreachable!("a 4-wide kernel has four taps per row")
+            };
+            let images = local * positions..(local + 1) * positions;
+            let taps = [first, second, third, fourth].map(|tap| &mut tap[images.clone()]);
+            let [first, second, third, fourth] = taps;
+            for out_h in first_h..end_h {
+                let in_h = out_h * g.stride[0] + tap_h - g.padding[0];
+                let line = &map[in_h * width_in..(in_h + 1) * width_in];
+                let range = out_h * width_out..(out_h + 1) * width_out;
+                let segments = [
+                    &mut first[range.clone()],
+                    &mut second[range.clone()],
+                    &mut third[range.clone()],
+                    &mut fourth[range.clone()],
+                ];
+                gather_four_taps_stride_two(line, segments);
+            }
+            continue;
+        }
         for tap_w in 0..kernel_w {
             let (first_w, end_w) = g.valid_range(1, tap_w);
             if first_w >= end_w {
