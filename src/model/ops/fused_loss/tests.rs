@@ -29,28 +29,35 @@ fn logits_and_targets(rows: usize, columns: usize) -> (Vec<f32>, Vec<f32>) {
     (logits, targets)
 }
 
+/// A per-row loss of `logits` against `targets` ([rows, columns]) and the logits' gradient of
+/// its rows weighted 0.5, 1.5, 2.5, … (upstream weights that differ per row, as the objective's
+/// would with per-image weights).
+fn rows_and_logit_gradients(
+    logits: &[f32],
+    targets: &[f32],
+    [rows, columns]: [usize; 2],
+    loss: impl Fn(Tensor<2>, Tensor<2>) -> Tensor<1>,
+) -> (Vec<f32>, Vec<f32>) {
+    let device = Device::flex().autodiff();
+    let logits = Tensor::<2>::from_data(TensorData::new(logits.to_vec(), [rows, columns]), &device).require_grad();
+    let targets = Tensor::<2>::from_data(TensorData::new(targets.to_vec(), [rows, columns]), &device);
+    let weights: Vec<f32> = (0..rows).map(|row| 0.5 + row as f32).collect();
+    let weights = Tensor::<1>::from_data(TensorData::new(weights, [rows]), &device);
+    let per_row = loss(logits.clone(), targets);
+    let gradients = (per_row.clone() * weights).sum().backward();
+    let gradient = logits.grad(&gradients).expect("logits have a gradient");
+    (values(per_row), values(gradient))
+}
+
 #[test]
 fn bce_matches_burns_composed_ops_forward_and_backward() {
-    let device = Device::flex().autodiff();
     for (rows, columns) in [(1, 1), (3, 5), (2, 8), (4, 11), (64, 784), (7, 3 * 16)] {
         let (logits, targets) = logits_and_targets(rows, columns);
-        // Upstream weights differ per row, as the objective's would with per-image weights.
-        let weights: Vec<f32> = (0..rows).map(|row| 0.5 + row as f32).collect();
-        let run = |fused: bool| {
-            let logits =
-                Tensor::<2>::from_data(TensorData::new(logits.clone(), [rows, columns]), &device).require_grad();
-            let targets = Tensor::<2>::from_data(TensorData::new(targets.clone(), [rows, columns]), &device);
-            let weights = Tensor::<1>::from_data(TensorData::new(weights.clone(), [rows]), &device);
-            let per_row = if fused {
-                bce_with_logits_rows(logits.clone(), targets)
-            } else {
-                composed_bce_with_logits_rows(logits.clone(), targets)
-            };
-            let gradients = (per_row.clone() * weights).sum().backward();
-            let gradient = logits.grad(&gradients).expect("logits have a gradient");
-            (values(per_row), values(gradient))
+        let run = |loss: fn(Tensor<2>, Tensor<2>) -> Tensor<1>| {
+            rows_and_logit_gradients(&logits, &targets, [rows, columns], loss)
         };
-        let ((fused_loss, fused_grad), (burn_loss, burn_grad)) = (run(true), run(false));
+        let ((fused_loss, fused_grad), (burn_loss, burn_grad)) =
+            (run(bce_with_logits_rows), run(composed_bce_with_logits_rows));
         assert!(largest_gap(&fused_loss, &burn_loss) < 1e-5, "{rows}×{columns}: {fused_loss:?} != {burn_loss:?}");
         assert!(largest_gap(&fused_grad, &burn_grad) < 1e-5, "{rows}×{columns} gradients differ");
     }
@@ -81,28 +88,18 @@ fn bce_gradient_at_zero_is_the_true_one() {
 
 #[test]
 fn gaussian_and_laplace_match_burns_composed_ops_forward_and_backward() {
-    let device = Device::flex().autodiff();
     for (laplace, scale) in [(false, 0.1), (false, 0.37), (false, 2.0), (true, 0.1), (true, 0.5)] {
         for (rows, columns) in [(1, 1), (3, 5), (2, 8), (4, 11), (64, 768), (7, 3 * 16)] {
             let (logits, targets) = logits_and_targets(rows, columns);
             // Logits the sigmoid does not saturate, so the gradients are not all 0.
             let logits: Vec<f32> = logits.iter().map(|z| z / 5.0).collect();
-            let weights: Vec<f32> = (0..rows).map(|row| 0.5 + row as f32).collect();
-            let run = |fused: bool| {
-                let logits =
-                    Tensor::<2>::from_data(TensorData::new(logits.clone(), [rows, columns]), &device).require_grad();
-                let targets = Tensor::<2>::from_data(TensorData::new(targets.clone(), [rows, columns]), &device);
-                let weights = Tensor::<1>::from_data(TensorData::new(weights.clone(), [rows]), &device);
-                let per_row = if fused {
-                    scaled_error_rows(logits.clone(), targets, scale, laplace)
-                } else {
-                    composed_scaled_error_rows(logits.clone(), targets, scale, laplace)
-                };
-                let gradients = (per_row.clone() * weights).sum().backward();
-                let gradient = logits.grad(&gradients).expect("logits have a gradient");
-                (values(per_row), values(gradient))
+            let run = |loss: fn(Tensor<2>, Tensor<2>, f64, bool) -> Tensor<1>| {
+                rows_and_logit_gradients(&logits, &targets, [rows, columns], |logits, targets| {
+                    loss(logits, targets, scale, laplace)
+                })
             };
-            let ((fused_loss, fused_grad), (burn_loss, burn_grad)) = (run(true), run(false));
+            let ((fused_loss, fused_grad), (burn_loss, burn_grad)) =
+                (run(scaled_error_rows), run(composed_scaled_error_rows));
             let what = format!("{} scale {scale}, {rows}×{columns}", if laplace { "Laplace" } else { "Gaussian" });
             // The rows sum up to 768 values of up to 1/(2σ²) = 50 nats each: f32 sums differ in the
             // last bits of a large total.
