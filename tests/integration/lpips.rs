@@ -227,14 +227,7 @@ fn without_the_weights_train_and_eval_go_on_and_say_how_to_get_them() {
 }
 
 fn train_with(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    vae_explorer()
-        .args(["train", "--epochs", "1", "--device", "cpu", "--batch-size", "16", "--data"])
-        .arg(data)
-        .args(extra)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("run the binary")
+    crate::support::train_small(data, out, 1, extra)
 }
 
 #[test]

@@ -10,14 +10,7 @@ fn vae_explorer() -> std::process::Command {
 }
 
 fn train(data: &Path, out: &Path, extra: &[&str]) -> std::process::Output {
-    vae_explorer()
-        .args(["train", "--epochs", "2", "--device", "cpu", "--batch-size", "16", "--loss", "ms-ssim-l1", "--data"])
-        .arg(data)
-        .args(extra)
-        .arg("--out")
-        .arg(out)
-        .output()
-        .expect("run the binary")
+    crate::support::train_small(data, out, 2, &[&["--loss", "ms-ssim-l1"], extra].concat())
 }
 
 #[test]

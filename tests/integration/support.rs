@@ -163,3 +163,16 @@ pub fn small_idx_folder(side: u32) -> tempfile::TempDir {
     write_labels(&dir.path().join("t10k-labels-idx1-ubyte"), 16, false);
     dir
 }
+
+/// Runs `vae-explorer train` on the CPU at batch 16 for `epochs` epochs over `data` into `out`,
+/// with `extra` options.
+pub fn train_small(data: &Path, out: &Path, epochs: u32, extra: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_vae-explorer"))
+        .args(["train", "--device", "cpu", "--batch-size", "16", "--epochs", &epochs.to_string(), "--data"])
+        .arg(data)
+        .args(extra)
+        .arg("--out")
+        .arg(out)
+        .output()
+        .expect("run the binary")
+}
