@@ -42,6 +42,15 @@ fn app_with(settings: Settings, size: [f32; 2]) -> Harness<'static, VaeApp> {
     Harness::builder().with_size(size).build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, settings, None))
 }
 
+/// Steps until the bundled model and digits are read. The status bar says what was read, which can
+/// wrap it onto another line: its buttons move up then, and a click aimed at them before lands
+/// beside them.
+fn settle_status_bar(harness: &mut Harness<'static, VaeApp>) {
+    run_until(harness, "the bundled model and digits", |app| {
+        app.data_read().is_some() && app.explorer().state.model.is_some()
+    });
+}
+
 fn grid_side(app: &VaeApp) -> f32 {
     app.explorer().decoder_grid_rect().map_or(0.0, |rect| rect.width())
 }
@@ -131,6 +140,7 @@ fn a_dragged_tab_joins_the_view_it_is_dropped_on_and_the_layout_is_remembered_ac
     harness.run_steps(3);
     assert_eq!(harness.state().settings().layout, layout);
     assert!(harness.state().notice().is_none(), "{:?}", harness.state().notice());
+    settle_status_bar(&mut harness);
     harness.get_by_label(RESTORE_LABEL).click();
     harness.run_steps(3);
     let tiles = &harness.state().settings().layout.tree.tiles;
@@ -202,7 +212,7 @@ fn at_1280_by_800_every_image_tab_and_the_direction_controls_sit_inside_their_ti
 #[test]
 fn a_small_window_resets_to_the_compact_layout_and_the_settings_panel_folds_away() {
     let mut harness = app_with(Settings::default(), [800.0, 600.0]);
-    harness.run_steps(2);
+    settle_status_bar(&mut harness);
     harness.get_by_label(RESET_LAYOUT_LABEL).click();
     harness.run_steps(2);
     assert_eq!(harness.state().settings().layout, ViewLayout::compact());
