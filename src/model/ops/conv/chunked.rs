@@ -8,6 +8,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::geometry::PatchGeometry;
+use super::winograd_transforms::TileScratch;
 
 /// Values of one chunk's largest buffer, about: 1 MB, well inside the 32 MB L3 and near the L2.
 const CHUNK_VALUES: usize = 256 * 1024;
@@ -32,6 +33,8 @@ pub struct Scratch {
     pub rows: Vec<f32>,
     /// The chunk's matrix product.
     pub product: Vec<f32>,
+    /// The Winograd transforms' buffers.
+    pub tiles: TileScratch,
 }
 
 impl Scratch {

@@ -1,6 +1,8 @@
 //! Convolutions for the CPU device as im2col and col2im around matrix products, a few images at a
 //! time in parallel with reused scratch buffers, registered as a burn backend extension with its
-//! own backward pass (and an optional fused ReLU). Other devices keep burn's convolutions.
+//! own backward pass (and an optional fused ReLU). 3×3 stride-1 convolutions (the residual
+//! blocks') run as Winograd's F(2×2, 3×3) instead (`winograd`). Other devices keep burn's
+//! convolutions.
 
 mod chunked;
 mod extension;
@@ -12,5 +14,7 @@ mod lowering;
 mod passes;
 #[cfg(test)]
 mod tests;
+mod winograd;
+mod winograd_transforms;
 
 pub use layer::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};

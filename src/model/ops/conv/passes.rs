@@ -15,6 +15,7 @@ use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunk
 use super::geometry::PatchGeometry;
 use super::layouts::{add_channel_sums, to_batch_major_into, to_channel_major_into};
 use super::lowering::{col2im_into, im2col_into};
+use super::winograd::{self, Channels};
 use crate::model::ops::host_matmul::{HostMatrix, matmul_into};
 use crate::model::ops::host_tensor::{host_tensor, host_values, into_owned_values};
 use crate::model::ops::relu::{relu_grad_in_place, relu_in_place};
@@ -90,6 +91,11 @@ pub fn conv2d_forward(
     let values_per_image = channels_out * positions;
     let images = images_per_chunk(g.batch, taps.max(channels_out) * positions);
     let mut output = vec![0.0f32; g.batch * values_per_image];
+    if winograd::applies(&g) {
+        let channels = Channels { input: g.channels, output: channels_out };
+        winograd::forward_into(&mut output, (&input, &weight_values, &bias_values), &g, channels, with_relu);
+        return finish_conv2d_forward(output, x, weight, g, channels_out, with_relu);
+    }
     forward_by_chunks(&mut output, values_per_image, images, |chunk, out, scratch| {
         let chunk_g = g.with_batch(chunk.len());
         let (cols, _, product) = scratch.with_cols(&chunk_g);
@@ -101,6 +107,18 @@ pub fn conv2d_forward(
             relu_in_place(out);
         }
     });
+    finish_conv2d_forward(output, x, weight, g, channels_out, with_relu)
+}
+
+/// The conv2d output tensor from its values, and what backward needs.
+fn finish_conv2d_forward(
+    output: Vec<f32>,
+    x: &FlexTensor,
+    weight: &FlexTensor,
+    g: PatchGeometry,
+    channels_out: usize,
+    with_relu: bool,
+) -> (FlexTensor, Conv2dSaved) {
     let [height, width] = g.side_out;
     let output = host_tensor(output, vec![g.batch, channels_out, height, width]);
     let relu_output = with_relu.then(|| output.clone());
@@ -144,6 +162,13 @@ pub fn conv2d_backward(
     let flat_weight = HostMatrix::new(&weight_values, channels_out, taps);
     let images = images_per_chunk(g.batch, taps.max(channels_out) * positions);
     let mut input_grad = need_input.then(|| vec![0.0f32; g.batch * g.image_values_in()]);
+    if winograd::applies(&g) {
+        let channels = Channels { input: g.channels, output: channels_out };
+        let (weight, bias) =
+            winograd::backward((&input, &weight_values, &grad), &g, channels, input_grad.as_deref_mut());
+        let sums = GradientSums { weight, bias };
+        return finish_conv2d_backward(input_grad, sums, g, weight_dims);
+    }
     let parts = input_grad.as_deref_mut().map(|values| (values, g.image_values_in()));
     let sums = backward_by_chunks(g.batch, images, parts, [channels_out * taps, channels_out], {
         |chunk, input_part, scratch, sums| {
@@ -165,6 +190,16 @@ pub fn conv2d_backward(
             }
         }
     });
+    finish_conv2d_backward(input_grad, sums, g, weight_dims)
+}
+
+/// conv2d's gradient tensors from their values.
+fn finish_conv2d_backward(
+    input_grad: Option<Vec<f32>>,
+    sums: GradientSums,
+    g: PatchGeometry,
+    weight_dims: [usize; 4],
+) -> (Option<FlexTensor>, FlexTensor, FlexTensor) {
     let input_grad =
         input_grad.map(|values| host_tensor(values, vec![g.batch, g.channels, g.side_in[0], g.side_in[1]]));
     let (weight_grad, bias_grad) = weight_and_bias_grads(sums, weight_dims);

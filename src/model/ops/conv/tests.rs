@@ -98,7 +98,7 @@ fn assert_relu_cut(output: &[f32], with_relu: bool) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 13] = [
+const CONV_CASES: [ConvCase; 17] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -116,6 +116,11 @@ const CONV_CASES: [ConvCase; 13] = [
     (12, 1, 4, [28, 28], 3, 1, 1),
     // Products by chunks of two images, the last chunk a single one.
     (17, 2, 3, [6, 5], 3, 2, 1),
+    // 3×3, stride 1, padding 1: Winograd's tiles, on even and odd sides, one row, many chunks.
+    (3, 6, 5, [8, 8], 3, 1, 1),
+    (2, 5, 7, [7, 5], 3, 1, 1),
+    (2, 3, 3, [1, 3], 3, 1, 1),
+    (17, 8, 8, [4, 4], 3, 1, 1),
 ];
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {

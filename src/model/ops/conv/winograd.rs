@@ -1,0 +1,131 @@
+//! 3×3 stride-1 convolutions with padding 1 (the residual blocks' layers) by Winograd's
+//! F(2×2, 3×3), a few images at a time in parallel: each chunk's maps are cut into tiles and
+//! transformed, multiplied by the transformed weights in 16 matrix products (4/9 of the direct
+//! multiply-adds), and transformed back (see `winograd_transforms`).
+//!
+//! forward:  M[ξ] = U[ξ]·V[ξ];       Y = Aᵀ M A
+//! backward: dM = A dY Aᵀ;  dU[ξ] = dM[ξ]·V[ξ]ᵀ (dW = Gᵀ dU G);  dV[ξ] = U[ξ]ᵀ·dM[ξ] (dX = B dV Bᵀ)
+//! (U [16][out][in], V [16][in][columns], M and dM [16][out][columns]; dU summed over the chunks.)
+
+use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunks, images_per_chunk, sized};
+use super::geometry::PatchGeometry;
+use super::layouts::add_channel_sums;
+use super::winograd_transforms::{
+    Tiles, transform_input, transform_input_adjoint, transform_output, transform_output_adjoint, transform_weights,
+    weight_gradient,
+};
+use crate::model::ops::host_matmul::{HostMatrix, matmul_into};
+use crate::model::ops::relu::relu_in_place;
+
+/// Positions of a transformed 4×4 tile: one matrix product each.
+const POSITIONS: usize = 16;
+
+/// True when `g` is a 3×3 convolution with stride 1 and padding 1 (its output the size of its
+/// input), which Winograd's F(2×2, 3×3) computes.
+pub fn applies(g: &PatchGeometry) -> bool {
+    g.kernel == [3, 3] && g.stride == [1, 1] && g.padding == [1, 1] && g.side_out == g.side_in
+}
+
+/// The channels of a convolution, [in, out].
+#[derive(Clone, Copy, Debug)]
+pub struct Channels {
+    /// Channels of the maps read.
+    pub input: usize,
+    /// Channels of the maps made.
+    pub output: usize,
+}
+
+impl Channels {
+    /// Images per chunk: the largest transformed buffer of one image is 16 × channels × tiles.
+    fn images_per_chunk(&self, g: &PatchGeometry, tiles: Tiles) -> usize {
+        images_per_chunk(g.batch, POSITIONS * self.input.max(self.output) * tiles.per_map())
+    }
+}
+
+/// The matrix of position `position` in a [16][rows][columns] buffer.
+fn at(values: &[f32], position: usize, rows: usize, columns: usize) -> HostMatrix<'_> {
+    HostMatrix::new(&values[position * rows * columns..][..rows * columns], rows, columns)
+}
+
+/// The values of `images` images of `values_per_image` each, as a range of the batch's values.
+fn image_range(images: &std::ops::Range<usize>, values_per_image: usize) -> std::ops::Range<usize> {
+    images.start * values_per_image..images.end * values_per_image
+}
+
+/// The convolution of `input` ([batch, in, h, w]) with `weight` ([out, in, 3, 3]) plus `bias`, then
+/// a ReLU when `with_relu`, into `output` ([batch, out, h, w]).
+pub fn forward_into(
+    output: &mut [f32],
+    (input, weight, bias): (&[f32], &[f32], &[f32]),
+    g: &PatchGeometry,
+    channels: Channels,
+    with_relu: bool,
+) {
+    let tiles = Tiles::of(g.side_in);
+    let weights = transform_weights(weight, channels.output, channels.input);
+    let images = channels.images_per_chunk(g, tiles);
+    forward_by_chunks(output, channels.output * tiles.map_values(), images, |chunk, out, scratch| {
+        let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
+        let columns = chunk.len() * tiles.per_map();
+        let transformed = sized(rows, POSITIONS * channels.input * columns);
+        transform_input(
+            &input[image_range(&chunk, channels.input * tiles.map_values())],
+            channels.input,
+            tiles,
+            transformed,
+            tile_scratch,
+        );
+        let product = sized(product, POSITIONS * channels.output * columns);
+        for (position, part) in product.chunks_exact_mut(channels.output * columns).enumerate() {
+            let lhs = at(&weights, position, channels.output, channels.input);
+            matmul_into(part, lhs, at(transformed, position, channels.input, columns), false);
+        }
+        transform_output(product, channels.output, tiles, bias, out, tile_scratch);
+        if with_relu {
+            relu_in_place(out);
+        }
+    });
+}
+
+/// The gradients of the weight ([out, in, 3, 3]) and bias, and of the input ([batch, in, h, w])
+/// when `input_grad` is given (zeros on entry), from the output's (`output_grad`, [batch, out, h, w],
+/// already carried back through any fused ReLU).
+pub fn backward(
+    (input, weight, output_grad): (&[f32], &[f32], &[f32]),
+    g: &PatchGeometry,
+    channels: Channels,
+    input_grad: Option<&mut [f32]>,
+) -> (Vec<f32>, Vec<f64>) {
+    let tiles = Tiles::of(g.side_in);
+    let weights = transform_weights(weight, channels.output, channels.input);
+    let images = channels.images_per_chunk(g, tiles);
+    let (values_in, values_out) = (channels.input * tiles.map_values(), channels.output * tiles.map_values());
+    let parts = input_grad.map(|values| (values, values_in));
+    let weight_len = POSITIONS * channels.output * channels.input;
+    let sums = backward_by_chunks(g.batch, images, parts, [weight_len, channels.output], {
+        |chunk, input_part, scratch, sums: &mut GradientSums| {
+            let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
+            let columns = chunk.len() * tiles.per_map();
+            let chunk_grad = &output_grad[image_range(&chunk, values_out)];
+            add_channel_sums(chunk_grad, channels.output, tiles.map_values(), &mut sums.bias);
+            let grad_transformed = sized(product, POSITIONS * channels.output * columns);
+            transform_output_adjoint(chunk_grad, channels.output, tiles, grad_transformed, tile_scratch);
+            let transformed = sized(rows, POSITIONS * channels.input * columns);
+            transform_input(&input[image_range(&chunk, values_in)], channels.input, tiles, transformed, tile_scratch);
+            let pairs = channels.output * channels.input;
+            for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
+                let lhs = at(grad_transformed, position, channels.output, columns);
+                matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
+            }
+            if let Some(maps) = input_part {
+                // dV overwrites V, which the weight gradient no longer needs.
+                for (position, part) in transformed.chunks_exact_mut(channels.input * columns).enumerate() {
+                    let lhs = at(&weights, position, channels.output, channels.input).t();
+                    matmul_into(part, lhs, at(grad_transformed, position, channels.output, columns), false);
+                }
+                transform_input_adjoint(transformed, channels.input, tiles, maps, tile_scratch);
+            }
+        }
+    });
+    (weight_gradient(&sums.weight, channels.output, channels.input), sums.bias)
+}

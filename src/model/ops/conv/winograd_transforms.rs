@@ -1,0 +1,519 @@
+//! Winograd's F(2×2, 3×3) transforms (Lavin and Gray, "Fast Algorithms for Convolutional Neural
+//! Networks", 2016) and their adjoints, on single tiles and on whole maps cut into tiles.
+//!
+//! A 3×3 correlation of a 4×4 input tile d with a kernel g gives a 2×2 output tile
+//! Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: 16 multiplies where the direct sum takes 36. Over many channels
+//! the ⊙ becomes 16 matrix products (one per position ξ of the 4×4 transformed tile), so a 3×3
+//! stride-1 convolution costs 4/9 of its direct multiply-adds plus the transforms. Backward uses the
+//! adjoints: dM = A dY Aᵀ, dd = B dV Bᵀ and dg = Gᵀ dU G.
+//!
+//! Transformed values are laid out as [16][channels][columns], where column = image · tiles per
+//! map + tile row · tiles across + tile column: the 16 matrices the products read and write. The
+//! map transforms work a row of tiles at a time on whole rows, so their loops vectorise: a padded
+//! row is kept as its even and odd columns, and tile t of a row reads even and odd columns t and
+//! t + 1.
+
+/// Bᵀ v, for a column of an input tile.
+#[inline(always)]
+fn input_transform(v: [f32; 4]) -> [f32; 4] {
+    [v[0] - v[2], v[1] + v[2], v[2] - v[1], v[1] - v[3]]
+}
+
+/// B v, the adjoint of [`input_transform`].
+#[inline(always)]
+fn input_transform_adjoint(v: [f32; 4]) -> [f32; 4] {
+    [v[0], v[1] - v[2] + v[3], v[1] + v[2] - v[0], -v[3]]
+}
+
+/// G v, for a column of a 3×3 kernel.
+fn kernel_transform(v: [f32; 3]) -> [f32; 4] {
+    [v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]]
+}
+
+/// Gᵀ v, the adjoint of [`kernel_transform`].
+fn kernel_transform_adjoint(v: [f32; 4]) -> [f32; 3] {
+    [v[0] + 0.5 * (v[1] + v[2]), 0.5 * (v[1] - v[2]), 0.5 * (v[1] + v[2]) + v[3]]
+}
+
+/// Aᵀ v, for a column of a transformed output tile.
+#[inline(always)]
+fn output_transform(v: [f32; 4]) -> [f32; 2] {
+    [v[0] + v[1] + v[2], v[1] - v[2] - v[3]]
+}
+
+/// A v, the adjoint of [`output_transform`].
+#[inline(always)]
+fn output_transform_adjoint(v: [f32; 2]) -> [f32; 4] {
+    [v[0], v[0] + v[1], v[0] - v[1], -v[1]]
+}
+
+/// F t Fᵀ for the matrix F that `transform` multiplies a column by: `transform` on every column of
+/// `tile`, then on every row of the result.
+#[inline(always)]
+fn both_sides<const N: usize, const M: usize>(
+    tile: [[f32; N]; N],
+    transform: impl Fn([f32; N]) -> [f32; M],
+) -> [[f32; M]; M] {
+    let columns: [[f32; M]; N] = std::array::from_fn(|column| transform(std::array::from_fn(|row| tile[row][column])));
+    std::array::from_fn(|row| transform(std::array::from_fn(|column| columns[column][row])))
+}
+
+/// Tiles a [`per_tile`] step works on at once: a fixed-length loop the compiler turns into SIMD.
+const LANES: usize = 8;
+
+/// `outputs[m][t] = transform(inputs[0][t], …, inputs[N − 1][t])[m]` for every tile t of a row
+/// (`across` of them; every slice at least that long), [`LANES`] tiles at a time.
+#[inline(always)]
+fn per_tile<const N: usize, const M: usize>(
+    inputs: [&[f32]; N],
+    mut outputs: [&mut [f32]; M],
+    across: usize,
+    transform: impl Fn([f32; N]) -> [f32; M],
+) {
+    for start in (0..across).step_by(LANES) {
+        let count = LANES.min(across - start);
+        let mut lanes_in = [[0.0f32; LANES]; N];
+        for (lanes, input) in lanes_in.iter_mut().zip(&inputs) {
+            // A whole block is copied at a length known here (no call to memcpy).
+            match input[start..].first_chunk::<LANES>() {
+                Some(block) if count == LANES => *lanes = *block,
+                _ => lanes[..count].copy_from_slice(&input[start..start + count]),
+            }
+        }
+        let mut lanes_out = [[0.0f32; LANES]; M];
+        for lane in 0..LANES {
+            let values = transform(std::array::from_fn(|n| lanes_in[n][lane]));
+            for (lanes, value) in lanes_out.iter_mut().zip(values) {
+                lanes[lane] = value;
+            }
+        }
+        for (output, lanes) in outputs.iter_mut().zip(&lanes_out) {
+            match output[start..].first_chunk_mut::<LANES>() {
+                Some(block) if count == LANES => *block = *lanes,
+                _ => output[start..start + count].copy_from_slice(&lanes[..count]),
+            }
+        }
+    }
+}
+
+/// A 4×4 tile from its 16 values, row by row.
+#[inline(always)]
+fn tile_of(values: [f32; 16]) -> [[f32; 4]; 4] {
+    std::array::from_fn(|row| std::array::from_fn(|column| values[4 * row + column]))
+}
+
+/// A 4×4 tile's 16 values, row by row.
+#[inline(always)]
+fn values_of(tile: [[f32; 4]; 4]) -> [f32; 16] {
+    std::array::from_fn(|index| tile[index / 4][index % 4])
+}
+
+/// The 16 rows `first..first + length` of each position's matrix in a [16][channels][columns]
+/// buffer whose matrices are `stride` apart.
+fn position_rows(transformed: &[f32], stride: usize, first: usize, length: usize) -> [&[f32]; 16] {
+    std::array::from_fn(|position| &transformed[position * stride + first..][..length])
+}
+
+/// [`position_rows`], to write.
+fn position_rows_mut(transformed: &mut [f32], stride: usize, first: usize, length: usize) -> [&mut [f32]; 16] {
+    let mut rows = transformed.chunks_exact_mut(stride.max(1)).map(|matrix| &mut matrix[first..first + length]);
+    std::array::from_fn(|_| rows.next().unwrap_or_default())
+}
+
+/// `sums[i] += values[i]`.
+#[inline(always)]
+fn add_into(sums: &mut [f32], values: &[f32]) {
+    sums.iter_mut().zip(values).for_each(|(sum, value)| *sum += value);
+}
+
+/// How maps of `side` [height, width] are cut into 2×2 output tiles (the last ones cut off at an
+/// odd side), each read through the 4×4 input tile around it, zero-padded by 1.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Tiles {
+    /// [height, width] of the maps.
+    pub side: [usize; 2],
+    /// Tiles [down, across].
+    pub count: [usize; 2],
+}
+
+impl Tiles {
+    /// The tiles of maps of `side`.
+    pub fn of(side: [usize; 2]) -> Self {
+        Self { side, count: side.map(|length| length.div_ceil(2)) }
+    }
+
+    /// Tiles of one map.
+    pub fn per_map(&self) -> usize {
+        self.count[0] * self.count[1]
+    }
+
+    /// Values of one map.
+    pub fn map_values(&self) -> usize {
+        self.side[0] * self.side[1]
+    }
+
+    /// Even (or odd) columns of a padded row: one more than the tiles across.
+    fn half_width(&self) -> usize {
+        self.count[1] + 1
+    }
+
+    /// Where map `map_index`'s tiles sit in a [16][channels][columns] buffer of `len` values: the
+    /// stride from one position's matrix to the next, and the map's first column.
+    fn columns_of(&self, len: usize, channels: usize, map_index: usize) -> (usize, usize) {
+        let channels = channels.max(1);
+        let columns = len / (16 * channels);
+        (channels * columns, (map_index % channels) * columns + (map_index / channels) * self.per_map())
+    }
+}
+
+/// Buffers the map transforms reuse: one map padded by 1 with zeros (and up to whole tiles), its
+/// even and odd columns apart ([padded rows][half width] each; padded column p is map column
+/// p − 1), and rows of intermediate values.
+#[derive(Default)]
+pub struct TileScratch {
+    even: Vec<f32>,
+    odd: Vec<f32>,
+    rows: Vec<f32>,
+}
+
+impl TileScratch {
+    /// Zeros in the padded map for maps of `tiles`.
+    fn clear_plane(&mut self, tiles: Tiles) {
+        let len = (2 * tiles.count[0] + 2) * tiles.half_width();
+        for half in [&mut self.even, &mut self.odd] {
+            half.clear();
+            half.resize(len, 0.0);
+        }
+    }
+
+    /// `map` ([height, width]) laid into the padded map, with zeros around it.
+    fn fill_plane(&mut self, map: &[f32], tiles: Tiles) {
+        self.clear_plane(tiles);
+        let (width, half) = (tiles.side[1], tiles.half_width());
+        for (row, values) in map.chunks_exact(width.max(1)).enumerate() {
+            let start = (row + 1) * half;
+            // Map column 2i is padded column 2i + 1 (odd i); map column 2i + 1 is even i + 1.
+            let (even, odd) = (&mut self.even[start + 1..start + half], &mut self.odd[start..start + half]);
+            for (pair, (odd, even)) in values.chunks(2).zip(odd.iter_mut().zip(even.iter_mut())) {
+                *odd = pair[0];
+                *even = pair.get(1).copied().unwrap_or(0.0);
+            }
+        }
+    }
+
+    /// The padded map's values inside the padding, written into `map` ([height, width]).
+    fn write_plane(&self, tiles: Tiles, map: &mut [f32]) {
+        let (width, half) = (tiles.side[1], tiles.half_width());
+        for (row, values) in map.chunks_exact_mut(width.max(1)).enumerate() {
+            let start = (row + 1) * half;
+            let (even, odd) = (&self.even[start + 1..start + half], &self.odd[start..start + half]);
+            for (pair, (odd, even)) in values.chunks_mut(2).zip(odd.iter().zip(even)) {
+                pair[0] = *odd;
+                if let Some(value) = pair.get_mut(1) {
+                    *value = *even;
+                }
+            }
+        }
+    }
+
+    /// `count` rows of `length` values of intermediate results, and the padded map's even and odd
+    /// halves.
+    fn parts(&mut self, count: usize, length: usize) -> (Vec<&mut [f32]>, &mut [f32], &mut [f32]) {
+        if self.rows.len() < count * length {
+            self.rows.resize(count * length, 0.0);
+        }
+        let rows = self.rows[..count * length].chunks_exact_mut(length.max(1)).collect();
+        (rows, &mut self.even, &mut self.odd)
+    }
+}
+
+/// The 16 transformed weights U = G g Gᵀ of every kernel: `weight` [out, in, 3, 3] →
+/// [16][out][in].
+pub fn transform_weights(weight: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
+    let pairs = channels_out * channels_in;
+    let mut transformed = vec![0.0f32; 16 * pairs];
+    for (pair, kernel) in weight.chunks_exact(9).enumerate().take(pairs) {
+        let kernel: [[f32; 3]; 3] = std::array::from_fn(|row| std::array::from_fn(|column| kernel[3 * row + column]));
+        for (position, value) in both_sides(kernel, kernel_transform).as_flattened().iter().enumerate() {
+            transformed[position * pairs + pair] = *value;
+        }
+    }
+    transformed
+}
+
+/// The weight gradient [out, in, 3, 3] from the gradient of the transformed weights
+/// ([16][out][in]): dg = Gᵀ dU G for every kernel.
+pub fn weight_gradient(transformed_gradient: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
+    let pairs = channels_out * channels_in;
+    let mut gradient = vec![0.0f32; 9 * pairs];
+    for (pair, kernel) in gradient.chunks_exact_mut(9).enumerate() {
+        let tile: [[f32; 4]; 4] = std::array::from_fn(|row| {
+            std::array::from_fn(|column| transformed_gradient[(4 * row + column) * pairs + pair])
+        });
+        kernel.copy_from_slice(both_sides(tile, kernel_transform_adjoint).as_flattened());
+    }
+    gradient
+}
+
+/// V = Bᵀ d B of every input tile of `maps` ([images, channels, height, width]) into `transformed`
+/// ([16][channels][columns]).
+pub fn transform_input(
+    maps: &[f32],
+    channels: usize,
+    tiles: Tiles,
+    transformed: &mut [f32],
+    scratch: &mut TileScratch,
+) {
+    let (across, half) = (tiles.count[1], tiles.half_width());
+    for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
+        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+        scratch.fill_plane(map, tiles);
+        for tile_row in 0..tiles.count[0] {
+            // Row r of tile t: even t, odd t, even t + 1 and odd t + 1 of padded row 2 · tile row + r.
+            let row = |r: usize| (2 * tile_row + r) * half;
+            let inputs: [&[f32]; 16] = std::array::from_fn(|slot| {
+                let (r, c) = (slot / 4, slot % 4);
+                let source = if c % 2 == 0 { &scratch.even } else { &scratch.odd };
+                &source[row(r) + c / 2..][..across]
+            });
+            let outputs = position_rows_mut(transformed, stride, first_column + tile_row * across, across);
+            per_tile(inputs, outputs, across, |values| values_of(both_sides(tile_of(values), input_transform)));
+        }
+    }
+}
+
+/// The input gradient of [`transform_input`]: dd = B dV Bᵀ of every tile of `transformed`
+/// ([16][channels][columns]) added up where the tiles overlap, written into `maps` ([images,
+/// channels, height, width]).
+pub fn transform_input_adjoint(
+    transformed: &[f32],
+    channels: usize,
+    tiles: Tiles,
+    maps: &mut [f32],
+    scratch: &mut TileScratch,
+) {
+    let (across, half) = (tiles.count[1], tiles.half_width());
+    for (index, map) in maps.chunks_exact_mut(tiles.map_values().max(1)).enumerate() {
+        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+        scratch.clear_plane(tiles);
+        let (rows, even, odd) = scratch.parts(16, across);
+        let mut tile_values: [&mut [f32]; 16] = {
+            let mut rows = rows.into_iter();
+            std::array::from_fn(|_| rows.next().unwrap_or_default())
+        };
+        for tile_row in 0..tiles.count[0] {
+            let inputs = position_rows(transformed, stride, first_column + tile_row * across, across);
+            let outputs: [&mut [f32]; 16] = tile_values.each_mut().map(|row| &mut **row);
+            per_tile(inputs, outputs, across, |values| values_of(both_sides(tile_of(values), input_transform_adjoint)));
+            // Value (r, c) of tile t adds into padded row 2 · tile row + r at even t, odd t,
+            // even t + 1 or odd t + 1.
+            for (slot, values) in tile_values.iter().enumerate() {
+                let (r, c) = (slot / 4, slot % 4);
+                let start = (2 * tile_row + r) * half + c / 2;
+                let target =
+                    if c % 2 == 0 { &mut even[start..start + across] } else { &mut odd[start..start + across] };
+                add_into(target, values);
+            }
+        }
+        scratch.write_plane(tiles, map);
+    }
+}
+
+/// Y = Aᵀ M A of every tile of `transformed` ([16][channels][columns]) plus `bias[channel]`,
+/// written into `maps` ([images, channels, height, width]).
+pub fn transform_output(
+    transformed: &[f32],
+    channels: usize,
+    tiles: Tiles,
+    bias: &[f32],
+    maps: &mut [f32],
+    scratch: &mut TileScratch,
+) {
+    let across = tiles.count[1];
+    let [height, width] = tiles.side;
+    for (index, map) in maps.chunks_exact_mut(tiles.map_values().max(1)).enumerate() {
+        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+        let shift = bias.get(index % channels.max(1)).copied().unwrap_or(0.0);
+        let (rows, _, _) = scratch.parts(4, across);
+        let [top_even, top_odd, bottom_even, bottom_odd]: [&mut [f32]; 4] = {
+            let mut rows = rows.into_iter();
+            std::array::from_fn(|_| rows.next().unwrap_or_default())
+        };
+        for tile_row in 0..tiles.count[0] {
+            let inputs = position_rows(transformed, stride, first_column + tile_row * across, across);
+            let outputs = [&mut *top_even, &mut *top_odd, &mut *bottom_even, &mut *bottom_odd];
+            per_tile(inputs, outputs, across, |values| {
+                let [[a, b], [c, d]] = both_sides(tile_of(values), output_transform);
+                [a + shift, b + shift, c + shift, d + shift]
+            });
+            for (r, (even, odd)) in [(&*top_even, &*top_odd), (&*bottom_even, &*bottom_odd)].into_iter().enumerate() {
+                let y = 2 * tile_row + r;
+                if y >= height {
+                    break;
+                }
+                for (pair, (even, odd)) in map[y * width..(y + 1) * width].chunks_mut(2).zip(even.iter().zip(odd)) {
+                    pair[0] = *even;
+                    if let Some(value) = pair.get_mut(1) {
+                        *value = *odd;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The gradient of the transformed output tiles from the output's: dM = A dY Aᵀ of every 2×2 tile
+/// of `maps` ([images, channels, height, width], zeros past an odd side) into `transformed`
+/// ([16][channels][columns]).
+pub fn transform_output_adjoint(
+    maps: &[f32],
+    channels: usize,
+    tiles: Tiles,
+    transformed: &mut [f32],
+    scratch: &mut TileScratch,
+) {
+    let across = tiles.count[1];
+    let [height, width] = tiles.side;
+    for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
+        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+        let (mut rows, _, _) = scratch.parts(4, across);
+        for tile_row in 0..tiles.count[0] {
+            // The tile's two rows as even and odd columns: rows [even 0, odd 0, even 1, odd 1].
+            for (r, halves) in rows.chunks_mut(2).enumerate() {
+                let [even, odd] = halves else { continue };
+                even.fill(0.0);
+                odd.fill(0.0);
+                let y = 2 * tile_row + r;
+                if y < height {
+                    for (tile, pair) in map[y * width..(y + 1) * width].chunks(2).enumerate() {
+                        even[tile] = pair[0];
+                        odd[tile] = pair.get(1).copied().unwrap_or(0.0);
+                    }
+                }
+            }
+            let inputs = [&*rows[0], &*rows[1], &*rows[2], &*rows[3]];
+            let outputs = position_rows_mut(transformed, stride, first_column + tile_row * across, across);
+            per_tile(inputs, outputs, across, |[a, b, c, d]| {
+                values_of(both_sides([[a, b], [c, d]], output_transform_adjoint))
+            });
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Made-up values in [-1, 1).
+    fn made_up(count: usize, seed: usize) -> Vec<f32> {
+        (0..count).map(|index| ((index * 7919 + seed * 104_729) % 2003) as f32 / 1001.5 - 1.0).collect()
+    }
+
+    fn dot(a: &[f32], b: &[f32]) -> f64 {
+        a.iter().zip(b).map(|(&x, &y)| f64::from(x) * f64::from(y)).sum()
+    }
+
+    /// The 3×3 correlation with padding 1 by its definition, in f64: maps [channels_in, h, w],
+    /// weight [out, in, 3, 3] → [out, h, w].
+    fn direct(maps: &[f32], weight: &[f32], channels_in: usize, channels_out: usize, side: [usize; 2]) -> Vec<f32> {
+        let [height, width] = side;
+        let mut output = Vec::new();
+        for out in 0..channels_out {
+            for y in 0..height {
+                for x in 0..width {
+                    let mut sum = 0.0f64;
+                    for (input, ky, kx) in taps_of(channels_in) {
+                        let (source_y, source_x) = ((y + ky).checked_sub(1), (x + kx).checked_sub(1));
+                        let (Some(sy), Some(sx)) = (source_y, source_x) else { continue };
+                        if sy < height && sx < width {
+                            let w = weight[((out * channels_in + input) * 3 + ky) * 3 + kx];
+                            sum += f64::from(w) * f64::from(maps[(input * height + sy) * width + sx]);
+                        }
+                    }
+                    output.push(sum as f32);
+                }
+            }
+        }
+        output
+    }
+
+    fn taps_of(channels: usize) -> impl Iterator<Item = (usize, usize, usize)> {
+        (0..channels).flat_map(|input| (0..3).flat_map(move |ky| (0..3).map(move |kx| (input, ky, kx))))
+    }
+
+    /// The convolution through the transforms, with one product per position done by hand.
+    fn through_transforms(
+        maps: &[f32],
+        weight: &[f32],
+        channels_in: usize,
+        channels_out: usize,
+        side: [usize; 2],
+    ) -> Vec<f32> {
+        let tiles = Tiles::of(side);
+        let columns = tiles.per_map();
+        let mut input = vec![0.0; 16 * channels_in * columns];
+        transform_input(maps, channels_in, tiles, &mut input, &mut TileScratch::default());
+        let weights = transform_weights(weight, channels_out, channels_in);
+        let mut products = vec![0.0; 16 * channels_out * columns];
+        for position in 0..16 {
+            for out in 0..channels_out {
+                for column in 0..columns {
+                    products[(position * channels_out + out) * columns + column] = (0..channels_in)
+                        .map(|i| {
+                            weights[(position * channels_out + out) * channels_in + i]
+                                * input[(position * channels_in + i) * columns + column]
+                        })
+                        .sum();
+                }
+            }
+        }
+        let mut output = vec![0.0; channels_out * tiles.map_values()];
+        transform_output(&products, channels_out, tiles, &[], &mut output, &mut TileScratch::default());
+        output
+    }
+
+    #[test]
+    fn the_transforms_give_the_direct_correlation_for_even_and_odd_sides() {
+        for (case, (channels_in, channels_out, side)) in
+            [(1, 1, [2, 2]), (2, 3, [4, 4]), (3, 2, [5, 7]), (1, 2, [1, 1]), (2, 2, [6, 3])].into_iter().enumerate()
+        {
+            let maps = made_up(channels_in * side[0] * side[1], case);
+            let weight = made_up(channels_out * channels_in * 9, case + 7);
+            let want = direct(&maps, &weight, channels_in, channels_out, side);
+            let got = through_transforms(&maps, &weight, channels_in, channels_out, side);
+            let gap = crate::model::ops::test_values::largest_gap(&got, &want);
+            assert!(gap < 1e-5, "case {case}: off by {gap}");
+        }
+    }
+
+    #[test]
+    fn each_adjoint_is_the_transpose_of_its_transform() {
+        // ⟨T x, y⟩ = ⟨x, T* y⟩ for made-up x and y: the defining property of the adjoint.
+        let (channels, side) = (2, [5, 6]);
+        let tiles = Tiles::of(side);
+        let columns = 3 * tiles.per_map();
+        let maps = made_up(3 * channels * tiles.map_values(), 1);
+        let transformed = made_up(16 * channels * columns, 2);
+
+        let mut forward = vec![0.0; transformed.len()];
+        transform_input(&maps, channels, tiles, &mut forward, &mut TileScratch::default());
+        let mut back = vec![0.0; maps.len()];
+        transform_input_adjoint(&transformed, channels, tiles, &mut back, &mut TileScratch::default());
+        let (left, right) = (dot(&forward, &transformed), dot(&maps, &back));
+        assert!((left - right).abs() < 1e-3, "input transform: {left} against {right}");
+
+        let mut forward = vec![0.0; maps.len()];
+        transform_output(&transformed, channels, tiles, &[], &mut forward, &mut TileScratch::default());
+        let mut back = vec![0.0; transformed.len()];
+        transform_output_adjoint(&maps, channels, tiles, &mut back, &mut TileScratch::default());
+        let (left, right) = (dot(&forward, &maps), dot(&transformed, &back));
+        assert!((left - right).abs() < 1e-3, "output transform: {left} against {right}");
+
+        let (weight, weight_gradient_in) = (made_up(3 * 2 * 9, 3), made_up(16 * 3 * 2, 4));
+        let (left, right) = (
+            dot(&transform_weights(&weight, 3, 2), &weight_gradient_in),
+            dot(&weight, &weight_gradient(&weight_gradient_in, 3, 2)),
+        );
+        assert!((left - right).abs() < 1e-4, "kernel transform: {left} against {right}");
+    }
+}
