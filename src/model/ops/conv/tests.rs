@@ -116,11 +116,12 @@ const CONV_CASES: [ConvCase; 17] = [
     (12, 1, 4, [28, 28], 3, 1, 1),
     // Products by chunks of two images, the last chunk a single one.
     (17, 2, 3, [6, 5], 3, 2, 1),
-    // 3×3, stride 1, padding 1: Winograd's tiles, on even and odd sides, one row, many chunks.
-    (3, 6, 5, [8, 8], 3, 1, 1),
-    (2, 5, 7, [7, 5], 3, 1, 1),
-    (2, 3, 3, [1, 3], 3, 1, 1),
-    (17, 8, 8, [4, 4], 3, 1, 1),
+    // 3×3, stride 1, padding 1, at least 16 wide: Winograd's tiles, on even and odd sides, one row,
+    // many chunks, whole and partial runs of tiles.
+    (3, 6, 5, [8, 16], 3, 1, 1),
+    (2, 5, 7, [7, 21], 3, 1, 1),
+    (2, 3, 3, [1, 17], 3, 1, 1),
+    (17, 8, 8, [4, 32], 3, 1, 1),
 ];
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {
@@ -222,13 +223,18 @@ fn layers_match_burn_on_the_cpu_device_without_autodiff() {
 /// The mean loss of each of `steps` Adam steps of `model` on one batch of made-up 28×28 images
 /// (the same batch and noise every step, so the loss must fall whatever the initial weights).
 fn loss_trajectory(model: Vae, steps: usize) -> Vec<f32> {
+    loss_trajectory_of(model, steps, [16, 784, 2])
+}
+
+/// [`loss_trajectory`] for `[images, values per image, latent dimensions]`.
+fn loss_trajectory_of(model: Vae, steps: usize, [batch, image_values, latent]: [usize; 3]) -> Vec<f32> {
     let device = device();
     let mut optimizer = AdamConfig::new().init();
     let mut model = model;
     let mut losses = Vec::new();
     for _ in 0..steps {
-        let images = (made_up([16, 784], 0, &device) + 1.0) / 2.0;
-        let noise = made_up([16, 2], 100, &device);
+        let images = (made_up([batch, image_values], 0, &device) + 1.0) / 2.0;
+        let noise = made_up([batch, latent], 100, &device);
         let terms = model.loss_terms_with_noise(images, noise, Likelihood::bernoulli());
         let loss = (terms.reconstruction + terms.kl).mean();
         losses.push(values(loss.clone())[0]);
@@ -247,6 +253,30 @@ fn a_few_conv_vae_steps_follow_burns_loss_trajectory() {
     let ours = loss_trajectory(model, 4);
     // The 28×28 model has three stages down and three up: six convolutions a step.
     assert_eq!(host_convolutions_run() - before, 4 * 6, "every convolution of our run went through ours");
+    for (step, (a, b)) in ours.iter().zip(&theirs).enumerate() {
+        assert!((a - b).abs() <= 1e-4 * b.abs(), "step {step}: loss {a} against burn's {b}");
+    }
+    assert!(theirs[3] < theirs[0], "the loss falls: {theirs:?}");
+}
+
+#[test]
+fn a_few_residual_conv_vae_steps_follow_burns_loss_trajectory() {
+    // 32×32 RGB with a residual block per stage: two 3×3 stride-1 convolutions in each of the 3
+    // stages down and 3 up (Winograd's on the 16×16 maps), beside the stride-2 ones.
+    let model = VaeConfig::new()
+        .with_architecture(Architecture::Conv)
+        .with_image_height(32)
+        .with_image_width(32)
+        .with_channels(3)
+        .with_conv_base_channels(8)
+        .with_conv_residual_blocks(1)
+        .with_latent_dim(4)
+        .init(&device());
+    let shape = [6, 32 * 32 * 3, 4];
+    let theirs = with_burn_convolutions(|| loss_trajectory_of(model.clone(), 4, shape));
+    let before = host_convolutions_run();
+    let ours = loss_trajectory_of(model, 4, shape);
+    assert!(host_convolutions_run() - before >= 4 * 12, "the residual blocks' convolutions went through ours");
     for (step, (a, b)) in ours.iter().zip(&theirs).enumerate() {
         assert!((a - b).abs() <= 1e-4 * b.abs(), "step {step}: loss {a} against burn's {b}");
     }

@@ -20,10 +20,18 @@ use crate::model::ops::relu::relu_in_place;
 /// Positions of a transformed 4×4 tile: one matrix product each.
 const POSITIONS: usize = 16;
 
+/// Narrowest maps worth cutting into tiles: at least [`LANES`](super::winograd_transforms) tiles
+/// across, so the transforms run on whole vectors (on narrower maps im2col was as fast or faster).
+const WIDTH_AT_LEAST: usize = 16;
+
 /// True when `g` is a 3×3 convolution with stride 1 and padding 1 (its output the size of its
-/// input), which Winograd's F(2×2, 3×3) computes.
+/// input), which Winograd's F(2×2, 3×3) computes, over maps at least [`WIDTH_AT_LEAST`] wide.
 pub fn applies(g: &PatchGeometry) -> bool {
-    g.kernel == [3, 3] && g.stride == [1, 1] && g.padding == [1, 1] && g.side_out == g.side_in
+    g.kernel == [3, 3]
+        && g.stride == [1, 1]
+        && g.padding == [1, 1]
+        && g.side_out == g.side_in
+        && g.side_in[1] >= WIDTH_AT_LEAST
 }
 
 /// The channels of a convolution, [in, out].
