@@ -10,6 +10,7 @@
 # Recipes (conv, latent 32, 10 epochs, seed 1, 64 × 64 RGB):
 #   bce-beta1    --loss bce                                  the tutorials' objective
 #   calibrated   (no flags: --loss auto, mse with σ learned)  the default for colour pictures
+#   calibrated-lpips  --perceptual-weight 0.1                 the default with a light LPIPS term
 #   perceptual   --loss l1 --perceptual-weight 1 --beta 0.02 --lr 1e-3   the reference recipe's objective
 # Options: --data DIR (required)  --epochs 10  --latent 32  --seed 1  --image-size 64
 set -euo pipefail
@@ -38,9 +39,10 @@ mkdir -p "$out"
 declare -A recipes=(
     [bce-beta1]="--loss bce"
     [calibrated]=""
+    [calibrated-lpips]="--perceptual-weight 0.1"
     [perceptual]="--loss l1 --perceptual-weight 1 --beta 0.02 --lr 1e-3"
 )
-order=(bce-beta1 calibrated perceptual)
+order=(bce-beta1 calibrated calibrated-lpips perceptual)
 {
     echo "| recipe | options | held-out PSNR (dB) | SSIM | LPIPS | train (s) |"
     echo "|---|---|---|---|---|---|"

@@ -98,7 +98,7 @@ fn assert_relu_cut(output: &[f32], with_relu: bool) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 17] = [
+const CONV_CASES: [ConvCase; 18] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -122,6 +122,8 @@ const CONV_CASES: [ConvCase; 17] = [
     (2, 5, 7, [7, 21], 3, 1, 1),
     (2, 3, 3, [1, 17], 3, 1, 1),
     (17, 8, 8, [4, 32], 3, 1, 1),
+    // Maps large enough to be worked in bands of tile rows (8 of the 20 at a time).
+    (2, 32, 32, [40, 64], 3, 1, 1),
 ];
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {

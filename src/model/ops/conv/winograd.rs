@@ -1,11 +1,13 @@
 //! 3×3 stride-1 convolutions with padding 1 (the residual blocks' layers) by Winograd's
-//! F(2×2, 3×3), a few images at a time in parallel: each chunk's maps are cut into tiles and
-//! transformed, multiplied by the transformed weights in 16 matrix products (4/9 of the direct
-//! multiply-adds), and transformed back (see `winograd_transforms`).
+//! F(2×2, 3×3), a few images at a time in parallel and each chunk a band of tile rows at a time:
+//! a band's maps are cut into tiles and transformed, multiplied by the transformed weights in 16
+//! matrix products (4/9 of the direct multiply-adds), and transformed back (see
+//! `winograd_transforms`). A band's transformed values are sized to stay in the core's cache.
 //!
 //! forward:  M[ξ] = U[ξ]·V[ξ];       Y = Aᵀ M A
 //! backward: dM = A dY Aᵀ;  dU[ξ] = dM[ξ]·V[ξ]ᵀ (dW = Gᵀ dU G);  dV[ξ] = U[ξ]ᵀ·dM[ξ] (dX = B dV Bᵀ)
-//! (U [16][out][in], V [16][in][columns], M and dM [16][out][columns]; dU summed over the chunks.)
+//! (U [16][out][in], V [16][in][columns], M and dM [16][out][columns]; dU summed over the bands
+//! and chunks.)
 
 use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunks, images_per_chunk, sized};
 use super::geometry::PatchGeometry;
@@ -20,8 +22,12 @@ use crate::model::ops::relu::relu_in_place;
 /// Positions of a transformed 4×4 tile: one matrix product each.
 const POSITIONS: usize = 16;
 
-/// Narrowest maps worth cutting into tiles: at least [`LANES`](super::winograd_transforms) tiles
-/// across, so the transforms run on whole vectors (on narrower maps im2col was as fast or faster).
+/// Values of a band's largest transformed buffer, about: 512 KB, so that it and the product it
+/// feeds stay in a core's L2 cache.
+const BAND_VALUES: usize = 128 * 1024;
+
+/// Narrowest maps worth cutting into tiles: on maps under 16 wide (fewer than 8 tiles across, a
+/// partial vector) im2col was as fast or faster.
 const WIDTH_AT_LEAST: usize = 16;
 
 /// True when `g` is a 3×3 convolution with stride 1 and padding 1 (its output the size of its
@@ -44,9 +50,22 @@ pub struct Channels {
 }
 
 impl Channels {
-    /// Images per chunk: the largest transformed buffer of one image is 16 × channels × tiles.
+    /// Transformed values of one tile: 16 × the larger channel count.
+    fn per_tile(&self) -> usize {
+        POSITIONS * self.input.max(self.output)
+    }
+
+    /// Images per chunk: about [`images_per_chunk`]'s share of the transformed values.
     fn images_per_chunk(&self, g: &PatchGeometry, tiles: Tiles) -> usize {
-        images_per_chunk(g.batch, POSITIONS * self.input.max(self.output) * tiles.per_map())
+        images_per_chunk(g.batch, self.per_tile() * tiles.per_map())
+    }
+
+    /// The bands of tile rows a chunk of `images` images is worked in: each about
+    /// [`BAND_VALUES`] transformed values, at least one tile row.
+    fn bands(&self, tiles: Tiles, images: usize) -> impl Iterator<Item = Tiles> {
+        let row_values = (self.per_tile() * tiles.count[1] * images).max(1);
+        let rows = (BAND_VALUES / row_values).max(1);
+        (0..tiles.count[0]).step_by(rows).map(move |first| tiles.band(first, first + rows))
     }
 }
 
@@ -74,21 +93,18 @@ pub fn forward_into(
     let images = channels.images_per_chunk(g, tiles);
     forward_by_chunks(output, channels.output * tiles.map_values(), images, |chunk, out, scratch| {
         let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
-        let columns = chunk.len() * tiles.per_map();
-        let transformed = sized(rows, POSITIONS * channels.input * columns);
-        transform_input(
-            &input[image_range(&chunk, channels.input * tiles.map_values())],
-            channels.input,
-            tiles,
-            transformed,
-            tile_scratch,
-        );
-        let product = sized(product, POSITIONS * channels.output * columns);
-        for (position, part) in product.chunks_exact_mut(channels.output * columns).enumerate() {
-            let lhs = at(&weights, position, channels.output, channels.input);
-            matmul_into(part, lhs, at(transformed, position, channels.input, columns), false);
+        let maps = &input[image_range(&chunk, channels.input * tiles.map_values())];
+        for band in channels.bands(tiles, chunk.len()) {
+            let columns = chunk.len() * band.per_map();
+            let transformed = sized(rows, POSITIONS * channels.input * columns);
+            transform_input(maps, channels.input, band, transformed, tile_scratch);
+            let product = sized(product, POSITIONS * channels.output * columns);
+            for (position, part) in product.chunks_exact_mut(channels.output * columns).enumerate() {
+                let lhs = at(&weights, position, channels.output, channels.input);
+                matmul_into(part, lhs, at(transformed, position, channels.input, columns), false);
+            }
+            transform_output(product, channels.output, band, bias, out, tile_scratch);
         }
-        transform_output(product, channels.output, tiles, bias, out, tile_scratch);
         if with_relu {
             relu_in_place(out);
         }
@@ -109,29 +125,37 @@ pub fn backward(
     let images = channels.images_per_chunk(g, tiles);
     let (values_in, values_out) = (channels.input * tiles.map_values(), channels.output * tiles.map_values());
     let parts = input_grad.map(|values| (values, values_in));
-    let weight_len = POSITIONS * channels.output * channels.input;
-    let sums = backward_by_chunks(g.batch, images, parts, [weight_len, channels.output], {
-        |chunk, input_part, scratch, sums: &mut GradientSums| {
+    let pairs = channels.output * channels.input;
+    let sums = backward_by_chunks(g.batch, images, parts, [POSITIONS * pairs, channels.output], {
+        |chunk, mut input_part, scratch, sums: &mut GradientSums| {
             let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
-            let columns = chunk.len() * tiles.per_map();
             let chunk_grad = &output_grad[image_range(&chunk, values_out)];
+            let maps = &input[image_range(&chunk, values_in)];
             add_channel_sums(chunk_grad, channels.output, tiles.map_values(), &mut sums.bias);
-            let grad_transformed = sized(product, POSITIONS * channels.output * columns);
-            transform_output_adjoint(chunk_grad, channels.output, tiles, grad_transformed, tile_scratch);
-            let transformed = sized(rows, POSITIONS * channels.input * columns);
-            transform_input(&input[image_range(&chunk, values_in)], channels.input, tiles, transformed, tile_scratch);
-            let pairs = channels.output * channels.input;
-            for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
-                let lhs = at(grad_transformed, position, channels.output, columns);
-                matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
+            if input_part.is_some() {
+                tile_scratch.start_input_gradient(chunk.len() * channels.input, tiles);
             }
-            if let Some(maps) = input_part {
-                // dV overwrites V, which the weight gradient no longer needs.
-                for (position, part) in transformed.chunks_exact_mut(channels.input * columns).enumerate() {
-                    let lhs = at(&weights, position, channels.output, channels.input).t();
-                    matmul_into(part, lhs, at(grad_transformed, position, channels.output, columns), false);
+            for band in channels.bands(tiles, chunk.len()) {
+                let columns = chunk.len() * band.per_map();
+                let grad_transformed = sized(product, POSITIONS * channels.output * columns);
+                transform_output_adjoint(chunk_grad, channels.output, band, grad_transformed, tile_scratch);
+                let transformed = sized(rows, POSITIONS * channels.input * columns);
+                transform_input(maps, channels.input, band, transformed, tile_scratch);
+                for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
+                    let lhs = at(grad_transformed, position, channels.output, columns);
+                    matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
                 }
-                transform_input_adjoint(transformed, channels.input, tiles, maps, tile_scratch);
+                if input_part.is_some() {
+                    // dV overwrites V, which the weight gradient no longer needs.
+                    for (position, part) in transformed.chunks_exact_mut(channels.input * columns).enumerate() {
+                        let lhs = at(&weights, position, channels.output, channels.input).t();
+                        matmul_into(part, lhs, at(grad_transformed, position, channels.output, columns), false);
+                    }
+                    transform_input_adjoint(transformed, channels.input, band, tile_scratch);
+                }
+            }
+            if let Some(maps) = input_part.as_deref_mut() {
+                tile_scratch.finish_input_gradient(tiles, maps);
             }
         }
     });
