@@ -326,7 +326,7 @@ def ours(binary, arch, shape, args, steps):
                "--conv-layout", args.conv_layout,
                "--warmup-steps", str(args.warmup_steps), "--steps", str(steps)]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
-    match = re.search(rf"^cpu\s+{arch}\s+{shape_name}\s+(\d+) images/s", output, re.MULTILINE)
+    match = re.search(rf"^cpu\s+{arch}\s+{shape_name}\s+([0-9.]+) images/s", output, re.MULTILINE)
     if not match:
         sys.exit(f"could not read images/s from: {' '.join(command)}\n{output}")
     return float(match.group(1))
@@ -384,12 +384,12 @@ def main():
                 seconds = time_steps(step, data, args.warmup_steps, steps)
                 rates[peer].append(args.batch_size / seconds)
         ours_rate = statistics.median(rates["vae-explorer"])
-        print(f"{name}: vae-explorer (burn Flex) {ours_rate:9.0f} images/s  rounds {rates['vae-explorer']}"
+        print(f"{name}: vae-explorer (burn Flex) {ours_rate:9.1f} images/s  rounds {rates['vae-explorer']}"
               f"  ({steps} steps a round)")
         for peer, (_, label) in peers.items():
             rate = statistics.median(rates[peer])
-            print(f"{name}: {label:<30} {rate:9.0f} images/s  ratio ours/peer {ours_rate / rate:.2f}"
-                  f"  rounds {[round(r) for r in rates[peer]]}")
+            print(f"{name}: {label:<30} {rate:9.1f} images/s  ratio ours/peer {ours_rate / rate:.2f}"
+                  f"  rounds {[round(r, 1) for r in rates[peer]]}")
         sys.stdout.flush()
 
 

@@ -79,7 +79,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
                 let flops_per_image = trainer.config().model.training_flops_per_image();
                 let gflops = images_per_sec * flops_per_image / 1e9;
                 println!(
-                    "{:<4} {:<4} {shape_name:<9} {:>9.0} images/s  {:>6.1} MFLOP/image  {:>6.1} GFLOP/s{}  ({} steps timed after {} warm-up, on {})",
+                    "{:<4} {:<4} {shape_name:<9} {:>9.1} images/s  {:>6.1} MFLOP/image  {:>6.1} GFLOP/s{}  ({} steps timed after {} warm-up, on {})",
                     choice.name(),
                     architecture.name(),
                     images_per_sec,
