@@ -8,7 +8,7 @@ use std::ops::Range;
 use rayon::prelude::*;
 
 use super::geometry::PatchGeometry;
-use super::winograd_transforms::TileScratch;
+use super::winograd_tiles::TileScratch;
 
 /// Values of one chunk's largest buffer, about: 1 MB, well inside the 32 MB L3 and near the L2.
 const CHUNK_VALUES: usize = 256 * 1024;

@@ -15,6 +15,7 @@ mod passes;
 #[cfg(test)]
 mod tests;
 mod winograd;
+mod winograd_tiles;
 mod winograd_transforms;
 
 pub use layer::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};

@@ -12,8 +12,9 @@
 use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunks, images_per_chunk, sized};
 use super::geometry::PatchGeometry;
 use super::layouts::add_channel_sums;
+use super::winograd_tiles::Tiles;
 use super::winograd_transforms::{
-    Tiles, transform_input, transform_input_adjoint, transform_output, transform_output_adjoint, transform_weights,
+    transform_input, transform_input_adjoint, transform_output, transform_output_adjoint, transform_weights,
     weight_gradient,
 };
 use crate::model::ops::host_matmul::{HostMatrix, matmul_into};
