@@ -7,8 +7,9 @@
 //! stride-1 convolution costs 4/9 of its direct multiply-adds plus the transforms. Backward uses the
 //! adjoints: dM = A dY Aᵀ, dd = B dV Bᵀ and dg = Gᵀ dU G.
 //!
-//! Transformed values are laid out as [16][channels][columns], where column = image · tiles per
-//! map + tile row · tiles across + tile column: the 16 matrices the products read and write. The
+//! Transformed values are laid out as [16][channels][columns], where column = image · tiles of the
+//! band + (tile row − the band's first) · tiles across + tile column: the 16 matrices the products
+//! read and write. The
 //! map transforms work a row of tiles at a time on whole rows, so their loops vectorise: a padded
 //! row is kept as its even and odd columns, and tile t of a row reads even and odd columns t and
 //! t + 1.
