@@ -15,6 +15,8 @@ mod passes;
 #[cfg(test)]
 mod tests;
 mod winograd;
+#[cfg(test)]
+mod winograd_tests;
 mod winograd_tiles;
 mod winograd_transforms;
 
