@@ -22,6 +22,11 @@ pub fn images_per_chunk(batch: usize, values_per_image: usize) -> usize {
     by_size.min(by_balance).max(1)
 }
 
+/// The values of `images` images of `values_per_image` each, as a range of the batch's values.
+pub fn image_range(images: Range<usize>, values_per_image: usize) -> Range<usize> {
+    images.start * values_per_image..images.end * values_per_image
+}
+
 /// Buffers a task reuses from one chunk to the next.
 #[derive(Default)]
 pub struct Scratch {

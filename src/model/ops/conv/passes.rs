@@ -11,7 +11,9 @@
 use burn::backend::flex::FlexTensor;
 use burn::backend::ops::{ConvOptions, ConvTransposeOptions};
 
-use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunks, images_per_chunk, sized};
+use super::chunked::{
+    GradientSums, Scratch, backward_by_chunks, forward_by_chunks, image_range, images_per_chunk, sized,
+};
 use super::geometry::PatchGeometry;
 use super::layouts::{add_channel_sums, to_batch_major_into, to_channel_major_into};
 use super::lowering::{col2im_into, im2col_into};
@@ -123,11 +125,6 @@ fn finish_conv2d_forward(
     let output = host_tensor(output, vec![g.batch, channels_out, height, width]);
     let relu_output = with_relu.then(|| output.clone());
     (output, Conv2dSaved { input: x.clone(), weight: weight.clone(), geometry: g, relu_output })
-}
-
-/// The values of `images` images of `values_per_image` each, as a range of the batch's values.
-fn image_range(images: std::ops::Range<usize>, values_per_image: usize) -> std::ops::Range<usize> {
-    images.start * values_per_image..images.end * values_per_image
 }
 
 /// The output gradient carried back through the fused ReLU (when there was one): masked in place

@@ -9,7 +9,9 @@
 //! (U [16][out][in], V [16][in][columns], M and dM [16][out][columns]; dU summed over the bands
 //! and chunks.)
 
-use super::chunked::{GradientSums, Scratch, backward_by_chunks, forward_by_chunks, images_per_chunk, sized};
+use super::chunked::{
+    GradientSums, Scratch, backward_by_chunks, forward_by_chunks, image_range, images_per_chunk, sized,
+};
 use super::geometry::PatchGeometry;
 use super::layouts::add_channel_sums;
 use super::winograd_tiles::Tiles;
@@ -75,11 +77,6 @@ fn at(values: &[f32], position: usize, rows: usize, columns: usize) -> HostMatri
     HostMatrix::new(&values[position * rows * columns..][..rows * columns], rows, columns)
 }
 
-/// The values of `images` images of `values_per_image` each, as a range of the batch's values.
-fn image_range(images: &std::ops::Range<usize>, values_per_image: usize) -> std::ops::Range<usize> {
-    images.start * values_per_image..images.end * values_per_image
-}
-
 /// The convolution of `input` ([batch, in, h, w]) with `weight` ([out, in, 3, 3]) plus `bias`, then
 /// a ReLU when `with_relu`, into `output` ([batch, out, h, w]).
 pub fn forward_into(
@@ -94,7 +91,7 @@ pub fn forward_into(
     let images = channels.images_per_chunk(g, tiles);
     forward_by_chunks(output, channels.output * tiles.map_values(), images, |chunk, out, scratch| {
         let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
-        let maps = &input[image_range(&chunk, channels.input * tiles.map_values())];
+        let maps = &input[image_range(chunk.clone(), channels.input * tiles.map_values())];
         for band in channels.bands(tiles, chunk.len()) {
             let columns = chunk.len() * band.per_map();
             let transformed = sized(rows, POSITIONS * channels.input * columns);
@@ -130,8 +127,8 @@ pub fn backward(
     let sums = backward_by_chunks(g.batch, images, parts, [POSITIONS * pairs, channels.output], {
         |chunk, mut input_part, scratch, sums: &mut GradientSums| {
             let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
-            let chunk_grad = &output_grad[image_range(&chunk, values_out)];
-            let maps = &input[image_range(&chunk, values_in)];
+            let chunk_grad = &output_grad[image_range(chunk.clone(), values_out)];
+            let maps = &input[image_range(chunk.clone(), values_in)];
             add_channel_sums(chunk_grad, channels.output, tiles.map_values(), &mut sums.bias);
             if input_part.is_some() {
                 tile_scratch.start_input_gradient(chunk.len() * channels.input, tiles);
