@@ -98,7 +98,7 @@ fn assert_relu_cut(output: &[f32], with_relu: bool) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 18] = [
+const CONV_CASES: [ConvCase; 20] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -117,11 +117,13 @@ const CONV_CASES: [ConvCase; 18] = [
     // Products by chunks of two images, the last chunk a single one.
     (17, 2, 3, [6, 5], 3, 2, 1),
     // 3×3, stride 1, padding 1, at least 16 wide: Winograd's tiles, on even and odd sides, one row,
-    // many chunks, whole and partial runs of tiles.
+    // many chunks, whole and partial runs of tiles; F(2×2, 3×3) under 32 wide, F(4×4, 3×3) from 32.
     (3, 6, 5, [8, 16], 3, 1, 1),
     (2, 5, 7, [7, 21], 3, 1, 1),
     (2, 3, 3, [1, 17], 3, 1, 1),
     (17, 8, 8, [4, 32], 3, 1, 1),
+    (2, 4, 3, [9, 35], 3, 1, 1),
+    (3, 3, 4, [6, 47], 3, 1, 1),
     // Maps large enough to be worked in bands of tile rows (8 of the 20 at a time).
     (2, 32, 32, [40, 64], 3, 1, 1),
 ];

@@ -1,13 +1,15 @@
 //! 3×3 stride-1 convolutions with padding 1 (the residual blocks' layers) by Winograd's
-//! F(2×2, 3×3), a few images at a time in parallel and each chunk a band of tile rows at a time:
-//! a band's maps are cut into tiles and transformed, multiplied by the transformed weights in 16
-//! matrix products (4/9 of the direct multiply-adds), and transformed back (see
-//! `winograd_transforms`). A band's transformed values are sized to stay in the core's cache.
+//! F(m×m, 3×3), a few images at a time in parallel and each chunk a band of tile rows at a time:
+//! a band's maps are cut into tiles and transformed, multiplied by the transformed weights in
+//! (m + 2)² matrix products, and transformed back (see `winograd_transforms`). F(4×4, 3×3) takes
+//! 1/4 of the direct multiply-adds, F(2×2, 3×3) 4/9; the first runs on maps at least
+//! [`F4_WIDTH_AT_LEAST`] wide, the second on narrower ones. A band's transformed values are sized
+//! to stay in the core's cache.
 //!
 //! forward:  M[ξ] = U[ξ]·V[ξ];       Y = Aᵀ M A
 //! backward: dM = A dY Aᵀ;  dU[ξ] = dM[ξ]·V[ξ]ᵀ (dW = Gᵀ dU G);  dV[ξ] = U[ξ]ᵀ·dM[ξ] (dX = B dV Bᵀ)
-//! (U [16][out][in], V [16][in][columns], M and dM [16][out][columns]; dU summed over the bands
-//! and chunks.)
+//! (U [positions][out][in], V [positions][in][columns], M and dM [positions][out][columns]; dU
+//! summed over the bands and chunks.)
 
 use super::chunked::{
     GradientSums, Scratch, backward_by_chunks, forward_by_chunks, image_range, images_per_chunk, sized,
@@ -15,15 +17,9 @@ use super::chunked::{
 use super::geometry::PatchGeometry;
 use super::layouts::add_channel_sums;
 use super::winograd_tiles::Tiles;
-use super::winograd_transforms::{
-    transform_input, transform_input_adjoint, transform_output, transform_output_adjoint, transform_weights,
-    weight_gradient,
-};
+use super::winograd_transforms::{F2x2, F4x4, Variant};
 use crate::model::ops::host_matmul::{HostMatrix, matmul_into};
 use crate::model::ops::relu::relu_in_place;
-
-/// Positions of a transformed 4×4 tile: one matrix product each.
-const POSITIONS: usize = 16;
 
 /// Values of a band's largest transformed buffer, about: 512 KB, so that it and the product it
 /// feeds stay in a core's L2 cache.
@@ -33,8 +29,13 @@ const BAND_VALUES: usize = 128 * 1024;
 /// partial vector) im2col was as fast or faster.
 const WIDTH_AT_LEAST: usize = 16;
 
+/// Narrowest maps F(4×4, 3×3) runs on (8 tiles across, a whole vector of the transforms' lanes);
+/// F(2×2, 3×3) on narrower ones. On 16-wide maps (4 tiles across) F(4×4, 3×3) took 1.4 times as
+/// long as F(2×2, 3×3); on 32- and 64-wide maps its backward pass took 0.85 and 0.75 times as long.
+const F4_WIDTH_AT_LEAST: usize = 32;
+
 /// True when `g` is a 3×3 convolution with stride 1 and padding 1 (its output the size of its
-/// input), which Winograd's F(2×2, 3×3) computes, over maps at least [`WIDTH_AT_LEAST`] wide.
+/// input), which Winograd's F(m×m, 3×3) computes, over maps at least [`WIDTH_AT_LEAST`] wide.
 pub fn applies(g: &PatchGeometry) -> bool {
     g.kernel == [3, 3]
         && g.stride == [1, 1]
@@ -53,26 +54,26 @@ pub struct Channels {
 }
 
 impl Channels {
-    /// Transformed values of one tile: 16 × the larger channel count.
-    fn per_tile(&self) -> usize {
-        POSITIONS * self.input.max(self.output)
+    /// Transformed values of one tile: its positions × the larger channel count.
+    fn per_tile(&self, tiles: Tiles) -> usize {
+        tiles.positions() * self.input.max(self.output)
     }
 
     /// Images per chunk: about [`images_per_chunk`]'s share of the transformed values.
     fn images_per_chunk(&self, g: &PatchGeometry, tiles: Tiles) -> usize {
-        images_per_chunk(g.batch, self.per_tile() * tiles.per_map())
+        images_per_chunk(g.batch, self.per_tile(tiles) * tiles.per_map())
     }
 
     /// The bands of tile rows a chunk of `images` images is worked in: each about
     /// [`BAND_VALUES`] transformed values, at least one tile row.
     fn bands(&self, tiles: Tiles, images: usize) -> impl Iterator<Item = Tiles> {
-        let row_values = (self.per_tile() * tiles.count[1] * images).max(1);
+        let row_values = (self.per_tile(tiles) * tiles.count[1] * images).max(1);
         let rows = (BAND_VALUES / row_values).max(1);
         (0..tiles.count[0]).step_by(rows).map(move |first| tiles.band(first, first + rows))
     }
 }
 
-/// The matrix of position `position` in a [16][rows][columns] buffer.
+/// The matrix of position `position` in a [positions][rows][columns] buffer.
 fn at(values: &[f32], position: usize, rows: usize, columns: usize) -> HostMatrix<'_> {
     HostMatrix::new(&values[position * rows * columns..][..rows * columns], rows, columns)
 }
@@ -81,27 +82,42 @@ fn at(values: &[f32], position: usize, rows: usize, columns: usize) -> HostMatri
 /// a ReLU when `with_relu`, into `output` ([batch, out, h, w]).
 pub fn forward_into(
     output: &mut [f32],
+    parameters: (&[f32], &[f32], &[f32]),
+    g: &PatchGeometry,
+    channels: Channels,
+    with_relu: bool,
+) {
+    if g.side_in[1] >= F4_WIDTH_AT_LEAST {
+        forward_by::<F4x4>(output, parameters, g, channels, with_relu);
+    } else {
+        forward_by::<F2x2>(output, parameters, g, channels, with_relu);
+    }
+}
+
+/// [`forward_into`] by the variant `V`.
+fn forward_by<V: Variant>(
+    output: &mut [f32],
     (input, weight, bias): (&[f32], &[f32], &[f32]),
     g: &PatchGeometry,
     channels: Channels,
     with_relu: bool,
 ) {
-    let tiles = Tiles::of(g.side_in);
-    let weights = transform_weights(weight, channels.output, channels.input);
+    let tiles = Tiles::of(g.side_in, V::TILE);
+    let weights = V::transform_weights(weight, channels.output, channels.input);
     let images = channels.images_per_chunk(g, tiles);
     forward_by_chunks(output, channels.output * tiles.map_values(), images, |chunk, out, scratch| {
         let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
         let maps = &input[image_range(chunk.clone(), channels.input * tiles.map_values())];
         for band in channels.bands(tiles, chunk.len()) {
             let columns = chunk.len() * band.per_map();
-            let transformed = sized(rows, POSITIONS * channels.input * columns);
-            transform_input(maps, channels.input, band, transformed, tile_scratch);
-            let product = sized(product, POSITIONS * channels.output * columns);
+            let transformed = sized(rows, V::POSITIONS * channels.input * columns);
+            V::transform_input(maps, channels.input, band, transformed, tile_scratch);
+            let product = sized(product, V::POSITIONS * channels.output * columns);
             for (position, part) in product.chunks_exact_mut(channels.output * columns).enumerate() {
                 let lhs = at(&weights, position, channels.output, channels.input);
                 matmul_into(part, lhs, at(transformed, position, channels.input, columns), false);
             }
-            transform_output(product, channels.output, band, bias, out, tile_scratch);
+            V::transform_output(product, channels.output, band, bias, out, tile_scratch);
         }
         if with_relu {
             relu_in_place(out);
@@ -113,18 +129,32 @@ pub fn forward_into(
 /// when `input_grad` is given (zeros on entry), from the output's (`output_grad`, [batch, out, h, w],
 /// already carried back through any fused ReLU).
 pub fn backward(
+    values: (&[f32], &[f32], &[f32]),
+    g: &PatchGeometry,
+    channels: Channels,
+    input_grad: Option<&mut [f32]>,
+) -> (Vec<f32>, Vec<f64>) {
+    if g.side_in[1] >= F4_WIDTH_AT_LEAST {
+        backward_by::<F4x4>(values, g, channels, input_grad)
+    } else {
+        backward_by::<F2x2>(values, g, channels, input_grad)
+    }
+}
+
+/// [`backward`] by the variant `V`.
+fn backward_by<V: Variant>(
     (input, weight, output_grad): (&[f32], &[f32], &[f32]),
     g: &PatchGeometry,
     channels: Channels,
     input_grad: Option<&mut [f32]>,
 ) -> (Vec<f32>, Vec<f64>) {
-    let tiles = Tiles::of(g.side_in);
-    let weights = transform_weights(weight, channels.output, channels.input);
+    let tiles = Tiles::of(g.side_in, V::TILE);
+    let weights = V::transform_weights(weight, channels.output, channels.input);
     let images = channels.images_per_chunk(g, tiles);
     let (values_in, values_out) = (channels.input * tiles.map_values(), channels.output * tiles.map_values());
     let parts = input_grad.map(|values| (values, values_in));
     let pairs = channels.output * channels.input;
-    let sums = backward_by_chunks(g.batch, images, parts, [POSITIONS * pairs, channels.output], {
+    let sums = backward_by_chunks(g.batch, images, parts, [V::POSITIONS * pairs, channels.output], {
         |chunk, mut input_part, scratch, sums: &mut GradientSums| {
             let Scratch { rows, product, tiles: tile_scratch, .. } = scratch;
             let chunk_grad = &output_grad[image_range(chunk.clone(), values_out)];
@@ -135,10 +165,10 @@ pub fn backward(
             }
             for band in channels.bands(tiles, chunk.len()) {
                 let columns = chunk.len() * band.per_map();
-                let grad_transformed = sized(product, POSITIONS * channels.output * columns);
-                transform_output_adjoint(chunk_grad, channels.output, band, grad_transformed, tile_scratch);
-                let transformed = sized(rows, POSITIONS * channels.input * columns);
-                transform_input(maps, channels.input, band, transformed, tile_scratch);
+                let grad_transformed = sized(product, V::POSITIONS * channels.output * columns);
+                V::transform_output_adjoint(chunk_grad, channels.output, band, grad_transformed, tile_scratch);
+                let transformed = sized(rows, V::POSITIONS * channels.input * columns);
+                V::transform_input(maps, channels.input, band, transformed, tile_scratch);
                 for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
                     let lhs = at(grad_transformed, position, channels.output, columns);
                     matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
@@ -149,13 +179,13 @@ pub fn backward(
                         let lhs = at(&weights, position, channels.output, channels.input).t();
                         matmul_into(part, lhs, at(grad_transformed, position, channels.output, columns), false);
                     }
-                    transform_input_adjoint(transformed, channels.input, band, tile_scratch);
+                    V::transform_input_adjoint(transformed, channels.input, band, tile_scratch);
                 }
             }
             if let Some(maps) = input_part.as_deref_mut() {
-                tile_scratch.finish_input_gradient(tiles, maps);
+                V::finish_input_gradient(tile_scratch, tiles, maps);
             }
         }
     });
-    (weight_gradient(&sums.weight, channels.output, channels.input), sums.bias)
+    (V::weight_gradient(&sums.weight, channels.output, channels.input), sums.bias)
 }

@@ -1,89 +1,117 @@
-//! Winograd's F(2×2, 3×3) transforms (Lavin and Gray, "Fast Algorithms for Convolutional Neural
-//! Networks", 2016) and their adjoints, on single tiles and on whole maps cut into tiles.
+//! Winograd's F(m×m, 3×3) transforms (the algebra in `winograd_algebra`) and their adjoints on
+//! whole maps cut into tiles, for m = 2 ([`F2x2`]) and m = 4 ([`F4x4`]).
 //!
-//! A 3×3 correlation of a 4×4 input tile d with a kernel g gives a 2×2 output tile
-//! Y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A: 16 multiplies where the direct sum takes 36. Over many channels
-//! the ⊙ becomes 16 matrix products (one per position ξ of the 4×4 transformed tile), so a 3×3
-//! stride-1 convolution costs 4/9 of its direct multiply-adds plus the transforms. Backward uses the
-//! adjoints: dM = A dY Aᵀ, dd = B dV Bᵀ and dg = Gᵀ dU G.
-//!
-//! Transformed values are laid out as [16][channels][columns], where column = image · tiles of the
-//! band + (tile row − the band's first) · tiles across + tile column: the 16 matrices the products
-//! read and write. The
-//! map transforms work a row of tiles at a time on whole rows, so their loops vectorise: a padded
-//! row is kept as its even and odd columns, and tile t of a row reads even and odd columns t and
-//! t + 1.
+//! Transformed values are laid out as [positions][channels][columns], where column = image · tiles
+//! of the band + (tile row − the band's first) · tiles across + tile column: the (m + 2)² matrices
+//! the products read and write. Each map transform works a row of tiles at a time, as two passes of
+//! a one-dimensional transform (down the tiles' columns, then across their rows, or the reverse)
+//! over whole rows of values, so its loops vectorise: a padded row is kept as its m phases (see
+//! `winograd_tiles`), and tile t of a row reads columns t and t + 1 of every phase.
 
+use std::marker::PhantomData;
+
+use super::chunked::sized;
+use super::winograd_algebra::{F2, F4, TileAlgebra};
 use super::winograd_tiles::{TileScratch, Tiles};
 
-/// Bᵀ v, for a column of an input tile.
-#[inline(always)]
-fn input_transform(v: [f32; 4]) -> [f32; 4] {
-    [v[0] - v[2], v[1] + v[2], v[2] - v[1], v[1] - v[3]]
+/// One F(m×m, 3×3) on whole maps: what the passes in `winograd` use.
+pub trait Variant {
+    /// m, the side of an output tile.
+    const TILE: usize;
+    /// (m + 2)², the positions of a transformed tile: one matrix product each.
+    const POSITIONS: usize;
+
+    /// The transformed weights U = G g Gᵀ of every kernel: `weight` [out, in, 3, 3] →
+    /// [positions][out][in].
+    fn transform_weights(weight: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32>;
+
+    /// The weight gradient [out, in, 3, 3] from the gradient of the transformed weights
+    /// ([positions][out][in]): dg = Gᵀ dU G for every kernel.
+    fn weight_gradient(transformed_gradient: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32>;
+
+    /// V = Bᵀ d B of the band's input tiles of `maps` ([images, channels, height, width]) into
+    /// `transformed` ([positions][channels][columns]).
+    fn transform_input(maps: &[f32], channels: usize, tiles: Tiles, transformed: &mut [f32], scratch: &mut TileScratch);
+
+    /// The input gradient of [`Variant::transform_input`] over the band: dd = B dV Bᵀ of every
+    /// tile of `transformed` ([positions][channels][columns]), added into the padded maps of the
+    /// scratch's input gradient (see [`TileScratch::start_input_gradient`]), one per map of the
+    /// chunk.
+    fn transform_input_adjoint(transformed: &[f32], channels: usize, tiles: Tiles, scratch: &mut TileScratch);
+
+    /// The input gradients added up by [`Variant::transform_input_adjoint`], written into `maps`
+    /// ([images, channels, height, width]).
+    fn finish_input_gradient(scratch: &TileScratch, tiles: Tiles, maps: &mut [f32]);
+
+    /// Y = Aᵀ M A of the band's tiles of `transformed` ([positions][channels][columns]) plus
+    /// `bias[channel]`, written into the band's rows of `maps` ([images, channels, height, width]).
+    fn transform_output(
+        transformed: &[f32],
+        channels: usize,
+        tiles: Tiles,
+        bias: &[f32],
+        maps: &mut [f32],
+        scratch: &mut TileScratch,
+    );
+
+    /// The gradient of the band's transformed output tiles from the output's: dM = A dY Aᵀ of
+    /// every tile of `maps` ([images, channels, height, width], zeros past the side) into
+    /// `transformed` ([positions][channels][columns]).
+    fn transform_output_adjoint(
+        maps: &[f32],
+        channels: usize,
+        tiles: Tiles,
+        transformed: &mut [f32],
+        scratch: &mut TileScratch,
+    );
 }
 
-/// B v, the adjoint of [`input_transform`].
-#[inline(always)]
-fn input_transform_adjoint(v: [f32; 4]) -> [f32; 4] {
-    [v[0], v[1] - v[2] + v[3], v[1] + v[2] - v[0], -v[3]]
-}
+/// F(M×M, 3×3) by the algebra `A` on whole maps, with N = M + 2, P = N² and Q = M²: array
+/// lengths Rust's const generics can't compute from M (checked in [`Variant::TILE`]).
+pub struct OnMaps<A, const M: usize, const N: usize, const P: usize, const Q: usize>(PhantomData<A>);
 
-/// G v, for a column of a 3×3 kernel.
-fn kernel_transform(v: [f32; 3]) -> [f32; 4] {
-    [v[0], 0.5 * (v[0] + v[1] + v[2]), 0.5 * (v[0] - v[1] + v[2]), v[2]]
-}
+/// F(2×2, 3×3): 16 products per 2×2 output tile.
+pub type F2x2 = OnMaps<F2, 2, 4, 16, 4>;
 
-/// Gᵀ v, the adjoint of [`kernel_transform`].
-fn kernel_transform_adjoint(v: [f32; 4]) -> [f32; 3] {
-    [v[0] + 0.5 * (v[1] + v[2]), 0.5 * (v[1] - v[2]), 0.5 * (v[1] + v[2]) + v[3]]
-}
-
-/// Aᵀ v, for a column of a transformed output tile.
-#[inline(always)]
-fn output_transform(v: [f32; 4]) -> [f32; 2] {
-    [v[0] + v[1] + v[2], v[1] - v[2] - v[3]]
-}
-
-/// A v, the adjoint of [`output_transform`].
-#[inline(always)]
-fn output_transform_adjoint(v: [f32; 2]) -> [f32; 4] {
-    [v[0], v[0] + v[1], v[0] - v[1], -v[1]]
-}
+/// F(4×4, 3×3): 36 products per 4×4 output tile.
+pub type F4x4 = OnMaps<F4, 4, 6, 36, 16>;
 
 /// F t Fᵀ for the matrix F that `transform` multiplies a column by: `transform` on every column of
 /// `tile`, then on every row of the result.
 #[inline(always)]
-fn both_sides<const N: usize, const M: usize>(
-    tile: [[f32; N]; N],
-    transform: impl Fn([f32; N]) -> [f32; M],
-) -> [[f32; M]; M] {
-    let columns: [[f32; M]; N] = std::array::from_fn(|column| transform(std::array::from_fn(|row| tile[row][column])));
+fn both_sides<const I: usize, const O: usize>(
+    tile: [[f32; I]; I],
+    transform: impl Fn([f32; I]) -> [f32; O],
+) -> [[f32; O]; O] {
+    let columns: [[f32; O]; I] = std::array::from_fn(|column| transform(std::array::from_fn(|row| tile[row][column])));
     std::array::from_fn(|row| transform(std::array::from_fn(|column| columns[column][row])))
 }
 
 /// Tiles a [`per_tile`] step works on at once: a fixed-length loop the compiler turns into SIMD.
 const LANES: usize = 8;
 
-/// `outputs[m][t] = transform(inputs[0][t], …, inputs[N − 1][t])[m]` for every tile t of a row
+/// `outputs[m][t] = transform(inputs[0][t], …, inputs[I − 1][t])[m]` for every tile t of a row
 /// (`across` of them; every slice at least that long), [`LANES`] tiles at a time.
 #[inline(always)]
-fn per_tile<const N: usize, const M: usize>(
-    inputs: [&[f32]; N],
-    mut outputs: [&mut [f32]; M],
+fn per_tile<const I: usize, const O: usize>(
+    inputs: [&[f32]; I],
+    mut outputs: [&mut [f32]; O],
     across: usize,
-    transform: impl Fn([f32; N]) -> [f32; M],
+    transform: impl Fn([f32; I]) -> [f32; O],
 ) {
     for start in (0..across).step_by(LANES) {
         let count = LANES.min(across - start);
-        let mut lanes_in = [[0.0f32; LANES]; N];
+        let mut lanes_in = [[0.0f32; LANES]; I];
         for (lanes, input) in lanes_in.iter_mut().zip(&inputs) {
-            // A whole block is copied at a length known here (no call to memcpy).
+            // A whole block is copied at a length known here, a last partial one value by value
+            // up to the row's end: no call to memcpy either way (rows here are short, and
+            // partial blocks common). Every row is `across` long.
             match input[start..].first_chunk::<LANES>() {
                 Some(block) if count == LANES => *lanes = *block,
-                _ => lanes[..count].copy_from_slice(&input[start..start + count]),
+                _ => (0..LANES).for_each(|lane| lanes[lane] = input.get(start + lane).copied().unwrap_or(0.0)),
             }
         }
-        let mut lanes_out = [[0.0f32; LANES]; M];
+        let mut lanes_out = [[0.0f32; LANES]; O];
         for lane in 0..LANES {
             let values = transform(std::array::from_fn(|n| lanes_in[n][lane]));
             for (lanes, value) in lanes_out.iter_mut().zip(values) {
@@ -93,33 +121,42 @@ fn per_tile<const N: usize, const M: usize>(
         for (output, lanes) in outputs.iter_mut().zip(&lanes_out) {
             match output[start..].first_chunk_mut::<LANES>() {
                 Some(block) if count == LANES => *block = *lanes,
-                _ => output[start..start + count].copy_from_slice(&lanes[..count]),
+                _ => (0..LANES).for_each(|lane| {
+                    if let Some(value) = output.get_mut(start + lane) {
+                        *value = lanes[lane];
+                    }
+                }),
             }
         }
     }
 }
 
-/// A 4×4 tile from its 16 values, row by row.
+/// An S×S tile from its `S²` (= `V`) values, row by row.
 #[inline(always)]
-fn tile_of(values: [f32; 16]) -> [[f32; 4]; 4] {
-    std::array::from_fn(|row| std::array::from_fn(|column| values[4 * row + column]))
+fn tile_of<const S: usize, const V: usize>(values: [f32; V]) -> [[f32; S]; S] {
+    std::array::from_fn(|row| std::array::from_fn(|column| values[S * row + column]))
 }
 
-/// A 4×4 tile's 16 values, row by row.
-#[inline(always)]
-fn values_of(tile: [[f32; 4]; 4]) -> [f32; 16] {
-    std::array::from_fn(|index| tile[index / 4][index % 4])
-}
-
-/// The 16 rows `first..first + length` of each position's matrix in a [16][channels][columns]
-/// buffer whose matrices are `stride` apart.
-fn position_rows(transformed: &[f32], stride: usize, first: usize, length: usize) -> [&[f32]; 16] {
+/// The rows `first..first + length` of each of the `P` position matrices of a
+/// [positions][channels][columns] buffer whose matrices are `stride` apart.
+fn position_rows<const P: usize>(transformed: &[f32], stride: usize, first: usize, length: usize) -> [&[f32]; P] {
     std::array::from_fn(|position| &transformed[position * stride + first..][..length])
 }
 
 /// [`position_rows`], to write.
-fn position_rows_mut(transformed: &mut [f32], stride: usize, first: usize, length: usize) -> [&mut [f32]; 16] {
+fn position_rows_mut<const P: usize>(
+    transformed: &mut [f32],
+    stride: usize,
+    first: usize,
+    length: usize,
+) -> [&mut [f32]; P] {
     let mut rows = transformed.chunks_exact_mut(stride.max(1)).map(|matrix| &mut matrix[first..first + length]);
+    std::array::from_fn(|_| rows.next().unwrap_or_default())
+}
+
+/// `buffer` as `COUNT` rows of `length` values (`buffer` at least that long).
+fn split_rows<const COUNT: usize>(buffer: &mut [f32], length: usize) -> [&mut [f32]; COUNT] {
+    let mut rows = buffer.chunks_exact_mut(length.max(1));
     std::array::from_fn(|_| rows.next().unwrap_or_default())
 }
 
@@ -129,170 +166,202 @@ fn add_into(sums: &mut [f32], values: &[f32]) {
     sums.iter_mut().zip(values).for_each(|(sum, value)| *sum += value);
 }
 
-/// The 16 transformed weights U = G g Gᵀ of every kernel: `weight` [out, in, 3, 3] →
-/// [16][out][in].
-pub fn transform_weights(weight: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
-    let pairs = channels_out * channels_in;
-    let mut transformed = vec![0.0f32; 16 * pairs];
-    for (pair, kernel) in weight.chunks_exact(9).enumerate().take(pairs) {
-        let kernel: [[f32; 3]; 3] = std::array::from_fn(|row| std::array::from_fn(|column| kernel[3 * row + column]));
-        for (position, value) in both_sides(kernel, kernel_transform).as_flattened().iter().enumerate() {
-            transformed[position * pairs + pair] = *value;
-        }
-    }
-    transformed
-}
-
-/// The weight gradient [out, in, 3, 3] from the gradient of the transformed weights
-/// ([16][out][in]): dg = Gᵀ dU G for every kernel.
-pub fn weight_gradient(transformed_gradient: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
-    let pairs = channels_out * channels_in;
-    let mut gradient = vec![0.0f32; 9 * pairs];
-    for (pair, kernel) in gradient.chunks_exact_mut(9).enumerate() {
-        let tile: [[f32; 4]; 4] = std::array::from_fn(|row| {
-            std::array::from_fn(|column| transformed_gradient[(4 * row + column) * pairs + pair])
-        });
-        kernel.copy_from_slice(both_sides(tile, kernel_transform_adjoint).as_flattened());
-    }
-    gradient
-}
-
-/// V = Bᵀ d B of the band's input tiles of `maps` ([images, channels, height, width]) into
-/// `transformed` ([16][channels][columns]).
-pub fn transform_input(
-    maps: &[f32],
-    channels: usize,
-    tiles: Tiles,
-    transformed: &mut [f32],
-    scratch: &mut TileScratch,
-) {
-    let (across, half) = (tiles.count[1], tiles.half_width());
-    let plane = &mut scratch.input;
-    for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
-        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
-        plane.fill_band(map, tiles);
-        for tile_row in tiles.rows[0]..tiles.rows[1] {
-            // Row r of tile t: even t, odd t, even t + 1 and odd t + 1 of padded row 2 · tile row + r.
-            let inputs: [&[f32]; 16] = std::array::from_fn(|slot| {
-                let (r, c) = (slot / 4, slot % 4);
-                let source = if c % 2 == 0 { &plane.even } else { &plane.odd };
-                &source[(2 * tile_row + r) * half + c / 2..][..across]
-            });
-            let outputs = position_rows_mut(transformed, stride, tiles.row_start(first_column, tile_row), across);
-            per_tile(inputs, outputs, across, |values| values_of(both_sides(tile_of(values), input_transform)));
-        }
-    }
-}
-
-/// The input gradient of [`transform_input`] over the band: dd = B dV Bᵀ of every tile of
-/// `transformed` ([16][channels][columns]), added into the padded maps of the scratch's input
-/// gradient (see [`TileScratch::start_input_gradient`]), one per map of the chunk.
-pub fn transform_input_adjoint(transformed: &[f32], channels: usize, tiles: Tiles, scratch: &mut TileScratch) {
-    let (across, half) = (tiles.count[1], tiles.half_width());
-    let maps = transformed.len() / (16 * tiles.per_map()).max(1);
-    let TileScratch { gradient, rows, .. } = scratch;
-    if rows.len() < 16 * across {
-        rows.resize(16 * across, 0.0);
-    }
-    let mut tile_values: [&mut [f32]; 16] = {
-        let mut rows = rows.chunks_exact_mut(across.max(1));
-        std::array::from_fn(|_| rows.next().unwrap_or_default())
+impl<A, const M: usize, const N: usize, const P: usize, const Q: usize> Variant for OnMaps<A, M, N, P, Q>
+where
+    A: TileAlgebra<M, N>,
+{
+    const TILE: usize = {
+        assert!(N == M + 2 && P == N * N && Q == M * M, "OnMaps needs N = M + 2, P = N² and Q = M²");
+        M
     };
-    for index in 0..maps {
-        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
-        let plane = index * tiles.half_plane();
-        for tile_row in tiles.rows[0]..tiles.rows[1] {
-            let inputs = position_rows(transformed, stride, tiles.row_start(first_column, tile_row), across);
-            let outputs: [&mut [f32]; 16] = tile_values.each_mut().map(|row| &mut **row);
-            per_tile(inputs, outputs, across, |values| values_of(both_sides(tile_of(values), input_transform_adjoint)));
-            // Value (r, c) of tile t adds into padded row 2 · tile row + r at even t, odd t,
-            // even t + 1 or odd t + 1.
-            for (slot, values) in tile_values.iter().enumerate() {
-                let (r, c) = (slot / 4, slot % 4);
-                let start = plane + (2 * tile_row + r) * half + c / 2;
-                let target = if c % 2 == 0 { &mut gradient.even } else { &mut gradient.odd };
-                add_into(&mut target[start..start + across], values);
+    const POSITIONS: usize = P;
+
+    fn transform_weights(weight: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
+        let pairs = channels_out * channels_in;
+        let mut transformed = vec![0.0f32; P * pairs];
+        for (pair, kernel) in weight.chunks_exact(9).enumerate().take(pairs) {
+            let kernel: [[f32; 3]; 3] = tile_of::<3, 9>(std::array::from_fn(|index| kernel[index]));
+            for (position, value) in both_sides(kernel, A::kernel).as_flattened().iter().enumerate() {
+                transformed[position * pairs + pair] = *value;
+            }
+        }
+        transformed
+    }
+
+    fn weight_gradient(transformed_gradient: &[f32], channels_out: usize, channels_in: usize) -> Vec<f32> {
+        let pairs = channels_out * channels_in;
+        let mut gradient = vec![0.0f32; 9 * pairs];
+        for (pair, kernel) in gradient.chunks_exact_mut(9).enumerate() {
+            let tile = tile_of::<N, P>(std::array::from_fn(|position| transformed_gradient[position * pairs + pair]));
+            kernel.copy_from_slice(both_sides(tile, A::kernel_adjoint).as_flattened());
+        }
+        gradient
+    }
+
+    fn transform_input(
+        maps: &[f32],
+        channels: usize,
+        tiles: Tiles,
+        transformed: &mut [f32],
+        scratch: &mut TileScratch,
+    ) {
+        let (across, phase_width) = (tiles.count[1], tiles.phase_width());
+        let TileScratch { input: plane, rows, .. } = scratch;
+        // Bᵀ down the N padded rows of a tile row, phase by phase: [phase][r][phase width].
+        let down = sized(rows, M * N * phase_width);
+        for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
+            let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+            plane.fill_band::<M>(map, tiles);
+            let phases = plane.phases::<M>();
+            for tile_row in tiles.rows[0]..tiles.rows[1] {
+                for (phase, rows) in phases.iter().zip(down.chunks_exact_mut(N * phase_width)) {
+                    let inputs = std::array::from_fn(|r| &phase[(M * tile_row + r) * phase_width..][..phase_width]);
+                    per_tile(inputs, split_rows::<N>(rows, phase_width), phase_width, A::input);
+                }
+                // Then Bᵀ across each of those rows: column c of tile t is phase c mod M at t + c / M.
+                let mut outputs =
+                    position_rows_mut::<P>(transformed, stride, tiles.row_start(first_column, tile_row), across)
+                        .into_iter();
+                for r in 0..N {
+                    let inputs = std::array::from_fn(|c| &down[((c % M) * N + r) * phase_width + c / M..][..across]);
+                    let row_outputs = std::array::from_fn(|_| outputs.next().unwrap_or_default());
+                    per_tile(inputs, row_outputs, across, A::input);
+                }
             }
         }
     }
-}
 
-/// Y = Aᵀ M A of the band's tiles of `transformed` ([16][channels][columns]) plus
-/// `bias[channel]`, written into the band's rows of `maps` ([images, channels, height, width]).
-pub fn transform_output(
-    transformed: &[f32],
-    channels: usize,
-    tiles: Tiles,
-    bias: &[f32],
-    maps: &mut [f32],
-    scratch: &mut TileScratch,
-) {
-    let across = tiles.count[1];
-    let [height, width] = tiles.side;
-    let [top_even, top_odd, bottom_even, bottom_odd]: [&mut [f32]; 4] = {
-        let mut rows = scratch.rows(4, across).into_iter();
-        std::array::from_fn(|_| rows.next().unwrap_or_default())
-    };
-    for (index, map) in maps.chunks_exact_mut(tiles.map_values().max(1)).enumerate() {
-        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
-        let shift = bias.get(index % channels.max(1)).copied().unwrap_or(0.0);
-        for tile_row in tiles.rows[0]..tiles.rows[1] {
-            let inputs = position_rows(transformed, stride, tiles.row_start(first_column, tile_row), across);
-            let outputs = [&mut *top_even, &mut *top_odd, &mut *bottom_even, &mut *bottom_odd];
-            per_tile(inputs, outputs, across, |values| {
-                let [[a, b], [c, d]] = both_sides(tile_of(values), output_transform);
-                [a + shift, b + shift, c + shift, d + shift]
-            });
-            for (r, (even, odd)) in [(&*top_even, &*top_odd), (&*bottom_even, &*bottom_odd)].into_iter().enumerate() {
-                let y = 2 * tile_row + r;
-                if y >= height {
-                    break;
+    fn transform_input_adjoint(transformed: &[f32], channels: usize, tiles: Tiles, scratch: &mut TileScratch) {
+        let (across, phase_width) = (tiles.count[1], tiles.phase_width());
+        let maps = transformed.len() / (P * tiles.per_map()).max(1);
+        let TileScratch { gradient, rows, .. } = scratch;
+        // B across each row of the tiles ([r][c][across]), then B down each column ([c][r][across]).
+        let (across_done, down_done) = sized(rows, 2 * P * across).split_at_mut(P * across);
+        let phases = gradient.phases_mut::<M>();
+        for index in 0..maps {
+            let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+            let plane = index * tiles.phase_plane();
+            for tile_row in tiles.rows[0]..tiles.rows[1] {
+                let inputs = position_rows::<P>(transformed, stride, tiles.row_start(first_column, tile_row), across);
+                for (r, rows) in across_done.chunks_exact_mut(N * across).enumerate() {
+                    let row_inputs = std::array::from_fn(|c| inputs[N * r + c]);
+                    per_tile(row_inputs, split_rows::<N>(rows, across), across, A::input_adjoint);
                 }
-                for (pair, (even, odd)) in map[y * width..(y + 1) * width].chunks_mut(2).zip(even.iter().zip(odd)) {
-                    pair[0] = *even;
-                    if let Some(value) = pair.get_mut(1) {
-                        *value = *odd;
+                for (c, rows) in down_done.chunks_exact_mut(N * across).enumerate() {
+                    let column_inputs = std::array::from_fn(|r| &across_done[(N * r + c) * across..][..across]);
+                    per_tile(column_inputs, split_rows::<N>(rows, across), across, A::input_adjoint);
+                    // Value (r, c) of tile t adds into phase c mod M, column t + c / M, of padded
+                    // row M · tile row + r.
+                    for (r, values) in rows.chunks_exact(across.max(1)).enumerate() {
+                        let start = plane + (M * tile_row + r) * phase_width + c / M;
+                        add_into(&mut phases[c % M][start..start + across], values);
                     }
                 }
             }
         }
     }
-}
 
-/// The gradient of the band's transformed output tiles from the output's: dM = A dY Aᵀ of every
-/// 2×2 tile of `maps` ([images, channels, height, width], zeros past an odd side) into
-/// `transformed` ([16][channels][columns]).
-pub fn transform_output_adjoint(
-    maps: &[f32],
-    channels: usize,
-    tiles: Tiles,
-    transformed: &mut [f32],
-    scratch: &mut TileScratch,
-) {
-    let across = tiles.count[1];
-    let [height, width] = tiles.side;
-    let mut rows = scratch.rows(4, across);
-    for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
-        let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
-        for tile_row in tiles.rows[0]..tiles.rows[1] {
-            // The tile's two rows as even and odd columns: rows [even 0, odd 0, even 1, odd 1].
-            for (r, halves) in rows.chunks_mut(2).enumerate() {
-                let [even, odd] = halves else { continue };
-                even.fill(0.0);
-                odd.fill(0.0);
-                let y = 2 * tile_row + r;
-                if y < height {
-                    for (tile, pair) in map[y * width..(y + 1) * width].chunks(2).enumerate() {
-                        even[tile] = pair[0];
-                        odd[tile] = pair.get(1).copied().unwrap_or(0.0);
+    fn finish_input_gradient(scratch: &TileScratch, tiles: Tiles, maps: &mut [f32]) {
+        scratch.finish_input_gradient::<M>(tiles, maps);
+    }
+
+    fn transform_output(
+        transformed: &[f32],
+        channels: usize,
+        tiles: Tiles,
+        bias: &[f32],
+        maps: &mut [f32],
+        scratch: &mut TileScratch,
+    ) {
+        let across = tiles.count[1];
+        let [height, width] = tiles.side;
+        // Aᵀ across each row of the tiles ([r][j][across], N × M rows), then Aᵀ down each column:
+        // output row i of a tile row, phase j, is rows[M · i + j], and its value t map column M · t + j.
+        let (across_done, rows) = sized(&mut scratch.rows, (N * M + Q) * across).split_at_mut(N * M * across);
+        for (index, map) in maps.chunks_exact_mut(tiles.map_values().max(1)).enumerate() {
+            let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+            let shift = bias.get(index % channels.max(1)).copied().unwrap_or(0.0);
+            for tile_row in tiles.rows[0]..tiles.rows[1] {
+                let inputs = position_rows::<P>(transformed, stride, tiles.row_start(first_column, tile_row), across);
+                for (r, row_outputs) in across_done.chunks_exact_mut(M * across).enumerate() {
+                    let row_inputs = std::array::from_fn(|c| inputs[N * r + c]);
+                    per_tile(row_inputs, split_rows::<M>(row_outputs, across), across, A::output);
+                }
+                let mut outputs = split_rows::<Q>(rows, across);
+                for j in 0..M {
+                    let column_inputs = std::array::from_fn(|r| &across_done[(M * r + j) * across..][..across]);
+                    let column_outputs = std::array::from_fn(|i| std::mem::take(&mut outputs[M * i + j]));
+                    per_tile(column_inputs, column_outputs, across, |v| A::output(v).map(|value| value + shift));
+                }
+                let rows: &[f32] = rows;
+                for i in 0..M {
+                    let y = M * tile_row + i;
+                    if y >= height {
+                        break;
+                    }
+                    let phase_rows: [&[f32]; M] = std::array::from_fn(|j| &rows[(M * i + j) * across..][..across]);
+                    let (groups, rest) = map[y * width..(y + 1) * width].as_chunks_mut::<M>();
+                    let full = groups.len();
+                    for (t, group) in groups.iter_mut().enumerate() {
+                        for (j, value) in group.iter_mut().enumerate() {
+                            *value = phase_rows[j][t];
+                        }
+                    }
+                    for (j, value) in rest.iter_mut().enumerate() {
+                        *value = phase_rows[j][full];
                     }
                 }
             }
-            let inputs = [&*rows[0], &*rows[1], &*rows[2], &*rows[3]];
-            let outputs = position_rows_mut(transformed, stride, tiles.row_start(first_column, tile_row), across);
-            per_tile(inputs, outputs, across, |[a, b, c, d]| {
-                values_of(both_sides([[a, b], [c, d]], output_transform_adjoint))
-            });
+        }
+    }
+
+    fn transform_output_adjoint(
+        maps: &[f32],
+        channels: usize,
+        tiles: Tiles,
+        transformed: &mut [f32],
+        scratch: &mut TileScratch,
+    ) {
+        let across = tiles.count[1];
+        let [height, width] = tiles.side;
+        // Map row M · tile row + i, phase j: rows[M · i + j][t] is map column M · t + j, 0 past the
+        // side. Then A down each column ([j][r][across], M × N rows), then A across each row.
+        let (rows, down_done) = sized(&mut scratch.rows, (Q + N * M) * across).split_at_mut(Q * across);
+        for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
+            let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
+            for tile_row in tiles.rows[0]..tiles.rows[1] {
+                for (i, phase_rows) in rows.chunks_exact_mut(M * across).enumerate() {
+                    let mut phase_rows = split_rows::<M>(phase_rows, across);
+                    let y = M * tile_row + i;
+                    if y >= height {
+                        phase_rows.iter_mut().for_each(|row| row.fill(0.0));
+                        continue;
+                    }
+                    let (groups, rest) = map[y * width..(y + 1) * width].as_chunks::<M>();
+                    for (t, group) in groups.iter().enumerate() {
+                        for (j, value) in group.iter().enumerate() {
+                            phase_rows[j][t] = *value;
+                        }
+                    }
+                    if !rest.is_empty() {
+                        for (j, row) in phase_rows.iter_mut().enumerate() {
+                            row[groups.len()] = rest.get(j).copied().unwrap_or(0.0);
+                        }
+                    }
+                }
+                for (j, column_outputs) in down_done.chunks_exact_mut(N * across).enumerate() {
+                    let column_inputs = std::array::from_fn(|i| &rows[(M * i + j) * across..][..across]);
+                    per_tile(column_inputs, split_rows::<N>(column_outputs, across), across, A::output_adjoint);
+                }
+                let mut outputs =
+                    position_rows_mut::<P>(transformed, stride, tiles.row_start(first_column, tile_row), across)
+                        .into_iter();
+                for r in 0..N {
+                    let row_inputs = std::array::from_fn(|j| &down_done[(N * j + r) * across..][..across]);
+                    let row_outputs = std::array::from_fn(|_| outputs.next().unwrap_or_default());
+                    per_tile(row_inputs, row_outputs, across, A::output_adjoint);
+                }
+            }
         }
     }
 }
