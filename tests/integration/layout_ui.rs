@@ -42,9 +42,8 @@ fn app_with(settings: Settings, size: [f32; 2]) -> Harness<'static, VaeApp> {
     Harness::builder().with_size(size).build_eframe(move |cc| VaeApp::with_settings(&cc.egui_ctx, settings, None))
 }
 
-/// Steps until the bundled model and digits are read. The status bar says what was read, which can
-/// wrap it onto another line: its buttons move up then, and a click aimed at them before lands
-/// beside them.
+/// Steps until the bundled model and digits are read: the views and the status bar's texts show
+/// them.
 fn settle_status_bar(harness: &mut Harness<'static, VaeApp>) {
     run_until(harness, "the bundled model and digits", |app| {
         app.data_read().is_some() && app.explorer().state.model.is_some()
@@ -234,4 +233,30 @@ fn a_small_window_resets_to_the_compact_layout_and_the_settings_panel_folds_away
     harness.get_by_label(SHOW_CONTROLS_LABEL).click();
     harness.run_steps(2);
     assert!(harness.query_by_label("Train").is_some());
+}
+
+#[test]
+fn the_status_bar_buttons_stay_put_when_its_texts_wrap_onto_more_lines() {
+    let mut harness = app_with(Settings::default(), [800.0, 600.0]);
+    harness.run_steps(1);
+    let before = harness.get_by_label(RESET_LAYOUT_LABEL).rect();
+    settle_status_bar(&mut harness);
+    let after = harness.get_by_label(RESET_LAYOUT_LABEL).rect();
+    let summary = harness
+        .get_all_by_label_contains("model: ")
+        .map(|node| node.rect())
+        .max_by(|a, b| a.top().total_cmp(&b.top()))
+        .expect("the status bar names the model shown");
+    assert!(
+        summary.bottom() < after.top(),
+        "at 800 px the bar's texts wrap, their first line above the buttons: {summary:?} against {after:?}"
+    );
+    assert!(
+        (after.center() - before.center()).length() < 0.5,
+        "the buttons stay where they were: {before:?} then {after:?}"
+    );
+    assert!(after.bottom() > 590.0, "on the window's bottom line: {after:?}");
+    harness.get_by_label(HIDE_CONTROLS_LABEL).click();
+    harness.run_steps(2);
+    assert!(harness.state().settings().controls_hidden, "a click on the button lands on it");
 }
