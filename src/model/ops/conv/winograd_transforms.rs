@@ -235,7 +235,7 @@ where
         let (across, phase_width) = (tiles.count[1], tiles.phase_width());
         let maps = transformed.len() / (P * tiles.per_map()).max(1);
         let TileScratch { gradient, rows, .. } = scratch;
-        // B across each row of the tiles ([r][c][across]), then B down each column ([c][r][across]).
+        // B across each row of the tiles, then B down all columns at once: both [r][c][across].
         let (across_done, down_done) = sized(rows, 2 * P * across).split_at_mut(P * across);
         let phases = gradient.phases_mut::<M>();
         for index in 0..maps {
@@ -247,15 +247,14 @@ where
                     let row_inputs = std::array::from_fn(|c| inputs[N * r + c]);
                     per_tile(row_inputs, split_rows::<N>(rows, across), across, A::input_adjoint);
                 }
-                for (c, rows) in down_done.chunks_exact_mut(N * across).enumerate() {
-                    let column_inputs = std::array::from_fn(|r| &across_done[(N * r + c) * across..][..across]);
-                    per_tile(column_inputs, split_rows::<N>(rows, across), across, A::input_adjoint);
-                    // Value (r, c) of tile t adds into phase c mod M, column t + c / M, of padded
-                    // row M · tile row + r.
-                    for (r, values) in rows.chunks_exact(across.max(1)).enumerate() {
-                        let start = plane + (M * tile_row + r) * phase_width + c / M;
-                        add_into(&mut phases[c % M][start..start + across], values);
-                    }
+                let column_inputs = std::array::from_fn(|r| &across_done[N * r * across..][..N * across]);
+                per_tile(column_inputs, split_rows::<N>(down_done, N * across), N * across, A::input_adjoint);
+                // Value (r, c) of tile t adds into phase c mod M, column t + c / M, of padded row
+                // M · tile row + r.
+                for (slot, values) in down_done.chunks_exact(across.max(1)).enumerate() {
+                    let (r, c) = (slot / N, slot % N);
+                    let start = plane + (M * tile_row + r) * phase_width + c / M;
+                    add_into(&mut phases[c % M][start..start + across], values);
                 }
             }
         }
@@ -275,8 +274,9 @@ where
     ) {
         let across = tiles.count[1];
         let [height, width] = tiles.side;
-        // Aᵀ across each row of the tiles ([r][j][across], N × M rows), then Aᵀ down each column:
-        // output row i of a tile row, phase j, is rows[M · i + j], and its value t map column M · t + j.
+        // Aᵀ across each row of the tiles ([r][j][across], N × M rows), then Aᵀ down all columns at
+        // once: output row i of a tile row, phase j, is rows[M · i + j], and its value t map column
+        // M · t + j.
         let (across_done, rows) = sized(&mut scratch.rows, (N * M + Q) * across).split_at_mut(N * M * across);
         for (index, map) in maps.chunks_exact_mut(tiles.map_values().max(1)).enumerate() {
             let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
@@ -287,12 +287,10 @@ where
                     let row_inputs = std::array::from_fn(|c| inputs[N * r + c]);
                     per_tile(row_inputs, split_rows::<M>(row_outputs, across), across, A::output);
                 }
-                let mut outputs = split_rows::<Q>(rows, across);
-                for j in 0..M {
-                    let column_inputs = std::array::from_fn(|r| &across_done[(M * r + j) * across..][..across]);
-                    let column_outputs = std::array::from_fn(|i| std::mem::take(&mut outputs[M * i + j]));
-                    per_tile(column_inputs, column_outputs, across, |v| A::output(v).map(|value| value + shift));
-                }
+                let column_inputs = std::array::from_fn(|r| &across_done[M * r * across..][..M * across]);
+                per_tile(column_inputs, split_rows::<M>(rows, M * across), M * across, |v| {
+                    A::output(v).map(|value| value + shift)
+                });
                 let rows: &[f32] = rows;
                 for i in 0..M {
                     let y = M * tile_row + i;
@@ -325,7 +323,7 @@ where
         let across = tiles.count[1];
         let [height, width] = tiles.side;
         // Map row M · tile row + i, phase j: rows[M · i + j][t] is map column M · t + j, 0 past the
-        // side. Then A down each column ([j][r][across], M × N rows), then A across each row.
+        // side. Then A down all columns at once ([r][j][across], N × M rows), then A across each row.
         let (rows, down_done) = sized(&mut scratch.rows, (Q + N * M) * across).split_at_mut(Q * across);
         for (index, map) in maps.chunks_exact(tiles.map_values().max(1)).enumerate() {
             let (stride, first_column) = tiles.columns_of(transformed.len(), channels, index);
@@ -349,15 +347,13 @@ where
                         }
                     }
                 }
-                for (j, column_outputs) in down_done.chunks_exact_mut(N * across).enumerate() {
-                    let column_inputs = std::array::from_fn(|i| &rows[(M * i + j) * across..][..across]);
-                    per_tile(column_inputs, split_rows::<N>(column_outputs, across), across, A::output_adjoint);
-                }
+                let column_inputs = std::array::from_fn(|i| &rows[M * i * across..][..M * across]);
+                per_tile(column_inputs, split_rows::<N>(down_done, M * across), M * across, A::output_adjoint);
                 let mut outputs =
                     position_rows_mut::<P>(transformed, stride, tiles.row_start(first_column, tile_row), across)
                         .into_iter();
                 for r in 0..N {
-                    let row_inputs = std::array::from_fn(|j| &down_done[(N * j + r) * across..][..across]);
+                    let row_inputs = std::array::from_fn(|j| &down_done[(M * r + j) * across..][..across]);
                     let row_outputs = std::array::from_fn(|_| outputs.next().unwrap_or_default());
                     per_tile(row_inputs, row_outputs, across, A::output_adjoint);
                 }
