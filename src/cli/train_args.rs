@@ -134,7 +134,8 @@ pub struct TrainArgs {
     #[arg(long)]
     pub out: PathBuf,
     /// Continue training the model saved in this folder; --epochs is then the total to reach,
-    /// and the model's own architecture, latent size and loss are kept.
+    /// and the model's own architecture, latent size and loss are kept. Adam starts afresh (a
+    /// checkpoint keeps the weights), so the learning rate rises again from 0 over the first epoch.
     #[arg(long, value_name = "MODEL_DIR")]
     pub resume: Option<PathBuf>,
 }

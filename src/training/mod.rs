@@ -29,5 +29,5 @@ pub use memory_estimate::{check_training_memory, training_bytes};
 pub use metrics::{EpochQuality, EpochReport, LossAccumulator, LossParts, StepReport};
 pub use perceptual_term::PerceptualTerm;
 pub use plain_elbo::neg_elbo_of;
-pub use schedule::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS};
+pub use schedule::{LrSchedule, RECIPE_FINAL_FRACTION, RECIPE_WARMUP_EPOCHS, RESUME_WARMUP_EPOCHS};
 pub use trainer::{Control, QUALITY_IMAGES_PER_EPOCH, Trainer, TrainingObserver};

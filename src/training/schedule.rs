@@ -9,6 +9,18 @@ pub const RECIPE_WARMUP_EPOCHS: f64 = 1.0;
 /// Share of the peak rate the default recipe's schedule ends at.
 pub const RECIPE_FINAL_FRACTION: f64 = 0.0;
 
+/// Epochs over which a resumed run's learning rate rises again from 0 to its schedule. Checkpoints
+/// keep the weights, not Adam's moments, so a resumed run's Adam starts afresh: its first step
+/// moves every weight by about the full rate at once, which undid a 128-px residual conv's first
+/// epoch in two steps (the divergence guard stopped it) where the schedule picked up at 2.5e-3.
+pub const RESUME_WARMUP_EPOCHS: f64 = 1.0;
+
+/// The multiple of the scheduled rate at `epoch_position` for a run resumed after `resumed_after`
+/// epochs: a linear rise over its first [`RESUME_WARMUP_EPOCHS`]; always in [0, 1].
+pub fn resume_warmup_factor(resumed_after: usize, epoch_position: f64) -> f64 {
+    ((epoch_position - resumed_after as f64) / RESUME_WARMUP_EPOCHS).clamp(0.0, 1.0)
+}
+
 /// The learning rate's course over a run, as a multiple of the configured (peak) rate.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub enum LrSchedule {
@@ -68,6 +80,17 @@ impl LrSchedule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_resumed_run_rises_from_zero_over_its_first_epoch_then_follows_the_schedule() {
+        assert_eq!(resume_warmup_factor(3, 3.0), 0.0);
+        assert!(close(resume_warmup_factor(3, 3.25), 0.25));
+        assert!(close(resume_warmup_factor(3, 3.5), 0.5));
+        assert_eq!(resume_warmup_factor(3, 4.0), 1.0);
+        assert_eq!(resume_warmup_factor(3, 7.5), 1.0);
+        // Positions before the resume (none occur) and NaN-free at the start.
+        assert_eq!(resume_warmup_factor(3, 1.0), 0.0);
+    }
 
     fn close(got: f64, want: f64) -> bool {
         (got - want).abs() < 1e-12

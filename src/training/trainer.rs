@@ -13,6 +13,7 @@ use super::divergence::ExplosionLimit;
 use super::evaluate::evaluate;
 use super::heldout_lpips::{LPIPS_IMAGES_PER_EPOCH, heldout_lpips_of_first};
 use super::heldout_quality::heldout_quality_of_first;
+use super::schedule::resume_warmup_factor;
 use super::sharded_step::{BatchGradients, ShardedStep};
 use super::{Diverged, EpochReport, LossAccumulator, MAX_GLOBAL_STEP, PerceptualTerm, StepReport, TrainingConfig};
 use crate::checkpoint::{CheckpointInfo, FORMAT_VERSION};
@@ -56,6 +57,10 @@ pub struct Trainer {
     /// Threads a batch's gradient is split over.
     shards: usize,
     epochs_done: usize,
+    /// The epochs the model had done when this run resumed it (`None`: a fresh model): its rate
+    /// rises again from 0 over [`RESUME_WARMUP_EPOCHS`](super::RESUME_WARMUP_EPOCHS), since Adam
+    /// starts afresh.
+    resumed_after: Option<usize>,
     global_step: usize,
     history: Vec<EpochReport>,
     /// Held-out KL of each latent dimension at the last epoch end, in nats.
@@ -81,7 +86,9 @@ impl Trainer {
 
     /// A trainer that continues a saved model until `total_epochs` epochs are done.
     ///
-    /// The epoch count, step count and history go on from `info`; Adam starts afresh.
+    /// The epoch count, step count and history go on from `info`; Adam starts afresh, so the
+    /// learning rate rises again from 0 over the first
+    /// [`RESUME_WARMUP_EPOCHS`](super::RESUME_WARMUP_EPOCHS) of this run.
     pub fn resume(
         model: &Vae,
         info: &CheckpointInfo,
@@ -109,6 +116,7 @@ impl Trainer {
         let (epochs_done, global_step, history) = (info.epochs_done, info.global_step, info.history.clone());
         let mut trainer = Self::with_model(config, dataset, device, model, epochs_done, global_step, history);
         trainer.kl_per_dim_nats = info.kl_per_dim_nats.clone();
+        trainer.resumed_after = Some(epochs_done);
         Ok(trainer)
     }
 
@@ -138,6 +146,7 @@ impl Trainer {
             optimizer,
             shards,
             epochs_done,
+            resumed_after: None,
             global_step,
             history,
             kl_per_dim_nats,
@@ -209,6 +218,14 @@ impl Trainer {
         self.global_step
     }
 
+    /// Adam's learning rate at a fractional epoch position (0.0 = start of the model's training):
+    /// the configuration's schedule, and on a resumed run its rise over the first
+    /// [`RESUME_WARMUP_EPOCHS`](super::RESUME_WARMUP_EPOCHS).
+    pub fn learning_rate_at(&self, epoch_position: f64) -> f64 {
+        let rewarm = self.resumed_after.map_or(1.0, |epochs| resume_warmup_factor(epochs, epoch_position));
+        self.config.learning_rate_at(epoch_position) * rewarm
+    }
+
     /// Trains until `config.epochs` epochs are done or the observer says stop.
     ///
     /// Returns the reports of the epochs completed in this call, or where the run diverged: at
@@ -262,7 +279,7 @@ impl Trainer {
                 self.explosion_limit = Some(ExplosionLimit { start_nats: loss.neg_elbo_nats() });
             }
             let learning_rate =
-                self.config.learning_rate_at(self.epochs_done as f64 + (index as f64 + 0.5) / steps_per_epoch as f64);
+                self.learning_rate_at(self.epochs_done as f64 + (index as f64 + 0.5) / steps_per_epoch as f64);
             if let Some(model) = self.model.take() {
                 self.model = Some(self.optimizer.step(learning_rate, model, gradients, &self.device));
             }

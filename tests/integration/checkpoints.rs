@@ -90,7 +90,7 @@ fn a_model_for_other_image_sizes_does_not_resume_on_this_data() {
 }
 
 #[test]
-fn resume_continues_the_epoch_count_and_history() {
+fn resume_continues_the_epoch_count_and_history_and_warms_the_rate_up_again() {
     let dataset = Arc::new(DataSource::Bundled.load().expect("bundled data"));
     let dir = tempfile::tempdir().expect("temp dir");
     let mut first =
@@ -102,6 +102,13 @@ fn resume_continues_the_epoch_count_and_history() {
     let (model, info) = checkpoint::load(dir.path(), &Device::flex()).expect("load");
     assert_eq!((info.epochs_done, info.history.len()), (1, 1));
     let mut resumed = Trainer::resume(&model, &info, 2, dataset, &Device::flex()).expect("resume");
+    // Adam starts afresh on a resumed run, so its rate rises again from 0 over the first epoch, then
+    // follows the schedule stretched to the new total; a fresh run follows the schedule alone.
+    let stretched = TrainingConfig { epochs: 2, ..info.training.clone() };
+    assert_eq!(resumed.learning_rate_at(1.0), 0.0);
+    let halfway = resumed.learning_rate_at(1.5);
+    assert!(halfway > 0.0 && (halfway - 0.5 * stretched.learning_rate_at(1.5)).abs() < 1e-12, "{halfway}");
+    assert_eq!(first.learning_rate_at(0.5), info.training.learning_rate_at(0.5));
     let reports = resumed.run(&mut Quiet).expect("no divergence");
     assert_eq!(reports.iter().map(|report| report.epoch).collect::<Vec<_>>(), vec![2]);
     assert_eq!(resumed.history().len(), 2);

@@ -259,6 +259,10 @@ fn run_buttons_ui(
     });
 }
 
+/// What "Continue training" does beyond the obvious: Adam's moments are not in a checkpoint.
+const CONTINUE_TRAINING_HINT: &str = "Trains the model on to the epochs set above. Adam starts afresh, so the learning \
+     rate rises again from 0 over the first epoch.";
+
 fn model_buttons_ui(
     ui: &mut egui::Ui,
     progress: &TrainingProgress,
@@ -269,7 +273,11 @@ fn model_buttons_ui(
     ui.horizontal_wrapped(|ui| {
         let resume = ui
             .add_enabled(idle && context.has_model && !context.inference_only, egui::Button::new("Continue training"));
-        let resume = if context.inference_only { resume.on_disabled_hover_text(INFERENCE_ONLY_HINT) } else { resume };
+        let resume = if context.inference_only {
+            resume.on_disabled_hover_text(INFERENCE_ONLY_HINT)
+        } else {
+            resume.on_hover_text(CONTINUE_TRAINING_HINT)
+        };
         if resume.clicked() {
             actions.push(AppAction::ContinueTraining);
         }
