@@ -88,7 +88,7 @@ mod tests {
         assert!(close(resume_warmup_factor(3, 3.5), 0.5));
         assert_eq!(resume_warmup_factor(3, 4.0), 1.0);
         assert_eq!(resume_warmup_factor(3, 7.5), 1.0);
-        // Positions before the resume (none occur) and NaN-free at the start.
+        // A position before the resume point (the trainer never asks for one) clamps to 0.
         assert_eq!(resume_warmup_factor(3, 1.0), 0.0);
     }
 
