@@ -1,5 +1,6 @@
 //! vae-explorer: train or load a variational autoencoder and explore its latent space.
 
+pub mod allocator_settings;
 pub mod app;
 pub mod atomic_file;
 pub mod checkpoint;

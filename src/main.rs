@@ -9,11 +9,13 @@ use vae_explorer::cli::{
 };
 
 /// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
-/// every buffer above its mmap threshold (the conv's column matrices are tens of MB, every step).
+/// every buffer above its mmap threshold (the conv's column matrices are tens of MB, every step);
+/// `main` first sets how long it keeps freed pages (see `allocator_settings`).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    vae_explorer::allocator_settings::restart_with_purge_delay();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,tract_onnx=error")).init();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,

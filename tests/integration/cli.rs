@@ -235,11 +235,14 @@ fn bench_prints_images_per_second_and_the_share_of_peak() {
     let output = vae_explorer()
         .args(["bench", "--devices", "cpu", "--arch", "mlp", "--warmup-steps", "1", "--steps", "3"])
         .args(["--batch-size", "32", "--peak-gflops", "100"])
+        .env_remove("MIMALLOC_PURGE_DELAY")
         .output()
         .expect("run the binary");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
     assert!(stdout.contains("machine peak: 100 GFLOP/s"), "{stdout}");
+    // The binary restarted itself with the allocator's purge delay set.
+    assert!(stdout.contains("memory: freed memory kept 10000 ms before it goes back to the kernel"), "{stdout}");
     let line = stdout.lines().find(|line| line.starts_with("cpu  mlp  28x28x1")).expect("an MLP line");
     let images_per_sec: f64 = line.split_whitespace().nth(3).and_then(|n| n.parse().ok()).expect("a rate");
     assert!(images_per_sec > 0.0, "{line}");
@@ -251,6 +254,18 @@ fn bench_prints_images_per_second_and_the_share_of_peak() {
     let (gflops, share) = (number_after("MFLOP/image"), number_after(" = "));
     assert!((share - gflops).abs() < 0.15, "{gflops} GFLOP/s of a 100 GFLOP/s peak is not {share}%: {line}");
     assert!(line.contains("% of peak"), "{line}");
+}
+
+#[test]
+fn a_purge_delay_set_in_the_environment_is_kept() {
+    let output = vae_explorer()
+        .args(["bench", "--devices", "cpu", "--arch", "mlp", "--warmup-steps", "0", "--steps", "1"])
+        .env("MIMALLOC_PURGE_DELAY", "250")
+        .output()
+        .expect("run the binary");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert!(stdout.contains("memory: freed memory kept 250 ms"), "{stdout}");
 }
 
 #[test]

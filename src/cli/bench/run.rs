@@ -33,6 +33,7 @@ pub fn run_bench(args: &BenchArgs) -> Result<()> {
         "training throughput, batch {}, latent {} (28x28x1: bundled MNIST; other shapes: synthetic images)",
         args.batch_size, args.latent_dim
     );
+    println!("memory: {}", crate::allocator_settings::purge_delay_description());
     let peak_gflops = describe_peak(args.peak_gflops);
     let mut datasets = Vec::new();
     for &shape in &args.shapes {
