@@ -13,7 +13,7 @@ use burn::backend::tensor::FloatTensor;
 use burn::backend::{Autodiff, Backend, Flex, backend_extension};
 
 use super::passes::{
-    Conv2dSaved, ConvTranspose2dSaved, conv_transpose2d_backward, conv_transpose2d_forward, conv2d_backward,
+    Conv2dSaved, ConvTranspose2dSaved, Needed, conv_transpose2d_backward, conv_transpose2d_forward, conv2d_backward,
     conv2d_forward,
 };
 
@@ -75,7 +75,8 @@ impl Backward<Flex, 3> for HostConv2dBackward {
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [node_x, node_weight, node_bias] = ops.parents;
         let output_grad = grads.consume::<Flex>(&ops.node);
-        let (input_grad, weight_grad, bias_grad) = conv2d_backward(&ops.state, output_grad, node_x.is_some());
+        let needed = Needed { input: node_x.is_some(), weight: node_weight.is_some() };
+        let (input_grad, weight_grad, bias_grad) = conv2d_backward(&ops.state, output_grad, needed);
         let computed = [input_grad, Some(weight_grad), Some(bias_grad)];
         for (parent, grad) in [node_x, node_weight, node_bias].into_iter().zip(computed) {
             if let (Some(node), Some(grad)) = (parent, grad) {
@@ -95,7 +96,8 @@ impl Backward<Flex, 3> for HostConvTranspose2dBackward {
     fn backward(self, ops: Ops<Self::State, 3>, grads: &mut Gradients, _checkpointer: &mut Checkpointer) {
         let [node_x, node_weight, node_bias] = ops.parents;
         let output_grad = grads.consume::<Flex>(&ops.node);
-        let (input_grad, weight_grad, bias_grad) = conv_transpose2d_backward(&ops.state, output_grad, node_x.is_some());
+        let needed = Needed { input: node_x.is_some(), weight: node_weight.is_some() };
+        let (input_grad, weight_grad, bias_grad) = conv_transpose2d_backward(&ops.state, output_grad, needed);
         let computed = [input_grad, Some(weight_grad), Some(bias_grad)];
         for (parent, grad) in [node_x, node_weight, node_bias].into_iter().zip(computed) {
             if let (Some(node), Some(grad)) = (parent, grad) {

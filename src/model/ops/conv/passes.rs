@@ -143,11 +143,21 @@ fn weight_and_bias_grads(sums: GradientSums, weight_dims: [usize; 4]) -> (FlexTe
     (host_tensor(sums.weight, weight_dims.to_vec()), host_tensor(bias, vec![bias_len]))
 }
 
-/// conv2d backward: the gradients of input (when `need_input`), weight and bias from the output's.
+/// Which gradients a backward pass is asked for (the bias's is always computed: it is cheap).
+#[derive(Clone, Copy, Debug)]
+pub struct Needed {
+    /// The input's (not for a network's first layer).
+    pub input: bool,
+    /// The weight's (not for a frozen network, e.g. LPIPS inside a loss): when false, the weight
+    /// gradient comes back as zeros and its products are skipped.
+    pub weight: bool,
+}
+
+/// conv2d backward: the gradients of input and weight (as `needed`) and bias from the output's.
 pub fn conv2d_backward(
     saved: &Conv2dSaved,
     output_grad: FlexTensor,
-    need_input: bool,
+    needed: Needed,
 ) -> (Option<FlexTensor>, FlexTensor, FlexTensor) {
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
@@ -158,11 +168,11 @@ pub fn conv2d_backward(
         (host_values(&output_grad), host_values(&saved.input), host_values(&saved.weight));
     let flat_weight = HostMatrix::new(&weight_values, channels_out, taps);
     let images = images_per_chunk(g.batch, taps.max(channels_out) * positions);
-    let mut input_grad = need_input.then(|| vec![0.0f32; g.batch * g.image_values_in()]);
+    let mut input_grad = needed.input.then(|| vec![0.0f32; g.batch * g.image_values_in()]);
     if winograd::applies(&g) {
         let channels = Channels { input: g.channels, output: channels_out };
-        let (weight, bias) =
-            winograd::backward((&input, &weight_values, &grad), &g, channels, input_grad.as_deref_mut());
+        let values = (&input[..], &weight_values[..], &grad[..]);
+        let (weight, bias) = winograd::backward(values, &g, channels, input_grad.as_deref_mut(), needed.weight);
         let sums = GradientSums { weight, bias };
         return finish_conv2d_backward(input_grad, sums, g, weight_dims);
     }
@@ -174,11 +184,13 @@ pub fn conv2d_backward(
             let chunk_grad = &grad[image_range(chunk.clone(), channels_out * positions)];
             add_channel_sums(chunk_grad, channels_out, positions, &mut sums.bias);
             let (cols, rows, product) = scratch.with_cols(&chunk_g);
-            im2col_into(&chunk_g, &input[image_range(chunk, g.image_values_in())], cols);
             let rows = sized(rows, channels_out * columns);
             to_channel_major_into(chunk_grad, channels_out, positions, rows);
             let rows = HostMatrix::new(rows, channels_out, columns);
-            matmul_into(&mut sums.weight, rows, HostMatrix::new(cols, taps, columns).t(), true);
+            if needed.weight {
+                im2col_into(&chunk_g, &input[image_range(chunk, g.image_values_in())], cols);
+                matmul_into(&mut sums.weight, rows, HostMatrix::new(cols, taps, columns).t(), true);
+            }
             if let Some(maps) = input_part {
                 // Wᵀ · dY, [taps, images·positions], added back into the images' maps.
                 let product = sized(product, taps * columns);
@@ -253,11 +265,11 @@ pub fn conv_transpose2d_forward(
     (output, ConvTranspose2dSaved { input: x.clone(), weight: weight.clone(), geometry: g, relu_output })
 }
 
-/// convT2d backward: the gradients of input (when `need_input`), weight and bias.
+/// convT2d backward: the gradients of input and weight (as `needed`) and bias.
 pub fn conv_transpose2d_backward(
     saved: &ConvTranspose2dSaved,
     output_grad: FlexTensor,
-    need_input: bool,
+    needed: Needed,
 ) -> (Option<FlexTensor>, FlexTensor, FlexTensor) {
     let g = saved.geometry;
     let weight_dims = dims4(&saved.weight);
@@ -269,7 +281,7 @@ pub fn conv_transpose2d_backward(
     let flat_weight = HostMatrix::new(&weight_values, channels_in, taps);
     let values_per_image = channels_in * positions;
     let images = images_per_chunk(g.batch, taps.max(channels_in) * positions);
-    let mut input_grad = need_input.then(|| vec![0.0f32; g.batch * values_per_image]);
+    let mut input_grad = needed.input.then(|| vec![0.0f32; g.batch * values_per_image]);
     let parts = input_grad.as_deref_mut().map(|values| (values, values_per_image));
     let sums = backward_by_chunks(g.batch, images, parts, [channels_in * taps, g.channels], {
         |chunk, input_part, scratch, sums| {
@@ -280,9 +292,11 @@ pub fn conv_transpose2d_backward(
             let (cols, rows, product) = scratch.with_cols(&chunk_g);
             im2col_into(&chunk_g, chunk_grad, cols);
             let cols = HostMatrix::new(cols, taps, columns);
-            let rows = sized(rows, channels_in * columns);
-            to_channel_major_into(&input[image_range(chunk, values_per_image)], channels_in, positions, rows);
-            matmul_into(&mut sums.weight, HostMatrix::new(rows, channels_in, columns), cols.t(), true);
+            if needed.weight {
+                let rows = sized(rows, channels_in * columns);
+                to_channel_major_into(&input[image_range(chunk, values_per_image)], channels_in, positions, rows);
+                matmul_into(&mut sums.weight, HostMatrix::new(rows, channels_in, columns), cols.t(), true);
+            }
             if let Some(out) = input_part {
                 // W · cols(dY), [channels_in, images·positions], laid out batch-major.
                 let product = sized(product, channels_in * columns);

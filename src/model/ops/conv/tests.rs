@@ -37,14 +37,26 @@ fn assert_close(ours: Vec<f32>, theirs: Vec<f32>, what: &str) {
     assert!(gap <= 2e-5 * scale, "{what}: ours and burn's differ by {gap} (scale {scale})");
 }
 
-/// Output and gradients (input, weight, bias) of `forward` under the loss Σ output · r.
+/// Whether a layer's weight and bias are trained (their gradients asked for) or frozen.
+#[derive(Clone, Copy, PartialEq)]
+enum Weights {
+    Trained,
+    Frozen,
+}
+
+/// Output and gradients (input, weight, bias: empty when frozen) of `forward` under the loss
+/// Σ output · r.
 fn output_and_grads(
     x: &Tensor<4>,
     weight: &Tensor<4>,
     bias: &Tensor<1>,
+    weights: Weights,
     forward: impl Fn(Tensor<4>, Tensor<4>, Tensor<1>) -> Tensor<4>,
 ) -> [Vec<f32>; 4] {
-    let (x, weight, bias) = (x.clone().require_grad(), weight.clone().require_grad(), bias.clone().require_grad());
+    let (x, mut weight, mut bias) = (x.clone().require_grad(), weight.clone(), bias.clone());
+    if weights == Weights::Trained {
+        (weight, bias) = (weight.require_grad(), bias.require_grad());
+    }
     let output = forward(x.clone(), weight.clone(), bias.clone());
     let factors = made_up(output.dims(), 3, &output.device());
     let grads = (output.clone() * factors).sum().backward();
@@ -62,7 +74,8 @@ fn assert_all_close(ours: [Vec<f32>; 4], theirs: [Vec<f32>; 4], case: &str) {
 }
 
 /// Our op (`ours(x, weight, bias, with_relu)`) against burn's (`theirs`, then burn's `relu` when
-/// `with_relu`), with and without the ReLU: outputs and all gradients.
+/// `with_relu`), with and without the ReLU: outputs and all gradients; and with the weight and
+/// bias frozen (their gradients skipped), the same input gradient.
 fn assert_matches_burn(
     (x, weight, bias): (&Tensor<4>, &Tensor<4>, &Tensor<1>),
     case: &str,
@@ -70,9 +83,15 @@ fn assert_matches_burn(
     ours: impl Fn(Tensor<4>, Tensor<4>, Tensor<1>, bool) -> Tensor<4>,
 ) {
     for with_relu in [false, true] {
-        let burn_results =
-            output_and_grads(x, weight, bias, |x, weight, bias| burn_relu(theirs(x, weight, bias), with_relu));
-        let our_results = output_and_grads(x, weight, bias, |x, weight, bias| ours(x, weight, bias, with_relu));
+        let burn_results = output_and_grads(x, weight, bias, Weights::Trained, |x, weight, bias| {
+            burn_relu(theirs(x, weight, bias), with_relu)
+        });
+        let [_, frozen_input_grad, weight_grad, bias_grad] =
+            output_and_grads(x, weight, bias, Weights::Frozen, |x, weight, bias| ours(x, weight, bias, with_relu));
+        assert!(weight_grad.is_empty() && bias_grad.is_empty(), "{case}: a frozen weight got a gradient");
+        assert_close(frozen_input_grad, burn_results[1].clone(), &format!("{case}, ReLU {with_relu}, frozen weights"));
+        let our_results =
+            output_and_grads(x, weight, bias, Weights::Trained, |x, weight, bias| ours(x, weight, bias, with_relu));
         assert_relu_cut(&our_results[0], with_relu);
         assert_all_close(our_results, burn_results, &format!("{case}, ReLU {with_relu}"));
     }

@@ -133,11 +133,12 @@ pub fn backward(
     g: &PatchGeometry,
     channels: Channels,
     input_grad: Option<&mut [f32]>,
+    need_weight: bool,
 ) -> (Vec<f32>, Vec<f64>) {
     if g.side_in[1] >= F4_WIDTH_AT_LEAST {
-        backward_by::<F4x4>(values, g, channels, input_grad)
+        backward_by::<F4x4>(values, g, channels, input_grad, need_weight)
     } else {
-        backward_by::<F2x2>(values, g, channels, input_grad)
+        backward_by::<F2x2>(values, g, channels, input_grad, need_weight)
     }
 }
 
@@ -147,6 +148,7 @@ fn backward_by<V: Variant>(
     g: &PatchGeometry,
     channels: Channels,
     input_grad: Option<&mut [f32]>,
+    need_weight: bool,
 ) -> (Vec<f32>, Vec<f64>) {
     let tiles = Tiles::of(g.side_in, V::TILE);
     let weights = V::transform_weights(weight, channels.output, channels.input);
@@ -168,10 +170,12 @@ fn backward_by<V: Variant>(
                 let grad_transformed = sized(product, V::POSITIONS * channels.output * columns);
                 V::transform_output_adjoint(chunk_grad, channels.output, band, grad_transformed, tile_scratch);
                 let transformed = sized(rows, V::POSITIONS * channels.input * columns);
-                V::transform_input(maps, channels.input, band, transformed, tile_scratch);
-                for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
-                    let lhs = at(grad_transformed, position, channels.output, columns);
-                    matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
+                if need_weight {
+                    V::transform_input(maps, channels.input, band, transformed, tile_scratch);
+                    for (position, part) in sums.weight.chunks_exact_mut(pairs).enumerate() {
+                        let lhs = at(grad_transformed, position, channels.output, columns);
+                        matmul_into(part, lhs, at(transformed, position, channels.input, columns).t(), true);
+                    }
                 }
                 if input_part.is_some() {
                     // dV overwrites V, which the weight gradient no longer needs.
