@@ -100,7 +100,7 @@ for name in "${order[@]}"; do
     fi
     if [[ ! -f "$model/metrics.json" ]]; then
         # A run that failed (e.g. diverged) saves nothing: its row says why, and the next recipe runs.
-        reason="$(grep -m1 '^error' "$out/$name.train.log" | cut -c8-)"
+        reason="$(grep -m1 '^error' "$out/$name.train.log" | cut -c8- || true)"
         echo "| $name | \`${options[*]}\` | failed: ${reason:-see $name.train.log} | | | |" >> "$out/table.md"
         continue
     fi
