@@ -2,7 +2,7 @@
 # Trains recipes on one colour picture folder and lays out what each gives back: held-out
 # originals above their reconstructions, and prior samples, one picture per recipe, with each
 # recipe's held-out PSNR, SSIM and LPIPS from `vae-explorer eval` in a table (table.md), and all of
-# them side by side in gallery.png when ImageMagick's `montage` is installed.
+# them side by side in gallery.png when ImageMagick is installed.
 #
 #   bash scripts/fetch_emoji.sh /tmp/emoji
 #   bash scripts/fetch_lpips.sh                     # LPIPS needs the weights (eval and the LPIPS recipes)
@@ -11,7 +11,8 @@
 #   # 128 px, the residual conv of about 12 M weights, three recipes:
 #   bash scripts/fetch_emoji_128.sh /tmp/emoji-128
 #   GALLERY_OUT=target/gallery-128 bash benches/gallery/run.sh --data /tmp/emoji-128 --image-size 128 \
-#       --latent 64 --base-channels 48 --residual-blocks 1 --epochs 1 --recipes bce-beta1,calibrated,perceptual
+#       --latent 64 --base-channels 48 --residual-blocks 1 --epochs 3 --lr 1e-3 --recipes bce-beta1,calibrated,perceptual
+#   (README "Three recipes at 128 px" ran this on a quarter of that folder)
 #
 # Recipes (conv, seed 1, RGB):
 #   bce-beta1    --loss bce                                  the tutorials' objective
@@ -84,7 +85,8 @@ fi
     echo "| recipe | options | held-out PSNR (dB) | SSIM | LPIPS | train (s) |"
     echo "|---|---|---|---|---|---|"
 } > "$out/table.md"
-montage_arguments=() shown=()
+shown=()
+declare -A rates_used=()
 for name in "${order[@]}"; do
     model="$out/$name"
     read -ra options <<< "${recipes[$name]}"
@@ -120,13 +122,24 @@ metrics = json.load(open(metrics_path, encoding="utf-8"))
 train_secs = sum(epoch["train_secs"] for epoch in metrics["epochs"])
 print(f"| {name} | `{options}` | {figure('PSNR')} | {figure('SSIM')} | {figure('LPIPS')} | {train_secs:.0f} |")
 PY
-    montage_arguments+=(-label "${captions[$name]}${rate:+, lr $rate}" "$out/$name-reconstructions.png")
+    rates_used[$name]="$rate"
     shown+=("$name")
 done
 cat "$out/table.md"
-if command -v montage > /dev/null && [[ ${#shown[@]} -gt 0 ]]; then
-    for name in "${shown[@]}"; do montage_arguments+=(-label "prior samples" "$out/$name-samples.png"); done
-    montage "${montage_arguments[@]}" -tile "${#shown[@]}x2" -geometry +12+6 -pointsize 16 "$out/gallery.png"
+# ImageMagick 7's `magick` or 6's `convert`, when installed: one column per recipe (its
+# reconstructions, caption, prior samples), the columns side by side.
+imagemagick="$(command -v magick || command -v convert || true)"
+if [[ -n "$imagemagick" && ${#shown[@]} -gt 0 ]]; then
+    # ImageMagick's default font (Helvetica) is missing on many minimal systems: name an installed one.
+    font="$(fc-match -f '%{file}' sans 2>/dev/null || true)"
+    columns=()
+    for name in "${shown[@]}"; do
+        "$imagemagick" -background white ${font:+-font "$font"} -pointsize 16 -gravity center \
+            "$out/$name-reconstructions.png" label:"${captions[$name]}${rates_used[$name]:+, lr ${rates_used[$name]}}" \
+            "$out/$name-samples.png" label:"prior samples" -append "$out/$name-column.png"
+        columns+=("$out/$name-column.png")
+    done
+    "$imagemagick" "${columns[@]}" -bordercolor white -border 12 +append "$out/gallery.png"
     echo "gallery: $out/gallery.png" >&2
 fi
 echo "pictures under $out: RECIPE-reconstructions.png, RECIPE-samples.png" >&2
