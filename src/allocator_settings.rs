@@ -10,7 +10,7 @@
 //! the binary again with it set, which [`restart_with_purge_delay`] does once, in place (Unix
 //! `exec`: the same process id, arguments, streams and exit code).
 
-use std::ffi::OsString;
+use std::ffi::{OsStr, OsString};
 
 /// The environment variable mimalloc reads its purge delay from, in milliseconds.
 pub const PURGE_DELAY_VARIABLE: &str = "MIMALLOC_PURGE_DELAY";
@@ -45,11 +45,41 @@ fn restart_with(variable: &str, value: OsString) {
 #[cfg(not(unix))]
 fn restart_with(_variable: &str, _value: OsString) {}
 
-/// What the allocator runs with, for a bench's header: e.g. "freed memory kept 10000 ms
-/// (MIMALLOC_PURGE_DELAY)".
+/// What the allocator runs with, for a bench's header: e.g. "freed memory kept 10000 ms before it
+/// goes back to the kernel (MIMALLOC_PURGE_DELAY)".
 pub fn purge_delay_description() -> String {
-    match std::env::var(PURGE_DELAY_VARIABLE) {
-        Ok(value) => format!("freed memory kept {value} ms before it goes back to the kernel ({PURGE_DELAY_VARIABLE})"),
-        Err(_) => format!("freed memory kept for the allocator's default ({PURGE_DELAY_VARIABLE} unset)"),
+    describe_purge_delay(std::env::var_os(PURGE_DELAY_VARIABLE).as_deref())
+}
+
+/// The description of a purge delay as the environment gives it (`None`: unset).
+fn describe_purge_delay(value: Option<&OsStr>) -> String {
+    let Some(value) = value else {
+        return format!("freed memory kept for the allocator's default ({PURGE_DELAY_VARIABLE} unset)");
+    };
+    match value.to_str().map(|text| text.trim().parse::<i64>()) {
+        Some(Ok(ms)) if ms < 0 => format!("freed memory never goes back to the kernel ({PURGE_DELAY_VARIABLE}={ms})"),
+        Some(Ok(ms)) => format!("freed memory kept {ms} ms before it goes back to the kernel ({PURGE_DELAY_VARIABLE})"),
+        _ => format!(
+            "{PURGE_DELAY_VARIABLE} is not a whole number of milliseconds, so the allocator may ignore it: \
+             set it to one (e.g. {PURGE_DELAY_MS}) or unset it"
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_purge_delay_is_described_as_the_allocator_reads_it() {
+        let describe = |value: &str| describe_purge_delay(Some(OsStr::new(value)));
+        assert!(describe("10000").starts_with("freed memory kept 10000 ms"), "{}", describe("10000"));
+        assert!(describe(" 250 ").starts_with("freed memory kept 250 ms"), "{}", describe(" 250 "));
+        assert!(describe("-1").starts_with("freed memory never goes back"), "{}", describe("-1"));
+        assert!(describe_purge_delay(None).contains("unset"));
+        for hostile in ["abc", "", "1e3", "10\n\u{1}", "99999999999999999999999"] {
+            let line = describe(hostile);
+            assert!(line.contains("not a whole number") && !line.contains('\n'), "{hostile:?}: {line}");
+        }
     }
 }
