@@ -5,10 +5,10 @@
 //! longer than that, so most of a step's buffers went back to the kernel between one step and
 //! the next and were faulted in and zeroed afresh: 170,000–179,000 page faults in 14 steps of
 //! `vae-explorer bench` at 128 × 128 × 3, against 18,000–24,000 with a 10-s delay, which ran
-//! 7–13 % faster for 2–3 % more resident memory (README, "Freed pages kept 10 s"). mimalloc reads the delay only from the
-//! environment at start-up (`MIMALLOC_PURGE_DELAY`); setting it from safe code means starting
-//! the binary again with it set, which [`restart_with_purge_delay`] does once, in place (Unix
-//! `exec`: the same process id, arguments, streams and exit code).
+//! 7–13 % faster for 2–3 % more resident memory (README, "Freed pages kept 10 s"). mimalloc
+//! reads the delay only from the environment at start-up (`MIMALLOC_PURGE_DELAY`); setting it
+//! from safe code means starting the binary again with it set, which [`restart_with_purge_delay`]
+//! does once, in place (Unix `exec`: the same process id, arguments, streams and exit code).
 
 use std::ffi::{OsStr, OsString};
 
