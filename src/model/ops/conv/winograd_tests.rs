@@ -79,10 +79,11 @@ fn through_transforms<V: Variant>(
 }
 
 /// The direct correlation through `V` on sides that are and are not multiples of its tile,
-/// whole and by bands.
+/// whole and by bands; rows of fewer than 8 tiles, of exactly 8 and of more than 8 but not a
+/// multiple (the last block of 8 overlaps the one before).
 fn check_against_direct<V: Variant>(name: &str) {
     let cases = [(1, 1, [2, 2]), (2, 3, [4, 4]), (3, 2, [5, 7]), (1, 2, [1, 1]), (2, 2, [6, 3]), (2, 3, [9, 20])];
-    let extra = [(2, 2, [11, 13]), (1, 3, [16, 17]), (2, 1, [3, 10])];
+    let extra = [(2, 2, [11, 13]), (1, 3, [16, 17]), (2, 1, [3, 10]), (1, 2, [6, 37]), (2, 1, [5, 32])];
     for (case, (channels_in, channels_out, side)) in cases.into_iter().chain(extra).enumerate() {
         let maps = made_up(channels_in * side[0] * side[1], case);
         let weight = made_up(channels_out * channels_in * 9, case + 7);
@@ -152,7 +153,7 @@ fn check_adjoints<V: Variant>(name: &str, side: [usize; 2]) {
 
 #[test]
 fn each_adjoint_is_the_transpose_of_its_transform() {
-    for side in [[5, 6], [9, 11], [12, 8]] {
+    for side in [[5, 6], [9, 11], [12, 8], [5, 37]] {
         check_adjoints::<F2x2>("F(2×2, 3×3)", side);
         check_adjoints::<F4x4>("F(4×4, 3×3)", side);
     }

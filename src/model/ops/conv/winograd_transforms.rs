@@ -100,6 +100,9 @@ fn per_tile<const I: usize, const O: usize>(
     transform: impl Fn([f32; I]) -> [f32; O],
 ) {
     for start in (0..across).step_by(LANES) {
+        // A last partial block moves back to end at `across`, overlapping the block before: its
+        // tiles are transformed again, to the same values, on whole vectors.
+        let start = start.min(across.saturating_sub(LANES));
         let count = LANES.min(across - start);
         let mut lanes_in = [[0.0f32; LANES]; I];
         for (lanes, input) in lanes_in.iter_mut().zip(&inputs) {
