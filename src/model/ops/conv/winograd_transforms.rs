@@ -91,7 +91,8 @@ fn both_sides<const I: usize, const O: usize>(
 const LANES: usize = 8;
 
 /// `outputs[m][t] = transform(inputs[0][t], …, inputs[I − 1][t])[m]` for every tile t of a row
-/// (`across` of them; every slice at least that long), [`LANES`] tiles at a time.
+/// (`across` of them; every slice at least that long), [`LANES`] tiles at a time. The outputs are
+/// written, never added to, so a tile done twice (see the last block) is harmless.
 #[inline(always)]
 fn per_tile<const I: usize, const O: usize>(
     inputs: [&[f32]; I],
@@ -106,9 +107,9 @@ fn per_tile<const I: usize, const O: usize>(
         let count = LANES.min(across - start);
         let mut lanes_in = [[0.0f32; LANES]; I];
         for (lanes, input) in lanes_in.iter_mut().zip(&inputs) {
-            // A whole block is copied at a length known here, a last partial one value by value
-            // up to the row's end: no call to memcpy either way (rows here are short, and
-            // partial blocks common). Every row is `across` long.
+            // A whole block is copied at a length known here, a partial one (only in a row of
+            // fewer than LANES tiles) value by value up to the row's end: no call to memcpy
+            // either way, rows here being short. Every row is `across` long.
             match input[start..].first_chunk::<LANES>() {
                 Some(block) if count == LANES => *lanes = *block,
                 _ => (0..LANES).for_each(|lane| lanes[lane] = input.get(start + lane).copied().unwrap_or(0.0)),
