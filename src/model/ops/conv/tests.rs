@@ -117,7 +117,7 @@ fn assert_relu_cut(output: &[f32], with_relu: bool) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 20] = [
+const CONV_CASES: [ConvCase; 22] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -135,8 +135,12 @@ const CONV_CASES: [ConvCase; 20] = [
     (12, 1, 4, [28, 28], 3, 1, 1),
     // Products by chunks of two images, the last chunk a single one.
     (17, 2, 3, [6, 5], 3, 2, 1),
-    // 3×3, stride 1, padding 1, at least 16 wide: Winograd's tiles, on even and odd sides, one row,
+    // 3×3, stride 1, padding 1, at least 8 wide: Winograd's tiles, on even and odd sides, one row,
     // many chunks, whole and partial runs of tiles; F(2×2, 3×3) under 32 wide, F(4×4, 3×3) from 32.
+    // Rows of 4 to 7 tiles are worked 4 at a time (8 wide: 4 tiles; 11 wide: 6, the last 4
+    // overlapping the first).
+    (3, 4, 5, [8, 8], 3, 1, 1),
+    (2, 3, 4, [9, 11], 3, 1, 1),
     (3, 6, 5, [8, 16], 3, 1, 1),
     (2, 5, 7, [7, 21], 3, 1, 1),
     (2, 3, 3, [1, 17], 3, 1, 1),

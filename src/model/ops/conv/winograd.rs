@@ -25,13 +25,16 @@ use crate::model::ops::relu::relu_in_place;
 /// feeds stay in a core's L2 cache.
 const BAND_VALUES: usize = 128 * 1024;
 
-/// Narrowest maps worth cutting into tiles: on maps under 16 wide (fewer than 8 tiles across, a
-/// partial vector) im2col was as fast or faster.
-const WIDTH_AT_LEAST: usize = 16;
+/// Narrowest maps worth cutting into tiles. On the 128-px bench's 8-wide maps (256 channels, 4
+/// tiles of F(2×2, 3×3) across) the tiles took 0.145–0.155 s a step against im2col's 0.186–0.189;
+/// on its 4-wide maps (2 tiles across, half a vector) 0.075–0.099 against 0.048–0.056.
+const WIDTH_AT_LEAST: usize = 8;
 
 /// Narrowest maps F(4×4, 3×3) runs on (8 tiles across, a whole vector of the transforms' lanes);
 /// F(2×2, 3×3) on narrower ones. On 16-wide maps (4 tiles across) F(4×4, 3×3) took 1.4 times as
-/// long as F(2×2, 3×3); on 32- and 64-wide maps its backward pass took 0.85 and 0.75 times as long.
+/// long as F(2×2, 3×3), and still 1.1 times once rows of 4 tiles ran on whole 4-lane vectors (the
+/// bench's 192-channel maps: 0.310–0.343 s a step against 0.269–0.316); on 32- and 64-wide maps
+/// its backward pass took 0.85 and 0.75 times as long.
 const F4_WIDTH_AT_LEAST: usize = 32;
 
 /// True when `g` is a 3×3 convolution with stride 1 and padding 1 (its output the size of its

@@ -87,45 +87,66 @@ fn both_sides<const I: usize, const O: usize>(
     std::array::from_fn(|row| transform(std::array::from_fn(|column| columns[column][row])))
 }
 
-/// Tiles a [`per_tile`] step works on at once: a fixed-length loop the compiler turns into SIMD.
+/// Tiles a [`per_tile`] step works on at once in rows of at least that many tiles: a fixed-length
+/// loop the compiler turns into SIMD.
 const LANES: usize = 8;
 
+/// Tiles a step works on in rows of fewer than [`LANES`] tiles (the 8-wide maps' rows of 4 tiles
+/// and 5 phase columns), so that rows of at least this many run on whole vectors too.
+const NARROW_LANES: usize = 4;
+
 /// `outputs[m][t] = transform(inputs[0][t], …, inputs[I − 1][t])[m]` for every tile t of a row
-/// (`across` of them; every slice at least that long), [`LANES`] tiles at a time. The outputs are
-/// written, never added to, so a tile done twice (see the last block) is harmless.
+/// (`across` of them; every slice at least that long), [`LANES`] tiles at a time, or
+/// [`NARROW_LANES`] in a narrower row. The outputs are written, never added to, so a tile done
+/// twice (see [`per_block`]) is harmless.
 #[inline(always)]
 fn per_tile<const I: usize, const O: usize>(
+    inputs: [&[f32]; I],
+    outputs: [&mut [f32]; O],
+    across: usize,
+    transform: impl Fn([f32; I]) -> [f32; O],
+) {
+    if across >= LANES {
+        per_block::<I, O, LANES>(inputs, outputs, across, transform);
+    } else {
+        per_block::<I, O, NARROW_LANES>(inputs, outputs, across, transform);
+    }
+}
+
+/// [`per_tile`] `L` tiles at a time.
+#[inline(always)]
+fn per_block<const I: usize, const O: usize, const L: usize>(
     inputs: [&[f32]; I],
     mut outputs: [&mut [f32]; O],
     across: usize,
     transform: impl Fn([f32; I]) -> [f32; O],
 ) {
-    for start in (0..across).step_by(LANES) {
+    for start in (0..across).step_by(L) {
         // A last partial block moves back to end at `across`, overlapping the block before: its
         // tiles are transformed again, to the same values, on whole vectors.
-        let start = start.min(across.saturating_sub(LANES));
-        let count = LANES.min(across - start);
-        let mut lanes_in = [[0.0f32; LANES]; I];
+        let start = start.min(across.saturating_sub(L));
+        let count = L.min(across - start);
+        let mut lanes_in = [[0.0f32; L]; I];
         for (lanes, input) in lanes_in.iter_mut().zip(&inputs) {
             // A whole block is copied at a length known here, a partial one (only in a row of
-            // fewer than LANES tiles) value by value up to the row's end: no call to memcpy
-            // either way, rows here being short. Every row is `across` long.
-            match input[start..].first_chunk::<LANES>() {
-                Some(block) if count == LANES => *lanes = *block,
-                _ => (0..LANES).for_each(|lane| lanes[lane] = input.get(start + lane).copied().unwrap_or(0.0)),
+            // fewer than L tiles) value by value up to the row's end: no call to memcpy either
+            // way, rows here being short. Every row is `across` long.
+            match input[start..].first_chunk::<L>() {
+                Some(block) if count == L => *lanes = *block,
+                _ => (0..L).for_each(|lane| lanes[lane] = input.get(start + lane).copied().unwrap_or(0.0)),
             }
         }
-        let mut lanes_out = [[0.0f32; LANES]; O];
-        for lane in 0..LANES {
+        let mut lanes_out = [[0.0f32; L]; O];
+        for lane in 0..L {
             let values = transform(std::array::from_fn(|n| lanes_in[n][lane]));
             for (lanes, value) in lanes_out.iter_mut().zip(values) {
                 lanes[lane] = value;
             }
         }
         for (output, lanes) in outputs.iter_mut().zip(&lanes_out) {
-            match output[start..].first_chunk_mut::<LANES>() {
-                Some(block) if count == LANES => *block = *lanes,
-                _ => (0..LANES).for_each(|lane| {
+            match output[start..].first_chunk_mut::<L>() {
+                Some(block) if count == L => *block = *lanes,
+                _ => (0..L).for_each(|lane| {
                     if let Some(value) = output.get_mut(start + lane) {
                         *value = lanes[lane];
                     }
