@@ -117,7 +117,7 @@ fn assert_relu_cut(output: &[f32], with_relu: bool) {
 /// (batch, channels in, channels out, [height, width], kernel side, stride, padding)
 type ConvCase = (usize, usize, usize, [usize; 2], usize, usize, usize);
 
-const CONV_CASES: [ConvCase; 22] = [
+const CONV_CASES: [ConvCase; 23] = [
     (1, 1, 4, [5, 5], 3, 1, 1),
     (3, 3, 5, [7, 6], 3, 2, 1),
     (2, 3, 2, [8, 8], 3, 2, 0),
@@ -147,8 +147,10 @@ const CONV_CASES: [ConvCase; 22] = [
     (17, 8, 8, [4, 32], 3, 1, 1),
     (2, 4, 3, [9, 35], 3, 1, 1),
     (3, 3, 4, [6, 47], 3, 1, 1),
-    // Maps large enough to be worked in bands of tile rows (8 of the 20 at a time).
+    // Maps large enough to be worked in bands of tile rows (8 of the 20 at a time), and under
+    // F(2×2, 3×3) (17 of the 20, then 3).
     (2, 32, 32, [40, 64], 3, 1, 1),
+    (2, 64, 16, [40, 30], 3, 1, 1),
 ];
 #[test]
 fn conv2d_matches_burn_forward_and_gradients() {
