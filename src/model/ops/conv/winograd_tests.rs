@@ -79,8 +79,8 @@ fn through_transforms<V: Variant>(
 }
 
 /// The direct correlation through `V` on sides that are and are not multiples of its tile,
-/// whole and by bands; rows of fewer than 8 tiles, of exactly 8 and of more than 8 but not a
-/// multiple (the last block of 8 overlaps the one before).
+/// whole and by bands; rows of fewer than 4 tiles, of 4 to 7 (worked 4 at a time), of exactly 8
+/// and of more than 8 but not a multiple (the last block of 8 overlaps the one before).
 fn check_against_direct<V: Variant>(name: &str) {
     let cases = [(1, 1, [2, 2]), (2, 3, [4, 4]), (3, 2, [5, 7]), (1, 2, [1, 1]), (2, 2, [6, 3]), (2, 3, [9, 20])];
     let extra = [(2, 2, [11, 13]), (1, 3, [16, 17]), (2, 1, [3, 10]), (1, 2, [6, 37]), (2, 1, [5, 32])];
