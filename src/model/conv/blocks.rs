@@ -6,24 +6,23 @@ use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfi
 use burn::prelude::*;
 use burn::tensor::activation::relu;
 
+use super::init::LayerInit;
 use super::layout::Stage;
 use crate::model::ops::{conv_transpose2d, conv_transpose2d_relu, conv2d, conv2d_relu};
 
 /// A 3×3 convolution with padding 1 and the given stride.
-pub(super) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize, device: &Device) -> Conv2d {
+pub(super) fn conv3x3(channels_in: usize, channels_out: usize, stride: usize) -> Conv2dConfig {
     Conv2dConfig::new([channels_in, channels_out], [3, 3])
         .with_stride([stride, stride])
         .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
 }
 
 /// The stride-2 convolution of `stage`: its square kernel, padding 1.
-pub(super) fn stage_conv(stage: &Stage, device: &Device) -> Conv2d {
+fn stage_conv(stage: &Stage) -> Conv2dConfig {
     let side = stage.kernel_side;
     Conv2dConfig::new([stage.channels_in, stage.channels_out], [side, side])
         .with_stride([2, 2])
         .with_padding(PaddingConfig2d::Explicit(1, 1, 1, 1))
-        .init(device)
 }
 
 /// Two 3×3 convolutions and a skip: relu(x + conv(relu(conv(x)))); keeps channels and size.
@@ -34,9 +33,12 @@ pub struct ResidualBlock {
 }
 
 impl ResidualBlock {
-    /// A fresh block over `channels` channels.
-    pub fn new(channels: usize, device: &Device) -> Self {
-        Self { first: conv3x3(channels, channels, 1, device), second: conv3x3(channels, channels, 1, device) }
+    /// A fresh block over `channels` channels (the identity at first under
+    /// [`LayerInit::SignalPreserving`]).
+    pub fn new(channels: usize, init: LayerInit, device: &Device) -> Self {
+        let first = init.conv2d(conv3x3(channels, channels, 1), device);
+        let second = init.residual_branch_end(conv3x3(channels, channels, 1), device);
+        Self { first, second }
     }
 
     /// maps: [batch, channels, height, width] → the same shape.
@@ -54,10 +56,11 @@ pub struct DownStage {
 }
 
 impl DownStage {
-    /// A fresh stage for `stage` with `residual_blocks` blocks.
-    pub fn new(stage: &Stage, residual_blocks: usize, device: &Device) -> Self {
-        let conv = stage_conv(stage, device);
-        Self::from_parts(conv, (0..residual_blocks).map(|_| ResidualBlock::new(stage.channels_out, device)).collect())
+    /// A fresh stage for `stage` with `residual_blocks` blocks, drawn as `init` says.
+    pub fn new(stage: &Stage, residual_blocks: usize, init: LayerInit, device: &Device) -> Self {
+        let conv = init.conv2d(stage_conv(stage), device);
+        let blocks = (0..residual_blocks).map(|_| ResidualBlock::new(stage.channels_out, init, device)).collect();
+        Self::from_parts(conv, blocks)
     }
 
     /// A stage from its layers (used to adopt the weights of the two-stage layout).
@@ -74,13 +77,12 @@ impl DownStage {
 
 /// A stride-2 transposed convolution that mirrors `stage`: its kernel, padding 1 and the output
 /// padding that gives back exactly the stage's input size.
-pub(super) fn transposed_conv(stage: &Stage, device: &Device) -> ConvTranspose2d {
+pub(super) fn transposed_conv(stage: &Stage) -> ConvTranspose2dConfig {
     let side = stage.kernel_side;
     ConvTranspose2dConfig::new([stage.channels_out, stage.channels_in], [side, side])
         .with_stride([2, 2])
         .with_padding([1, 1])
         .with_padding_out(stage.padding_out())
-        .init(device)
 }
 
 /// One decoder stage, the mirror of a [`DownStage`]: residual blocks, then a stride-2 transposed
@@ -92,10 +94,10 @@ pub struct UpStage {
 }
 
 impl UpStage {
-    /// A fresh stage mirroring `stage` with `residual_blocks` blocks.
-    pub fn new(stage: &Stage, residual_blocks: usize, device: &Device) -> Self {
-        let blocks = (0..residual_blocks).map(|_| ResidualBlock::new(stage.channels_out, device)).collect();
-        Self::from_parts(blocks, transposed_conv(stage, device))
+    /// A fresh stage mirroring `stage` with `residual_blocks` blocks, drawn as `init` says.
+    pub fn new(stage: &Stage, residual_blocks: usize, init: LayerInit, device: &Device) -> Self {
+        let blocks = (0..residual_blocks).map(|_| ResidualBlock::new(stage.channels_out, init, device)).collect();
+        Self::from_parts(blocks, init.conv_transpose2d(transposed_conv(stage), device))
     }
 
     /// A stage from its layers (used to adopt the weights of the two-stage layout).

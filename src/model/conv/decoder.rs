@@ -36,7 +36,9 @@ impl ConvDecoder {
         let features = plan.feature_values().unwrap_or(0);
         let hidden = plan.hidden.map(|units| LinearConfig::new(plan.latent_dim, units).init(device));
         let features = LinearConfig::new(plan.hidden.unwrap_or(plan.latent_dim), features).init(device);
-        let stages = plan.stages.iter().rev().map(|stage| UpStage::new(stage, plan.residual_blocks, device)).collect();
+        let init = plan.layer_init();
+        let stages =
+            plan.stages.iter().rev().map(|stage| UpStage::new(stage, plan.residual_blocks, init, device)).collect();
         Self::from_parts(plan, hidden, features, stages)
     }
 

@@ -29,7 +29,9 @@ pub struct ConvEncoder {
 impl ConvEncoder {
     /// A fresh encoder for `plan` (whose config passed `validate`).
     pub fn new(plan: &ConvPlan, device: &Device) -> Self {
-        let stages = plan.stages.iter().map(|stage| DownStage::new(stage, plan.residual_blocks, device)).collect();
+        let init = plan.layer_init();
+        let stages =
+            plan.stages.iter().map(|stage| DownStage::new(stage, plan.residual_blocks, init, device)).collect();
         let features = plan.feature_values().unwrap_or(0);
         let hidden = plan.hidden.map(|units| LinearConfig::new(features, units).init(device));
         let heads_in = plan.hidden.unwrap_or(features);

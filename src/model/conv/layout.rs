@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use super::init::LayerInit;
 use crate::image_shape::ImageShape;
 use crate::model::{ConvLayout, VaeConfig};
 
@@ -122,6 +123,12 @@ impl ConvPlan {
         }
         let (residual_blocks, latent_dim) = (config.conv_residual_blocks, config.latent_dim);
         Self { image, stages, residual_blocks, latent_dim, hidden: layout.hidden_units() }
+    }
+
+    /// How a fresh model of this plan draws its convolutions: signal-preserving with residual
+    /// blocks, else as PyTorch's layers (see [`LayerInit`]).
+    pub fn layer_init(&self) -> LayerInit {
+        LayerInit::for_residual_blocks(self.residual_blocks)
     }
 
     /// [channels, height, width] of the last feature map (the image's when there is no stage).

@@ -64,8 +64,8 @@ impl TwoStageVae {
         }
         let features = plan.feature_values()?;
         let encoder = TwoStageEncoder {
-            first: conv3x3(outer.channels_in, outer.channels_out, 2, device),
-            second: conv3x3(inner.channels_in, inner.channels_out, 2, device),
+            first: conv3x3(outer.channels_in, outer.channels_out, 2).init(device),
+            second: conv3x3(inner.channels_in, inner.channels_out, 2).init(device),
             hidden: LinearConfig::new(features, HIDDEN).init(device),
             mean: LinearConfig::new(HIDDEN, plan.latent_dim).init(device),
             log_var: LinearConfig::new(HIDDEN, plan.latent_dim).init(device),
@@ -73,8 +73,8 @@ impl TwoStageVae {
         let decoder = TwoStageDecoder {
             hidden: LinearConfig::new(plan.latent_dim, HIDDEN).init(device),
             features: LinearConfig::new(HIDDEN, features).init(device),
-            first: transposed_conv(inner, device),
-            second: transposed_conv(outer, device),
+            first: transposed_conv(inner).init(device),
+            second: transposed_conv(outer).init(device),
         };
         Some(Self { encoder: TwoStageEncoderSlot::Conv(encoder), decoder: TwoStageDecoderSlot::Conv(decoder) })
     }

@@ -4,6 +4,7 @@
 mod blocks;
 mod decoder;
 mod encoder;
+mod init;
 mod layout;
 mod legacy;
 #[cfg(test)]
