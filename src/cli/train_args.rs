@@ -70,7 +70,10 @@ pub struct ConvArgs {
     /// Conv: channels of the first stride-2 stage; each further stage doubles them, up to 256.
     #[arg(long, default_value_t = 32)]
     pub base_channels: usize,
-    /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8.
+    /// Conv: residual blocks (two 3×3 convolutions and a skip) after each stage, 0 to 8. With
+    /// any, a fresh model starts signal-preserving (He-normal convolutions, each block the
+    /// identity), so that the signal does not fade through its many layers (README: "What blew up
+    /// at 128 px").
     #[arg(long, default_value_t = 0)]
     pub residual_blocks: usize,
     /// Conv: the stages' plan. `direct`: 4×4 stride-2 convolutions, the latent read straight off

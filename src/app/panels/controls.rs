@@ -95,7 +95,10 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
             )
             .on_hover_text("channels of the first stride-2 stage; each further stage doubles them, up to 256");
             ui.add(DragValue::new(&mut model.conv_residual_blocks).range(0..=MAX_RESIDUAL_BLOCKS).prefix("residual "))
-                .on_hover_text("residual blocks per stage");
+                .on_hover_text(
+                    "residual blocks per stage; with any, a fresh model starts signal-preserving (each block the \
+                     identity), so that the signal does not fade through its many layers",
+                );
         });
         let chosen = &mut settings.conv_layout;
         ComboBox::from_label("conv layout")
