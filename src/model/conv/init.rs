@@ -5,11 +5,13 @@
 //! mean square by about 6 at every convolution and ReLU: in the residual conv at 128 px (15
 //! convolutions down to the latent), the encoder's last feature map had an RMS of 0.015 after 3
 //! steps. To carry the picture, Adam then grew every layer's gain at once, and across that many
-//! layers the growth compounded (×3 to ×10 a step) until the log-variances and the KL term blew up,
-//! at learning rates as low as 2.7e-4 (README, "What blew up at 128 px"). The residual conv therefore starts signal-preserving:
-//! weights from N(0, 2/fan-in) and biases at 0 (He et al. 2015), and the last convolution of every
-//! residual branch at 0, so that each block starts as the identity (Goyal et al. 2017; Zhang et al.
-//! 2019, Fixup).
+//! layers the growth compounded (×3 to ×10 a step) until the log-variances and the KL term blew
+//! up, at learning rates as low as 2.7e-4 (README, "What blew up at 128 px").
+//!
+//! The residual conv therefore starts signal-preserving: every convolution's weights from
+//! N(0, 2/fan-in) and its biases at 0 (He et al. 2015; the decoder's last one, which gives the
+//! logits and no ReLU follows, too), and the last convolution of every residual branch at 0, so
+//! that each block starts as the identity (Goyal et al. 2017; Zhang et al. 2019, Fixup).
 
 use burn::nn::Initializer;
 use burn::nn::conv::{Conv2d, Conv2dConfig, ConvTranspose2d, ConvTranspose2dConfig};
