@@ -35,32 +35,24 @@ impl LayerInit {
     /// A fresh convolution of `config` (its own initializer is replaced under
     /// [`LayerInit::SignalPreserving`]).
     pub fn conv2d(self, config: Conv2dConfig, device: &Device) -> Conv2d {
-        match self {
-            Self::TorchDefault => config.init(device),
-            Self::SignalPreserving => {
-                let fan_in = config.channels[0] / config.groups.max(1) * config.kernel_size[0] * config.kernel_size[1];
-                let mut conv = config.with_initializer(he_normal(fan_in)).init(device);
-                conv.bias = conv.bias.map(zeroed);
-                conv
-            }
-        }
+        let Self::SignalPreserving = self else { return config.init(device) };
+        let fan_in = config.channels[0] / config.groups.max(1) * config.kernel_size[0] * config.kernel_size[1];
+        let mut conv = config.with_initializer(he_normal(fan_in)).init(device);
+        conv.bias = conv.bias.map(zeroed);
+        conv
     }
 
     /// A fresh transposed convolution of `config`. Its fan-in is the taps that reach one output
     /// position on average: input channels × kernel area / stride area (4 of a 4×4 kernel's 16 at
     /// stride 2).
     pub fn conv_transpose2d(self, config: ConvTranspose2dConfig, device: &Device) -> ConvTranspose2d {
-        match self {
-            Self::TorchDefault => config.init(device),
-            Self::SignalPreserving => {
-                let kernel_area = config.kernel_size[0] * config.kernel_size[1];
-                let stride_area = (config.stride[0] * config.stride[1]).max(1);
-                let fan_in = (config.channels[0] / config.groups.max(1) * kernel_area / stride_area).max(1);
-                let mut conv = config.with_initializer(he_normal(fan_in)).init(device);
-                conv.bias = conv.bias.map(zeroed);
-                conv
-            }
-        }
+        let Self::SignalPreserving = self else { return config.init(device) };
+        let kernel_area = config.kernel_size[0] * config.kernel_size[1];
+        let stride_area = (config.stride[0] * config.stride[1]).max(1);
+        let fan_in = (config.channels[0] / config.groups.max(1) * kernel_area / stride_area).max(1);
+        let mut conv = config.with_initializer(he_normal(fan_in)).init(device);
+        conv.bias = conv.bias.map(zeroed);
+        conv
     }
 
     /// The last convolution of a residual branch: at 0 under [`LayerInit::SignalPreserving`], so
