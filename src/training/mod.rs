@@ -9,6 +9,7 @@ mod heldout_quality;
 mod host_adam;
 mod importance_weighted;
 pub mod limits;
+mod logit_bound;
 mod loss_choice;
 mod memory_estimate;
 mod metrics;

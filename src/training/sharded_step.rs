@@ -20,10 +20,10 @@ use burn::tensor::Distribution;
 use rayon::prelude::*;
 
 use super::evaluate::batch_loss_parts;
-use super::{LossAccumulator, LossParts, PerceptualTerm};
+use super::{LossAccumulator, LossParts, PerceptualTerm, logit_bound};
 use crate::data::ImageSet;
 use crate::device::is_host_device;
-use crate::model::{DenseFactors, Likelihood, Vae, WeightGradientFactors};
+use crate::model::{DenseFactors, Likelihood, LossTerms, Vae, WeightGradientFactors};
 
 /// Fewest images worth a thread of their own.
 const MIN_SHARD_IMAGES: usize = 16;
@@ -139,21 +139,38 @@ impl ShardedStep {
             (model, WeightGradientFactors::none())
         };
         let (terms, logits) = model.loss_terms_and_logits_with_noise(images.clone(), noise, self.loss);
-        let mut per_image = terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight;
-        if let Some(perceptual) = perceptual {
-            per_image = per_image + perceptual.per_image(logits, images);
-        }
-        let objective = per_image.sum() / batch_size;
+        let objective = self.objective_per_image(&terms, logits, images, perceptual.as_deref()).sum() / batch_size;
         let params = GradientsParams::from_grads(objective.backward(), &*model);
         let gradients = ShardGradients { params, dense_factors: weight_factors.take() };
         (gradients, batch_loss_parts(terms), shard_images)
+    }
+
+    /// Each image's training objective: the reconstruction loss, β·KL, the perceptual term if
+    /// any, and for L1 the logits' excess over their bound ([`logit_bound`]). Only the first two
+    /// are reported; the rest shape the gradient.
+    /// logits and images: [batch, values] → [batch]
+    fn objective_per_image(
+        &self,
+        terms: &LossTerms,
+        logits: Tensor<2>,
+        images: Tensor<2>,
+        perceptual: Option<&PerceptualTerm>,
+    ) -> Tensor<1> {
+        let mut per_image = terms.reconstruction.clone() + terms.kl.clone() * self.kl_weight;
+        if logit_bound::bounds_logits(self.loss.loss) {
+            per_image = per_image + logit_bound::excess_per_image(logits.clone());
+        }
+        if let Some(perceptual) = perceptual {
+            per_image = per_image + perceptual.per_image(logits, images);
+        }
+        per_image
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::VaeConfig;
+    use crate::model::{ReconstructionLoss, VaeConfig};
     use crate::training::host_adam::HostAdam;
 
     /// 64 made-up 28×28 images.
@@ -237,5 +254,41 @@ mod tests {
         let untrained = model.valid().decode(Tensor::<2>::from_data([[0.5, -1.0]], &device));
         let untrained = untrained.into_data().try_to_vec::<f32>().expect("f32 data");
         assert!(largest_gap_of(&untrained, &from_factors) > 1e-3, "the steps moved the model");
+    }
+
+    /// The objective's gradient on one logit of `value` whose target is white, for `loss` (scale 0.1).
+    fn gradient_on_a_logit(loss: ReconstructionLoss, value: f32) -> f32 {
+        let device = Device::flex().autodiff();
+        let likelihood = Likelihood { loss, scale: 0.1, ..Likelihood::bernoulli() };
+        let step = ShardedStep {
+            shards: 1,
+            latent_dim: 1,
+            loss: likelihood,
+            kl_weight: 1.0,
+            keep_weight_factors: false,
+            perceptual: None,
+        };
+        let logits = Tensor::<2>::from_data([[value]], &device).require_grad();
+        let images = Tensor::<2>::from_data([[1.0]], &device);
+        let terms = LossTerms {
+            reconstruction: crate::model::reconstruction_loss(likelihood, logits.clone(), images.clone()),
+            kl: Tensor::zeros([1], &device),
+        };
+        let gradients = step.objective_per_image(&terms, logits.clone(), images, None).sum().backward();
+        let gradient = logits.grad(&gradients).expect("the logit has a gradient");
+        gradient.into_data().try_to_vec::<f32>().expect("f32")[0]
+    }
+
+    #[test]
+    fn the_l1_objective_pulls_a_runaway_logit_back_and_bce_needs_no_pull() {
+        // L1 on its own pushes a white pixel's logit up at every size (by σ'(12) / b = 6e-5 here),
+        // towards where the sigmoid passes no gradient; the bound pulls it back past ±8.
+        let runaway = gradient_on_a_logit(ReconstructionLoss::L1, 12.0);
+        assert!(runaway > 0.9, "the L1 objective's gradient at logit 12 was {runaway}: no pull back");
+        let inside = gradient_on_a_logit(ReconstructionLoss::L1, 4.0);
+        assert!(inside < 0.0, "inside the bound the likelihood alone acts (brighter), got {inside}");
+        // BCE's gradient σ(logit) − x never vanishes on a wrong pixel, so it is left unbounded.
+        let bce = gradient_on_a_logit(ReconstructionLoss::Bce, 12.0);
+        assert!(bce < 0.0 && bce > -1e-4, "BCE at logit 12 towards white: {bce}");
     }
 }
