@@ -117,7 +117,8 @@ pub struct TrainArgs {
     pub kl_warmup: usize,
     /// Reconstruction loss: `auto` (bce for grey pictures; for colour ones mse with a learned σ,
     /// the calibrated decoder, unless --likelihood-scale is given), or bce (pixels as
-    /// probabilities), mse (Gaussian, with σ), l1 (Laplace, with b) or ms-ssim-l1 (Zhao et al.
+    /// probabilities), mse (Gaussian, with σ), l1 (Laplace, with b; training keeps the decoder's
+    /// logits within ±8, where the sigmoid still passes a gradient) or ms-ssim-l1 (Zhao et al.
     /// 2017: 0.84 × (1 − MS-SSIM) + 0.16 × Gaussian-weighted L1, per pixel, times the image's
     /// values; weight-free, not a likelihood, so its −ELBO is not comparable with the others').
     #[arg(long, value_name = "auto|bce|mse|l1|ms-ssim-l1", default_value = "auto", value_parser = LossChoice::parse)]

@@ -28,6 +28,7 @@ mod image_folders;
 mod image_folders_cli;
 mod kept_runs_ui;
 mod kl_strip_ui;
+mod l1_logits;
 mod latent_size_ui;
 mod latent_tools;
 mod latent_views;

@@ -124,7 +124,8 @@ fn model_section_ui(ui: &mut egui::Ui, settings: &mut Settings, inference_only: 
         .on_hover_text(
             "how a reconstruction is scored against its image: auto (bce for grey pictures; for colour ones \
              mse with a learned σ, the calibrated decoder), bce (pixels as probabilities, the usual choice for \
-             digits), mse (Gaussian, with σ), l1 (Laplace, with b), or ms-ssim-l1 (Zhao et al. 2017: 0.84 × \
+             digits), mse (Gaussian, with σ), l1 (Laplace, with b; training keeps its logits within ±8, where the \
+             sigmoid still passes a gradient), or ms-ssim-l1 (Zhao et al. 2017: 0.84 × \
              (1 − MS-SSIM) + 0.16 × L1, weight-free, not a likelihood)",
         );
     let scale_name = match *loss_choice {
