@@ -170,7 +170,7 @@ impl ShardedStep {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{ReconstructionLoss, VaeConfig};
+    use crate::model::{ReconstructionLoss, VaeConfig, reconstruction_loss};
     use crate::training::host_adam::HostAdam;
 
     /// 64 made-up 28×28 images.
@@ -271,7 +271,7 @@ mod tests {
         let logits = Tensor::<2>::from_data([[value]], &device).require_grad();
         let images = Tensor::<2>::from_data([[1.0]], &device);
         let terms = LossTerms {
-            reconstruction: crate::model::reconstruction_loss(likelihood, logits.clone(), images.clone()),
+            reconstruction: reconstruction_loss(likelihood, logits.clone(), images.clone()),
             kl: Tensor::zeros([1], &device),
         };
         let gradients = step.objective_per_image(&terms, logits.clone(), images, None).sum().backward();
