@@ -15,7 +15,9 @@
 //! ±8 (σ(8) = 0.99966, 0.09/255 short of white), and beyond it a pull back of 1 per unit, which
 //! outweighs the likelihood's push there (σ'(8) / b = 0.0034 at b = 0.1). Like the perceptual term
 //! it is in the gradient only; the reported nats stay the likelihood's. BCE needs none: its
-//! gradient on the logit, σ(logit) − x, stays whole however saturated a wrong pixel is.
+//! gradient on the logit, σ(logit) − x, stays whole however saturated a wrong pixel is. It is a
+//! term of the objective rather than a different mean (latent diffusion's decoders output pixels
+//! unbounded): every likelihood, view and checkpoint reads the mean as σ(logits), and they stay so.
 
 use burn::prelude::*;
 
