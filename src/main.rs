@@ -2,10 +2,9 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use vae_explorer::cli::{
-    Cli, CliCommand, command_path, parse_error_line, run_bench, run_encode, run_eval, run_export, run_export_model,
-    run_import, run_split, run_sweep, run_train,
+    CliCommand, command_path, parse_cli_from, parse_error_line, run_bench, run_encode, run_eval, run_export,
+    run_export_model, run_import, run_split, run_sweep, run_train,
 };
 
 /// The allocator for the whole binary: mimalloc reuses freed memory where glibc unmaps and refaults
@@ -17,7 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 fn main() -> ExitCode {
     vae_explorer::allocator_settings::restart_with_purge_delay();
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn,tract_onnx=error")).init();
-    let cli = match Cli::try_parse() {
+    let cli = match parse_cli_from(std::env::args_os()) {
         Ok(cli) => cli,
         // --help and --version print as clap writes them; a mistake is one line and exit code 2.
         Err(error) if !error.use_stderr() => error.exit(),

@@ -2,7 +2,8 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{Args, CommandFactory, FromArgMatches, Parser, Subcommand};
 
 use super::source_args::{DataArgs, ModelDataArgs};
 use super::{BenchArgs, ExportArgs, ExportModelArgs, ImportArgs, InspectArgs, SweepArgs, TrainArgs};
@@ -23,6 +24,26 @@ pub struct Cli {
     /// Open the window on this saved model's folder, as Open model… does.
     #[arg(long, value_name = "DIR")]
     pub model: Option<std::path::PathBuf>,
+}
+
+/// The command line `args` (the program's name first) as [`Cli`], with the flags given to `train`
+/// noted in its [`TrainArgs::given_flags`] (clap's derive keeps no record of which values were
+/// typed and which are defaults).
+pub fn parse_cli_from<I, T>(args: I) -> Result<Cli, clap::Error>
+where
+    I: IntoIterator<Item = T>,
+    T: Into<std::ffi::OsString> + Clone,
+{
+    let matches = Cli::command().try_get_matches_from(args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    if let (Some(CliCommand::Train(train)), Some(("train", given))) = (&mut cli.command, matches.subcommand()) {
+        train.given_flags = given
+            .ids()
+            .filter(|id| given.value_source(id.as_str()) == Some(ValueSource::CommandLine))
+            .map(|id| id.to_string())
+            .collect();
+    }
+    Ok(cli)
 }
 
 impl Cli {

@@ -18,7 +18,7 @@ mod sweep;
 mod train;
 mod train_args;
 
-pub use args::{Cli, CliCommand, EncodeArgs, EncodeSplit, EvalArgs, SplitArgs};
+pub use args::{Cli, CliCommand, EncodeArgs, EncodeSplit, EvalArgs, SplitArgs, parse_cli_from};
 pub use bench::{BenchArgs, run_bench};
 pub use data_args::{FitArg, PreprocessingArgs};
 pub use encode::run_encode;

@@ -76,6 +76,15 @@ fn validate_for(args: &TrainArgs, config: &TrainingConfig, channels: usize) -> R
 /// checkpoint in `--out`.
 pub fn run_train(args: &TrainArgs) -> Result<()> {
     let started = std::time::Instant::now();
+    let ignored = args.ignored_on_resume();
+    if !ignored.is_empty() {
+        anyhow::bail!(
+            "{} cannot change a continued run: --resume keeps the model and recipe its checkpoint was trained \
+             with; leave {} out, or train a new model without --resume",
+            ignored.join(", "),
+            if ignored.len() == 1 { "it" } else { "them" },
+        );
+    }
     // Checked before the data is read, with the channels the flags give (else colour, the most
     // permissive reading for --loss auto), and again below with the data's own channels.
     let channels = args.input.declared_channels();

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::{Args, Command};
 
 use super::source_args::DataArgs;
 use crate::device::DeviceChoice;
@@ -137,14 +137,46 @@ pub struct TrainArgs {
     /// Folder for metrics.json and the trained model (created if missing).
     #[arg(long)]
     pub out: PathBuf,
-    /// Continue training the model saved in this folder; --epochs is then the total to reach,
-    /// and the model's own architecture, latent size and loss are kept. Adam starts afresh (a
-    /// checkpoint keeps the weights), so the learning rate rises again from 0 over the first epoch.
+    /// Continue training the model saved in this folder; --epochs is then the total to reach. The
+    /// model and its recipe (architecture, sizes, loss, β, learning rate, batch, seed, perceptual
+    /// weight) are the checkpoint's, so those flags are refused with it; the data, --device,
+    /// --lpips-weights and --out are yours to give. Adam starts afresh (a checkpoint keeps the
+    /// weights), so the learning rate rises again from 0 over the first epoch.
     #[arg(long, value_name = "MODEL_DIR")]
     pub resume: Option<PathBuf>,
+    /// The ids of the flags given on the command line (not their defaults), which a continued run
+    /// checks against the ones it uses (see [`TrainArgs::ignored_on_resume`]); filled by
+    /// [`crate::cli::parse_cli_from`], empty where the arguments were built in code.
+    #[arg(skip)]
+    pub given_flags: Vec<String>,
 }
 
+/// The ids of the `train` flags a continued run (`--resume`) uses: the epochs to reach, the output
+/// and checkpoint folders, the device and the LPIPS weights file, with every flag of how the data is
+/// read ([`DataArgs`]). Every other flag describes the model or its recipe, which a continued run
+/// takes from its checkpoint.
+const USED_ON_RESUME: [&str; 5] = ["epochs", "out", "resume", "device", "lpips_weights"];
+
 impl TrainArgs {
+    /// The flags given on the command line (as `--lr`) that a continued run would not use, in the
+    /// order `train --help` lists them; empty without --resume.
+    pub fn ignored_on_resume(&self) -> Vec<String> {
+        if self.resume.is_none() {
+            return Vec::new();
+        }
+        let data_ids: Vec<String> =
+            DataArgs::augment_args(Command::new("data")).get_arguments().map(|arg| arg.get_id().to_string()).collect();
+        Self::augment_args(Command::new("train"))
+            .get_arguments()
+            .filter(|arg| self.given_flags.iter().any(|given| given == arg.get_id().as_str()))
+            .filter(|arg| {
+                !USED_ON_RESUME.contains(&arg.get_id().as_str())
+                    && !data_ids.iter().any(|id| id == arg.get_id().as_str())
+            })
+            .map(|arg| format!("--{}", arg.get_long().unwrap_or(arg.get_id().as_str())))
+            .collect()
+    }
+
     /// The training configuration these arguments describe for pictures of `channels` channels
     /// (which --loss auto needs; the CLI knows them once --data is read).
     pub fn training_config(&self, channels: usize) -> TrainingConfig {
@@ -233,5 +265,60 @@ impl LrScheduleKind {
             LrSchedule::Constant => Self::Constant,
             LrSchedule::WarmupCosine { .. } => Self::Cosine,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::cli::{CliCommand, TrainArgs, parse_cli_from};
+
+    fn train(args: &[&str]) -> TrainArgs {
+        let all = ["vae-explorer", "train"].into_iter().chain(args.iter().copied());
+        match parse_cli_from(all).expect("parses").command {
+            Some(CliCommand::Train(train)) => train,
+            other => panic!("not train: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_continued_run_names_the_recipe_flags_it_would_ignore_and_only_those() {
+        // Flags typed with --resume that the checkpoint decides, named as typed, in help order.
+        let refused = train(&[
+            "--resume",
+            "run",
+            "--out",
+            "more",
+            "--lr",
+            "0.01",
+            "--perceptual-weight",
+            "1",
+            "--arch",
+            "conv",
+            "--beta",
+            "2",
+        ]);
+        assert_eq!(refused.ignored_on_resume(), ["--arch", "--lr", "--perceptual-weight", "--beta"]);
+        // A flag typed with its default value is still a flag the run would ignore.
+        assert_eq!(train(&["--resume", "run", "--out", "more", "--seed", "42"]).ignored_on_resume(), ["--seed"]);
+        // The data, the device, the LPIPS file, the epochs and the folders are the continued run's.
+        let used = train(&[
+            "--resume",
+            "run",
+            "--out",
+            "more",
+            "--epochs",
+            "20",
+            "--device",
+            "cpu",
+            "--data",
+            "/pictures",
+            "--image-size",
+            "64",
+            "--lpips-weights",
+            "alex.pth",
+        ]);
+        assert!(used.ignored_on_resume().is_empty(), "{:?}", used.ignored_on_resume());
+        // Without --resume every flag is the new run's.
+        assert!(train(&["--out", "run", "--lr", "0.01"]).ignored_on_resume().is_empty());
     }
 }

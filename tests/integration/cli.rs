@@ -88,6 +88,21 @@ fn one_epoch_writes_metrics_and_a_loadable_model() {
     assert_eq!(info.epochs_done, 1);
     // --loss auto on the grey digits: Bernoulli cross-entropy.
     assert_eq!(info.training.loss, vae_explorer::model::ReconstructionLoss::Bce);
+
+    // Continuing it with a recipe flag is refused by name before anything trains or is written.
+    let more = out.path().join("more");
+    let output = vae_explorer()
+        .args(["train", "--epochs", "2", "--device", "cpu", "--lr", "0.01", "--perceptual-weight", "1", "--resume"])
+        .arg(out.path())
+        .arg("--out")
+        .arg(&more)
+        .output()
+        .expect("run the binary");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("--lr, --perceptual-weight cannot change a continued run"), "{stderr}");
+    assert!(!more.exists(), "nothing written for a refused run");
 }
 
 #[test]

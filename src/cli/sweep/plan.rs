@@ -47,6 +47,7 @@ impl PlannedRun {
             epochs: sweep.epochs,
             resume: resume.then(|| dir.clone()),
             out: dir,
+            given_flags: Vec::new(),
         }
     }
 }
