@@ -263,9 +263,11 @@ fn run_buttons_ui(
     });
 }
 
-/// What "Continue training" does beyond the obvious: Adam's moments are not in a checkpoint.
-const CONTINUE_TRAINING_HINT: &str = "Trains the model on to the epochs set above. Adam starts afresh, so the learning \
-     rate rises again from 0 over the first epoch.";
+/// What "Continue training" does beyond the obvious: the model's own recipe, not the panel's
+/// (as `train --resume`), and Adam's moments are not in a checkpoint.
+const CONTINUE_TRAINING_HINT: &str = "Trains the model for as many more epochs as set above, on the device set above, with its \
+     own recipe (its loss, β, learning rate, batch, seed and perceptual weight): the other settings above are for Train, \
+     which starts a new model. Adam starts afresh, so the learning rate rises again from 0 over the first epoch.";
 
 fn model_buttons_ui(
     ui: &mut egui::Ui,
